@@ -1,0 +1,46 @@
+"""allauth adapter: registration creates the business in the same transaction."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        # Signing up is step two of registering a store: step one must be done.
+        from hanout.accounts.views_register import STORE_SESSION_KEY
+
+        return bool(request.session.get(STORE_SESSION_KEY))
+
+    def save_user(self, request, user, form, commit=True):
+        from django.conf import settings
+
+        from hanout.accounts.services import StoreDetails, business_register, identity_document_attach
+        from hanout.accounts.views_register import STORE_SESSION_KEY
+        from hanout.core.errors import ValidationFailed
+        from hanout.core.middleware import SESSION_BUSINESS_KEY
+        from hanout.core.validation import normalize_phone
+        from django.core.exceptions import ValidationError
+
+        user.full_name = form.cleaned_data["full_name"]
+        store = StoreDetails(**request.session[STORE_SESSION_KEY])
+        try:
+            user.phone = normalize_phone(form.cleaned_data.get("phone", ""), store.country)
+        except ValidationError as exc:
+            raise ValidationFailed(exc.messages[0], fields={"phone": exc.messages}) from exc
+        user.language = getattr(request, "LANGUAGE_CODE", "") or ""
+        user = super().save_user(request, user, form, commit=True)
+        membership = business_register(store=store, owner=user)
+        upload = form.cleaned_data.get("id_document")
+        if upload:
+            identity_document_attach(
+                business=membership.business, user=user, upload=upload,
+                max_bytes=settings.IDENTITY_DOCUMENT_MAX_BYTES,
+            )
+        request.session[SESSION_BUSINESS_KEY] = str(membership.business_id)
+        request.session.pop(STORE_SESSION_KEY, None)
+        return user
+
+    def get_signup_redirect_url(self, request):
+        return reverse("home")

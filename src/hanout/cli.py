@@ -1,0 +1,146 @@
+"""The `hanout` command.
+
+    hanout serve [--host H] [--port P] [--workers N] [--no-demo] [--no-worker]
+    hanout worker                 run background jobs (email, reports …)
+    hanout demo                   load the demo businesses (idempotent)
+    hanout token create EMAIL     print a new personal API token
+    hanout manage ARGS…           any Django management command
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+
+
+def _django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hanout.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(args: list[str]) -> None:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["hanout manage", *args])
+
+
+def cmd_serve(opts) -> int:
+    _django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if not (settings.DEBUG or settings.TESTING):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    from hanout import demo
+    from hanout.core.models import Business
+
+    if not opts.no_demo and not Business.objects.exists():
+        demo.load_demo(stdout=sys.stdout)
+    worker = None
+    if not opts.no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "hanout.cli", "worker"])  # noqa: S603
+    url = f"http://{opts.host}:{opts.port}/"
+    print(f"\nHanout is running on {url}  (data in {settings.DATA_DIR})")
+    if demo.demo_loaded():
+        print(f"Demo logins (password “{demo.DEMO_PASSWORD}”, register PIN {demo.DEMO_PIN}):")
+        for business, email, role in demo.demo_logins():
+            print(f"  {business:<22} {email:<28} {role}")
+    elif not Business.objects.exists():
+        print(f"No business yet: open {url} to register your store.")
+    print("Press Ctrl+C to stop.\n", flush=True)
+    import uvicorn
+
+    try:
+        uvicorn.run(
+            "hanout.asgi:application", host=opts.host, port=opts.port, workers=opts.workers,
+            log_level="info", proxy_headers=bool(os.environ.get("HANOUT_BEHIND_PROXY")),
+        )
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGINT)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
+
+
+def cmd_worker(opts) -> int:
+    _manage(["run_huey", "--quiet"] if opts.quiet else ["run_huey"])
+    return 0
+
+
+def cmd_demo(opts) -> int:
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from hanout import demo
+
+    demo.load_demo(stdout=sys.stdout)
+    print(f"Every demo password is “{demo.DEMO_PASSWORD}”, every register PIN {demo.DEMO_PIN}.")
+    return 0
+
+
+def cmd_token(opts) -> int:
+    _django()
+    from hanout.accounts.models import Membership
+    from hanout.accounts.services import api_token_create
+
+    memberships = Membership.objects.select_related("business", "user").filter(
+        user__email__iexact=opts.email, is_active=True
+    )
+    if opts.business:
+        memberships = memberships.filter(business__name=opts.business)
+    found = list(memberships[:2])
+    if not found:
+        print(f"No active employee with email {opts.email}" + (f" in {opts.business}" if opts.business else ""), file=sys.stderr)
+        return 2
+    if len(found) > 1:
+        print("This person works for several businesses; choose one with --business NAME.", file=sys.stderr)
+        return 2
+    _, raw = api_token_create(membership=found[0], name=opts.name)
+    print(raw)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "manage":
+        _manage(argv[1:])
+        return 0
+    parser = argparse.ArgumentParser(prog="hanout", description="Hanout retail operations.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate, load demo data on first start, and serve")
+    serve.add_argument("--host", default=os.environ.get("HANOUT_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("HANOUT_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--no-demo", action="store_true", help="start empty: the first visit registers a store")
+    serve.add_argument("--no-worker", action="store_true", help="do not start the background-job worker")
+    serve.set_defaults(func=cmd_serve)
+    worker = sub.add_parser("worker", help="run background jobs")
+    worker.add_argument("--quiet", action="store_true")
+    worker.set_defaults(func=cmd_worker)
+    demo = sub.add_parser("demo", help="load the demo businesses (idempotent)")
+    demo.set_defaults(func=cmd_demo)
+    sub.add_parser("manage", help="run a Django management command: hanout manage migrate …")
+    token = sub.add_parser("token", help="API tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    create = token_sub.add_parser("create", help="print a new personal API token for EMAIL")
+    create.add_argument("email")
+    create.add_argument("--name", default="command line")
+    create.add_argument("--business", default="")
+    create.set_defaults(func=cmd_token)
+    opts = parser.parse_args(argv)
+    return opts.func(opts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""What every API endpoint shares: pagination, one error shape, the schema, scoping."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination
+from rest_framework.response import Response
+
+from hanout.core.errors import DomainError
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Stable pages at any size: UUIDv7 keys are time-ordered, so order by id."""
+
+    page_size = 50
+    max_page_size = 200
+    page_size_query_param = "page_size"
+    ordering = "-id"
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        out = {}
+        for key, value in detail.items():
+            if isinstance(value, dict):
+                for sub, msgs in _flatten(value).items():
+                    out[f"{key}.{sub}"] = msgs
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                for i, item in enumerate(value):
+                    for sub, msgs in _flatten(item).items():
+                        out[f"{key}[{i}].{sub}"] = msgs
+            else:
+                out[key] = [str(v) for v in (value if isinstance(value, list) else [value])]
+        return out
+    return {}
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def exception_handler(exc, context):
+    """Every 4xx has the shape {"error": {"code", "message", "fields"}}."""
+    if isinstance(exc, DomainError):
+        fields = {k: [str(v)] if not isinstance(v, list) else [str(x) for x in v] for k, v in exc.fields.items()}
+        return Response(error_body(exc.code, exc.message, fields), status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if not isinstance(exc, exceptions.APIException):
+        return None
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail) if isinstance(exc.detail, dict) else {}
+        non_field = fields.pop("non_field_errors", None)
+        if isinstance(exc.detail, list):
+            non_field = [str(d) for d in exc.detail]
+        if non_field:
+            message = " ".join(non_field)
+        elif fields:
+            first = next(iter(fields))
+            message = _("%(field)s: %(message)s") % {"field": first, "message": fields[first][0]}
+        else:
+            message = _("The request is not valid.")
+        return Response(error_body("invalid", message, fields), status=exc.status_code, headers=headers)
+    detail = exc.detail
+    message = str(detail if not isinstance(detail, dict | list) else exc.default_detail)
+    code = exc.get_codes() if not isinstance(exc.get_codes(), dict | list) else exc.default_code
+    return Response(error_body(str(code), message), status=exc.status_code, headers=headers)

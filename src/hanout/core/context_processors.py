@@ -1,0 +1,47 @@
+"""What the base layout needs on every page: navigation, language, direction."""
+
+from django.conf import settings
+from django.utils import translation
+
+from hanout.core.permissions import Module
+
+NAV = [
+    # (module, url name, icon); a module without a page yet is not listed.
+    (Module.STAFF, "staff_list", "people"),
+    (Module.SETTINGS, "audit_list", "clock-history"),
+    (Module.SETTINGS, "settings_business", "gear"),
+]
+
+
+def shell(request):
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    info = translation.get_language_info(language)
+    membership = getattr(request, "membership", None)
+    nav = []
+    if membership is not None:
+        nav = [
+            {"module": m, "label": label_for(url), "url": url, "icon": icon, "read_only": not membership.can_edit(m)}
+            for m, url, icon in NAV
+            if membership.can_read(m)
+        ]
+    return {
+        "hanout_language": language,
+        "hanout_rtl": info["bidi"],
+        "hanout_languages": [
+            {"code": code, "name_local": translation.get_language_info(code)["name_local"]}
+            for code, _ in settings.LANGUAGES
+        ],
+        "membership": membership,
+        "business": getattr(request, "business", None),
+        "nav": nav,
+    }
+
+
+def label_for(url_name: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return {
+        "staff_list": _("Staff"),
+        "audit_list": _("History"),
+        "settings_business": _("Settings"),
+    }[url_name]

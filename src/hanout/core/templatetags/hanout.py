@@ -1,0 +1,46 @@
+"""Template helpers: Bootstrap widgets, money and audit values."""
+
+from django import forms, template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def bs_widget(field):
+    """Render a bound field's widget with Bootstrap classes and ARIA error links."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        css = ""
+    else:
+        css = "form-control"
+    attrs = {}
+    if css:
+        attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+    if field.errors:
+        attrs["class"] = attrs.get("class", "") + " is-invalid"
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{field.auto_id}_error"
+    elif field.help_text:
+        attrs["aria-describedby"] = f"{field.auto_id}_help"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(field) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.simple_tag
+def change_pair(pair):
+    """An audit change [before, after] as struck-out old and new value."""
+    before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+    return format_html(
+        "<del>{}</del> → <ins>{}</ins>",
+        "—" if before in (None, "") else before,
+        "—" if after in (None, "") else after,
+    )

@@ -1,0 +1,125 @@
+"""Demo data: two businesses that show tenancy and right-to-left at a glance.
+
+Idempotent: running it again changes nothing. Built through the services, so
+the demo has the same audit trail as real use. Later issues add their parts
+(catalog, stock, register …) to `load_demo`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from hanout.accounts import services as accounts
+from hanout.accounts.models import Membership, User
+from hanout.core.models import Business
+from hanout.core.permissions import Role
+
+DEMO_PASSWORD = "hanout-demo"
+DEMO_PIN = "1234"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    name: str
+    email: str
+    role: str
+    code: str
+    title: str
+
+
+KACHING = {
+    "store": accounts.StoreDetails(
+        name="Boulangerie Kaching", currency="EUR", country="BE", time_zone="Europe/Brussels",
+        shop_name="Kaching — Place Flagey", address="Place Flagey 1, 1050 Ixelles", language="fr",
+    ),
+    "hours": [{"weekday": d, "opens_at": time(6, 0), "closes_at": time(18, 0), "is_closed": False} for d in range(7)],
+    "owner": DemoPerson("ADMIN", "admin@kaching.example", Role.OWNER, "1", "Gérant"),
+    "staff": [
+        DemoPerson("AYMAN", "ayman@kaching.example", Role.CASHIER, "2", "Caissier"),
+        DemoPerson("CLOTHIDE", "clothide@kaching.example", Role.CASHIER, "10", "Caissière"),
+        DemoPerson("Khadija", "khadija@kaching.example", Role.CASHIER, "14", "Caissière"),
+        DemoPerson("AWA", "awa@kaching.example", Role.CASHIER, "27", "Caissière"),
+    ],
+}
+
+ALMA7AL = {
+    "store": accounts.StoreDetails(
+        name="Alma7al", currency="MAD", country="MA", time_zone="Africa/Casablanca",
+        shop_name="المحل — المعاريف", address="Boulevard Zerktouni 120, Maârif, Casablanca", language="ar",
+    ),
+    "hours": [
+        {"weekday": d, "opens_at": time(9, 0), "closes_at": time(21, 0), "is_closed": False}
+        for d in range(7)
+    ],
+    "owner": DemoPerson("Youssef El Amrani", "admin@alma7al.example", Role.OWNER, "1", "مسير"),
+    "staff": [
+        DemoPerson("Salma Benali", "salma@alma7al.example", Role.MANAGER, "2", "مديرة المتجر"),
+        DemoPerson("Hamid Ait Lahcen", "hamid@alma7al.example", Role.STAFF, "3", "مخزني"),
+        DemoPerson("Noura Idrissi", "noura@alma7al.example", Role.CASHIER, "4", "أمينة الصندوق"),
+    ],
+}
+
+DEMO_BUSINESSES = [KACHING, ALMA7AL]
+
+
+def _user(person: DemoPerson, language: str) -> User:
+    user = User.objects.filter(email=person.email).first()
+    if user is None:
+        user = User.objects.create_user(email=person.email, password=DEMO_PASSWORD, full_name=person.name,
+                                        language=language)
+        EmailAddress.objects.create(user=user, email=person.email, primary=True, verified=True)
+    return user
+
+
+@transaction.atomic
+def _load_business(spec) -> tuple[Business, bool]:
+    store: accounts.StoreDetails = spec["store"]
+    business = Business.objects.filter(name=store.name).first()
+    if business is not None:
+        return business, False
+    owner = _user(spec["owner"], store.language)
+    owner_membership = accounts.business_register(store=store, owner=owner)
+    business = owner_membership.business
+    accounts.employee_set_pin(actor_membership=owner_membership, membership=owner_membership, pin=DEMO_PIN)
+    accounts.employee_update(actor_membership=owner_membership, membership=owner_membership,
+                             data={"job_title": spec["owner"].title, "employee_code": spec["owner"].code})
+    from hanout.core.models import Shop
+    from hanout.core.services import opening_hours_set
+
+    shop = Shop.objects.for_business(business).get()
+    opening_hours_set(shop=shop, actor=owner, hours=spec["hours"])
+    for person in spec["staff"]:
+        _user(person, store.language)
+        accounts.employee_create(
+            actor_membership=owner_membership, email=person.email, full_name=person.name, role=person.role,
+            job_title=person.title, employee_code=person.code, pin=DEMO_PIN, send_invitation=False,
+        )
+    return business, True
+
+
+def load_demo(stdout=None) -> list[Business]:
+    """Create the demo businesses that do not exist yet; return all of them."""
+    out = []
+    for spec in DEMO_BUSINESSES:
+        business, created = _load_business(spec)
+        out.append(business)
+        if stdout is not None:
+            stdout.write(f"{'created' if created else 'kept'} demo business {business.name}\n")
+    return out
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(business, email, role) of every demo person, for the start-up banner."""
+    rows = []
+    for spec in DEMO_BUSINESSES:
+        for p in [spec["owner"], *spec["staff"]]:
+            rows.append((spec["store"].name, p.email, f"{p.role} #{p.code}"))
+    return rows
+
+
+def demo_loaded() -> bool:
+    return Membership.objects.filter(user__email=KACHING["owner"].email).exists()
