@@ -38,6 +38,8 @@ KACHING = {
     ),
     "hours": [{"weekday": d, "opens_at": time(6, 0), "closes_at": time(18, 0), "is_closed": False} for d in range(7)],
     "owner": DemoPerson("ADMIN", "admin@kaching.example", Role.OWNER, "1", "Gérant"),
+    # (email, module, level, reason): pending permission requests, for the staff pages and the API.
+    "requests": [("khadija@kaching.example", "stock", "read", "Pour vérifier le stock de farine.")],
     "staff": [
         DemoPerson("AYMAN", "ayman@kaching.example", Role.CASHIER, "2", "Caissier"),
         DemoPerson("CLOTHIDE", "clothide@kaching.example", Role.CASHIER, "10", "Caissière"),
@@ -56,6 +58,7 @@ ALMA7AL = {
         for d in range(7)
     ],
     "owner": DemoPerson("Youssef El Amrani", "admin@alma7al.example", Role.OWNER, "1", "مسير"),
+    "requests": [("hamid@alma7al.example", "purchasing", "full", "لإعداد طلبيات الموردين.")],
     "staff": [
         DemoPerson("Salma Benali", "salma@alma7al.example", Role.MANAGER, "2", "مديرة المتجر"),
         DemoPerson("Hamid Ait Lahcen", "hamid@alma7al.example", Role.STAFF, "3", "مخزني"),
@@ -98,6 +101,9 @@ def _load_business(spec) -> tuple[Business, bool]:
             actor_membership=owner_membership, email=person.email, full_name=person.name, role=person.role,
             job_title=person.title, employee_code=person.code, pin=DEMO_PIN, send_invitation=False,
         )
+    for email, module, level, reason in spec.get("requests", []):
+        member = Membership.objects.get(business=business, user__email=email)
+        accounts.permission_request_create(membership=member, module=module, level=level, reason=reason)
     return business, True
 
 

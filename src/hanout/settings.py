@@ -329,6 +329,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operation ids and tags from the path after /api/v1/ ("shops_list", tag "shops").
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "hanout.core.permissions.Role",
         "LevelEnum": "hanout.core.permissions.Level",
@@ -389,3 +391,4 @@ LOGGING = {
 HANOUT_PUBLIC_URL = env("HANOUT_PUBLIC_URL", "http://127.0.0.1:8000")
 ACCOUNT_FORMS = {"signup": "hanout.accounts.forms.ManagerSignupForm"}
 FORM_RENDERER = "hanout.core.forms_renderer.BootstrapFormRenderer"
+FORMAT_MODULE_PATH = ["hanout.formats"]

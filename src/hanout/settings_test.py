@@ -18,3 +18,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",  # fast for factories; Argon2 is tested explicitly
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
+# pytest captures log records itself; a console handler bound to a captured
+# stream would outlive it (aiosmtpd logs from its own thread).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"handlers": [], "level": "WARNING"},
+    "loggers": {"mail.log": {"level": "WARNING"}},
+}

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from hanout.accounts.models import ApiToken, Membership, PermissionRequest, PermissionRequestStatus, User
+from hanout.accounts.models import (
+    ApiToken,
+    IdentityDocument,
+    Membership,
+    PermissionRequest,
+    PermissionRequestStatus,
+    User,
+)
 from hanout.core.models import AuditEntry, Business
 
 
@@ -65,6 +72,17 @@ def pending_request_count(*, business: Business) -> int:
 
 def token_list(*, membership: Membership) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(membership=membership)
+
+
+def identity_document_list(
+    *, business: Business, user: User | None = None
+) -> QuerySet[IdentityDocument]:
+    """Identity documents kept for this business (owners only see them; the page checks)."""
+    qs = IdentityDocument.objects.for_business(business).select_related("user")
+    qs = qs.order_by("-created_at")
+    if user is not None:
+        qs = qs.filter(user=user)
+    return qs
 
 
 def audit_list(*, business: Business, search: str = "", actor=None, action: str = "", object_type: str = "",

@@ -135,7 +135,8 @@ def identity_document_attach(*, business: Business, user: User, upload: Uploaded
     )
     doc.file.save(f"{doc.id}{_extension(content_type)}", upload, save=False)
     doc.save()
-    audit.record(business=business, actor=user, action="identity_document.upload", obj=doc)
+    audit.record(business=business, actor=user, action="identity_document.upload", obj=doc,
+                 changes={"file": [None, doc.original_name], "content_type": [None, content_type], "size": [None, doc.size]})
     return doc
 
 
@@ -160,6 +161,12 @@ def _guard_owner_changes(*, actor_membership: Membership, target: Membership, ne
 
 
 def _ensure_another_owner(target: Membership) -> None:
+    """Refuse to remove the last active owner.
+
+    The business row is the lock for owner changes: two owners demoting each
+    other at once are serialised here, and the second sees the first's change.
+    """
+    Business.objects.select_for_update().filter(pk=target.business_id).first()
     others = Membership.objects.filter(
         business_id=target.business_id, role=Role.OWNER, is_active=True
     ).exclude(pk=target.pk)
@@ -346,6 +353,7 @@ def employee_set_pin(*, actor_membership: Membership, membership: Membership, pi
     """Set the register PIN (stored hashed). Managers set anyone's; people their own."""
     if membership.pk != actor_membership.pk:
         _require_manage_staff(actor_membership)
+        _guard_owner_changes(actor_membership=actor_membership, target=membership, new_role=None)
     validate_pin(pin)
     membership.pin_hash = make_password(pin)
     membership.save(update_fields=["pin_hash", "updated_at"])
@@ -362,6 +370,7 @@ def employee_check_pin(*, membership: Membership, pin: str) -> bool:
 def work_history_add(*, actor_membership: Membership, membership: Membership, happened_on: datetime.date,
                      title: str, note: str = "") -> WorkHistoryEntry:
     _require_manage_staff(actor_membership)
+    _guard_owner_changes(actor_membership=actor_membership, target=membership, new_role=None)
     entry = WorkHistoryEntry(business=membership.business, membership=membership, happened_on=happened_on,
                              kind=WorkHistoryKind.NOTE, title=title.strip(), note=note.strip(),
                              recorded_by=actor_membership.user)
@@ -504,7 +513,8 @@ def api_token_create(*, membership: Membership, name: str) -> tuple[ApiToken, st
     prefix = secrets.token_hex(4)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(membership=membership, name=name, prefix=prefix, key_hash=hash_token(raw))
-    audit.record(business=membership.business, actor=membership.user, action="api_token.create", obj=token)
+    audit.record(business=membership.business, actor=membership.user, action="api_token.create", obj=token,
+                 changes={"name": [None, token.name], "prefix": [None, prefix]})
     return token, raw
 
 
@@ -515,7 +525,8 @@ def api_token_revoke(*, membership: Membership, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(business=membership.business, actor=membership.user, action="api_token.revoke", obj=token)
+        audit.record(business=membership.business, actor=membership.user, action="api_token.revoke", obj=token,
+                     changes={"revoked_at": [None, token.revoked_at]})
     return token
 
 
@@ -526,6 +537,10 @@ def user_set_language(*, user: User, language: str) -> User:
     if language not in dict(settings.LANGUAGES):
         raise ValidationFailed(_("Unknown language."), fields={"language": [_("Unknown language.")]})
     if user.language != language:
+        before = user.language
         user.language = language
         user.save(update_fields=["language"])
+        for membership in user.memberships.filter(is_active=True).select_related("business"):
+            audit.record(business=membership.business, actor=user, action="user.language_update", obj=user,
+                         changes={"language": [before, language]})
     return user

@@ -12,12 +12,34 @@ from hanout.core.errors import DomainError
 
 
 class CursorPagination(pagination.CursorPagination):
-    """Stable pages at any size: UUIDv7 keys are time-ordered, so order by id."""
+    """Stable pages at any size: UUIDv7 keys are time-ordered, so order by id.
+
+    `page_size` above the maximum is capped; a cursor that was not made by the
+    server is bad input (400), not a missing page.
+    """
 
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
     ordering = "-id"
+
+    def _bad_cursor(self):
+        return exceptions.ValidationError(
+            {self.cursor_query_param: [_("This cursor is not valid; use the `next` link of a page.")]}
+        )
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise self._bad_cursor() from exc
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (DjangoValidationError, ValueError, TypeError, OverflowError) as exc:
+            # A well-formed cursor whose position is not a valid id.
+            raise self._bad_cursor() from exc
 
 
 def _flatten(detail) -> dict[str, list[str]]:
@@ -76,3 +98,13 @@ def exception_handler(exc, context):
     message = str(detail if not isinstance(detail, dict | list) else exc.default_detail)
     code = exc.get_codes() if not isinstance(exc.get_codes(), dict | list) else exc.default_code
     return Response(error_body(str(code), message), status=exc.status_code, headers=headers)
+
+
+def not_found(request, *args, **kwargs):
+    """Any unknown path under /api/v1/: a 404 in the same error shape as the rest of the API."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        error_body("not_found", _("There is no API endpoint at %(path)s.") % {"path": request.path}),
+        status=404,
+    )

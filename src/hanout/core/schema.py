@@ -1,6 +1,8 @@
 """OpenAPI schema: every endpoint documents its error responses in the one shape."""
 
+import uritemplate
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -11,35 +13,67 @@ ErrorSerializer = inline_serializer(
         "error": inline_serializer(
             name="ErrorDetail",
             fields={
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+                "code": serializers.CharField(help_text=_("Stable, for programs: `invalid`, `not_found` …")),
+                "message": serializers.CharField(help_text=_("A sentence for a person.")),
+                "fields": serializers.DictField(
+                    child=serializers.ListField(child=serializers.CharField()),
+                    help_text=_("What is wrong with each input field, by field name."),
+                ),
             },
         )
     },
 )
 
+ERROR_DESCRIPTIONS = {
+    "400": _("Bad input; `fields` names what is wrong."),
+    "401": _("Not signed in, or a bad or revoked token."),
+    "403": _("Signed in, but the module access level does not allow it."),
+    "404": _("Not found (or in another business)."),
+    "409": _("Conflicts with the current state."),
+}
+WRITE_METHODS = {"POST", "PUT", "PATCH"}
+
 
 class AutoSchema(SpectacularAutoSchema):
-    """Documents the error responses every endpoint can give, in the one shape."""
+    """Documents the error responses every endpoint can give, in the one shape.
+
+    401 and 403 everywhere; 400 where there is a body or query parameters; 404
+    where the path names an object; 409 on writes.
+    """
+
+    def _error_codes(self) -> list[str]:
+        method = self.method.upper()
+        has_path_object = bool(uritemplate.variables(self.path))
+        has_query = method == "GET" and self._is_list_view()
+        codes = ["401", "403"]
+        if method in WRITE_METHODS or has_query:
+            codes.append("400")
+        if has_path_object:
+            codes.append("404")
+        if method in WRITE_METHODS or method == "DELETE":
+            codes.append("409")
+        return sorted(codes)
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction=direction)
-        extra = {
-            "400": _("Bad input; `fields` names what is wrong."),
-            "401": _("Not signed in or bad token."),
-            "403": _("Signed in, but the module access level does not allow it."),
-            "404": _("Not found (or in another business)."),
-            "409": _("Conflicts with the current state."),
-        }
-        method = self.method.upper()
-        for code, description in extra.items():
-            if code == "400" and method in ("GET", "DELETE") and not self._is_list_view():
-                continue
-            if code == "404" and self._is_list_view() and method == "GET":
-                continue
+        for code in self._error_codes():
             if code not in responses:
                 responses[code] = self._get_response_for_code(
-                    OpenApiResponse(response=ErrorSerializer, description=description), code
+                    OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code]), code
                 )
         return responses
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """`Authorization: Token hnt_…` in the schema and in Swagger UI's Authorize button."""
+
+    target_class = "hanout.accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": str(_("A personal API token, sent as `Token hnt_…`. Make one on your profile page.")),
+        }

@@ -44,3 +44,16 @@ def change_pair(pair):
         "—" if before in (None, "") else before,
         "—" if after in (None, "") else after,
     )
+
+
+@register.simple_tag
+def weekday_short(weekday: int) -> str:
+    """The abbreviated weekday name (0 = Monday) in the active language, from CLDR."""
+    from babel.dates import get_day_names
+    from django.utils.translation import get_language
+
+    try:
+        names = get_day_names("abbreviated", locale=(get_language() or "en").replace("-", "_"))
+    except Exception:  # a language Babel does not know: fall back to English
+        names = get_day_names("abbreviated", locale="en")
+    return names[weekday]

@@ -1,0 +1,220 @@
+"""Tenant isolation for every API route, derived from the OpenAPI schema.
+
+Two demo businesses: A ("Boulangerie Kaching") and B ("Alma7al"). With A's
+owner token, every list route is read and A's ids collected; every list route
+must return at least one object (so new routes need demo data). Then, with
+B's owner token:
+
+- no A id appears in anything B can read;
+- every operation on a path naming an object (GET, PUT, PATCH, DELETE and each
+  POST action), given A's ids, is a 404 in the error shape (never a 403), even
+  with an empty body: the tenant check comes before validation;
+- afterwards, everything A can read is exactly as before.
+
+Nothing here names a route: a new endpoint is covered as soon as it is in the
+schema and the demo data has an object for it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from hanout.accounts.models import Membership
+from hanout.core.models import Business
+from hanout.core.permissions import Role
+from hanout.demo import load_demo
+from tests.fixtures import api_client_for
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA_URL = "/api/schema/?format=json"
+# GET routes that answer one object, not a list (so "no demo data" does not apply).
+SINGLETONS = {"/api/v1/business/", "/api/v1/me/"}
+# Fields that may change by merely using the API (a token's last use).
+VOLATILE = {"last_used_at"}
+# Parent objects tried per path parameter: enough to catch mistakes, fast with big demo data.
+MAX_PARENTS = 3
+MAX_PAGES = 20
+PARAM = re.compile(r"\{([^}]+)\}")
+METHODS = ("get", "put", "patch", "delete", "post")
+
+
+def _owner_client(name: str):
+    business = Business.objects.get(name=name)
+    owner = Membership.objects.filter(business=business, role=Role.OWNER, is_active=True).first()
+    return api_client_for(owner)
+
+
+def _resolve(schema: dict, node: dict | None) -> dict:
+    while node and "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].split("/")[-1]]
+    return node or {}
+
+
+def _is_list(schema: dict, operation: dict) -> bool:
+    ok = operation["responses"].get("200", {})
+    body = _resolve(schema, ok.get("content", {}).get("application/json", {}).get("schema"))
+    return body.get("type") == "array" or "results" in body.get("properties", {})
+
+
+def _items(body) -> list:
+    return body if isinstance(body, list) else body["results"]
+
+
+def _ids(value) -> set[str]:
+    """Every value under an "id" key, however deep."""
+    out: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "id" and isinstance(item, str | int):
+                out.add(str(item))
+            else:
+                out |= _ids(item)
+    elif isinstance(value, list):
+        for item in value:
+            out |= _ids(item)
+    return out
+
+
+def _stable(value):
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
+
+
+class Walker:
+    """Reads the API as one business, following the schema."""
+
+    def __init__(self, schema: dict, client):
+        self.schema = schema
+        self.client = client
+        self.lists: dict[str, dict[str, list]] = {}  # template → {concrete path: items}
+        self.items: dict[str, list] = {}  # concrete list path → its items
+        self.bodies: dict[str, object] = {}  # concrete path → the body of its GET
+
+    def get(self, path: str):
+        response = self.client.get(path)
+        assert response.status_code == 200, f"GET {path}: {response.status_code} {response.content[:300]!r}"
+        return response.json()
+
+    def read_list(self, path: str) -> list:
+        body = self.get(path)
+        items, pages = list(_items(body)), [body]
+        url = body.get("next") if isinstance(body, dict) else None
+        while url and len(pages) < MAX_PAGES:
+            page = self.get(url)
+            pages.append(page)
+            items += _items(page)
+            url = page.get("next")
+        self.bodies[path] = pages
+        self.items[path] = items
+        return items
+
+    def concrete(self, template: str) -> Iterator[str]:
+        """The template with its parameters filled from this business's parent lists."""
+        match = PARAM.search(template)
+        if not match:
+            yield template
+            return
+        parent = template[: match.start()]  # earlier parameters are filled already
+        assert parent in self.items, (
+            f"cannot fill {{{match.group(1)}}} in {template}: {parent} is not a list route"
+        )
+        for item in self.items[parent][:MAX_PARENTS]:
+            yield from self.concrete(parent + str(item["id"]) + template[match.end():])
+
+    def walk(self, list_templates: list[str], singletons: list[str]) -> None:
+        for template in sorted(list_templates, key=lambda t: (t.count("{"), t)):
+            self.lists[template] = {path: self.read_list(path) for path in self.concrete(template)}
+        for path in singletons:
+            self.bodies[path] = self.get(path)
+
+    def all_ids(self) -> set[str]:
+        return _ids(list(self.bodies.values()))
+
+
+@pytest.fixture
+def schema(client) -> dict:
+    response = client.get(SCHEMA_URL)
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def _routes(schema: dict):
+    lists, singletons, object_ops = [], [], []
+    for path, operations in schema["paths"].items():
+        for method in METHODS:
+            operation = operations.get(method)
+            if operation is None:
+                continue
+            has_params = bool(PARAM.search(path))
+            if method == "get" and _is_list(schema, operation):
+                lists.append(path)
+            elif method == "get" and not has_params:
+                assert path in SINGLETONS, (
+                    f"GET {path} answers neither a list nor an allow-listed singleton: "
+                    "add it to SINGLETONS in tests/test_tenant_isolation.py if it is one object"
+                )
+                singletons.append(path)
+            if has_params:
+                object_ops.append((method, path))
+    return lists, singletons, object_ops
+
+
+def test_every_route_keeps_tenants_apart(schema):
+    load_demo()
+    a_client, b_client = _owner_client("Boulangerie Kaching"), _owner_client("Alma7al")
+    lists, singletons, object_ops = _routes(schema)
+    assert lists and object_ops
+
+    # A reads everything; every list has demo data.
+    a = Walker(schema, a_client)
+    a.walk(lists, singletons)
+    for template, pages in a.lists.items():
+        assert any(pages.values()), f"add demo data for {template} (the demo business A has none)"
+    # Every object route answers A for A's own objects.
+    for method, template in object_ops:
+        if method == "get" and template not in lists:
+            for path in a.concrete(template):
+                a.bodies[path] = a.get(path)
+    a_ids = a.all_ids()
+    assert a_ids
+    before = _stable(a.bodies)
+
+    # B never sees an A id in anything B can read.
+    b = Walker(schema, b_client)
+    b.walk(lists, singletons)
+    for path, body in b.bodies.items():
+        text = json.dumps(body)
+        leaked = [i for i in a_ids if i in text]
+        assert not leaked, f"GET {path} as B shows A's ids {leaked[:3]}"
+
+    # B reaching for A's objects by id: 404 for every method, before any validation.
+    tried = 0
+    for method, template in object_ops:
+        for path in a.concrete(template):
+            call = getattr(b_client, method)
+            response = call(path, {}, format="json") if method in ("put", "patch", "post") else call(path)
+            assert response.status_code == 404, (
+                f"{method.upper()} {path} with A's id as B: {response.status_code}, not 404 "
+                f"{response.content[:300]!r}"
+            )
+            error = response.json()["error"]
+            assert error["code"] and error["message"] and "fields" in error
+            tried += 1
+    assert tried >= len(object_ops)
+
+    # Nothing of A's changed.
+    after = Walker(schema, a_client)
+    after.walk(lists, singletons)
+    for method, template in object_ops:
+        if method == "get" and template not in lists:
+            for path in after.concrete(template):
+                after.bodies[path] = after.get(path)
+    assert _stable(after.bodies) == before
