@@ -3,8 +3,8 @@
 Every operation in /api/schema/ gets generated requests, valid and invalid,
 sent with a demo owner's token. No request may produce a server error, and
 every status code must be one the schema documents. A generated `{id}` is
-almost never an existing object, so each case is sent a second time with the
-id of a real demo object, to reach past the 404.
+almost never an existing object, so every other case gets the id of a real
+demo object instead, to reach past the 404.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ def demo(db, client):
     headers = {"Authorization": f"Token {raw}"}
     ids = {}
     for path in schema.raw_schema["paths"]:
-        if path.endswith("/{id}/"):
-            parent = path[: -len("{id}/")]
+        if "/{id}/" in path:
+            parent = path[: path.index("{id}/")]
             body = client.get(parent, headers=headers, data={"page_size": 200}).json()
             ids[path] = [item["id"] for item in body["results"] if item["id"] != str(token.pk)]
     return headers, ids
@@ -56,11 +56,9 @@ _turn = itertools.count()
 )
 def test_api_never_answers_5xx(case, demo):
     headers, ids = demo
-    checks = [not_a_server_error, status_code_conformance]
+    real = ids.get(case.path, [])
+    turn = next(_turn)
+    if real and "id" in (case.path_parameters or {}) and turn % 2:
+        case.path_parameters = {**case.path_parameters, "id": real[turn // 2 % len(real)]}
     response = case.call(headers=headers)
-    case.validate_response(response, checks=checks)
-    real = [i for path, found in ids.items() if case.path.startswith(path) for i in found]
-    if real and "id" in (case.path_parameters or {}):
-        case.path_parameters = {**case.path_parameters, "id": real[next(_turn) % len(real)]}
-        response = case.call(headers=headers)
-        case.validate_response(response, checks=checks)
+    case.validate_response(response, checks=[not_a_server_error, status_code_conformance])

@@ -249,7 +249,8 @@ LANGUAGES = [
     ("ar", _("Arabic")),
     ("zgh", _("Tamazight")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogs first; locale_vendor holds Tamazight for allauth (which ships none).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

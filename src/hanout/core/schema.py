@@ -30,6 +30,7 @@ ERROR_DESCRIPTIONS = {
     "403": _("Signed in, but the module access level does not allow it."),
     "404": _("Not found (or in another business)."),
     "409": _("Conflicts with the current state."),
+    "415": _("The body is not JSON, a form or multipart form data."),
 }
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -38,7 +39,7 @@ class AutoSchema(SpectacularAutoSchema):
     """Documents the error responses every endpoint can give, in the one shape.
 
     401 and 403 everywhere; 400 where there is a body or query parameters; 404
-    where the path names an object; 409 on writes.
+    where the path names an object; 409 on writes; 415 where there is a body.
     """
 
     def _error_codes(self) -> list[str]:
@@ -52,6 +53,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("404")
         if method in WRITE_METHODS or method == "DELETE":
             codes.append("409")
+        if method in WRITE_METHODS:
+            codes.append("415")
         return sorted(codes)
 
     def _get_response_bodies(self, direction="response"):
