@@ -25,9 +25,15 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (User.objects.count(), Membership.objects.count(), ModuleAccess.objects.count(),
-            PermissionRequest.objects.count(), ApiToken.objects.count(), WorkHistoryEntry.objects.count(),
-            AuditEntry.objects.count())
+    return (
+        User.objects.count(),
+        Membership.objects.count(),
+        ModuleAccess.objects.count(),
+        PermissionRequest.objects.count(),
+        ApiToken.objects.count(),
+        WorkHistoryEntry.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def never_shows_pins(response):
@@ -36,8 +42,15 @@ def never_shows_pins(response):
     assert "md5$" not in text and "argon2" not in text
 
 
-NEW = {"email": "lina@example.test", "full_name": "Lina Haddad", "role": "cashier", "job_title": "Cashier",
-       "employee_code": "42", "pin": "4321", "phone": "+32 470 12 34 56"}
+NEW = {
+    "email": "lina@example.test",
+    "full_name": "Lina Haddad",
+    "role": "cashier",
+    "job_title": "Cashier",
+    "employee_code": "42",
+    "pin": "4321",
+    "phone": "+32 470 12 34 56",
+}
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -89,34 +102,44 @@ def test_member_list_filters(owner_api, owner, member_factory):
     assert len(emails()) == 3
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"role": "king"}, "role"), ({"active": "maybe"}, "active"), ({"search": "x" * 101}, "search"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"role": "king"}, "role"),
+        ({"active": "maybe"}, "active"),
+        ({"search": "x" * 101}, "search"),
+    ],
+)
 def test_member_list_bad_filters_are_400(owner_api, params, field):
     assert_error(owner_api.get("/api/v1/members/", params), 400, "invalid", field)
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"email": None}, "email"),
-    ({"email": "not-an-email"}, "email"),
-    ({"email": "a" * 250 + "@x.be"}, "email"),
-    ({"full_name": ""}, "full_name"),
-    ({"full_name": "n" * 151}, "full_name"),
-    ({"role": "emperor"}, "role"),
-    ({"role": ["cashier"]}, "role"),
-    ({"employee_code": "12a"}, "employee_code"),
-    ({"employee_code": "123456789"}, "employee_code"),
-    ({"pin": "12"}, "pin"),
-    ({"pin": "12ab"}, "pin"),
-    ({"pin": 1234567}, "pin"),
-    ({"phone": "not a phone"}, "phone"),
-    ({"hired_on": "last week"}, "hired_on"),
-    ({"send_invitation": "perhaps"}, "send_invitation"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"email": None}, "email"),
+        ({"email": "not-an-email"}, "email"),
+        ({"email": "a" * 250 + "@x.be"}, "email"),
+        ({"full_name": ""}, "full_name"),
+        ({"full_name": "n" * 151}, "full_name"),
+        ({"role": "emperor"}, "role"),
+        ({"role": ["cashier"]}, "role"),
+        ({"employee_code": "12a"}, "employee_code"),
+        ({"employee_code": "123456789"}, "employee_code"),
+        ({"pin": "12"}, "pin"),
+        ({"pin": "12ab"}, "pin"),
+        ({"pin": 1234567}, "pin"),
+        ({"phone": "not a phone"}, "phone"),
+        ({"hired_on": "last week"}, "hired_on"),
+        ({"send_invitation": "perhaps"}, "send_invitation"),
+    ],
+)
 def test_member_create_bad_input_is_400_and_writes_nothing(owner_api, change, field):
     before = counts()
     body = {**NEW, **change}
-    error = assert_error(owner_api.post("/api/v1/members/", body, format="json"), 400, "invalid", field)
+    error = assert_error(
+        owner_api.post("/api/v1/members/", body, format="json"), 400, "invalid", field
+    )
     assert field in error["message"]
     assert counts() == before
     assert mail.outbox == []
@@ -132,21 +155,39 @@ def test_member_create_missing_fields_names_each(owner_api):
 def test_member_already_employed_is_409_and_code_taken_is_400(owner_api, owner, member_factory):
     member = member_factory(code="55")
     before = counts()
-    assert_error(owner_api.post("/api/v1/members/", {**NEW, "email": member.user.email, "employee_code": ""},
-                                format="json"), 409, "conflict", "email")
-    assert_error(owner_api.post("/api/v1/members/", {**NEW, "employee_code": "55"}, format="json"),
-                 400, "invalid", "employee_code")
+    assert_error(
+        owner_api.post(
+            "/api/v1/members/",
+            {**NEW, "email": member.user.email, "employee_code": ""},
+            format="json",
+        ),
+        409,
+        "conflict",
+        "email",
+    )
+    assert_error(
+        owner_api.post("/api/v1/members/", {**NEW, "employee_code": "55"}, format="json"),
+        400,
+        "invalid",
+        "employee_code",
+    )
     assert counts() == before
 
 
 def test_member_partial_update(owner_api, member_factory):
     member = member_factory(role=Role.CASHIER)
-    response = owner_api.patch(f"/api/v1/members/{member.pk}/",
-                               {"job_title": "Head cashier", "role": "staff", "full_name": "New Name"},
-                               format="json")
+    response = owner_api.patch(
+        f"/api/v1/members/{member.pk}/",
+        {"job_title": "Head cashier", "role": "staff", "full_name": "New Name"},
+        format="json",
+    )
     assert response.status_code == 200, response.content
     body = response.json()
-    assert (body["job_title"], body["role"], body["full_name"]) == ("Head cashier", "staff", "New Name")
+    assert (body["job_title"], body["role"], body["full_name"]) == (
+        "Head cashier",
+        "staff",
+        "New Name",
+    )
     assert body["levels"]["stock"] == "full"
     kinds = set(WorkHistoryEntry.objects.filter(membership=member).values_list("kind", flat=True))
     assert {"role_changed", "title_changed"} <= kinds
@@ -157,14 +198,23 @@ def test_member_put_is_405(owner_api, member_factory):
     assert_error(owner_api.put(f"/api/v1/members/{member.pk}/", {}, format="json"), 405)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"role": "emperor"}, "role"), ({"full_name": ""}, "full_name"), ({"employee_code": "x"}, "employee_code"),
-    ({"hired_on": "soon"}, "hired_on"), ({"phone": "12"}, "phone"), ({"job_title": "t" * 121}, "job_title"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"role": "emperor"}, "role"),
+        ({"full_name": ""}, "full_name"),
+        ({"employee_code": "x"}, "employee_code"),
+        ({"hired_on": "soon"}, "hired_on"),
+        ({"phone": "12"}, "phone"),
+        ({"job_title": "t" * 121}, "job_title"),
+    ],
+)
 def test_member_update_bad_input_is_400(owner_api, member_factory, body, field):
     member = member_factory()
     before = counts()
-    assert_error(owner_api.patch(f"/api/v1/members/{member.pk}/", body, format="json"), 400, "invalid", field)
+    assert_error(
+        owner_api.patch(f"/api/v1/members/{member.pk}/", body, format="json"), 400, "invalid", field
+    )
     assert counts() == before
 
 
@@ -173,7 +223,9 @@ def test_only_an_owner_makes_owners(owner, member_factory):
     cashier = member_factory(role=Role.CASHIER)
     api = api_client_for(manager)
     before = counts()
-    error = assert_error(api.patch(f"/api/v1/members/{cashier.pk}/", {"role": "owner"}, format="json"), 403)
+    error = assert_error(
+        api.patch(f"/api/v1/members/{cashier.pk}/", {"role": "owner"}, format="json"), 403
+    )
     assert "owner" in error["message"]
     assert_error(api.post(f"/api/v1/members/{owner.pk}/deactivate/", {}, format="json"), 403)
     assert counts() == before
@@ -182,7 +234,9 @@ def test_only_an_owner_makes_owners(owner, member_factory):
 def test_deactivate_and_reactivate(owner_api, member_factory):
     member = member_factory()
     member_api = api_client_for(member)
-    response = owner_api.post(f"/api/v1/members/{member.pk}/deactivate/", {"note": "Left"}, format="json")
+    response = owner_api.post(
+        f"/api/v1/members/{member.pk}/deactivate/", {"note": "Left"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["is_active"] is False
     assert response.json()["deactivated_at"]
     assert_error(member_api.get("/api/v1/me/"), 401)  # their tokens were revoked
@@ -197,7 +251,9 @@ def test_deactivate_and_reactivate(owner_api, member_factory):
 
 def test_set_pin(owner_api, member_factory):
     member = member_factory()
-    response = owner_api.post(f"/api/v1/members/{member.pk}/set-pin/", {"pin": "987654"}, format="json")
+    response = owner_api.post(
+        f"/api/v1/members/{member.pk}/set-pin/", {"pin": "987654"}, format="json"
+    )
     assert response.status_code == 200
     never_shows_pins(response)
     assert response.json()["has_pin"] is True
@@ -207,19 +263,35 @@ def test_set_pin(owner_api, member_factory):
     assert employee_check_pin(membership=member, pin="987654")
 
 
-@pytest.mark.parametrize("body", [{}, {"pin": ""}, {"pin": "123"}, {"pin": "1234567"}, {"pin": "12a4"},
-                                  {"pin": None}, {"pin": ["1234"]}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"pin": ""},
+        {"pin": "123"},
+        {"pin": "1234567"},
+        {"pin": "12a4"},
+        {"pin": None},
+        {"pin": ["1234"]},
+    ],
+)
 def test_set_pin_bad_input_is_400(owner_api, member_factory, body):
     member = member_factory()
     before = counts()
-    assert_error(owner_api.post(f"/api/v1/members/{member.pk}/set-pin/", body, format="json"), 400, "invalid", "pin")
+    assert_error(
+        owner_api.post(f"/api/v1/members/{member.pk}/set-pin/", body, format="json"),
+        400,
+        "invalid",
+        "pin",
+    )
     assert counts() == before
 
 
 def test_access_overrides_and_reset(owner_api, member_factory):
     member = member_factory(role=Role.CASHIER)
-    response = owner_api.put(f"/api/v1/members/{member.pk}/access/", {"stock": "read", "reports": "full"},
-                             format="json")
+    response = owner_api.put(
+        f"/api/v1/members/{member.pk}/access/", {"stock": "read", "reports": "full"}, format="json"
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["overrides"] == {"stock": "read", "reports": "full"}
@@ -228,22 +300,37 @@ def test_access_overrides_and_reset(owner_api, member_factory):
     response = owner_api.put(f"/api/v1/members/{member.pk}/access/", {"stock": None}, format="json")
     assert response.json()["overrides"] == {"reports": "full"}
     assert response.json()["levels"]["stock"] == "none"
-    assert AuditEntry.objects.filter(action="employee.access_update", object_id=str(member.pk)).count() == 2
+    assert (
+        AuditEntry.objects.filter(action="employee.access_update", object_id=str(member.pk)).count()
+        == 2
+    )
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"stock": "root"}, "stock"), ({"nonsense": "read"}, "nonsense"), ({"stock": 1}, "stock"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"stock": "root"}, "stock"),
+        ({"nonsense": "read"}, "nonsense"),
+        ({"stock": 1}, "stock"),
+    ],
+)
 def test_access_bad_input_is_400_and_changes_nothing(owner_api, member_factory, body, field):
     member = member_factory()
     before = counts()
-    assert_error(owner_api.put(f"/api/v1/members/{member.pk}/access/", body, format="json"), 400, "invalid", field)
+    assert_error(
+        owner_api.put(f"/api/v1/members/{member.pk}/access/", body, format="json"),
+        400,
+        "invalid",
+        field,
+    )
     assert counts() == before
 
 
 def test_access_body_must_be_an_object(owner_api, member_factory):
     member = member_factory()
-    assert_error(owner_api.put(f"/api/v1/members/{member.pk}/access/", ["stock"], format="json"), 400)
+    assert_error(
+        owner_api.put(f"/api/v1/members/{member.pk}/access/", ["stock"], format="json"), 400
+    )
 
 
 def test_another_business_member_is_404_everywhere(owner_api, other_owner):
@@ -274,11 +361,18 @@ def test_any_member_asks_and_sees_only_their_own(owner, member_factory):
     theirs = permission_request_create(membership=other, module=Module.STOCK, level=Level.READ)
     api = api_client_for(cashier)
 
-    response = api.post("/api/v1/permission-requests/",
-                        {"module": "stock", "level": "full", "reason": "Inventory day"}, format="json")
+    response = api.post(
+        "/api/v1/permission-requests/",
+        {"module": "stock", "level": "full", "reason": "Inventory day"},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     mine = response.json()
-    assert (mine["status"], mine["membership"], mine["module"]) == ("pending", str(cashier.pk), "stock")
+    assert (mine["status"], mine["membership"], mine["module"]) == (
+        "pending",
+        str(cashier.pk),
+        "stock",
+    )
 
     listed = api.get("/api/v1/permission-requests/").json()["results"]
     assert [r["id"] for r in listed] == [mine["id"]]
@@ -291,9 +385,12 @@ def test_any_member_asks_and_sees_only_their_own(owner, member_factory):
 
 def test_accept_through_the_api_grants_the_level(owner_api, member_factory):
     cashier = member_factory(role=Role.CASHIER)
-    req = permission_request_create(membership=cashier, module=Module.STOCK, level=Level.FULL, reason="count")
-    response = owner_api.post(f"/api/v1/permission-requests/{req.pk}/accept/", {"note": "ok for today"},
-                              format="json")
+    req = permission_request_create(
+        membership=cashier, module=Module.STOCK, level=Level.FULL, reason="count"
+    )
+    response = owner_api.post(
+        f"/api/v1/permission-requests/{req.pk}/accept/", {"note": "ok for today"}, format="json"
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "accepted" and body["decision_note"] == "ok for today"
@@ -302,7 +399,11 @@ def test_accept_through_the_api_grants_the_level(owner_api, member_factory):
     assert member["levels"]["stock"] == "full" and member["overrides"] == {"stock": "full"}
     # Deciding twice is a conflict and changes nothing.
     audits = AuditEntry.objects.count()
-    assert_error(owner_api.post(f"/api/v1/permission-requests/{req.pk}/reject/", {}, format="json"), 409, "conflict")
+    assert_error(
+        owner_api.post(f"/api/v1/permission-requests/{req.pk}/reject/", {}, format="json"),
+        409,
+        "conflict",
+    )
     assert AuditEntry.objects.count() == audits
 
 
@@ -312,10 +413,16 @@ def test_reject_through_the_api(owner_api, member_factory):
     response = owner_api.post(f"/api/v1/permission-requests/{req.pk}/reject/", {}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "rejected"
     assert not ModuleAccess.objects.filter(membership=cashier).exists()
-    filtered = owner_api.get("/api/v1/permission-requests/", {"status": "rejected"}).json()["results"]
+    filtered = owner_api.get("/api/v1/permission-requests/", {"status": "rejected"}).json()[
+        "results"
+    ]
     assert [r["id"] for r in filtered] == [str(req.pk)]
-    assert owner_api.get("/api/v1/permission-requests/", {"status": "pending"}).json()["results"] == []
-    assert_error(owner_api.get("/api/v1/permission-requests/", {"status": "maybe"}), 400, "invalid", "status")
+    assert (
+        owner_api.get("/api/v1/permission-requests/", {"status": "pending"}).json()["results"] == []
+    )
+    assert_error(
+        owner_api.get("/api/v1/permission-requests/", {"status": "maybe"}), 400, "invalid", "status"
+    )
 
 
 def test_deciding_needs_full_staff_access(owner, member_factory):
@@ -324,26 +431,40 @@ def test_deciding_needs_full_staff_access(owner, member_factory):
     req = permission_request_create(membership=cashier, module=Module.STOCK, level=Level.READ)
     module_access_set(actor_membership=owner, membership=staff, levels={Module.STAFF: Level.READ})
     reader = api_client_for(staff)
-    assert reader.get(f"/api/v1/permission-requests/{req.pk}/").status_code == 200  # staff read sees all
-    error = assert_error(reader.post(f"/api/v1/permission-requests/{req.pk}/accept/", {}, format="json"), 403)
+    assert (
+        reader.get(f"/api/v1/permission-requests/{req.pk}/").status_code == 200
+    )  # staff read sees all
+    error = assert_error(
+        reader.post(f"/api/v1/permission-requests/{req.pk}/accept/", {}, format="json"), 403
+    )
     assert "Staff" in error["message"]
-    assert_error(api_client_for(cashier).post(f"/api/v1/permission-requests/{req.pk}/accept/", {}, format="json"), 403)
+    assert_error(
+        api_client_for(cashier).post(
+            f"/api/v1/permission-requests/{req.pk}/accept/", {}, format="json"
+        ),
+        403,
+    )
     req.refresh_from_db()
     assert req.status == "pending"
 
 
-@pytest.mark.parametrize("body, status, field", [
-    ({"module": "spaceship", "level": "read"}, 400, "module"),
-    ({"module": "stock", "level": "none"}, 400, "level"),
-    ({"module": "stock", "level": "admin"}, 400, "level"),
-    ({"module": "register", "level": "full"}, 400, "level"),  # a cashier has it already
-    ({"module": "stock", "level": "read", "reason": "r" * 1001}, 400, "reason"),
-    ({"level": "read"}, 400, "module"),
-])
+@pytest.mark.parametrize(
+    "body, status, field",
+    [
+        ({"module": "spaceship", "level": "read"}, 400, "module"),
+        ({"module": "stock", "level": "none"}, 400, "level"),
+        ({"module": "stock", "level": "admin"}, 400, "level"),
+        ({"module": "register", "level": "full"}, 400, "level"),  # a cashier has it already
+        ({"module": "stock", "level": "read", "reason": "r" * 1001}, 400, "reason"),
+        ({"level": "read"}, 400, "module"),
+    ],
+)
 def test_permission_request_bad_input(owner, member_factory, body, status, field):
     api = api_client_for(member_factory(role=Role.CASHIER))
     before = counts()
-    assert_error(api.post("/api/v1/permission-requests/", body, format="json"), status, "invalid", field)
+    assert_error(
+        api.post("/api/v1/permission-requests/", body, format="json"), status, "invalid", field
+    )
     assert counts() == before
 
 
@@ -368,7 +489,12 @@ def test_me(owner, member_factory):
     never_shows_pins(response)
     body = response.json()
     assert body["user"]["email"] == cashier.user.email
-    assert body["membership"] == {**body["membership"], "id": str(cashier.pk), "role": "cashier", "has_pin": True}
+    assert body["membership"] == {
+        **body["membership"],
+        "id": str(cashier.pk),
+        "role": "cashier",
+        "has_pin": True,
+    }
     assert body["business"]["id"] == str(owner.business_id)
     assert body["levels"]["stock"] == "read" and body["levels"]["register"] == "full"
     assert set(body["levels"]) == set(Module.values)
@@ -410,7 +536,9 @@ def test_tokens_list_create_revoke(owner, member_factory):
 
 def test_someone_elses_token_is_404(owner, member_factory):
     member = member_factory()
-    other_token = ApiToken.objects.create(membership=owner, name="owner's", prefix="x", key_hash="0" * 64)
+    other_token = ApiToken.objects.create(
+        membership=owner, name="owner's", prefix="x", key_hash="0" * 64
+    )
     api = api_client_for(member)
     assert_error(api.delete(f"/api/v1/tokens/{other_token.pk}/"), 404)
     # Even an owner cannot revoke someone else's token here: tokens/ is about your own.
@@ -426,8 +554,9 @@ def test_revoking_the_token_in_use_ends_it(owner):
     assert_error(api.get("/api/v1/tokens/"), 401)
 
 
-@pytest.mark.parametrize("body", [{}, {"name": ""}, {"name": "   "}, {"name": "n" * 81}, {"name": None},
-                                  {"name": ["x"]}])
+@pytest.mark.parametrize(
+    "body", [{}, {"name": ""}, {"name": "   "}, {"name": "n" * 81}, {"name": None}, {"name": ["x"]}]
+)
 def test_token_bad_input_is_400_and_makes_nothing(owner_api, body):
     before = counts()
     assert_error(owner_api.post("/api/v1/tokens/", body, format="json"), 400, "invalid", "name")

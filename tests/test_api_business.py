@@ -13,12 +13,18 @@ from tests.test_api_common import assert_error
 
 pytestmark = pytest.mark.django_db
 
-WEEK = [{"weekday": d, "opens_at": "07:30", "closes_at": "19:00", "is_closed": d == 6} for d in range(7)]
+WEEK = [
+    {"weekday": d, "opens_at": "07:30", "closes_at": "19:00", "is_closed": d == 6} for d in range(7)
+]
 
 
 def counts():
-    return (Business.objects.count(), Shop.objects.count(), OpeningHours.objects.count(),
-            AuditEntry.objects.count())
+    return (
+        Business.objects.count(),
+        Shop.objects.count(),
+        OpeningHours.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 # --- business ----------------------------------------------------------------------------
@@ -29,8 +35,9 @@ def test_get_and_patch_the_current_business(owner_api, owner):
     assert body["id"] == str(owner.business_id)
     assert body["name"] == "Alpha Bakery" and body["currency"] == "EUR"
 
-    response = owner_api.patch("/api/v1/business/", {"name": "Alpha & Sons", "default_language": "fr"},
-                               format="json")
+    response = owner_api.patch(
+        "/api/v1/business/", {"name": "Alpha & Sons", "default_language": "fr"}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["name"] == "Alpha & Sons"
     owner.business.refresh_from_db()
@@ -44,25 +51,34 @@ def test_business_put_and_delete_are_405(owner_api):
     assert_error(owner_api.delete("/api/v1/business/"), 405)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"currency": "EURO"}, "currency"),
-    ({"currency": "ZZZ"}, "currency"),
-    ({"currency": "eu"}, "currency"),
-    ({"country": "XY"}, "country"),
-    ({"country": 32}, "country"),
-    ({"default_language": "tlh"}, "default_language"),
-    ({"name": ""}, "name"),
-    ({"name": "x" * 121}, "name"),
-    ({"name": None}, "name"),
-    ({"name": "nul\x00byte"}, "name"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"currency": "EURO"}, "currency"),
+        ({"currency": "ZZZ"}, "currency"),
+        ({"currency": "eu"}, "currency"),
+        ({"country": "XY"}, "country"),
+        ({"country": 32}, "country"),
+        ({"default_language": "tlh"}, "default_language"),
+        ({"name": ""}, "name"),
+        ({"name": "x" * 121}, "name"),
+        ({"name": None}, "name"),
+        ({"name": "nul\x00byte"}, "name"),
+    ],
+)
 def test_business_bad_input_is_400_and_changes_nothing(owner_api, owner, body, field):
     before = counts()
-    error = assert_error(owner_api.patch("/api/v1/business/", body, format="json"), 400, "invalid", field)
+    error = assert_error(
+        owner_api.patch("/api/v1/business/", body, format="json"), 400, "invalid", field
+    )
     assert field in error["message"]
     assert counts() == before
     owner.business.refresh_from_db()
-    assert (owner.business.name, owner.business.currency, owner.business.country) == ("Alpha Bakery", "EUR", "BE")
+    assert (owner.business.name, owner.business.currency, owner.business.country) == (
+        "Alpha Bakery",
+        "EUR",
+        "BE",
+    )
 
 
 def test_unknown_fields_are_ignored(owner_api, owner):
@@ -76,8 +92,16 @@ def test_unknown_fields_are_ignored(owner_api, owner):
 
 
 def test_shop_create_list_retrieve_update(owner_api, owner):
-    response = owner_api.post("/api/v1/shops/", {"name": "Annex", "time_zone": "Europe/Paris",
-                                                 "address": "Rue 1", "phone": "+32 2 123 45 67"}, format="json")
+    response = owner_api.post(
+        "/api/v1/shops/",
+        {
+            "name": "Annex",
+            "time_zone": "Europe/Paris",
+            "address": "Rue 1",
+            "phone": "+32 2 123 45 67",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     shop = response.json()
     assert shop["name"] == "Annex" and shop["is_active"] is True
@@ -91,8 +115,11 @@ def test_shop_create_list_retrieve_update(owner_api, owner):
     response = owner_api.patch(f"/api/v1/shops/{shop['id']}/", {"is_active": False}, format="json")
     assert response.status_code == 200 and response.json()["is_active"] is False
 
-    response = owner_api.put(f"/api/v1/shops/{shop['id']}/", {"name": "Annex 2", "time_zone": "Europe/Brussels"},
-                             format="json")
+    response = owner_api.put(
+        f"/api/v1/shops/{shop['id']}/",
+        {"name": "Annex 2", "time_zone": "Europe/Brussels"},
+        format="json",
+    )
     assert response.status_code == 200, response.content
     assert response.json()["name"] == "Annex 2"
     actions = set(AuditEntry.objects.filter(object_id=shop["id"]).values_list("action", flat=True))
@@ -101,20 +128,27 @@ def test_shop_create_list_retrieve_update(owner_api, owner):
 
 def test_put_needs_the_whole_shop(owner_api, owner):
     shop = Shop.objects.for_business(owner.business).get()
-    assert_error(owner_api.put(f"/api/v1/shops/{shop.pk}/", {"name": "Only a name"}, format="json"),
-                 400, "invalid", "time_zone")
+    assert_error(
+        owner_api.put(f"/api/v1/shops/{shop.pk}/", {"name": "Only a name"}, format="json"),
+        400,
+        "invalid",
+        "time_zone",
+    )
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"time_zone": "Europe/Brussels"}, "name"),
-    ({"name": "N"}, "time_zone"),
-    ({"name": "N", "time_zone": "Mars/Olympus"}, "time_zone"),
-    ({"name": "N", "time_zone": "../../etc/passwd"}, "time_zone"),
-    ({"name": "N" * 121, "time_zone": "Europe/Brussels"}, "name"),
-    ({"name": "N", "time_zone": "Europe/Brussels", "address": "a" * 501}, "address"),
-    ({"name": "N", "time_zone": "Europe/Brussels", "phone": "1" * 33}, "phone"),
-    ({"name": "N", "time_zone": ["Europe/Brussels"]}, "time_zone"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"time_zone": "Europe/Brussels"}, "name"),
+        ({"name": "N"}, "time_zone"),
+        ({"name": "N", "time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"name": "N", "time_zone": "../../etc/passwd"}, "time_zone"),
+        ({"name": "N" * 121, "time_zone": "Europe/Brussels"}, "name"),
+        ({"name": "N", "time_zone": "Europe/Brussels", "address": "a" * 501}, "address"),
+        ({"name": "N", "time_zone": "Europe/Brussels", "phone": "1" * 33}, "phone"),
+        ({"name": "N", "time_zone": ["Europe/Brussels"]}, "time_zone"),
+    ],
+)
 def test_shop_bad_input_is_400_and_writes_nothing(owner_api, body, field):
     before = counts()
     assert_error(owner_api.post("/api/v1/shops/", body, format="json"), 400, "invalid", field)
@@ -124,8 +158,12 @@ def test_shop_bad_input_is_400_and_writes_nothing(owner_api, body, field):
 def test_duplicate_shop_name_is_400(owner_api, owner):
     name = Shop.objects.for_business(owner.business).get().name
     before = counts()
-    error = assert_error(owner_api.post("/api/v1/shops/", {"name": name, "time_zone": "Europe/Brussels"},
-                                        format="json"), 400)
+    error = assert_error(
+        owner_api.post(
+            "/api/v1/shops/", {"name": name, "time_zone": "Europe/Brussels"}, format="json"
+        ),
+        400,
+    )
     assert "already exists" in error["message"]
     assert counts() == before
 
@@ -137,7 +175,12 @@ def test_opening_hours_get_and_put(owner_api, owner):
     assert hours[6]["is_closed"] is True
 
     week = [dict(h) for h in WEEK]
-    week[4] = {"weekday": 4, "opens_at": "18:00", "closes_at": "02:00", "is_closed": False}  # past midnight
+    week[4] = {
+        "weekday": 4,
+        "opens_at": "18:00",
+        "closes_at": "02:00",
+        "is_closed": False,
+    }  # past midnight
     response = owner_api.put(f"/api/v1/shops/{shop.pk}/opening-hours/", week, format="json")
     assert response.status_code == 200, response.content
     body = response.json()
@@ -146,27 +189,39 @@ def test_opening_hours_get_and_put(owner_api, owner):
     assert AuditEntry.objects.filter(action="shop.hours_update", object_id=str(shop.pk)).exists()
 
 
-@pytest.mark.parametrize("mutate", [
-    lambda w: w[:6],  # six days
-    lambda w: [*w, w[0]],  # eight rows
-    lambda w: [*w[:6], {**w[0]}],  # Monday twice, no Sunday
-    lambda w: [{**w[0], "weekday": 7}, *w[1:]],
-    lambda w: [{**w[0], "opens_at": "25:00"}, *w[1:]],
-    lambda w: [{**w[0], "opens_at": "09:00", "closes_at": "09:00"}, *w[1:]],  # empty day
-    lambda w: [{**w[0], "weekday": "monday"}, *w[1:]],
-    lambda w: [{k: v for k, v in w[0].items() if k != "opens_at"}, *w[1:]],
-    lambda w: {"hours": w},  # an object, not the list
-    lambda w: [None] * 7,
-    lambda w: "monday",
-])
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda w: w[:6],  # six days
+        lambda w: [*w, w[0]],  # eight rows
+        lambda w: [*w[:6], {**w[0]}],  # Monday twice, no Sunday
+        lambda w: [{**w[0], "weekday": 7}, *w[1:]],
+        lambda w: [{**w[0], "opens_at": "25:00"}, *w[1:]],
+        lambda w: [{**w[0], "opens_at": "09:00", "closes_at": "09:00"}, *w[1:]],  # empty day
+        lambda w: [{**w[0], "weekday": "monday"}, *w[1:]],
+        lambda w: [{k: v for k, v in w[0].items() if k != "opens_at"}, *w[1:]],
+        lambda w: {"hours": w},  # an object, not the list
+        lambda w: [None] * 7,
+        lambda w: "monday",
+    ],
+)
 def test_opening_hours_bad_input_is_400_and_changes_nothing(owner_api, owner, mutate):
     shop = Shop.objects.for_business(owner.business).get()
-    before = list(OpeningHours.objects.filter(shop=shop).values_list("weekday", "opens_at", "closes_at", "is_closed"))
+    before = list(
+        OpeningHours.objects.filter(shop=shop).values_list(
+            "weekday", "opens_at", "closes_at", "is_closed"
+        )
+    )
     audits = AuditEntry.objects.count()
-    response = owner_api.put(f"/api/v1/shops/{shop.pk}/opening-hours/", mutate([dict(h) for h in WEEK]),
-                             format="json")
+    response = owner_api.put(
+        f"/api/v1/shops/{shop.pk}/opening-hours/", mutate([dict(h) for h in WEEK]), format="json"
+    )
     assert_error(response, 400, "invalid")
-    after = list(OpeningHours.objects.filter(shop=shop).values_list("weekday", "opens_at", "closes_at", "is_closed"))
+    after = list(
+        OpeningHours.objects.filter(shop=shop).values_list(
+            "weekday", "opens_at", "closes_at", "is_closed"
+        )
+    )
     assert after == before and AuditEntry.objects.count() == audits
 
 
@@ -180,19 +235,23 @@ def test_another_business_shop_is_404_for_reads_and_writes(owner_api, other_owne
     assert (shop.name, shop.updated_at) == before
 
 
-# --- audit -----------------------------------------------------------------------------------------
+# --- audit ---------------------------------------------------------------------------------
 
 
 def test_audit_list_filters_and_retrieve(owner_api, owner, member_factory):
     member = member_factory()
-    owner_api.post("/api/v1/shops/", {"name": "Annex", "time_zone": "Europe/Brussels"}, format="json")
+    owner_api.post(
+        "/api/v1/shops/", {"name": "Annex", "time_zone": "Europe/Brussels"}, format="json"
+    )
     entries = owner_api.get("/api/v1/audit/").json()["results"]
     assert {"shop.create", "employee.create", "business.register"} <= {e["action"] for e in entries}
 
     shops = owner_api.get("/api/v1/audit/", {"action": "shop."}).json()["results"]
     assert shops and all(e["action"].startswith("shop.") for e in shops)
 
-    by_type = owner_api.get("/api/v1/audit/", {"object_type": "accounts.membership"}).json()["results"]
+    by_type = owner_api.get("/api/v1/audit/", {"object_type": "accounts.membership"}).json()[
+        "results"
+    ]
     assert by_type and all(e["object_type"] == "accounts.membership" for e in by_type)
 
     by_object = owner_api.get("/api/v1/audit/", {"object_id": str(member.pk)}).json()["results"]
@@ -215,16 +274,21 @@ def test_audit_list_filters_and_retrieve(owner_api, owner, member_factory):
 
 
 def test_another_business_actor_filter_finds_nothing(owner_api, other_owner):
-    assert owner_api.get("/api/v1/audit/", {"actor": str(other_owner.user_id)}).json()["results"] == []
+    assert (
+        owner_api.get("/api/v1/audit/", {"actor": str(other_owner.user_id)}).json()["results"] == []
+    )
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"since": "yesterday"}, "since"),
-    ({"until": "2026-13-45"}, "until"),
-    ({"actor": "not-a-uuid"}, "actor"),
-    ({"action": "a" * 65}, "action"),
-    ({"search": "s" * 201}, "search"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"since": "yesterday"}, "since"),
+        ({"until": "2026-13-45"}, "until"),
+        ({"actor": "not-a-uuid"}, "actor"),
+        ({"action": "a" * 65}, "action"),
+        ({"search": "s" * 201}, "search"),
+    ],
+)
 def test_audit_bad_filters_are_400(owner_api, params, field):
     assert_error(owner_api.get("/api/v1/audit/", params), 400, "invalid", field)
 

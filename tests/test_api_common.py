@@ -35,7 +35,9 @@ def assert_error(response, status: int, code: str | None = None, field: str | No
 # --- authentication ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/api/v1/me/", "/api/v1/shops/", "/api/v1/members/", "/api/v1/business/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/me/", "/api/v1/shops/", "/api/v1/members/", "/api/v1/business/"]
+)
 def test_no_credentials_is_401_in_the_error_shape(path):
     response = APIClient().get(path)
     assert_error(response, 401, "not_authenticated")
@@ -43,7 +45,13 @@ def test_no_credentials_is_401_in_the_error_shape(path):
 
 
 def test_bad_tokens_are_401(owner):
-    for header in ["Token nope", "Token hnt_abcdef_nothing", "Token", "Token a b", "Bearer hnt_x_y"]:
+    for header in [
+        "Token nope",
+        "Token hnt_abcdef_nothing",
+        "Token",
+        "Token a b",
+        "Bearer hnt_x_y",
+    ]:
         api = APIClient()
         api.credentials(HTTP_AUTHORIZATION=header)
         assert_error(api.get("/api/v1/me/"), 401, "authentication_failed")
@@ -104,8 +112,12 @@ def test_deactivated_member_token_is_401(owner, member_factory):
 
 
 def test_error_shape_400_names_the_field(owner_api):
-    error = assert_error(owner_api.post("/api/v1/shops/", {"time_zone": "Europe/Brussels"}, format="json"),
-                         400, "invalid", "name")
+    error = assert_error(
+        owner_api.post("/api/v1/shops/", {"time_zone": "Europe/Brussels"}, format="json"),
+        400,
+        "invalid",
+        "name",
+    )
     assert error["message"].startswith("name:")
 
 
@@ -118,37 +130,48 @@ def test_error_shape_403(owner, member_factory):
 
 
 def test_error_shape_404_and_405(owner_api, owner):
-    assert_error(owner_api.get("/api/v1/shops/01a2ffff-0000-7000-8000-000000000000/"), 404, "not_found")
+    assert_error(
+        owner_api.get("/api/v1/shops/01a2ffff-0000-7000-8000-000000000000/"), 404, "not_found"
+    )
     shop = Shop.objects.for_business(owner.business).get()
     assert_error(owner_api.delete(f"/api/v1/shops/{shop.pk}/"), 405, "method_not_allowed")
     assert Shop.objects.filter(pk=shop.pk).exists()
 
 
 def test_error_shape_409(owner_api, owner):
-    error = assert_error(owner_api.post(f"/api/v1/members/{owner.pk}/deactivate/", {}, format="json"),
-                         409, "conflict")
+    error = assert_error(
+        owner_api.post(f"/api/v1/members/{owner.pk}/deactivate/", {}, format="json"),
+        409,
+        "conflict",
+    )
     assert "yourself" in error["message"]
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/shops/not-a-uuid/",
-    "/api/v1/shops/123/",
-    "/api/v1/members/zzz/",
-    "/api/v1/audit/01a2/",
-    "/api/v1/permission-requests/%20/",
-    "/api/v1/shops/x/opening-hours/",
-    "/api/v1/no-such-thing/",
-    "/api/v1/shops/a.b/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/shops/not-a-uuid/",
+        "/api/v1/shops/123/",
+        "/api/v1/members/zzz/",
+        "/api/v1/audit/01a2/",
+        "/api/v1/permission-requests/%20/",
+        "/api/v1/shops/x/opening-hours/",
+        "/api/v1/no-such-thing/",
+        "/api/v1/shops/a.b/",
+    ],
+)
 def test_malformed_ids_and_unknown_paths_are_404_in_the_error_shape(owner_api, path):
     assert_error(owner_api.get(path), 404, "not_found")
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/members/zzz/deactivate/",
-    "/api/v1/members/01a2/set-pin/",
-    "/api/v1/permission-requests/nope/accept/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/members/zzz/deactivate/",
+        "/api/v1/members/01a2/set-pin/",
+        "/api/v1/permission-requests/nope/accept/",
+    ],
+)
 def test_malformed_ids_in_actions_are_404(owner_api, path):
     audits = AuditEntry.objects.count()
     assert_error(owner_api.post(path, {}, format="json"), 404, "not_found")
@@ -165,7 +188,9 @@ def test_unslashed_path_redirects_to_the_slashed_one(owner_api):
 # --- bodies that are not what the endpoint expects --------------------------------------------
 
 
-@pytest.mark.parametrize("body", ["[]", "[1, 2]", '"text"', "42", "null", "true", "{", "{\"name\": }", "\x00"])
+@pytest.mark.parametrize(
+    "body", ["[]", "[1, 2]", '"text"', "42", "null", "true", "{", '{"name": }', "\x00"]
+)
 def test_json_that_is_not_an_object_is_400_and_writes_nothing(owner_api, body):
     shops, audits = Shop.objects.count(), AuditEntry.objects.count()
     response = owner_api.post("/api/v1/shops/", body, content_type="application/json")
@@ -187,9 +212,16 @@ def test_form_encoded_bodies_work_too(owner_api, owner):
 
 def test_wrong_types_are_400(owner_api):
     shops = Shop.objects.count()
-    for body in [{"name": ["a"], "time_zone": "Europe/Brussels"}, {"name": {"x": 1}, "time_zone": 5},
-                 {"name": "Ok", "time_zone": "Europe/Brussels", "phone": 12345678901234567890123456789012345},
-                 {"name": "Ok", "time_zone": None}]:
+    for body in [
+        {"name": ["a"], "time_zone": "Europe/Brussels"},
+        {"name": {"x": 1}, "time_zone": 5},
+        {
+            "name": "Ok",
+            "time_zone": "Europe/Brussels",
+            "phone": 12345678901234567890123456789012345,
+        },
+        {"name": "Ok", "time_zone": None},
+    ]:
         assert_error(owner_api.post("/api/v1/shops/", body, format="json"), 400)
     assert Shop.objects.count() == shops
 
@@ -199,10 +231,18 @@ def test_wrong_types_are_400(owner_api):
 
 def _fill_audit(business, n):
     now = timezone.now()
-    AuditEntry.objects.bulk_create([
-        AuditEntry(business=business, action="test.filler", object_type="test", object_id=str(i), at=now)
-        for i in range(n)
-    ])
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                business=business,
+                action="test.filler",
+                object_type="test",
+                object_id=str(i),
+                at=now,
+            )
+            for i in range(n)
+        ]
+    )
 
 
 def test_page_size_is_capped_at_200_and_next_links_walk_everything(owner_api, owner):

@@ -20,20 +20,46 @@ _n = itertools.count()
 
 # (module, read path, write method, write path, body maker, success status of the write)
 ENDPOINTS = {
-    "shops": (Module.SETTINGS, "/api/v1/shops/", "post", "/api/v1/shops/",
-              lambda: {"name": f"Shop {next(_n)}", "time_zone": "Europe/Brussels"}, 201),
-    "business": (Module.SETTINGS, "/api/v1/business/", "patch", "/api/v1/business/",
-                 lambda: {"name": f"Renamed {next(_n)}"}, 200),
-    "members": (Module.STAFF, "/api/v1/members/", "post", "/api/v1/members/",
-                lambda: {"email": f"new{next(_n)}@example.test", "full_name": "New", "role": "cashier",
-                         "send_invitation": False}, 201),
+    "shops": (
+        Module.SETTINGS,
+        "/api/v1/shops/",
+        "post",
+        "/api/v1/shops/",
+        lambda: {"name": f"Shop {next(_n)}", "time_zone": "Europe/Brussels"},
+        201,
+    ),
+    "business": (
+        Module.SETTINGS,
+        "/api/v1/business/",
+        "patch",
+        "/api/v1/business/",
+        lambda: {"name": f"Renamed {next(_n)}"},
+        200,
+    ),
+    "members": (
+        Module.STAFF,
+        "/api/v1/members/",
+        "post",
+        "/api/v1/members/",
+        lambda: {
+            "email": f"new{next(_n)}@example.test",
+            "full_name": "New",
+            "role": "cashier",
+            "send_invitation": False,
+        },
+        201,
+    ),
     "audit": (Module.SETTINGS, "/api/v1/audit/", None, None, None, None),
 }
 
 
 def _state():
-    return (Shop.objects.count(), Membership.objects.count(), AuditEntry.objects.count(),
-            list(Business.objects.values_list("name", flat=True)))
+    return (
+        Shop.objects.count(),
+        Membership.objects.count(),
+        AuditEntry.objects.count(),
+        list(Business.objects.values_list("name", flat=True)),
+    )
 
 
 @pytest.fixture
@@ -102,10 +128,17 @@ def test_object_routes_follow_the_same_levels(owner, staff_with, member_factory,
             assert _state() == before
 
 
-@pytest.mark.parametrize("level, sees_all, may_decide", [
-    (Level.NONE, False, False), (Level.READ, True, False), (Level.FULL, True, True),
-])
-def test_permission_requests_follow_staff_levels(owner, staff_with, member_factory, level, sees_all, may_decide):
+@pytest.mark.parametrize(
+    "level, sees_all, may_decide",
+    [
+        (Level.NONE, False, False),
+        (Level.READ, True, False),
+        (Level.FULL, True, True),
+    ],
+)
+def test_permission_requests_follow_staff_levels(
+    owner, staff_with, member_factory, level, sees_all, may_decide
+):
     cashier = member_factory(role=Role.CASHIER)
     req = permission_request_create(membership=cashier, module=Module.STOCK, level=Level.READ)
     api = api_client_for(staff_with(Module.STAFF, level))
@@ -113,7 +146,9 @@ def test_permission_requests_follow_staff_levels(owner, staff_with, member_facto
     listed = api.get("/api/v1/permission-requests/")
     assert listed.status_code == 200  # everyone may list: without Staff read, only their own
     assert (str(req.pk) in {r["id"] for r in listed.json()["results"]}) is sees_all
-    assert api.get(f"/api/v1/permission-requests/{req.pk}/").status_code == (200 if sees_all else 404)
+    assert api.get(f"/api/v1/permission-requests/{req.pk}/").status_code == (
+        200 if sees_all else 404
+    )
 
     response = api.post(f"/api/v1/permission-requests/{req.pk}/accept/", {}, format="json")
     if may_decide:
@@ -125,4 +160,6 @@ def test_permission_requests_follow_staff_levels(owner, staff_with, member_facto
 
 
 def test_owner_levels_cannot_be_lowered(owner, member_factory):
-    assert api_client_for(owner).get("/api/v1/me/").json()["levels"] == {m: "full" for m in Module.values}
+    assert api_client_for(owner).get("/api/v1/me/").json()["levels"] == dict.fromkeys(
+        Module.values, "full"
+    )

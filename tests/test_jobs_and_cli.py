@@ -147,3 +147,46 @@ def test_security_headers_and_csp(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert json.loads(json.dumps(dict(response.headers)))  # headers are plain strings
+
+
+def test_a_real_worker_process_delivers_queued_email(smtp_server, tmp_path):
+    """`hanout worker` consumes the queue a separate process filled (SQLite storage,
+    or Redis when REDIS_URL is set, as in the chain run of CI)."""
+    import os
+    import time
+
+    env = {
+        **{k: v for k, v in os.environ.items() if k in ("PATH", "DATABASE_URL", "REDIS_URL", "HOME")},
+        "HANOUT_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "hanout.settings",
+        "HANOUT_EMAIL_HOST": "127.0.0.1",
+        "HANOUT_EMAIL_PORT": str(smtp_server_port(smtp_server)),
+    }
+    enqueue = (
+        "import django; django.setup();"
+        "from django.core.mail import send_mail;"
+        "send_mail('From the queue', 'Delivered by the worker.', None, ['owner@example.test'])"
+    )
+    subprocess.run([sys.executable, "-c", enqueue], env=env, check=True, timeout=60)
+    assert smtp_server.messages == []  # queued, not sent by the web process
+    worker = subprocess.Popen([sys.executable, "-m", "hanout.cli", "worker", "--quiet"], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not smtp_server.messages and time.monotonic() < deadline:
+            smtp_server.event.wait(0.5)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+    assert [m["Subject"] for m in smtp_server.messages] == ["From the queue"]
+
+
+def smtp_server_port(mailbox) -> int:
+    from django.conf import settings
+
+    return settings.EMAIL_PORT
+
+
+def test_production_settings_hash_passwords_with_argon2():
+    import hanout.settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"

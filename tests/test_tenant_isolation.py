@@ -100,7 +100,9 @@ class Walker:
 
     def get(self, path: str):
         response = self.client.get(path)
-        assert response.status_code == 200, f"GET {path}: {response.status_code} {response.content[:300]!r}"
+        assert response.status_code == 200, (
+            f"GET {path}: {response.status_code} {response.content[:300]!r}"
+        )
         return response.json()
 
     def read_list(self, path: str) -> list:
@@ -127,7 +129,7 @@ class Walker:
             f"cannot fill {{{match.group(1)}}} in {template}: {parent} is not a list route"
         )
         for item in self.items[parent][:MAX_PARENTS]:
-            yield from self.concrete(parent + str(item["id"]) + template[match.end():])
+            yield from self.concrete(parent + str(item["id"]) + template[match.end() :])
 
     def walk(self, list_templates: list[str], singletons: list[str]) -> None:
         for template in sorted(list_templates, key=lambda t: (t.count("{"), t)):
@@ -200,7 +202,9 @@ def test_every_route_keeps_tenants_apart(schema):
     for method, template in object_ops:
         for path in a.concrete(template):
             call = getattr(b_client, method)
-            response = call(path, {}, format="json") if method in ("put", "patch", "post") else call(path)
+            response = (
+                call(path, {}, format="json") if method in ("put", "patch", "post") else call(path)
+            )
             assert response.status_code == 404, (
                 f"{method.upper()} {path} with A's id as B: {response.status_code}, not 404 "
                 f"{response.content[:300]!r}"

@@ -387,7 +387,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("HANOUT_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # The job consumer installs its own handler on "huey": do not print twice.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "huey": {"propagate": False}},
 }
 HANOUT_PUBLIC_URL = env("HANOUT_PUBLIC_URL", "http://127.0.0.1:8000")
 ACCOUNT_FORMS = {"signup": "hanout.accounts.forms.ManagerSignupForm"}

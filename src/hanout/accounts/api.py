@@ -15,7 +15,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from hanout.accounts import selectors, services
-from hanout.accounts.models import ApiToken, Membership, PermissionRequest, PermissionRequestStatus, User
+from hanout.accounts.models import (
+    ApiToken,
+    Membership,
+    PermissionRequest,
+    PermissionRequestStatus,
+    User,
+)
 from hanout.core.api_base import ApiViewSet
 from hanout.core.api_views import BusinessSerializer
 from hanout.core.permissions import Level, Module, Role
@@ -24,7 +30,7 @@ from hanout.core.permissions import Level, Module, Role
 
 
 def _levels_serializer(name: str, *, for_input: bool) -> type[serializers.Serializer]:
-    """One field per module: the output has them all, the input any of them (null = role default)."""
+    """One field per module: all of them in output; any in input (null = the role default)."""
     fields = {
         module: serializers.ChoiceField(
             choices=Level.choices,
@@ -65,13 +71,28 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = [
-            "id", "user_id", "email", "full_name", "phone", "role", "job_title", "employee_code",
-            "is_active", "hired_on", "deactivated_at", "has_pin", "levels", "overrides",
-            "created_at", "updated_at",
+            "id",
+            "user_id",
+            "email",
+            "full_name",
+            "phone",
+            "role",
+            "job_title",
+            "employee_code",
+            "is_active",
+            "hired_on",
+            "deactivated_at",
+            "has_pin",
+            "levels",
+            "overrides",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.DictField(child=serializers.ChoiceField(choices=Level.choices)))
+    @extend_schema_field(
+        serializers.DictField(child=serializers.ChoiceField(choices=Level.choices))
+    )
     def get_overrides(self, obj: Membership) -> dict[str, str]:
         return {access.module: access.level for access in obj.module_access.all()}
 
@@ -85,12 +106,21 @@ class MemberCreateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     job_title = serializers.CharField(max_length=120, allow_blank=True, default="")
     employee_code = serializers.RegexField(
-        r"^[0-9]{1,8}$", max_length=8, allow_blank=True, default="", error_messages=_digits,
+        r"^[0-9]{1,8}$",
+        max_length=8,
+        allow_blank=True,
+        default="",
+        error_messages=_digits,
         help_text=_("1 to 8 digits, typed at the register."),
     )
     pin = serializers.RegexField(
-        r"^[0-9]{4,6}$", max_length=6, allow_blank=True, default="", write_only=True,
-        error_messages={"invalid": _("4 to 6 digits.")}, help_text=_("Register PIN, 4 to 6 digits."),
+        r"^[0-9]{4,6}$",
+        max_length=6,
+        allow_blank=True,
+        default="",
+        write_only=True,
+        error_messages={"invalid": _("4 to 6 digits.")},
+        help_text=_("Register PIN, 4 to 6 digits."),
     )
     phone = serializers.CharField(max_length=32, allow_blank=True, default="")
     hired_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -111,7 +141,9 @@ class MemberUpdateSerializer(serializers.Serializer):
 
 
 class MemberQuerySerializer(serializers.Serializer):
-    search = serializers.CharField(required=False, max_length=100, help_text=_("Name, email or employee code."))
+    search = serializers.CharField(
+        required=False, max_length=100, help_text=_("Name, email or employee code.")
+    )
     role = serializers.ChoiceField(choices=Role.choices, required=False)
     active = serializers.BooleanField(required=False, allow_null=True, default=None)
 
@@ -122,7 +154,10 @@ class DeactivateSerializer(serializers.Serializer):
 
 class SetPinSerializer(serializers.Serializer):
     pin = serializers.RegexField(
-        r"^[0-9]{4,6}$", max_length=6, write_only=True, error_messages={"invalid": _("4 to 6 digits.")},
+        r"^[0-9]{4,6}$",
+        max_length=6,
+        write_only=True,
+        error_messages={"invalid": _("4 to 6 digits.")},
         help_text=_("4 to 6 digits."),
     )
 
@@ -134,8 +169,18 @@ class PermissionRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = PermissionRequest
         fields = [
-            "id", "membership", "member_name", "module", "level", "reason", "status", "decided_by",
-            "decided_at", "decision_note", "created_at", "updated_at",
+            "id",
+            "membership",
+            "member_name",
+            "module",
+            "level",
+            "reason",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -199,7 +244,9 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
 
 class ApiTokenCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=80, help_text=_("What the token is for, e.g. “stock script”."))
+    name = serializers.CharField(
+        max_length=80, help_text=_("What the token is for, e.g. “stock script”.")
+    )
 
 
 # --- viewsets --------------------------------------------------------------------------------
@@ -235,7 +282,9 @@ class MemberViewSet(ApiViewSet):
     def create(self, request):
         data = self.validated(MemberCreateSerializer)
         membership = services.employee_create(actor_membership=request.membership, **data)
-        return self.respond(MemberSerializer, self._fresh(membership), status_code=status.HTTP_201_CREATED)
+        return self.respond(
+            MemberSerializer, self._fresh(membership), status_code=status.HTTP_201_CREATED
+        )
 
     def partial_update(self, request, pk=None):
         membership = self.get_object()
@@ -250,7 +299,10 @@ class MemberViewSet(ApiViewSet):
         membership = self.get_object()
         data = self.validated(DeactivateSerializer)
         membership = services.employee_set_active(
-            actor_membership=request.membership, membership=membership, active=False, note=data["note"]
+            actor_membership=request.membership,
+            membership=membership,
+            active=False,
+            note=data["note"],
         )
         return self.respond(MemberSerializer, self._fresh(membership))
 
@@ -286,9 +338,13 @@ class MemberViewSet(ApiViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[PermissionRequestQuerySerializer], responses=PermissionRequestSerializer),
+    list=extend_schema(
+        parameters=[PermissionRequestQuerySerializer], responses=PermissionRequestSerializer
+    ),
     retrieve=extend_schema(responses=PermissionRequestSerializer),
-    create=extend_schema(request=PermissionRequestCreateSerializer, responses={201: PermissionRequestSerializer}),
+    create=extend_schema(
+        request=PermissionRequestCreateSerializer, responses={201: PermissionRequestSerializer}
+    ),
     accept=extend_schema(request=DecisionSerializer, responses=PermissionRequestSerializer),
     reject=extend_schema(request=DecisionSerializer, responses=PermissionRequestSerializer),
 )
@@ -309,7 +365,9 @@ class PermissionRequestViewSet(ApiViewSet):
     def scoped_queryset(self, **filters):
         membership = self.request.membership
         mine = None if membership.can_read(Module.STAFF) else membership
-        return selectors.permission_request_list(business=self.request.business, membership=mine, **filters)
+        return selectors.permission_request_list(
+            business=self.request.business, membership=mine, **filters
+        )
 
     def list(self, request):
         filters = self.query(PermissionRequestQuerySerializer)
@@ -349,15 +407,22 @@ class MeViewSet(ApiViewSet):
     @action(detail=False, methods=["get"], url_path="me", url_name="me")
     def me(self, request):
         membership = request.membership
-        return self.respond(MeSerializer, {
-            "user": request.user, "membership": membership, "business": request.business,
-            "levels": membership.levels,
-        })
+        return self.respond(
+            MeSerializer,
+            {
+                "user": request.user,
+                "membership": membership,
+                "business": request.business,
+                "levels": membership.levels,
+            },
+        )
 
 
 @extend_schema_view(
     list=extend_schema(responses=ApiTokenSerializer),
-    create=extend_schema(request=ApiTokenCreateSerializer, responses={201: ApiTokenCreatedSerializer}),
+    create=extend_schema(
+        request=ApiTokenCreateSerializer, responses={201: ApiTokenCreatedSerializer}
+    ),
     destroy=extend_schema(responses={204: None}),
 )
 class TokenViewSet(ApiViewSet):
@@ -375,7 +440,9 @@ class TokenViewSet(ApiViewSet):
     def create(self, request):
         data = self.validated(ApiTokenCreateSerializer)
         token, raw = services.api_token_create(membership=request.membership, name=data["name"])
-        return Response({**ApiTokenSerializer(token).data, "token": raw}, status=status.HTTP_201_CREATED)
+        return Response(
+            {**ApiTokenSerializer(token).data, "token": raw}, status=status.HTTP_201_CREATED
+        )
 
     def destroy(self, request, pk=None):
         services.api_token_revoke(membership=request.membership, token=self.get_object())

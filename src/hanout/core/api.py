@@ -25,7 +25,11 @@ class CursorPagination(pagination.CursorPagination):
 
     def _bad_cursor(self):
         return exceptions.ValidationError(
-            {self.cursor_query_param: [_("This cursor is not valid; use the `next` link of a page.")]}
+            {
+                self.cursor_query_param: [
+                    _("This cursor is not valid; use the `next` link of a page.")
+                ]
+            }
         )
 
     def decode_cursor(self, request):
@@ -42,17 +46,21 @@ class CursorPagination(pagination.CursorPagination):
             raise self._bad_cursor() from exc
 
 
+NON_FIELD = "non_field_errors"
+
+
 def _flatten(detail) -> dict[str, list[str]]:
+    """{"a": {"b": [msg]}} → {"a.b": [msg]}; an inner non-field error belongs to its parent."""
     if isinstance(detail, dict):
         out = {}
         for key, value in detail.items():
             if isinstance(value, dict):
                 for sub, msgs in _flatten(value).items():
-                    out[f"{key}.{sub}"] = msgs
+                    out[str(key) if sub == NON_FIELD else f"{key}.{sub}"] = msgs
             elif isinstance(value, list) and value and isinstance(value[0], dict):
                 for i, item in enumerate(value):
                     for sub, msgs in _flatten(item).items():
-                        out[f"{key}[{i}].{sub}"] = msgs
+                        out[f"{key}[{i}]" if sub == NON_FIELD else f"{key}[{i}].{sub}"] = msgs
             else:
                 out[key] = [str(v) for v in (value if isinstance(value, list) else [value])]
         return out
@@ -66,7 +74,10 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 def exception_handler(exc, context):
     """Every 4xx has the shape {"error": {"code", "message", "fields"}}."""
     if isinstance(exc, DomainError):
-        fields = {k: [str(v)] if not isinstance(v, list) else [str(x) for x in v] for k, v in exc.fields.items()}
+        fields = {
+            k: [str(v)] if not isinstance(v, list) else [str(x) for x in v]
+            for k, v in exc.fields.items()
+        }
         return Response(error_body(exc.code, exc.message, fields), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
@@ -83,7 +94,7 @@ def exception_handler(exc, context):
         headers["Retry-After"] = str(int(exc.wait))
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail) if isinstance(exc.detail, dict) else {}
-        non_field = fields.pop("non_field_errors", None)
+        non_field = fields.pop(NON_FIELD, None)
         if isinstance(exc.detail, list):
             non_field = [str(d) for d in exc.detail]
         if non_field:
@@ -93,7 +104,9 @@ def exception_handler(exc, context):
             message = _("%(field)s: %(message)s") % {"field": first, "message": fields[first][0]}
         else:
             message = _("The request is not valid.")
-        return Response(error_body("invalid", message, fields), status=exc.status_code, headers=headers)
+        return Response(
+            error_body("invalid", message, fields), status=exc.status_code, headers=headers
+        )
     detail = exc.detail
     message = str(detail if not isinstance(detail, dict | list) else exc.default_detail)
     code = exc.get_codes() if not isinstance(exc.get_codes(), dict | list) else exc.default_code
@@ -105,6 +118,8 @@ def not_found(request, *args, **kwargs):
     from django.http import JsonResponse
 
     return JsonResponse(
-        error_body("not_found", _("There is no API endpoint at %(path)s.") % {"path": request.path}),
+        error_body(
+            "not_found", _("There is no API endpoint at %(path)s.") % {"path": request.path}
+        ),
         status=404,
     )

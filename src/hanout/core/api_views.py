@@ -18,7 +18,15 @@ from hanout.core.permissions import Module
 class BusinessSerializer(serializers.ModelSerializer):
     class Meta:
         model = Business
-        fields = ["id", "name", "currency", "country", "default_language", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "currency",
+            "country",
+            "default_language",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -35,7 +43,16 @@ class BusinessUpdateSerializer(serializers.ModelSerializer):
 class ShopSerializer(serializers.ModelSerializer):
     class Meta:
         model = Shop
-        fields = ["id", "name", "address", "phone", "time_zone", "is_active", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "address",
+            "phone",
+            "time_zone",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -75,6 +92,12 @@ class OpeningHoursListSerializer(serializers.ListSerializer):
         super().__init__(*args, **kwargs)
 
 
+class OpeningHoursWeekSerializer(serializers.Serializer):
+    """The week under the name `hours`, so that errors read "hours.0.opens_at: …"."""
+
+    hours = OpeningHoursListSerializer()
+
+
 class AuditEntrySerializer(serializers.ModelSerializer):
     actor = serializers.UUIDField(source="actor_id", read_only=True, allow_null=True)
     changes = serializers.DictField(
@@ -84,8 +107,16 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = [
-            "id", "at", "actor", "actor_label", "action", "object_type", "object_id", "object_repr",
-            "changes", "ip",
+            "id",
+            "at",
+            "actor",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "ip",
         ]
         read_only_fields = fields
 
@@ -93,13 +124,21 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 class AuditQuerySerializer(serializers.Serializer):
     actor = serializers.UUIDField(required=False, help_text=_("The user who acted."))
     action = serializers.CharField(
-        required=False, max_length=64, help_text=_("Action, or its beginning: `shop.` matches every shop action.")
+        required=False,
+        max_length=64,
+        help_text=_("Action, or its beginning: `shop.` matches every shop action."),
     )
-    object_type = serializers.CharField(required=False, max_length=64, help_text=_("e.g. `core.shop`."))
+    object_type = serializers.CharField(
+        required=False, max_length=64, help_text=_("e.g. `core.shop`.")
+    )
     object_id = serializers.CharField(required=False, max_length=64)
-    since = serializers.DateTimeField(required=False, help_text=_("From this moment (ISO 8601), inclusive."))
+    since = serializers.DateTimeField(
+        required=False, help_text=_("From this moment (ISO 8601), inclusive.")
+    )
     until = serializers.DateTimeField(required=False, help_text=_("Before this moment (ISO 8601)."))
-    search = serializers.CharField(required=False, max_length=200, help_text=_("Words in the object, actor or action."))
+    search = serializers.CharField(
+        required=False, max_length=200, help_text=_("Words in the object, actor or action.")
+    )
 
 
 # --- viewsets ----------------------------------------------------------------------------------
@@ -117,13 +156,16 @@ class BusinessViewSet(ApiViewSet):
         return self.respond(BusinessSerializer, request.business)
 
     @extend_schema(
-        operation_id="business_partial_update", request=BusinessUpdateSerializer,
+        operation_id="business_partial_update",
+        request=BusinessUpdateSerializer,
         responses=BusinessSerializer,
     )
     @business.mapping.patch
     def business_update(self, request):
         data = self.validated(BusinessUpdateSerializer, partial=True)
-        business = services.business_update(business=request.business, actor=request.user, data=data)
+        business = services.business_update(
+            business=request.business, actor=request.user, data=data
+        )
         return self.respond(BusinessSerializer, business)
 
 
@@ -167,24 +209,37 @@ class ShopViewSet(ApiViewSet):
         responses=OpeningHoursSerializer(many=True),
         description=str(_("The week's opening hours, Monday first, in the shop's time zone.")),
     )
-    @action(detail=True, methods=["get"], url_path="opening-hours", url_name="opening-hours",
-            pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="opening-hours",
+        url_name="opening-hours",
+        pagination_class=None,
+    )
     def opening_hours(self, request, pk=None):
         shop = self.get_object()
-        return self.respond(OpeningHoursSerializer, selectors.opening_hours_for(shop=shop), many=True)
+        return self.respond(
+            OpeningHoursSerializer, selectors.opening_hours_for(shop=shop), many=True
+        )
 
     @extend_schema(
         operation_id="shops_opening_hours_update",
         request=OpeningHoursListSerializer(),
         responses=OpeningHoursSerializer(many=True),
-        description=str(_("Replace the week: seven rows, one per weekday. "
-                          "A closing time before the opening time runs past midnight.")),
+        description=str(
+            _(
+                "Replace the week: seven rows, one per weekday. "
+                "A closing time before the opening time runs past midnight."
+            )
+        ),
     )
     @opening_hours.mapping.put
     def opening_hours_set(self, request, pk=None):
         shop = self.get_object()  # tenant check before validation
-        rows = self.validated(OpeningHoursListSerializer)
-        hours = services.opening_hours_set(shop=shop, actor=request.user, hours=[dict(r) for r in rows])
+        rows = self.validated(OpeningHoursWeekSerializer, data={"hours": request.data})["hours"]
+        hours = services.opening_hours_set(
+            shop=shop, actor=request.user, hours=[dict(r) for r in rows]
+        )
         return self.respond(OpeningHoursSerializer, hours, many=True)
 
 
@@ -216,4 +271,3 @@ def register(router):
     router.register("", BusinessViewSet, basename="business")
     router.register("shops", ShopViewSet, basename="shop")
     router.register("audit", AuditViewSet, basename="audit")
-

@@ -13,7 +13,9 @@ ErrorSerializer = inline_serializer(
         "error": inline_serializer(
             name="ErrorDetail",
             fields={
-                "code": serializers.CharField(help_text=_("Stable, for programs: `invalid`, `not_found` …")),
+                "code": serializers.CharField(
+                    help_text=_("Stable, for programs: `invalid`, `not_found` …")
+                ),
                 "message": serializers.CharField(help_text=_("A sentence for a person.")),
                 "fields": serializers.DictField(
                     child=serializers.ListField(child=serializers.CharField()),
@@ -62,7 +64,8 @@ class AutoSchema(SpectacularAutoSchema):
         for code in self._error_codes():
             if code not in responses:
                 responses[code] = self._get_response_for_code(
-                    OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code]), code
+                    OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code]),
+                    code,
                 )
         return responses
 
@@ -78,5 +81,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": str(_("A personal API token, sent as `Token hnt_…`. Make one on your profile page.")),
+            "description": str(
+                _("A personal API token, sent as `Token hnt_…`. Make one on your profile page.")
+            ),
         }

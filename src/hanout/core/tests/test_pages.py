@@ -175,3 +175,15 @@ def test_business_default_language_applies_without_a_choice(client, other_owner)
     other_owner.user.save(update_fields=["language"])
     html = login(client, other_owner).get("/").content.decode()
     assert 'dir="rtl"' in html
+
+
+def test_a_change_made_on_a_page_is_audited_with_who_and_from_where(client, owner):
+    login(client, owner).post(
+        reverse("settings_business"),
+        {"name": "Alpha Bakery Ltd", "currency": "EUR", "country": "BE", "default_language": "fr"},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    entry = AuditEntry.objects.for_business(owner.business).get(action="business.update")
+    assert entry.actor == owner.user and entry.actor_label == owner.user.email
+    assert entry.ip == "203.0.113.9"
+    assert entry.changes == {"name": ["Alpha Bakery", "Alpha Bakery Ltd"], "default_language": ["en", "fr"]}

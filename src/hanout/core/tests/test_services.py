@@ -129,3 +129,12 @@ def test_uuid7_keys_sort_by_creation_time(owner):
     assert ids == sorted(ids)
     assert all(u.version == 7 for u in ids)
     assert len(set(ids)) == len(ids)
+
+
+def test_the_operator_admin_shows_audit_entries_read_only(admin_client, owner):
+    entry = AuditEntry.objects.for_business(owner.business).first()
+    assert admin_client.get("/django-admin/core/auditentry/").status_code == 200
+    page = admin_client.get(f"/django-admin/core/auditentry/{entry.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert admin_client.post(f"/django-admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
