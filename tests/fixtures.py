@@ -20,7 +20,10 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
-        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}},
+        "private": {
+            **settings.STORAGES["private"],
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
     }
 
 
@@ -33,7 +36,9 @@ def owner(db):
 @pytest.fixture
 def other_owner(db):
     """Owner membership of business B, a different tenant."""
-    return make_business("Beta Grocer", currency="MAD", country="MA", time_zone="Africa/Casablanca", language="ar")
+    return make_business(
+        "Beta Grocer", currency="MAD", country="MA", time_zone="Africa/Casablanca", language="ar"
+    )
 
 
 @pytest.fixture
@@ -86,7 +91,9 @@ class Mailbox:
             parts = msg.walk() if msg.is_multipart() else [msg]
             for part in parts:
                 if part.get_content_type() == "text/plain":
-                    out.append(part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8"))
+                    out.append(
+                        part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+                    )
         return out
 
 

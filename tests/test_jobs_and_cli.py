@@ -40,7 +40,10 @@ def test_email_of_a_rolled_back_transaction_is_never_sent(smtp_server):
 def test_healthz_reports_each_part(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "migrations": "ok", "jobs": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "migrations": "ok", "jobs": "ok"},
+    }
 
 
 @pytest.mark.django_db
@@ -60,7 +63,9 @@ def test_healthz_is_503_when_the_job_queue_is_unreachable(client, monkeypatch):
 def test_healthz_is_503_when_migrations_are_pending(client, monkeypatch):
     from django.db.migrations.executor import MigrationExecutor
 
-    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("fake", False)])
+    monkeypatch.setattr(
+        MigrationExecutor, "migration_plan", lambda self, targets: [("fake", False)]
+    )
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["migrations"] == "1 pending"
@@ -78,7 +83,9 @@ def test_demo_data_is_idempotent_and_matches_the_readme():
 
     shop = Shop.objects.for_business(kaching).get()
     assert shop.time_zone == "Europe/Brussels"
-    assert {(h.opens_at.hour, h.closes_at.hour, h.is_closed) for h in shop.opening_hours.all()} == {(6, 18, False)}
+    assert {(h.opens_at.hour, h.closes_at.hour, h.is_closed) for h in shop.opening_hours.all()} == {
+        (6, 18, False)
+    }
     codes = dict(
         Membership.objects.for_business(kaching).values_list("user__full_name", "employee_code")
     )
@@ -87,7 +94,10 @@ def test_demo_data_is_idempotent_and_matches_the_readme():
     assert admin.role == "owner" and admin.user.check_password(demo.DEMO_PASSWORD)
     from hanout.accounts.services import employee_check_pin
 
-    assert all(employee_check_pin(membership=m, pin="1234") for m in Membership.objects.for_business(kaching))
+    assert all(
+        employee_check_pin(membership=m, pin="1234")
+        for m in Membership.objects.for_business(kaching)
+    )
     alma = Business.objects.get(name="Alma7al")
     assert (alma.currency, alma.default_language) == ("MAD", "ar")
 
@@ -120,18 +130,44 @@ def test_deploy_checks_are_clean_when_debug_is_off(tmp_path):
         "DJANGO_SETTINGS_MODULE": "hanout.settings",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "hanout.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "hanout.cli",
+            "manage",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_the_secret_key_is_generated_once_in_the_data_folder(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "HANOUT_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "hanout.settings"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HANOUT_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "hanout.settings",
+    }
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
-    first = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], env=env, capture_output=True, text=True)
-    second = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], env=env, capture_output=True, text=True)
+    first = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout and len(first.stdout.strip()) > 50
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
@@ -156,7 +192,11 @@ def test_a_real_worker_process_delivers_queued_email(smtp_server, tmp_path):
     import time
 
     env = {
-        **{k: v for k, v in os.environ.items() if k in ("PATH", "DATABASE_URL", "REDIS_URL", "HOME")},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k in ("PATH", "DATABASE_URL", "REDIS_URL", "HOME")
+        },
         "HANOUT_DATA_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "hanout.settings",
         "HANOUT_EMAIL_HOST": "127.0.0.1",

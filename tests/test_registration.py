@@ -111,7 +111,13 @@ def test_a_bad_phone_number_is_refused_beside_the_field_and_nothing_is_created(c
 
 @pytest.mark.parametrize(
     "field,value",
-    [("currency", "XYZ"), ("country", "ZZ"), ("time_zone", "Mars/Base"), ("name", ""), ("name", "n" * 121)],
+    [
+        ("currency", "XYZ"),
+        ("country", "ZZ"),
+        ("time_zone", "Mars/Base"),
+        ("name", ""),
+        ("name", "n" * 121),
+    ],
 )
 def test_step_one_refuses_bad_values(client, field, value):
     response = client.post("/register/", {**STORE, field: value})

@@ -4,8 +4,8 @@ from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from hanout.accounts import api as accounts_api
-from hanout.core import api as core_api_base
 from hanout.core import api_views as core_api
+from hanout.core.api import not_found
 
 router = DefaultRouter(trailing_slash=True)
 core_api.register(router)
@@ -15,5 +15,5 @@ urlpatterns = [
     *router.urls,
     # Last: an unknown path answers in the API's error shape, not with an HTML page.
     # (Only paths ending in "/": without it, Django first redirects to the slashed path.)
-    re_path(r"^.*/$", core_api_base.not_found),
+    re_path(r"^.*/$", not_found),
 ]

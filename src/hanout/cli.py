@@ -1,10 +1,10 @@
 """The `hanout` command.
 
-    hanout serve [--host H] [--port P] [--workers N] [--no-demo] [--no-worker]
-    hanout worker                 run background jobs (email, reports …)
-    hanout demo                   load the demo businesses (idempotent)
-    hanout token create EMAIL     print a new personal API token
-    hanout manage ARGS…           any Django management command
+hanout serve [--host H] [--port P] [--workers N] [--no-demo] [--no-worker]
+hanout worker                 run background jobs (email, reports …)
+hanout demo                   load the demo businesses (idempotent)
+hanout token create EMAIL     print a new personal API token
+hanout manage ARGS…           any Django management command
 """
 
 from __future__ import annotations
@@ -59,8 +59,12 @@ def cmd_serve(opts) -> int:
 
     try:
         uvicorn.run(
-            "hanout.asgi:application", host=opts.host, port=opts.port, workers=opts.workers,
-            log_level="info", proxy_headers=bool(os.environ.get("HANOUT_BEHIND_PROXY")),
+            "hanout.asgi:application",
+            host=opts.host,
+            port=opts.port,
+            workers=opts.workers,
+            log_level="info",
+            proxy_headers=bool(os.environ.get("HANOUT_BEHIND_PROXY")),
         )
     finally:
         if worker is not None:
@@ -101,10 +105,17 @@ def cmd_token(opts) -> int:
         memberships = memberships.filter(business__name=opts.business)
     found = list(memberships[:2])
     if not found:
-        print(f"No active employee with email {opts.email}" + (f" in {opts.business}" if opts.business else ""), file=sys.stderr)
+        print(
+            f"No active employee with email {opts.email}"
+            + (f" in {opts.business}" if opts.business else ""),
+            file=sys.stderr,
+        )
         return 2
     if len(found) > 1:
-        print("This person works for several businesses; choose one with --business NAME.", file=sys.stderr)
+        print(
+            "This person works for several businesses; choose one with --business NAME.",
+            file=sys.stderr,
+        )
         return 2
     _, raw = api_token_create(membership=found[0], name=opts.name)
     print(raw)
@@ -122,8 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default=os.environ.get("HANOUT_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("HANOUT_PORT", "8000")))
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--no-demo", action="store_true", help="start empty: the first visit registers a store")
-    serve.add_argument("--no-worker", action="store_true", help="do not start the background-job worker")
+    serve.add_argument(
+        "--no-demo", action="store_true", help="start empty: the first visit registers a store"
+    )
+    serve.add_argument(
+        "--no-worker", action="store_true", help="do not start the background-job worker"
+    )
     serve.set_defaults(func=cmd_serve)
     worker = sub.add_parser("worker", help="run background jobs")
     worker.add_argument("--quiet", action="store_true")

@@ -12,6 +12,7 @@ from datetime import time
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import translation
 
 from hanout.accounts import services as accounts
 from hanout.accounts.models import Membership, User
@@ -33,10 +34,18 @@ class DemoPerson:
 
 KACHING = {
     "store": accounts.StoreDetails(
-        name="Boulangerie Kaching", currency="EUR", country="BE", time_zone="Europe/Brussels",
-        shop_name="Kaching — Place Flagey", address="Place Flagey 1, 1050 Ixelles", language="fr",
+        name="Boulangerie Kaching",
+        currency="EUR",
+        country="BE",
+        time_zone="Europe/Brussels",
+        shop_name="Kaching — Place Flagey",
+        address="Place Flagey 1, 1050 Ixelles",
+        language="fr",
     ),
-    "hours": [{"weekday": d, "opens_at": time(6, 0), "closes_at": time(18, 0), "is_closed": False} for d in range(7)],
+    "hours": [
+        {"weekday": d, "opens_at": time(6, 0), "closes_at": time(18, 0), "is_closed": False}
+        for d in range(7)
+    ],
     "owner": DemoPerson("ADMIN", "admin@kaching.example", Role.OWNER, "1", "Gérant"),
     # (email, module, level, reason): pending permission requests, for the staff pages and the API.
     "requests": [("khadija@kaching.example", "stock", "read", "Pour vérifier le stock de farine.")],
@@ -50,8 +59,13 @@ KACHING = {
 
 ALMA7AL = {
     "store": accounts.StoreDetails(
-        name="Alma7al", currency="MAD", country="MA", time_zone="Africa/Casablanca",
-        shop_name="المحل — المعاريف", address="Boulevard Zerktouni 120, Maârif, Casablanca", language="ar",
+        name="Alma7al",
+        currency="MAD",
+        country="MA",
+        time_zone="Africa/Casablanca",
+        shop_name="المحل — المعاريف",
+        address="Boulevard Zerktouni 120, Maârif, Casablanca",
+        language="ar",
     ),
     "hours": [
         {"weekday": d, "opens_at": time(9, 0), "closes_at": time(21, 0), "is_closed": False}
@@ -72,8 +86,9 @@ DEMO_BUSINESSES = [KACHING, ALMA7AL]
 def _user(person: DemoPerson, language: str) -> User:
     user = User.objects.filter(email=person.email).first()
     if user is None:
-        user = User.objects.create_user(email=person.email, password=DEMO_PASSWORD, full_name=person.name,
-                                        language=language)
+        user = User.objects.create_user(
+            email=person.email, password=DEMO_PASSWORD, full_name=person.name, language=language
+        )
         EmailAddress.objects.create(user=user, email=person.email, primary=True, verified=True)
     return user
 
@@ -87,9 +102,14 @@ def _load_business(spec) -> tuple[Business, bool]:
     owner = _user(spec["owner"], store.language)
     owner_membership = accounts.business_register(store=store, owner=owner)
     business = owner_membership.business
-    accounts.employee_set_pin(actor_membership=owner_membership, membership=owner_membership, pin=DEMO_PIN)
-    accounts.employee_update(actor_membership=owner_membership, membership=owner_membership,
-                             data={"job_title": spec["owner"].title, "employee_code": spec["owner"].code})
+    accounts.employee_set_pin(
+        actor_membership=owner_membership, membership=owner_membership, pin=DEMO_PIN
+    )
+    accounts.employee_update(
+        actor_membership=owner_membership,
+        membership=owner_membership,
+        data={"job_title": spec["owner"].title, "employee_code": spec["owner"].code},
+    )
     from hanout.core.models import Shop
     from hanout.core.services import opening_hours_set
 
@@ -98,20 +118,33 @@ def _load_business(spec) -> tuple[Business, bool]:
     for person in spec["staff"]:
         _user(person, store.language)
         accounts.employee_create(
-            actor_membership=owner_membership, email=person.email, full_name=person.name, role=person.role,
-            job_title=person.title, employee_code=person.code, pin=DEMO_PIN, send_invitation=False,
+            actor_membership=owner_membership,
+            email=person.email,
+            full_name=person.name,
+            role=person.role,
+            job_title=person.title,
+            employee_code=person.code,
+            pin=DEMO_PIN,
+            send_invitation=False,
         )
     for email, module, level, reason in spec.get("requests", []):
         member = Membership.objects.get(business=business, user__email=email)
-        accounts.permission_request_create(membership=member, module=module, level=level, reason=reason)
+        accounts.permission_request_create(
+            membership=member, module=module, level=level, reason=reason
+        )
     return business, True
 
 
 def load_demo(stdout=None) -> list[Business]:
-    """Create the demo businesses that do not exist yet; return all of them."""
+    """Create the demo businesses that do not exist yet; return all of them.
+
+    Each is created in its own language, so the job titles and work history
+    written by the services read naturally to its people.
+    """
     out = []
     for spec in DEMO_BUSINESSES:
-        business, created = _load_business(spec)
+        with translation.override(spec["store"].language):
+            business, created = _load_business(spec)
         out.append(business)
         if stdout is not None:
             stdout.write(f"{'created' if created else 'kept'} demo business {business.name}\n")

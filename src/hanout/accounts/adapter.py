@@ -15,13 +15,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         from django.conf import settings
+        from django.core.exceptions import ValidationError
 
-        from hanout.accounts.services import StoreDetails, business_register, identity_document_attach
+        from hanout.accounts.services import (
+            StoreDetails,
+            business_register,
+            identity_document_attach,
+        )
         from hanout.accounts.views_register import STORE_SESSION_KEY
         from hanout.core.errors import ValidationFailed
         from hanout.core.middleware import SESSION_BUSINESS_KEY
         from hanout.core.validation import normalize_phone
-        from django.core.exceptions import ValidationError
 
         user.full_name = form.cleaned_data["full_name"]
         store = StoreDetails(**request.session[STORE_SESSION_KEY])
@@ -35,7 +39,9 @@ class AccountAdapter(DefaultAccountAdapter):
         upload = form.cleaned_data.get("id_document")
         if upload:
             identity_document_attach(
-                business=membership.business, user=user, upload=upload,
+                business=membership.business,
+                user=user,
+                upload=upload,
                 max_bytes=settings.IDENTITY_DOCUMENT_MAX_BYTES,
             )
         request.session[SESSION_BUSINESS_KEY] = str(membership.business_id)

@@ -16,11 +16,21 @@ class StoreForm(forms.Form):
     name = forms.CharField(label=_("Business name"), max_length=120)
     currency = forms.ChoiceField(label=_("Currency"), choices=_currency_choices, initial="EUR")
     country = forms.ChoiceField(label=_("Country"), choices=_country_choices)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_tz_choices, initial="Europe/Brussels")
-    shop_name = forms.CharField(label=_("First shop's name"), max_length=120, required=False,
-                                help_text=_("Leave empty to use the business name."))
-    address = forms.CharField(label=_("First shop's address"), max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=_tz_choices, initial="Europe/Brussels"
+    )
+    shop_name = forms.CharField(
+        label=_("First shop's name"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave empty to use the business name."),
+    )
+    address = forms.CharField(
+        label=_("First shop's address"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     language = forms.ChoiceField(label=_("Default language"), choices=settings.LANGUAGES)
 
 
@@ -30,7 +40,8 @@ class ManagerSignupForm(SignupForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     id_document = forms.FileField(
-        label=_("Identity document"), required=False,
+        label=_("Identity document"),
+        required=False,
         help_text=_("PDF, JPEG or PNG, at most 10 MB. Only the owners can see it."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
@@ -79,8 +90,12 @@ class EmployeeEditForm(forms.Form):
         widget=forms.TextInput(attrs=_DIGITS),
         help_text=_("Short number typed at the register, e.g. 14."),
     )
-    phone = forms.CharField(label=_("Phone"), max_length=32, required=False,
-                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
     hired_on = forms.DateField(
         label=_("Hired on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -94,22 +109,37 @@ class EmployeeEditForm(forms.Form):
 
 
 class EmployeeCreateForm(EmployeeEditForm):
-    email = forms.EmailField(label=_("Email address"), max_length=254,
-                             help_text=_("A new person gets an email to choose a password."))
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("A new person gets an email to choose a password."),
+    )
     pin = forms.CharField(
-        label=_("Register PIN"), required=False, max_length=6, strip=True,
+        label=_("Register PIN"),
+        required=False,
+        max_length=6,
+        strip=True,
         widget=forms.PasswordInput(attrs={**_DIGITS, "autocomplete": "new-password"}),
         help_text=_("4 to 6 digits, typed at the register. You can set it later."),
     )
 
     field_order = [
-        "full_name", "email", "role", "job_title", "employee_code", "pin", "phone", "hired_on",
+        "full_name",
+        "email",
+        "role",
+        "job_title",
+        "employee_code",
+        "pin",
+        "phone",
+        "hired_on",
     ]
 
 
 class PinForm(forms.Form):
     pin = forms.CharField(
-        label=_("New PIN"), max_length=6, strip=True,
+        label=_("New PIN"),
+        max_length=6,
+        strip=True,
         widget=forms.PasswordInput(attrs={**_DIGITS, "autocomplete": "new-password"}),
         help_text=_("4 to 6 digits."),
     )
@@ -118,8 +148,9 @@ class PinForm(forms.Form):
 class WorkHistoryForm(forms.Form):
     happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label=_("What happened"), max_length=200)
-    note = forms.CharField(label=_("Note"), max_length=2000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ModuleAccessForm(forms.Form):
@@ -132,7 +163,8 @@ class ModuleAccessForm(forms.Form):
         for module in Module:
             default_label = Level(defaults[module.value]).label
             self.fields[module.value] = forms.ChoiceField(
-                label=module.label, required=False,
+                label=module.label,
+                required=False,
                 choices=[
                     ("", _("Role default (%(level)s)") % {"level": default_label}),
                     *Level.choices,
@@ -150,8 +182,12 @@ class PermissionRequestForm(forms.Form):
         label=_("Access"),
         choices=[(Level.READ, Level.READ.label), (Level.FULL, Level.FULL.label)],
     )
-    reason = forms.CharField(label=_("Why do you need it?"), max_length=1000, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Why do you need it?"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, membership=None, **kwargs):
         super().__init__(*args, **kwargs)

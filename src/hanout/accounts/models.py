@@ -144,15 +144,21 @@ class Membership(BusinessOwned):
 class ModuleAccess(BusinessOwned):
     """A per-employee override of the role's default level for one module."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="module_access")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="module_access"
+    )
     module = models.CharField(max_length=16, choices=Module.choices)
     level = models.CharField(max_length=8, choices=Level.choices)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["membership", "module"], name="module_access_unique"),
-            models.CheckConstraint(condition=models.Q(module__in=Module.values), name="module_access_module"),
-            models.CheckConstraint(condition=models.Q(level__in=Level.values), name="module_access_level"),
+            models.CheckConstraint(
+                condition=models.Q(module__in=Module.values), name="module_access_module"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=Level.values), name="module_access_level"
+            ),
         ]
 
 
@@ -166,7 +172,9 @@ class WorkHistoryKind(models.TextChoices):
 
 
 class WorkHistoryEntry(BusinessOwned):
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="work_history")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="work_history"
+    )
     happened_on = models.DateField()
     kind = models.CharField(max_length=16, choices=WorkHistoryKind.choices)
     title = models.CharField(max_length=200)
@@ -191,9 +199,13 @@ class PermissionRequest(BusinessOwned):
     level = models.CharField(max_length=8, choices=Level.choices)
     reason = models.TextField(blank=True, max_length=1000)
     status = models.CharField(
-        max_length=8, choices=PermissionRequestStatus.choices, default=PermissionRequestStatus.PENDING
+        max_length=8,
+        choices=PermissionRequestStatus.choices,
+        default=PermissionRequestStatus.PENDING,
     )
-    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True, max_length=1000)
 
@@ -212,7 +224,7 @@ class PermissionRequest(BusinessOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.membership.user} → {self.get_module_display()} {self.get_level_display()}"
+        return f"{self.membership.user}: {self.get_module_display()} ({self.get_level_display()})"
 
 
 def _private_storage():
@@ -253,5 +265,3 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-

@@ -24,7 +24,9 @@ def active_memberships_for_user(*, user: User) -> QuerySet[Membership]:
     )
 
 
-def member_list(*, business: Business, search: str = "", role: str = "", active: bool | None = None) -> QuerySet[Membership]:
+def member_list(
+    *, business: Business, search: str = "", role: str = "", active: bool | None = None
+) -> QuerySet[Membership]:
     """Employees of a business, searchable by name, email or code."""
     qs = (
         Membership.objects.for_business(business)
@@ -35,7 +37,9 @@ def member_list(*, business: Business, search: str = "", role: str = "", active:
     search = (search or "").strip()
     if search:
         qs = qs.filter(
-            Q(user__full_name__icontains=search) | Q(user__email__icontains=search) | Q(employee_code=search)
+            Q(user__full_name__icontains=search)
+            | Q(user__email__icontains=search)
+            | Q(employee_code=search)
         )
     if role:
         qs = qs.filter(role=role)
@@ -46,19 +50,19 @@ def member_list(*, business: Business, search: str = "", role: str = "", active:
 
 def member_get(*, business: Business, pk) -> Membership:
     """One employee of this business; another business's id raises DoesNotExist (a 404)."""
-    return (
-        member_list(business=business)
-        .prefetch_related("work_history__recorded_by")
-        .get(pk=pk)
-    )
+    return member_list(business=business).prefetch_related("work_history__recorded_by").get(pk=pk)
 
 
 def member_by_code(*, business: Business, code: str) -> Membership | None:
     return member_list(business=business, active=True).filter(employee_code=code).first()
 
 
-def permission_request_list(*, business: Business, status: str | None = None, membership: Membership | None = None) -> QuerySet[PermissionRequest]:
-    qs = PermissionRequest.objects.for_business(business).select_related("membership__user", "decided_by")
+def permission_request_list(
+    *, business: Business, status: str | None = None, membership: Membership | None = None
+) -> QuerySet[PermissionRequest]:
+    qs = PermissionRequest.objects.for_business(business).select_related(
+        "membership__user", "decided_by"
+    )
     if status:
         qs = qs.filter(status=status)
     if membership is not None:
@@ -67,7 +71,11 @@ def permission_request_list(*, business: Business, status: str | None = None, me
 
 
 def pending_request_count(*, business: Business) -> int:
-    return PermissionRequest.objects.for_business(business).filter(status=PermissionRequestStatus.PENDING).count()
+    return (
+        PermissionRequest.objects.for_business(business)
+        .filter(status=PermissionRequestStatus.PENDING)
+        .count()
+    )
 
 
 def token_list(*, membership: Membership) -> QuerySet[ApiToken]:
@@ -85,14 +93,25 @@ def identity_document_list(
     return qs
 
 
-def audit_list(*, business: Business, search: str = "", actor=None, action: str = "", object_type: str = "",
-               object_id: str = "", since=None, until=None) -> QuerySet[AuditEntry]:
+def audit_list(
+    *,
+    business: Business,
+    search: str = "",
+    actor=None,
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    since=None,
+    until=None,
+) -> QuerySet[AuditEntry]:
     """The business's history, newest first, filtered for problem handling."""
     qs = AuditEntry.objects.for_business(business).select_related("actor")
     if search:
         search = search.strip()
         qs = qs.filter(
-            Q(object_repr__icontains=search) | Q(actor_label__icontains=search) | Q(action__icontains=search)
+            Q(object_repr__icontains=search)
+            | Q(actor_label__icontains=search)
+            | Q(action__icontains=search)
             | Q(object_id=search)
         )
     if actor:

@@ -17,7 +17,9 @@ STORE_SESSION_KEY = "hanout_register_store"
 
 def store_step(request):
     """Step one: the business, its currency, country, time zone and first shop."""
-    initial = request.session.get(STORE_SESSION_KEY) or {"language": getattr(request, "LANGUAGE_CODE", "en")}
+    initial = request.session.get(STORE_SESSION_KEY) or {
+        "language": getattr(request, "LANGUAGE_CODE", "en")
+    }
     form = StoreForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         request.session[STORE_SESSION_KEY] = form.cleaned_data

@@ -55,9 +55,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [before, after]} for the fields whose value changed."""
     keys = list(dict.fromkeys([*before, *after]))
-    return {
-        k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)
-    }
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
 def record(

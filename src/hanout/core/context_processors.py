@@ -20,7 +20,13 @@ def shell(request):
     nav = []
     if membership is not None:
         nav = [
-            {"module": m, "label": label_for(url), "url": url, "icon": icon, "read_only": not membership.can_edit(m)}
+            {
+                "module": m,
+                "label": label_for(url),
+                "url": url,
+                "icon": icon,
+                "read_only": not membership.can_edit(m),
+            }
             for m, url, icon in NAV
             if membership.can_read(m)
         ]

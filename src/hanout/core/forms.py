@@ -28,7 +28,11 @@ def _country_choices():
 
 
 def _tz_choices():
-    return [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z and not z.startswith(("Etc/", "SystemV/"))]
+    return [
+        (z, z)
+        for z in sorted(zoneinfo.available_timezones())
+        if "/" in z and not z.startswith(("Etc/", "SystemV/"))
+    ]
 
 
 class BusinessForm(forms.Form):
@@ -39,26 +43,41 @@ class BusinessForm(forms.Form):
 
     def __init__(self, *args, instance_data=None, **kwargs):
         if instance_data is not None:
-            kwargs.setdefault("initial", {f: getattr(instance_data, f) for f in ("name", "currency", "country", "default_language")})
+            kwargs.setdefault(
+                "initial",
+                {
+                    f: getattr(instance_data, f)
+                    for f in ("name", "currency", "country", "default_language")
+                },
+            )
         super().__init__(*args, **kwargs)
 
 
 class ShopForm(forms.Form):
     name = forms.CharField(label=_("Shop name"), max_length=120)
-    address = forms.CharField(label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    address = forms.CharField(
+        label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=_tz_choices)
 
     def __init__(self, *args, instance_data=None, **kwargs):
         if instance_data is not None:
-            kwargs.setdefault("initial", {f: getattr(instance_data, f) for f in ("name", "address", "phone", "time_zone")})
+            kwargs.setdefault(
+                "initial",
+                {f: getattr(instance_data, f) for f in ("name", "address", "phone", "time_zone")},
+            )
         super().__init__(*args, **kwargs)
 
 
 class OpeningHoursForm(forms.Form):
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int, widget=forms.HiddenInput)
-    opens_at = forms.TimeField(label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    closes_at = forms.TimeField(label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    opens_at = forms.TimeField(
+        label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    closes_at = forms.TimeField(
+        label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     is_closed = forms.BooleanField(label=_("Closed"), required=False)
 
     def day_label(self):
@@ -66,8 +85,14 @@ class OpeningHoursForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("is_closed") and data.get("opens_at") and data.get("opens_at") == data.get("closes_at"):
-            self.add_error("closes_at", _("Opening and closing time are the same; tick “Closed” instead."))
+        if (
+            not data.get("is_closed")
+            and data.get("opens_at")
+            and data.get("opens_at") == data.get("closes_at")
+        ):
+            self.add_error(
+                "closes_at", _("Opening and closing time are the same; tick “Closed” instead.")
+            )
         return data
 
 
@@ -79,7 +104,13 @@ class BaseOpeningHoursFormSet(forms.BaseFormSet):
 
 
 OpeningHoursFormSet = forms.formset_factory(
-    OpeningHoursForm, formset=BaseOpeningHoursFormSet, extra=0, min_num=7, max_num=7, validate_min=True, validate_max=True
+    OpeningHoursForm,
+    formset=BaseOpeningHoursFormSet,
+    extra=0,
+    min_num=7,
+    max_num=7,
+    validate_min=True,
+    validate_max=True,
 )
 
 
@@ -88,11 +119,17 @@ class AuditFilterForm(forms.Form):
     actor = forms.ModelChoiceField(label=_("Who"), queryset=None, required=False)
     action = forms.CharField(label=_("Action"), required=False, max_length=64)
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, business=None, **kwargs):
         super().__init__(*args, **kwargs)
         from hanout.accounts.models import User
 
-        self.fields["actor"].queryset = User.objects.filter(memberships__business=business).order_by("full_name", "email")
+        self.fields["actor"].queryset = User.objects.filter(
+            memberships__business=business
+        ).order_by("full_name", "email")

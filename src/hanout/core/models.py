@@ -142,6 +142,11 @@ class OpeningHours(BusinessOwned):
             ),
         ]
 
+    def __str__(self) -> str:
+        if self.is_closed:
+            return f"{Weekday(self.weekday).label}: closed"
+        return f"{Weekday(self.weekday).label}: {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
     @property
     def crosses_midnight(self) -> bool:
         return self.closes_at < self.opens_at
@@ -209,6 +214,9 @@ class AuditEntry(models.Model):
             models.Index(fields=["business", "actor", "-at"], name="audit_actor"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ImmutableRecord("Audit entries cannot be changed.")
@@ -216,6 +224,3 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRecord("Audit entries cannot be deleted.")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"

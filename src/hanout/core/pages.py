@@ -37,7 +37,9 @@ def member_required(module: str | None = None, level: str | None = None):
 
 
 def forbidden(request, message: str, module: str | None = None):
-    return render(request, "core/forbidden.html", {"message": message, "module": module}, status=403)
+    return render(
+        request, "core/forbidden.html", {"message": message, "module": module}, status=403
+    )
 
 
 def apply_domain_error(form, exc: DomainError) -> None:

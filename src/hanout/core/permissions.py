@@ -7,15 +7,16 @@ Owners always have `full` on everything.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-from rest_framework import permissions as drf_permissions
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from rest_framework import permissions as drf_permissions
 
 
 class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
     MANAGER = "manager", _("Manager")
-    STAFF = "staff", _("Staff")
+    STAFF = "staff", pgettext_lazy("role", "Staff")
     CASHIER = "cashier", _("Cashier")
 
 
@@ -48,8 +49,8 @@ class Module(models.TextChoices):
 _F, _R, _N = Level.FULL, Level.READ, Level.NONE
 
 ROLE_DEFAULTS: dict[str, dict[str, str]] = {
-    Role.OWNER: {m: _F for m in Module.values},
-    Role.MANAGER: {m: _F for m in Module.values} | {Module.SETTINGS: _R},
+    Role.OWNER: dict.fromkeys(Module.values, _F),
+    Role.MANAGER: dict.fromkeys(Module.values, _F) | {Module.SETTINGS: _R},
     Role.STAFF: {
         Module.CATALOG: _F,
         Module.STOCK: _F,
@@ -66,7 +67,7 @@ ROLE_DEFAULTS: dict[str, dict[str, str]] = {
         Module.STAFF: _N,
         Module.SETTINGS: _N,
     },
-    Role.CASHIER: {m: _N for m in Module.values}
+    Role.CASHIER: dict.fromkeys(Module.values, _N)
     | {
         Module.REGISTER: _F,
         Module.CATALOG: _R,
@@ -94,10 +95,14 @@ def denial_message(module: str, needed: str) -> str:
     label = Module(module).label
     if needed == Level.READ:
         return str(
-            _("You have no access to %(module)s. Ask a manager to grant it, or request it from your profile.")
+            _(
+                "You have no access to %(module)s. Ask a manager to grant it, or request it from your profile."
+            )
         ) % {"module": label}
     return str(
-        _("You have read-only access to %(module)s. Ask a manager for full access, or request it from your profile.")
+        _(
+            "You have read-only access to %(module)s. Ask a manager for full access, or request it from your profile."
+        )
     ) % {"module": label}
 
 

@@ -14,7 +14,9 @@ AUDIT_PAGE_SIZE = 50
 
 
 def shop_list(*, business: Business):
-    return Shop.objects.for_business(business).prefetch_related("opening_hours").order_by("name", "id")
+    return (
+        Shop.objects.for_business(business).prefetch_related("opening_hours").order_by("name", "id")
+    )
 
 
 def shop_get(*, business: Business, pk) -> Shop:
@@ -42,9 +44,17 @@ def home_summary(*, business: Business, membership) -> dict:
     from hanout.accounts.selectors import member_list, pending_request_count
     from hanout.core.permissions import Module
 
-    members = list(member_list(business=business, active=True)[:12]) if membership.can_read(Module.STAFF) else []
+    members = (
+        list(member_list(business=business, active=True)[:12])
+        if membership.can_read(Module.STAFF)
+        else []
+    )
     recent = (
-        list(AuditEntry.objects.for_business(business).select_related("actor").order_by("-at", "-id")[:10])
+        list(
+            AuditEntry.objects.for_business(business)
+            .select_related("actor")
+            .order_by("-at", "-id")[:10]
+        )
         if membership.can_read(Module.SETTINGS)
         else []
     )
@@ -53,7 +63,9 @@ def home_summary(*, business: Business, membership) -> dict:
         "members": members,
         "member_count": member_list(business=business, active=True).count(),
         "recent": recent,
-        "pending_requests": pending_request_count(business=business) if membership.can_edit(Module.STAFF) else 0,
+        "pending_requests": pending_request_count(business=business)
+        if membership.can_edit(Module.STAFF)
+        else 0,
     }
 
 
@@ -99,7 +111,10 @@ def _start_of(day) -> datetime:
 
 def audit_actions(*, business: Business) -> list[str]:
     return list(
-        AuditEntry.objects.for_business(business).order_by().values_list("action", flat=True).distinct()[:200]
+        AuditEntry.objects.for_business(business)
+        .order_by()
+        .values_list("action", flat=True)
+        .distinct()[:200]
     )
 
 

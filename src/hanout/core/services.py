@@ -43,7 +43,12 @@ def model_update(*, instance, fields: list[str], data: dict[str, Any]) -> dict[s
     changes = audit.diff(before, after)
     if changes:
         full_clean_or_raise(instance)
-        instance.save(update_fields=[*changes.keys(), *(["updated_at"] if hasattr(instance, "updated_at") else [])])
+        instance.save(
+            update_fields=[
+                *changes.keys(),
+                *(["updated_at"] if hasattr(instance, "updated_at") else []),
+            ]
+        )
     return changes
 
 
@@ -71,25 +76,39 @@ def business_update(*, business: Business, actor, data: dict[str, Any]) -> Busin
     """Change the business's name, currency, country or default language."""
     changes = model_update(instance=business, fields=BUSINESS_FIELDS, data=data)
     if changes:
-        audit.record(business=business, actor=actor, action="business.update", obj=business, changes=changes)
+        audit.record(
+            business=business, actor=actor, action="business.update", obj=business, changes=changes
+        )
     return business
 
 
 @transaction.atomic
-def shop_create(*, business: Business, actor, name: str, time_zone: str, address: str = "",
-                phone: str = "", hours=None) -> Shop:
+def shop_create(
+    *,
+    business: Business,
+    actor,
+    name: str,
+    time_zone: str,
+    address: str = "",
+    phone: str = "",
+    hours=None,
+) -> Shop:
     """Open a shop with opening hours for each weekday (8:00–19:00, closed on Sunday by default)."""
     shop = Shop(business=business, name=name, time_zone=time_zone, address=address, phone=phone)
     full_clean_or_raise(shop)
     shop.save()
     rows = hours or [
-        {"weekday": d, "opens_at": o, "closes_at": c, "is_closed": closed} for d, o, c, closed in DEFAULT_HOURS
+        {"weekday": d, "opens_at": o, "closes_at": c, "is_closed": closed}
+        for d, o, c, closed in DEFAULT_HOURS
     ]
     OpeningHours.objects.bulk_create(
         [OpeningHours(business=business, shop=shop, **row) for row in rows]
     )
     audit.record(
-        business=business, actor=actor, action="shop.create", obj=shop,
+        business=business,
+        actor=actor,
+        action="shop.create",
+        obj=shop,
         changes={k: [None, v] for k, v in audit.snapshot(shop, SHOP_FIELDS).items()},
     )
     return shop
@@ -99,7 +118,9 @@ def shop_create(*, business: Business, actor, name: str, time_zone: str, address
 def shop_update(*, shop: Shop, actor, data: dict[str, Any]) -> Shop:
     changes = model_update(instance=shop, fields=SHOP_FIELDS, data=data)
     if changes:
-        audit.record(business=shop.business, actor=actor, action="shop.update", obj=shop, changes=changes)
+        audit.record(
+            business=shop.business, actor=actor, action="shop.update", obj=shop, changes=changes
+        )
     return shop
 
 
@@ -108,25 +129,49 @@ def opening_hours_set(*, shop: Shop, actor, hours: list[dict[str, Any]]) -> list
     """Replace the week's opening hours; every weekday 0–6 must be given once."""
     days = [h.get("weekday") for h in hours]
     if sorted(days) != list(range(7)):
-        raise ValidationFailed("Give opening hours for each of the seven weekdays exactly once.", fields={"hours": ["Each weekday 0 (Monday) to 6 (Sunday) exactly once."]})
+        raise ValidationFailed(
+            "Give opening hours for each of the seven weekdays exactly once.",
+            fields={"hours": ["Each weekday 0 (Monday) to 6 (Sunday) exactly once."]},
+        )
     errors = {}
     for h in hours:
         if not h.get("is_closed") and h.get("opens_at") == h.get("closes_at"):
-            errors[f"hours[{h['weekday']}]"] = ["Opening and closing time are the same; mark the day closed instead."]
+            errors[f"hours[{h['weekday']}]"] = [
+                "Opening and closing time are the same; mark the day closed instead."
+            ]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
-    existing = {oh.weekday: oh for oh in OpeningHours.objects.select_for_update().filter(shop=shop).order_by("weekday")}
+    existing = {
+        oh.weekday: oh
+        for oh in OpeningHours.objects.select_for_update().filter(shop=shop).order_by("weekday")
+    }
     changes: dict[str, list[Any]] = {}
     result = []
     for h in sorted(hours, key=lambda r: r["weekday"]):
-        row = existing.get(h["weekday"]) or OpeningHours(business=shop.business, shop=shop, weekday=h["weekday"])
-        before = audit.snapshot(row, ["opens_at", "closes_at", "is_closed"]) if row.pk and not row._state.adding else {}
-        row.opens_at, row.closes_at, row.is_closed = h["opens_at"], h["closes_at"], bool(h.get("is_closed"))
+        row = existing.get(h["weekday"]) or OpeningHours(
+            business=shop.business, shop=shop, weekday=h["weekday"]
+        )
+        before = (
+            audit.snapshot(row, ["opens_at", "closes_at", "is_closed"])
+            if row.pk and not row._state.adding
+            else {}
+        )
+        row.opens_at, row.closes_at, row.is_closed = (
+            h["opens_at"],
+            h["closes_at"],
+            bool(h.get("is_closed")),
+        )
         after = audit.snapshot(row, ["opens_at", "closes_at", "is_closed"])
         for field, pair in audit.diff(before, after).items():
             changes[f"{Weekday(row.weekday).name.lower()}.{field}"] = pair
         row.save()
         result.append(row)
     if changes:
-        audit.record(business=shop.business, actor=actor, action="shop.hours_update", obj=shop, changes=changes)
+        audit.record(
+            business=shop.business,
+            actor=actor,
+            action="shop.hours_update",
+            obj=shop,
+            changes=changes,
+        )
     return result

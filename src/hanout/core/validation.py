@@ -31,17 +31,29 @@ def time_zones() -> frozenset[str]:
 
 def validate_currency(value: str) -> None:
     if value not in currency_codes():
-        raise ValidationError(_("“%(value)s” is not an ISO 4217 currency code such as EUR or MAD."), params={"value": value}, code="currency")
+        raise ValidationError(
+            _("“%(value)s” is not an ISO 4217 currency code such as EUR or MAD."),
+            params={"value": value},
+            code="currency",
+        )
 
 
 def validate_country(value: str) -> None:
     if value not in country_codes():
-        raise ValidationError(_("“%(value)s” is not a two-letter country code such as BE or MA."), params={"value": value}, code="country")
+        raise ValidationError(
+            _("“%(value)s” is not a two-letter country code such as BE or MA."),
+            params={"value": value},
+            code="country",
+        )
 
 
 def validate_time_zone(value: str) -> None:
     if value not in time_zones():
-        raise ValidationError(_("“%(value)s” is not a known time zone such as Europe/Brussels."), params={"value": value}, code="time_zone")
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone such as Europe/Brussels."),
+            params={"value": value},
+            code="time_zone",
+        )
 
 
 def normalize_phone(value: str, country: str | None = None) -> str:
@@ -54,7 +66,13 @@ def normalize_phone(value: str, country: str | None = None) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("“%(value)s” is not a valid phone number. Include the country code, e.g. +32 470 12 34 56."), params={"value": value}, code="phone")
+        raise ValidationError(
+            _(
+                "“%(value)s” is not a valid phone number. Include the country code, e.g. +32 470 12 34 56."
+            ),
+            params={"value": value},
+            code="phone",
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -13,13 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from hanout.core import selectors
+from hanout.core import selectors, services
+from hanout.core.errors import DomainError
 from hanout.core.forms import AuditFilterForm, BusinessForm, OpeningHoursFormSet, ShopForm
 from hanout.core.middleware import SESSION_BUSINESS_KEY
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Module
-from hanout.core.errors import DomainError
-from hanout.core import services
 
 
 def home(request):
@@ -30,7 +29,11 @@ def home(request):
         return redirect("account_login" if Business.objects.exists() else "register")
     if request.membership is None:
         return redirect("no_business")
-    return render(request, "core/home.html", selectors.home_summary(business=request.business, membership=request.membership))
+    return render(
+        request,
+        "core/home.html",
+        selectors.home_summary(business=request.business, membership=request.membership),
+    )
 
 
 def no_business(request):
@@ -58,14 +61,20 @@ def healthz(request):
     except Exception as exc:
         checks["jobs"] = f"error: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 def set_language(request):
     """Django's language switch, also remembered on the user's profile."""
     response = django_set_language(request)
     language = request.POST.get("language")
-    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+    ):
         from hanout.accounts.services import user_set_language
 
         user_set_language(user=request.user, language=language)
@@ -109,12 +118,16 @@ def shop_edit(request, pk=None):
         except selectors.Shop.DoesNotExist as exc:
             raise Http404 from exc
     form = ShopForm(request.POST or None, instance_data=shop, prefix="shop")
-    hours = OpeningHoursFormSet(request.POST or None, initial=selectors.hours_initial(shop), prefix="hours")
+    hours = OpeningHoursFormSet(
+        request.POST or None, initial=selectors.hours_initial(shop), prefix="hours"
+    )
     if request.method == "POST" and form.is_valid() and hours.is_valid():
         rows = [f.cleaned_data for f in hours.forms]
         try:
             if shop is None:
-                shop = services.shop_create(business=business, actor=request.user, hours=rows, **form.cleaned_data)
+                shop = services.shop_create(
+                    business=business, actor=request.user, hours=rows, **form.cleaned_data
+                )
             else:
                 services.shop_update(shop=shop, actor=request.user, data=form.cleaned_data)
                 services.opening_hours_set(shop=shop, actor=request.user, hours=rows)
@@ -130,6 +143,8 @@ def shop_edit(request, pk=None):
 def audit_list(request):
     form = AuditFilterForm(request.GET or None, business=request.business)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = selectors.audit_page(business=request.business, filters=filters, cursor=request.GET.get("cursor"))
+    page = selectors.audit_page(
+        business=request.business, filters=filters, cursor=request.GET.get("cursor")
+    )
     template = "core/audit_list.html#rows" if request.htmx else "core/audit_list.html"
     return render(request, template, {"form": form, "page": page})

@@ -7,7 +7,9 @@ from hanout.core.models import BusinessOwned
 
 
 class Notification(BusinessOwned):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=64)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, max_length=4000)
@@ -16,7 +18,9 @@ class Notification(BusinessOwned):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")
+        ]
 
     def __str__(self) -> str:
         return self.title

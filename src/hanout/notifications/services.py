@@ -12,8 +12,16 @@ from hanout.notifications.models import Notification
 
 
 @transaction.atomic
-def notify(*, business, recipient, kind: str, title: str, body: str = "", link: str = "",
-           email: bool = True) -> Notification:
+def notify(
+    *,
+    business,
+    recipient,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    email: bool = True,
+) -> Notification:
     """Store an in-app notification and, if `email`, send it by email after commit.
 
     `title` and `body` are rendered by the caller in the recipient's language.

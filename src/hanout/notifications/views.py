@@ -7,7 +7,9 @@ from hanout.notifications import selectors, services
 
 @member_required()
 def inbox(request):
-    items = list(selectors.notifications_for(recipient=request.user, business=request.business)[:100])
+    items = list(
+        selectors.notifications_for(recipient=request.user, business=request.business)[:100]
+    )
     return render(request, "notifications/inbox.html", {"items": items})
 
 

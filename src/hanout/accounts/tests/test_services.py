@@ -575,3 +575,32 @@ def test_work_history_note_is_validated(owner):
             title="x" * 201,
         )
     assert not member.work_history.filter(kind=WorkHistoryKind.NOTE).exists()
+
+
+def test_a_new_employee_is_invited_by_email_to_choose_a_password(
+    owner, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Works outside a web request (CLI, jobs): the link is built from HANOUT_PUBLIC_URL."""
+    import re
+
+    from hanout.accounts import services as svc
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = svc.employee_create(
+            actor_membership=owner,
+            email="new.baker@example.test",
+            full_name="New Baker",
+            role="staff",
+        )
+    assert not membership.user.has_usable_password()
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["new.baker@example.test"] and "Alpha Bakery" in mail.subject
+    path = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.body).group(1)
+    page = client.get(path, follow=True)
+    assert page.status_code == 200
+    form_url = page.redirect_chain[-1][0] if page.redirect_chain else path
+    done = client.post(form_url, {"password1": "fresh-Bread-2026", "password2": "fresh-Bread-2026"})
+    assert done.status_code == 302
+    membership.user.refresh_from_db()
+    assert membership.user.check_password("fresh-Bread-2026")

@@ -38,10 +38,15 @@ def is_checkbox(field) -> bool:
 @register.simple_tag
 def change_pair(pair):
     """An audit change [before, after] as struck-out old and new value."""
+    from django.utils.translation import get_language_bidi
+
     before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+    # Each value is isolated so mixed Latin/Arabic text keeps its order; the
+    # arrow points the way the page reads.
     return format_html(
-        "<del>{}</del> → <ins>{}</ins>",
+        "<bdi><del>{}</del></bdi> {} <bdi><ins>{}</ins></bdi>",
         "—" if before in (None, "") else before,
+        "←" if get_language_bidi() else "→",
         "—" if after in (None, "") else after,
     )
 

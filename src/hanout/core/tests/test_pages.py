@@ -12,7 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 def hours_post(prefix="hours", opens="07:00", closes="19:00", closed=(6,)):
-    data = {f"{prefix}-TOTAL_FORMS": "7", f"{prefix}-INITIAL_FORMS": "7", f"{prefix}-MIN_NUM_FORMS": "7", f"{prefix}-MAX_NUM_FORMS": "7"}
+    data = {
+        f"{prefix}-TOTAL_FORMS": "7",
+        f"{prefix}-INITIAL_FORMS": "7",
+        f"{prefix}-MIN_NUM_FORMS": "7",
+        f"{prefix}-MAX_NUM_FORMS": "7",
+    }
     for d in range(7):
         data[f"{prefix}-{d}-weekday"] = str(d)
         data[f"{prefix}-{d}-opens_at"] = opens
@@ -23,7 +28,12 @@ def hours_post(prefix="hours", opens="07:00", closes="19:00", closed=(6,)):
 
 
 def shop_post(**extra):
-    data = {"shop-name": "Second shop", "shop-address": "Main street 2", "shop-phone": "", "shop-time_zone": "Europe/Brussels"}
+    data = {
+        "shop-name": "Second shop",
+        "shop-address": "Main street 2",
+        "shop-phone": "",
+        "shop-time_zone": "Europe/Brussels",
+    }
     data.update(hours_post())
     data.update(extra)
     return data
@@ -87,7 +97,10 @@ def test_a_manager_sees_settings_read_only(client, owner, member_factory):
     assert response.status_code == 200
     assert "read-only access to settings" in html
     assert 'name="currency"' not in html
-    refused = client.post(reverse("settings_business"), {"name": "Hacked", "currency": "USD", "country": "US", "default_language": "en"})
+    refused = client.post(
+        reverse("settings_business"),
+        {"name": "Hacked", "currency": "USD", "country": "US", "default_language": "en"},
+    )
     assert refused.status_code == 403
     assert "read-only access to Settings" in refused.content.decode()
     owner.business.refresh_from_db()
@@ -105,7 +118,9 @@ def test_the_navigation_shows_only_allowed_modules(client, owner, member_factory
     cashier = member_factory(role=Role.CASHIER)
     html = login(client, cashier).get("/").content.decode()
     assert reverse("settings_business") not in html and reverse("staff_list") not in html
-    accounts.module_access_set(actor_membership=owner, membership=cashier, levels={Module.STAFF: Level.READ})
+    accounts.module_access_set(
+        actor_membership=owner, membership=cashier, levels={Module.STAFF: Level.READ}
+    )
     html = client.get("/").content.decode()
     assert reverse("staff_list") in html
 
@@ -117,7 +132,9 @@ def test_history_is_searchable_and_filterable(client, owner, member_factory):
     assert "employee.create" in html and "business.register" not in html
     html = client.get(reverse("audit_list"), {"action": "business."}).content.decode()
     assert "business.register" in html and "employee.create" not in html
-    html = client.get(reverse("audit_list"), {"actor": str(owner.user.pk), "date_from": "2000-01-01"}).content.decode()
+    html = client.get(
+        reverse("audit_list"), {"actor": str(owner.user.pk), "date_from": "2000-01-01"}
+    ).content.decode()
     assert "business.register" in html
 
 
@@ -126,7 +143,9 @@ def test_history_shows_only_this_business(client, owner, other_owner):
     assert "Beta Grocer" not in html and "Alpha Bakery" in html
 
 
-def test_history_partial_for_htmx_and_query_count_is_flat(client, owner, member_factory, django_assert_max_num_queries):
+def test_history_partial_for_htmx_and_query_count_is_flat(
+    client, owner, member_factory, django_assert_max_num_queries
+):
     login(client, owner)
     for _ in range(5):
         member_factory()
@@ -186,4 +205,7 @@ def test_a_change_made_on_a_page_is_audited_with_who_and_from_where(client, owne
     entry = AuditEntry.objects.for_business(owner.business).get(action="business.update")
     assert entry.actor == owner.user and entry.actor_label == owner.user.email
     assert entry.ip == "203.0.113.9"
-    assert entry.changes == {"name": ["Alpha Bakery", "Alpha Bakery Ltd"], "default_language": ["en", "fr"]}
+    assert entry.changes == {
+        "name": ["Alpha Bakery", "Alpha Bakery Ltd"],
+        "default_language": ["en", "fr"],
+    }

@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def week(opens=time(8), closes=time(18), closed=()):
-    return [{"weekday": d, "opens_at": opens, "closes_at": closes, "is_closed": d in closed} for d in range(7)]
+    return [
+        {"weekday": d, "opens_at": opens, "closes_at": closes, "is_closed": d in closed}
+        for d in range(7)
+    ]
 
 
 def test_registering_creates_a_shop_with_default_hours_and_an_audit_row(owner):
@@ -28,14 +31,21 @@ def test_registering_creates_a_shop_with_default_hours_and_an_audit_row(owner):
 
 def test_business_update_records_before_and_after(owner):
     business = owner.business
-    services.business_update(business=business, actor=owner.user, data={"name": "Alpha Bakery & Café", "currency": "EUR"})
+    services.business_update(
+        business=business, actor=owner.user, data={"name": "Alpha Bakery & Café", "currency": "EUR"}
+    )
     entry = AuditEntry.objects.for_business(business).filter(action="business.update").get()
     assert entry.changes == {"name": ["Alpha Bakery", "Alpha Bakery & Café"]}
 
 
 @pytest.mark.parametrize(
     "data,field",
-    [({"currency": "EURO"}, "currency"), ({"country": "XX"}, "country"), ({"name": ""}, "name"), ({"name": "x" * 121}, "name")],
+    [
+        ({"currency": "EURO"}, "currency"),
+        ({"country": "XX"}, "country"),
+        ({"name": ""}, "name"),
+        ({"name": "x" * 121}, "name"),
+    ],
 )
 def test_business_update_refuses_bad_values_and_changes_nothing(owner, data, field):
     before = AuditEntry.objects.count()
@@ -49,7 +59,9 @@ def test_business_update_refuses_bad_values_and_changes_nothing(owner, data, fie
 
 def test_shop_with_an_unknown_time_zone_is_refused(owner):
     with pytest.raises(ValidationFailed) as err:
-        services.shop_create(business=owner.business, actor=owner.user, name="Second", time_zone="Mars/Olympus")
+        services.shop_create(
+            business=owner.business, actor=owner.user, name="Second", time_zone="Mars/Olympus"
+        )
     assert "time_zone" in err.value.fields
     assert Shop.objects.for_business(owner.business).count() == 1
 
@@ -57,7 +69,9 @@ def test_shop_with_an_unknown_time_zone_is_refused(owner):
 def test_opening_hours_replace_the_week_and_are_audited(owner):
     shop = Shop.objects.for_business(owner.business).get()
     services.opening_hours_set(shop=shop, actor=owner.user, hours=week(time(6), time(18)))
-    assert {(h.opens_at, h.closes_at, h.is_closed) for h in shop.opening_hours.all()} == {(time(6), time(18), False)}
+    assert {(h.opens_at, h.closes_at, h.is_closed) for h in shop.opening_hours.all()} == {
+        (time(6), time(18), False)
+    }
     entry = AuditEntry.objects.for_business(owner.business).get(action="shop.hours_update")
     assert entry.changes["monday.opens_at"] == ["08:00:00", "06:00:00"]
     assert entry.changes["sunday.is_closed"] == [True, False]
@@ -65,21 +79,35 @@ def test_opening_hours_replace_the_week_and_are_audited(owner):
 
 @pytest.mark.parametrize(
     "hours",
-    [week()[:6], week() + [week()[0]], [dict(h, opens_at=time(9), closes_at=time(9)) for h in week()]],
+    [
+        week()[:6],
+        week() + [week()[0]],
+        [dict(h, opens_at=time(9), closes_at=time(9)) for h in week()],
+    ],
     ids=["six days", "a day twice", "opens when it closes"],
 )
 def test_bad_opening_hours_change_nothing(owner, hours):
     shop = Shop.objects.for_business(owner.business).get()
-    before = list(OpeningHours.objects.filter(shop=shop).values_list("weekday", "opens_at", "closes_at", "is_closed"))
+    before = list(
+        OpeningHours.objects.filter(shop=shop).values_list(
+            "weekday", "opens_at", "closes_at", "is_closed"
+        )
+    )
     with pytest.raises(ValidationFailed):
         services.opening_hours_set(shop=shop, actor=owner.user, hours=hours)
-    after = list(OpeningHours.objects.filter(shop=shop).values_list("weekday", "opens_at", "closes_at", "is_closed"))
+    after = list(
+        OpeningHours.objects.filter(shop=shop).values_list(
+            "weekday", "opens_at", "closes_at", "is_closed"
+        )
+    )
     assert before == after
 
 
 def test_is_open_reads_the_shops_own_time_zone(owner):
     shop = Shop.objects.for_business(owner.business).get()  # Europe/Brussels
-    services.opening_hours_set(shop=shop, actor=owner.user, hours=week(time(6), time(18), closed=(6,)))
+    services.opening_hours_set(
+        shop=shop, actor=owner.user, hours=week(time(6), time(18), closed=(6,))
+    )
     # Wednesday 2026-11-25 05:30 UTC is 06:30 in Brussels (UTC+1): open.
     assert shop.is_open_at(datetime(2026, 11, 25, 5, 30, tzinfo=UTC))
     # 17:30 UTC is 18:30 in Brussels: closed.
@@ -136,5 +164,10 @@ def test_the_operator_admin_shows_audit_entries_read_only(admin_client, owner):
     assert admin_client.get("/django-admin/core/auditentry/").status_code == 200
     page = admin_client.get(f"/django-admin/core/auditentry/{entry.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
-    assert admin_client.post(f"/django-admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        admin_client.post(
+            f"/django-admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
