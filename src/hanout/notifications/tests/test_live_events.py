@@ -4,8 +4,8 @@ import json
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
 from asgiref.testing import ApplicationCommunicator
+from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
 
 from hanout.accounts import services as accounts
