@@ -15,24 +15,19 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         from django.conf import settings
-        from django.core.exceptions import ValidationError
 
         from hanout.accounts.services import (
             StoreDetails,
             business_register,
             identity_document_attach,
+            phone_or_fail,
         )
         from hanout.accounts.views_register import STORE_SESSION_KEY
-        from hanout.core.errors import ValidationFailed
         from hanout.core.middleware import SESSION_BUSINESS_KEY
-        from hanout.core.validation import normalize_phone
 
         user.full_name = form.cleaned_data["full_name"]
         store = StoreDetails(**request.session[STORE_SESSION_KEY])
-        try:
-            user.phone = normalize_phone(form.cleaned_data.get("phone", ""), store.country)
-        except ValidationError as exc:
-            raise ValidationFailed(exc.messages[0], fields={"phone": exc.messages}) from exc
+        user.phone = phone_or_fail(form.cleaned_data.get("phone", ""), store.country)
         user.language = getattr(request, "LANGUAGE_CODE", "") or ""
         user = super().save_user(request, user, form, commit=True)
         membership = business_register(store=store, owner=user)

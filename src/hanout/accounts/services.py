@@ -47,6 +47,14 @@ from hanout.core.validation import (
 PIN_LENGTHS = range(4, 7)
 
 
+def phone_or_fail(value: str, country: str | None) -> str:
+    """The phone number in E.164 form, or a ValidationFailed naming the `phone` field."""
+    try:
+        return normalize_phone(value, country)
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages[0], fields={"phone": exc.messages}) from exc
+
+
 @dataclass(frozen=True)
 class StoreDetails:
     """Step one of registration: the store, before anyone signs up for it."""
@@ -276,10 +284,7 @@ def employee_create(
     _validate_code(business, employee_code)
     if pin:
         validate_pin(pin)
-    try:
-        phone = normalize_phone(phone, business.country)
-    except ValidationError as exc:
-        raise ValidationFailed(exc.messages[0], fields={"phone": exc.messages}) from exc
+    phone = phone_or_fail(phone, business.country)
 
     user = User.objects.filter(email__iexact=email).first()
     is_new = user is None
@@ -397,10 +402,7 @@ def employee_update(
             )
         user_data["full_name"] = str(data["full_name"]).strip()
     if "phone" in data:
-        try:
-            user_data["phone"] = normalize_phone(data["phone"], membership.business.country)
-        except ValidationError as exc:
-            raise ValidationFailed(exc.messages[0], fields={"phone": exc.messages}) from exc
+        user_data["phone"] = phone_or_fail(data["phone"], membership.business.country)
     changes |= model_update(instance=user, fields=["full_name", "phone"], data=user_data)
     today = clock.now().date()
     if "role" in changes:
