@@ -53,10 +53,6 @@ def member_get(*, business: Business, pk) -> Membership:
     return member_list(business=business).prefetch_related("work_history__recorded_by").get(pk=pk)
 
 
-def member_by_code(*, business: Business, code: str) -> Membership | None:
-    return member_list(business=business, active=True).filter(employee_code=code).first()
-
-
 def permission_request_list(
     *, business: Business, status: str | None = None, membership: Membership | None = None
 ) -> QuerySet[PermissionRequest]:

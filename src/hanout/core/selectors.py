@@ -109,14 +109,5 @@ def _start_of(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def audit_actions(*, business: Business) -> list[str]:
-    return list(
-        AuditEntry.objects.for_business(business)
-        .order_by()
-        .values_list("action", flat=True)
-        .distinct()[:200]
-    )
-
-
 def opening_hours_for(*, shop: Shop) -> list[OpeningHours]:
     return list(shop.opening_hours.all())
