@@ -163,3 +163,13 @@ def test_owner_levels_cannot_be_lowered(owner, member_factory):
     assert api_client_for(owner).get("/api/v1/me/").json()["levels"] == dict.fromkeys(
         Module.values, "full"
     )
+
+
+def test_a_write_without_any_access_says_no_access_not_read_only(owner, member_factory):
+    from tests.fixtures import api_client_for
+
+    cashier = member_factory(role="cashier")
+    response = api_client_for(cashier).post("/api/v1/shops/", {"name": "x"}, format="json")
+    assert response.status_code == 403
+    message = response.json()["error"]["message"]
+    assert "no access to Settings" in message and "read-only" not in message

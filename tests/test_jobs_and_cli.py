@@ -4,6 +4,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 from contextlib import redirect_stdout
 
 import pytest
@@ -230,3 +231,55 @@ def test_production_settings_hash_passwords_with_argon2():
     import hanout.settings as production
 
     assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_hanout_serve_answers_over_http_and_stops_its_worker_on_sigterm(tmp_path):
+    """The whole shop: `hanout serve` migrates, serves over uvicorn and starts a job
+    worker; a service manager's SIGTERM must not leave the worker behind."""
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **{k: v for k, v in os.environ.items() if k in ("PATH", "DATABASE_URL", "REDIS_URL", "HOME")},
+        "HANOUT_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "hanout.settings",
+    }
+    env.pop("DATABASE_URL", None)  # its own SQLite file: the test database is not migrated for it
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hanout.cli", "serve", "--no-demo", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        body = None
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:  # noqa: S310
+                    body = json.loads(r.read())
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert body == {"status": "ok", "checks": {"database": "ok", "migrations": "ok", "jobs": "ok"}}
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) == 1, "serve should start exactly one worker"
+        worker_pid = int(children[0])
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        for _ in range(40):
+            try:
+                os.kill(worker_pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.25)
+        else:
+            os.kill(worker_pid, signal.SIGKILL)
+            pytest.fail("the worker outlived the server")
+    finally:
+        if server.poll() is None:
+            server.kill()

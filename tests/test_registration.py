@@ -70,6 +70,7 @@ def test_a_store_is_registered_in_two_steps_and_the_email_is_verified(
     # The verification email went through the job queue to the SMTP server.
     assert smtp_server.messages, "no email reached the SMTP server"
     body = smtp_server.bodies()[0]
+    assert "Hello from Hanout!" in body
     link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+", body).group(0)
     path = "/" + link.split("/", 3)[3]
     page = client.get(path)

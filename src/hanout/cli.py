@@ -30,6 +30,17 @@ def _manage(args: list[str]) -> None:
     execute_from_command_line(["hanout manage", *args])
 
 
+def _die_with_parent() -> None:
+    """In the worker child, before exec: on Linux, ask the kernel for SIGTERM when
+    the server process dies, however it dies (uvicorn re-raises SIGTERM after its
+    shutdown, so the server's own clean-up may never run)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def cmd_serve(opts) -> int:
     _django()
     from django.conf import settings
@@ -45,7 +56,9 @@ def cmd_serve(opts) -> int:
         demo.load_demo(stdout=sys.stdout)
     worker = None
     if not opts.no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "hanout.cli", "worker"])  # noqa: S603
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "hanout.cli", "worker"], preexec_fn=_die_with_parent
+        )
     url = f"http://{opts.host}:{opts.port}/"
     print(f"\nHanout is running on {url}  (data in {settings.DATA_DIR})")
     if demo.demo_loaded():

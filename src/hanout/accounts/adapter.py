@@ -45,3 +45,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request):
         return reverse("home")
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails greet from "the site": name it Hanout, not the host name."""
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.requests import RequestSite
+
+        request = allauth_context.request
+        if request is not None:
+            site = RequestSite(request)
+            site.name = "Hanout"
+            context = {**context, "current_site": site}
+        return super().send_mail(template_prefix, email, context)

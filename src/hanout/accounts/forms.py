@@ -15,7 +15,9 @@ from hanout.core.permissions import ROLE_DEFAULTS, Level, Module, Role
 class StoreForm(forms.Form):
     name = forms.CharField(label=_("Business name"), max_length=120)
     currency = forms.ChoiceField(label=_("Currency"), choices=_currency_choices, initial="EUR")
-    country = forms.ChoiceField(label=_("Country"), choices=_country_choices)
+    country = forms.ChoiceField(
+        label=_("Country"), choices=lambda: [("", "—"), *_country_choices()]
+    )
     time_zone = forms.ChoiceField(
         label=_("Time zone"), choices=_tz_choices, initial="Europe/Brussels"
     )

@@ -177,6 +177,8 @@ class BusinessViewSet(ApiViewSet):
     partial_update=extend_schema(request=ShopUpdateSerializer, responses=ShopSerializer),
 )
 class ShopViewSet(ApiViewSet):
+    """The business's shops: address, phone, time zone, and their weekly opening hours."""
+
     module = Module.SETTINGS
     model = Shop
     serializer_class = ShopSerializer

@@ -80,8 +80,16 @@ class OpeningHoursForm(forms.Form):
     )
     is_closed = forms.BooleanField(label=_("Closed"), required=False)
 
+    def _weekday(self) -> int:
+        return int(self.initial.get("weekday", self["weekday"].value()))
+
     def day_label(self):
-        return Weekday(int(self.initial.get("weekday", self["weekday"].value()))).label
+        return Weekday(self._weekday()).label
+
+    def day_short(self):
+        from hanout.core.templatetags.hanout import weekday_short
+
+        return weekday_short(self._weekday())
 
     def clean(self):
         data = super().clean()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from hanout.core import audit
 
@@ -33,6 +35,19 @@ def resolve_membership(user, business_id: str | None):
     return memberships[0]
 
 
+def business_time_zone(business) -> str | None:
+    """The time zone of the business's first shop (where it was registered)."""
+    from hanout.core.models import Shop
+
+    return (
+        Shop.objects.for_business(business)
+        .filter(is_active=True)
+        .order_by("created_at", "id")
+        .values_list("time_zone", flat=True)
+        .first()
+    )
+
+
 class CurrentBusinessMiddleware:
     """Sets request.business and request.membership for signed-in users.
 
@@ -51,6 +66,12 @@ class CurrentBusinessMiddleware:
             if membership is not None:
                 request.membership = membership
                 request.business = membership.business
+        # Times are stored in UTC and shown in the business's own time zone.
+        zone = business_time_zone(request.business) if request.business is not None else None
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        else:
+            timezone.deactivate()
         token = audit.set_request_ip(client_ip(request))
         try:
             language = self.pick_language(request)

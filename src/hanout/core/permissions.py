@@ -90,10 +90,14 @@ def needed_level(method: str) -> str:
     return Level.READ if method in drf_permissions.SAFE_METHODS else Level.FULL
 
 
-def denial_message(module: str, needed: str) -> str:
-    """The sentence a person reads when refused: what is missing and what to do."""
+def denial_message(module: str, current: str) -> str:
+    """The sentence a person reads when refused: what they have and what to do.
+
+    `current` is the person's level for the module: someone with no access is
+    told so, someone with read access that they can only read.
+    """
     label = Module(module).label
-    if needed == Level.READ:
+    if current == Level.NONE:
         return str(
             _(
                 "You have no access to %(module)s. Ask a manager to grant it, or request it from your profile."
@@ -125,5 +129,5 @@ class ModulePermission(drf_permissions.BasePermission):
         )
         if member.allows(module, needed):
             return True
-        self.message = denial_message(module, needed)
+        self.message = denial_message(module, member.level(module))
         return False

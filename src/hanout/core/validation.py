@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 
 @cache
 def currency_codes() -> frozenset[str]:
-    return frozenset(c for c in list_currencies() if len(c) == 3 and c.isalpha() and c.isupper())
+    """Currencies some country uses as legal tender today (CLDR): no francs,
+    marks or test codes such as XXX."""
+    from babel.numbers import get_territory_currencies
+
+    codes: set[str] = set()
+    for territory in Locale("en").territories:
+        if len(territory) == 2 and territory.isalpha():
+            codes.update(get_territory_currencies(territory))
+    return frozenset(c for c in codes if c in set(list_currencies()))
 
 
 @cache

@@ -209,3 +209,22 @@ def test_a_change_made_on_a_page_is_audited_with_who_and_from_where(client, owne
         "name": ["Alpha Bakery", "Alpha Bakery Ltd"],
         "default_language": ["en", "fr"],
     }
+
+
+def test_someone_without_access_is_told_they_have_none_even_when_writing(client, member_factory):
+    cashier = member_factory(role=Role.CASHIER)
+    response = login(client, cashier).post(reverse("settings_business"), {"name": "x"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "no access to Settings" in html and "read-only" not in html
+
+
+def test_times_are_shown_in_the_business_time_zone(client, other_owner):
+    """Stored in UTC; Alma7al (Beta Grocer here) lives in Africa/Casablanca."""
+    from zoneinfo import ZoneInfo
+
+    entry = AuditEntry.objects.for_business(other_owner.business).order_by("-at").first()
+    local = entry.at.astimezone(ZoneInfo("Africa/Casablanca"))
+    assert local.utcoffset().total_seconds() != 0  # the test means something
+    html = login(client, other_owner).get(reverse("audit_list")).content.decode()
+    assert f'datetime="{local.isoformat()}"' in html
