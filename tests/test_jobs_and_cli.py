@@ -4,8 +4,8 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 from contextlib import redirect_stdout
+from pathlib import Path
 
 import pytest
 from django.core.mail import send_mail
@@ -246,14 +246,20 @@ def test_hanout_serve_answers_over_http_and_stops_its_worker_on_sigterm(tmp_path
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {
-        **{k: v for k, v in os.environ.items() if k in ("PATH", "DATABASE_URL", "REDIS_URL", "HOME")},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k in ("PATH", "DATABASE_URL", "REDIS_URL", "HOME")
+        },
         "HANOUT_DATA_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "hanout.settings",
     }
     env.pop("DATABASE_URL", None)  # its own SQLite file: the test database is not migrated for it
     server = subprocess.Popen(
         [sys.executable, "-m", "hanout.cli", "serve", "--no-demo", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 90
@@ -265,7 +271,10 @@ def test_hanout_serve_answers_over_http_and_stops_its_worker_on_sigterm(tmp_path
                     break
             except OSError:
                 time.sleep(0.5)
-        assert body == {"status": "ok", "checks": {"database": "ok", "migrations": "ok", "jobs": "ok"}}
+        assert body == {
+            "status": "ok",
+            "checks": {"database": "ok", "migrations": "ok", "jobs": "ok"},
+        }
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         assert len(children) == 1, "serve should start exactly one worker"
         worker_pid = int(children[0])

@@ -27,7 +27,9 @@ def member_required(module: str | None = None, level: str | None = None):
             if module is not None:
                 needed = level or (Level.READ if request.method in ("GET", "HEAD") else Level.FULL)
                 if not membership.allows(module, needed):
-                    return forbidden(request, denial_message(module, membership.level(module)), module=module)
+                    return forbidden(
+                        request, denial_message(module, membership.level(module)), module=module
+                    )
                 request.can_edit = membership.can_edit(module)
             return view(request, *args, **kwargs)
 
