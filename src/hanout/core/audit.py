@@ -13,10 +13,51 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from hanout.core import clock
 from hanout.core.models import AuditEntry
+
+# What each action code means to a person reading the history. A code missing
+# here is shown as it is; add new services' actions as they come.
+ACTION_LABELS = {
+    "business.register": _("Registered the business"),
+    "business.update": _("Changed the business settings"),
+    "shop.create": _("Opened a shop"),
+    "shop.update": _("Changed a shop"),
+    "shop.hours_update": _("Changed opening hours"),
+    "employee.create": _("Added an employee"),
+    "employee.update": _("Changed an employee"),
+    "employee.deactivate": _("Deactivated an employee"),
+    "employee.reactivate": _("Reactivated an employee"),
+    "employee.pin_set": _("Set a register PIN"),
+    "employee.history_add": _("Added a work history note"),
+    "employee.access_update": _("Changed module access"),
+    "permission_request.create": _("Asked for access"),
+    "permission_request.accept": _("Accepted an access request"),
+    "permission_request.reject": _("Rejected an access request"),
+    "api_token.create": _("Created an API token"),
+    "api_token.revoke": _("Revoked an API token"),
+    "identity_document.upload": _("Uploaded an identity document"),
+    "user.language_update": _("Changed language"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def field_label(object_type: str, field: str) -> str:
+    """The model field's own (translated) name, or the key as recorded."""
+    try:
+        model = apps.get_model(object_type)
+        return str(model._meta.get_field(field).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return field
+
 
 _request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
 

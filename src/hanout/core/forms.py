@@ -122,10 +122,19 @@ OpeningHoursFormSet = forms.formset_factory(
 )
 
 
+def _action_choices():
+    from hanout.core.audit import ACTION_LABELS
+
+    return [
+        ("", "—"),
+        *sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda p: p[1]),
+    ]
+
+
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     actor = forms.ModelChoiceField(label=_("Who"), queryset=None, required=False)
-    action = forms.CharField(label=_("Action"), required=False, max_length=64)
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=lambda: _action_choices())
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -62,3 +62,18 @@ def weekday_short(weekday: int) -> str:
     except Exception:  # a language Babel does not know: fall back to English
         names = get_day_names("abbreviated", locale="en")
     return names[weekday]
+
+
+@register.filter
+def action_label(action: str) -> str:
+    """An audit action code as a sentence in the reader's language."""
+    from hanout.core.audit import action_label as label
+
+    return label(action)
+
+
+@register.simple_tag
+def field_label(object_type: str, field: str) -> str:
+    from hanout.core.audit import field_label as label
+
+    return label(object_type, field)
