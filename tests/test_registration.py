@@ -146,3 +146,17 @@ def test_an_email_already_registered_cannot_register_again(client, owner):
     client.post("/accounts/signup/", manager(email=owner.user.email))
     assert Business.objects.count() == 1
     assert User.objects.count() == users
+
+
+def test_the_signed_in_message_is_in_the_users_own_language(client, owner):
+    owner.user.language = "fr"
+    owner.user.save(update_fields=["language"])
+    response = client.post(
+        "/accounts/login/",
+        {"login": owner.user.email, "password": "correct-horse-battery"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Connexion avec {owner.user} réussie."
+    ]

@@ -57,3 +57,28 @@ class AccountAdapter(DefaultAccountAdapter):
             site.name = "Hanout"
             context = {**context, "current_site": site}
         return super().send_mail(template_prefix, email, context)
+
+    def add_message(
+        self,
+        request,
+        level,
+        message_template=None,
+        message_context=None,
+        extra_tags="",
+        message=None,
+    ):
+        """Messages such as "Successfully signed in" are written in the language of
+        the person who just signed in, not the one the sign-in page was shown in."""
+        from django.utils import translation
+
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if getattr(user, "is_authenticated", False) else ""
+        with translation.override(language or translation.get_language()):
+            return super().add_message(
+                request,
+                level,
+                message_template=message_template,
+                message_context=message_context,
+                extra_tags=extra_tags,
+                message=message,
+            )
