@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core import mail
+from rest_framework.test import APIClient
 
 from hanout.accounts.models import (
     ApiToken,
@@ -503,12 +504,25 @@ def test_me(owner, member_factory):
 # --- tokens ------------------------------------------------------------------------------------
 
 
+def session_api(membership):
+    """An API client signed in with a session (as the profile page is)."""
+    client = APIClient()
+    client.force_login(membership.user)
+    return client
+
+
+def test_a_token_cannot_create_tokens(owner_api):
+    before = ApiToken.objects.count()
+    assert_error(owner_api.post("/api/v1/tokens/", {"name": "successor"}, format="json"), 403)
+    assert ApiToken.objects.count() == before
+
+
 def test_tokens_list_create_revoke(owner, member_factory):
     member = member_factory()
     api = api_client_for(member)
     api_client_for(owner)  # someone else's token: never listed
 
-    response = api.post("/api/v1/tokens/", {"name": "stock script"}, format="json")
+    response = session_api(member).post("/api/v1/tokens/", {"name": "stock script"}, format="json")
     assert response.status_code == 201, response.content
     created = response.json()
     raw = created["token"]
@@ -557,9 +571,10 @@ def test_revoking_the_token_in_use_ends_it(owner):
 @pytest.mark.parametrize(
     "body", [{}, {"name": ""}, {"name": "   "}, {"name": "n" * 81}, {"name": None}, {"name": ["x"]}]
 )
-def test_token_bad_input_is_400_and_makes_nothing(owner_api, body):
+def test_token_bad_input_is_400_and_makes_nothing(owner, body):
     before = counts()
-    assert_error(owner_api.post("/api/v1/tokens/", body, format="json"), 400, "invalid", "name")
+    response = session_api(owner).post("/api/v1/tokens/", body, format="json")
+    assert_error(response, 400, "invalid", "name")
     assert counts() == before
 
 

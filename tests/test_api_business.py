@@ -315,3 +315,23 @@ def test_a_manager_reads_settings_but_cannot_change_them(owner, member_factory):
     assert api.get("/api/v1/audit/").status_code == 200
     error = assert_error(api.patch("/api/v1/business/", {"name": "Mine"}, format="json"), 403)
     assert "read-only" in error["message"]
+
+
+def test_times_are_in_the_business_time_zone_with_a_token_as_with_a_session(owner):
+    from rest_framework.test import APIClient
+
+    from tests.fixtures import api_client_for
+
+    by_token = api_client_for(owner).get("/api/v1/business/").json()["created_at"]
+    session = APIClient()
+    session.force_login(owner.user)
+    by_session = session.get("/api/v1/business/").json()["created_at"]
+    assert by_token == by_session
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    offset = datetime.fromisoformat(by_token).utcoffset()
+    assert (
+        offset
+        == datetime.fromisoformat(by_token).astimezone(ZoneInfo("Europe/Brussels")).utcoffset()
+    )

@@ -61,3 +61,47 @@ def test_the_navigation_reads_in_each_language(language, expected):
 def test_allauth_pages_read_in_tamazight():
     with translation.override("zgh"):
         assert translation.gettext("Forgot your password?") != "Forgot your password?"
+
+
+@needs_msgfmt
+def test_no_string_in_the_code_is_missing_from_the_catalogs(tmp_path):
+    """makemessages on a copy of the source finds nothing new to translate."""
+    import os
+    import sys
+
+    source = Path(hanout.__file__).parent
+    copy = tmp_path / "hanout"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__", "static", "*.mo"))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hanout.settings_test"}
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "fr",
+            "-l",
+            "ar",
+            "-l",
+            "zgh",
+            "--ignore",
+            "tests/*",
+            "--ignore",
+            "*/tests/*",
+            "--ignore",
+            "settings_test.py",
+            "--no-obsolete",
+        ],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    for po in sorted((copy / "locale").glob("*/LC_MESSAGES/django.po")):
+        result = subprocess.run(
+            ["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True
+        )
+        assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, (
+            f"{po.parts[-3]}: {result.stderr.strip()} — run makemessages and translate the new strings"
+        )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from hanout.accounts import selectors, services
@@ -438,6 +439,13 @@ class TokenViewSet(ApiViewSet):
         return self.paginated(ApiTokenSerializer, self.get_queryset())
 
     def create(self, request):
+        if isinstance(request.auth, ApiToken):
+            # A leaked token must not be able to make itself a successor.
+            raise PermissionDenied(
+                _(
+                    "Create tokens signed in with your password (your profile page), not with a token."
+                )
+            )
         data = self.validated(ApiTokenCreateSerializer)
         token, raw = services.api_token_create(membership=request.membership, name=data["name"])
         return Response(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from hanout.accounts.models import ApiToken
 from hanout.accounts.services import TOKEN_PREFIX, hash_token
+from hanout.core.middleware import business_time_zone
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -37,6 +40,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         django_request = request._request
         django_request.membership = membership
         django_request.business = membership.business
+        # As for pages: times in the business's own time zone, whichever way
+        # the request authenticated.
+        zone = business_time_zone(membership.business)
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

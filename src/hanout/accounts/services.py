@@ -207,6 +207,32 @@ def _guard_owner_changes(
         raise PermissionDenied(_("Only an owner can make someone an owner or change an owner."))
 
 
+ROLE_RANK = {Role.CASHIER: 0, Role.STAFF: 1, Role.MANAGER: 2, Role.OWNER: 3}
+
+
+def _guard_escalation(
+    *,
+    actor_membership: Membership,
+    target: Membership,
+    new_role: str | None = None,
+    levels: dict[str, str | None] | None = None,
+) -> None:
+    """Nobody but an owner raises their own access, gives a role above their own,
+    or grants a module level they do not have themself."""
+    if actor_membership.role == Role.OWNER:
+        return
+    if target.pk is not None and target.pk == actor_membership.pk:
+        raise PermissionDenied(_("You cannot change your own role or access; ask an owner."))
+    if new_role is not None and ROLE_RANK[Role(new_role)] > ROLE_RANK[Role(actor_membership.role)]:
+        raise PermissionDenied(_("You cannot give a role above your own."))
+    for module, level in (levels or {}).items():
+        if level is not None and not actor_membership.allows(module, level):
+            raise PermissionDenied(
+                _("You cannot grant more access to %(module)s than you have yourself.")
+                % {"module": Module(module).label}
+            )
+
+
 def _ensure_another_owner(target: Membership) -> None:
     """Refuse to remove the last active owner.
 
@@ -281,6 +307,7 @@ def employee_create(
     _guard_owner_changes(
         actor_membership=actor_membership, target=Membership(role=role), new_role=role
     )
+    _guard_escalation(actor_membership=actor_membership, target=Membership(), new_role=role)
     _validate_code(business, employee_code)
     if pin:
         validate_pin(pin)
@@ -311,7 +338,13 @@ def employee_create(
         pin_hash=make_password(pin) if pin else "",
     )
     full_clean_or_raise(membership, exclude=["user", "business"])
-    membership.save()
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:  # a concurrent request took the same code or person
+        raise Conflict(
+            _("Someone else was just added with this email or employee code; check the staff list.")
+        ) from exc
     WorkHistoryEntry.objects.create(
         business=business,
         membership=membership,
@@ -387,6 +420,8 @@ def employee_update(
         _guard_owner_changes(
             actor_membership=actor_membership, target=membership, new_role=new_role
         )
+    if new_role != membership.role:
+        _guard_escalation(actor_membership=actor_membership, target=membership, new_role=new_role)
     if membership.role == Role.OWNER and new_role != Role.OWNER:
         _ensure_another_owner(membership)
     if "employee_code" in data:
@@ -454,8 +489,9 @@ def employee_set_active(
     membership.is_active = active
     membership.deactivated_at = None if active else clock.now()
     membership.save(update_fields=["is_active", "deactivated_at", "updated_at"])
+    revoked = 0
     if not active:
-        ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).update(
+        revoked = ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).update(
             revoked_at=clock.now()
         )
     WorkHistoryEntry.objects.create(
@@ -473,7 +509,8 @@ def employee_set_active(
         action="employee.reactivate" if active else "employee.deactivate",
         obj=membership,
         object_repr=str(membership.user),
-        changes={"is_active": [not active, active]},
+        changes={"is_active": [not active, active]}
+        | ({"api_tokens_revoked": [0, revoked]} if revoked else {}),
     )
     return membership
 
@@ -552,6 +589,7 @@ def module_access_set(
     }
     if bad:
         raise ValidationFailed(_("Some module levels are not valid."), fields=bad)
+    _guard_escalation(actor_membership=actor_membership, target=membership, levels=levels)
     before = dict(Membership.objects.get(pk=membership.pk).levels)
     for module, level in levels.items():
         if level is None:
@@ -673,6 +711,11 @@ def permission_request_decide(
     if req.membership_id == actor_membership.pk:
         raise PermissionDenied(_("You cannot decide your own request."))
     _guard_owner_changes(actor_membership=actor_membership, target=req.membership, new_role=None)
+    if accept:
+        _guard_escalation(
+            actor_membership=actor_membership, target=req.membership, levels={req.module: req.level}
+        )
+    levels_before = dict(req.membership.levels)
     req.status = PermissionRequestStatus.ACCEPTED if accept else PermissionRequestStatus.REJECTED
     req.decided_by = actor_membership.user
     req.decided_at = clock.now()
@@ -691,6 +734,18 @@ def permission_request_decide(
         obj=req,
         changes={"status": [PermissionRequestStatus.PENDING, req.status]},
     )
+    if accept:
+        fresh = Membership.objects.prefetch_related("module_access").get(pk=req.membership_id)
+        granted = audit.diff(levels_before, fresh.levels)
+        if granted:
+            audit.record(
+                business=req.business,
+                actor=actor_membership.user,
+                action="employee.access_update",
+                obj=fresh,
+                object_repr=str(fresh.user),
+                changes=granted,
+            )
     from hanout.notifications.services import in_language, notify
 
     user = req.membership.user

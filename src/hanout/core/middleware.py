@@ -16,9 +16,11 @@ SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
 def client_ip(request) -> str | None:
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        # The proxy appends the address it saw: the rightmost entry is the one
+        # a client cannot forge (the leftmost is whatever the client sent).
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip() or None
+            return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -37,8 +37,9 @@ def notify(
 
 
 @transaction.atomic
-def notifications_mark_read(*, recipient, ids=None) -> int:
-    qs = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+def notifications_mark_read(*, recipient, business, ids=None) -> int:
+    """Mark the recipient's notifications of this business read (all, or `ids`)."""
+    qs = Notification.objects.filter(recipient=recipient, business=business, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(id__in=ids)
     return qs.update(read_at=clock.now())

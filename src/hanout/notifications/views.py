@@ -16,5 +16,5 @@ def inbox(request):
 @require_POST
 @member_required()
 def mark_all_read(request):
-    services.notifications_mark_read(recipient=request.user)
+    services.notifications_mark_read(recipient=request.user, business=request.business)
     return redirect("notifications")

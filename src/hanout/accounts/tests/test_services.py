@@ -604,3 +604,88 @@ def test_a_new_employee_is_invited_by_email_to_choose_a_password(
     assert done.status_code == 302
     membership.user.refresh_from_db()
     assert membership.user.check_password("fresh-Bread-2026")
+
+
+# --- nobody raises their own access ------------------------------------------------------------
+
+
+def test_a_manager_cannot_raise_their_own_access(owner, member_factory):
+    from hanout.accounts import services as svc
+    from hanout.core.errors import PermissionDenied
+    from hanout.core.permissions import Level, Module, Role
+
+    manager = member_factory(role=Role.MANAGER)
+    with pytest.raises(PermissionDenied):
+        svc.module_access_set(
+            actor_membership=manager, membership=manager, levels={Module.SETTINGS: Level.FULL}
+        )
+    assert manager.level(Module.SETTINGS) == Level.READ
+
+
+def test_a_manager_cannot_grant_more_than_they_have(owner, member_factory):
+    from hanout.accounts import services as svc
+    from hanout.core.errors import PermissionDenied
+    from hanout.core.permissions import Level, Module, Role
+
+    manager = member_factory(role=Role.MANAGER)
+    staff = member_factory(role=Role.STAFF)
+    with pytest.raises(PermissionDenied):
+        svc.module_access_set(
+            actor_membership=manager, membership=staff, levels={Module.SETTINGS: Level.FULL}
+        )
+    svc.module_access_set(
+        actor_membership=manager, membership=staff, levels={Module.SETTINGS: Level.READ}
+    )
+    req = svc.permission_request_create(membership=staff, module=Module.SETTINGS, level=Level.FULL)
+    with pytest.raises(PermissionDenied):
+        svc.permission_request_decide(actor_membership=manager, request=req, accept=True)
+    req.refresh_from_db()
+    assert req.status == "pending"
+    svc.permission_request_decide(
+        actor_membership=manager, request=req, accept=False
+    )  # rejecting is fine
+
+
+def test_staff_with_full_staff_access_cannot_promote_themself_or_create_a_manager(
+    owner, member_factory
+):
+    from hanout.accounts import services as svc
+    from hanout.core.errors import PermissionDenied
+    from hanout.core.permissions import Level, Module, Role
+
+    staff = member_factory(role=Role.STAFF)
+    svc.module_access_set(
+        actor_membership=owner, membership=staff, levels={Module.STAFF: Level.FULL}
+    )
+    staff = (
+        type(staff)
+        .objects.prefetch_related("module_access")
+        .select_related("business", "user")
+        .get(pk=staff.pk)
+    )
+    with pytest.raises(PermissionDenied):
+        svc.employee_update(actor_membership=staff, membership=staff, data={"role": Role.MANAGER})
+    with pytest.raises(PermissionDenied):
+        svc.employee_create(
+            actor_membership=staff, email="boss@example.test", full_name="Boss", role=Role.MANAGER
+        )
+    cashier = svc.employee_create(
+        actor_membership=staff,
+        email="c@example.test",
+        full_name="C",
+        role=Role.CASHIER,
+        send_invitation=False,
+    )
+    assert cashier.role == Role.CASHIER
+
+
+def test_an_accepted_request_records_the_access_change_on_the_employee(owner, member_factory):
+    from hanout.accounts import services as svc
+    from hanout.core.models import AuditEntry
+    from hanout.core.permissions import Level, Module, Role
+
+    cashier = member_factory(role=Role.CASHIER)
+    req = svc.permission_request_create(membership=cashier, module=Module.STOCK, level=Level.READ)
+    svc.permission_request_decide(actor_membership=owner, request=req, accept=True)
+    entry = AuditEntry.objects.get(action="employee.access_update", object_id=str(cashier.pk))
+    assert entry.changes == {"stock": ["none", "read"]}

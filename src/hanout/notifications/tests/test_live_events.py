@@ -83,3 +83,15 @@ def test_an_anonymous_socket_is_refused():
         assert not connected and code == 4401
 
     async_to_sync(scenario)()
+
+
+def test_mark_all_read_touches_only_the_current_business():
+    from hanout.notifications.models import Notification
+    from hanout.notifications.services import notifications_mark_read, notify
+
+    a = make_business("Shop A")
+    b = make_business("Shop B", owner=a.user)
+    notify(business=a.business, recipient=a.user, kind="x", title="in A", email=False)
+    notify(business=b.business, recipient=a.user, kind="x", title="in B", email=False)
+    assert notifications_mark_read(recipient=a.user, business=a.business) == 1
+    assert Notification.objects.get(title="in B").read_at is None
