@@ -24,6 +24,9 @@ def member_required(module: str | None = None, level: str | None = None):
             membership = request.membership
             if membership is None:
                 return redirect("no_business")
+            shown_for = request.POST.get("_business") if request.method == "POST" else None
+            if shown_for and shown_for != str(membership.business_id):
+                return render(request, "core/stale_business.html", status=409)
             if module is not None:
                 needed = level or (Level.READ if request.method in ("GET", "HEAD") else Level.FULL)
                 if not membership.allows(module, needed):

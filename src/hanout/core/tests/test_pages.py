@@ -238,3 +238,30 @@ def test_history_speaks_the_readers_language_with_the_code_beside(client, owner,
     assert "employee.create" in html  # the code, for problem handling
     assert "Added an employee" not in html  # …and the sentence, translated
     assert "fonction:" in html.lower()  # the field's own name, translated
+
+
+def test_a_form_left_open_for_another_business_saves_nothing(client, owner):
+    """A person in two businesses switched business in another tab (hanout.js posts
+    the business each form was shown for)."""
+    from tests.factories import make_business
+
+    second = make_business("Second Shop", owner=owner.user)
+    login(client, owner)
+    client.post(reverse("switch_business"), {"business": str(second.business_id)})
+    data = {
+        "name": "Renamed",
+        "currency": "EUR",
+        "country": "BE",
+        "default_language": "en",
+        "_business": str(owner.business_id),
+    }
+    response = client.post(reverse("settings_business"), data)
+    assert response.status_code == 409
+    assert "Nothing was saved" in response.content.decode()
+    owner.business.refresh_from_db()
+    second.business.refresh_from_db()
+    assert (owner.business.name, second.business.name) == ("Alpha Bakery", "Second Shop")
+    data["_business"] = str(second.business_id)
+    assert client.post(reverse("settings_business"), data).status_code == 302
+    second.business.refresh_from_db()
+    assert second.business.name == "Renamed"
