@@ -590,7 +590,15 @@ def module_access_set(
     if bad:
         raise ValidationFailed(_("Some module levels are not valid."), fields=bad)
     _guard_escalation(actor_membership=actor_membership, target=membership, levels=levels)
-    before = dict(Membership.objects.get(pk=membership.pk).levels)
+    return _write_levels(actor_membership=actor_membership, membership=membership, levels=levels)
+
+
+def _write_levels(
+    *, actor_membership: Membership, membership: Membership, levels: dict[str, str | None]
+) -> Membership:
+    """Store the overrides (None = back to the role's default) and audit the
+    change of effective levels on the employee. Callers check permissions."""
+    before = dict(Membership.objects.prefetch_related("module_access").get(pk=membership.pk).levels)
     for module, level in levels.items():
         if level is None:
             ModuleAccess.objects.filter(membership=membership, module=module).delete()
@@ -607,8 +615,8 @@ def module_access_set(
             business=membership.business,
             actor=actor_membership.user,
             action="employee.access_update",
-            obj=membership,
-            object_repr=str(membership.user),
+            obj=fresh,
+            object_repr=str(fresh.user),
             changes=changes,
         )
     return fresh
@@ -715,17 +723,16 @@ def permission_request_decide(
         _guard_escalation(
             actor_membership=actor_membership, target=req.membership, levels={req.module: req.level}
         )
-    levels_before = dict(req.membership.levels)
     req.status = PermissionRequestStatus.ACCEPTED if accept else PermissionRequestStatus.REJECTED
     req.decided_by = actor_membership.user
     req.decided_at = clock.now()
     req.decision_note = note.strip()[:1000]
     req.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
     if accept:
-        ModuleAccess.objects.update_or_create(
+        _write_levels(
+            actor_membership=actor_membership,
             membership=req.membership,
-            module=req.module,
-            defaults={"level": req.level, "business": req.business},
+            levels={req.module: req.level},
         )
     audit.record(
         business=req.business,
@@ -734,18 +741,6 @@ def permission_request_decide(
         obj=req,
         changes={"status": [PermissionRequestStatus.PENDING, req.status]},
     )
-    if accept:
-        fresh = Membership.objects.prefetch_related("module_access").get(pk=req.membership_id)
-        granted = audit.diff(levels_before, fresh.levels)
-        if granted:
-            audit.record(
-                business=req.business,
-                actor=actor_membership.user,
-                action="employee.access_update",
-                obj=fresh,
-                object_repr=str(fresh.user),
-                changes=granted,
-            )
     from hanout.notifications.services import in_language, notify
 
     user = req.membership.user
