@@ -4,12 +4,18 @@ from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from hanout.accounts import api as accounts_api
+from hanout.catalog import api as catalog_api
 from hanout.core import api_views as core_api
 from hanout.core.api import not_found
+from hanout.inventory import api as inventory_api
+from hanout.suppliers import api as suppliers_api
 
 router = DefaultRouter(trailing_slash=True)
 core_api.register(router)
 accounts_api.register(router)
+catalog_api.register(router)
+suppliers_api.register(router)
+inventory_api.register(router)
 
 urlpatterns = [
     *router.urls,

@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "hanout.core",
     "hanout.accounts",
     "hanout.notifications",
+    "hanout.catalog",
+    "hanout.suppliers",
+    "hanout.inventory",
 ]
 
 MIDDLEWARE = [

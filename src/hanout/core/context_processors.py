@@ -7,6 +7,9 @@ from hanout.core.permissions import Module
 
 NAV = [
     # (module, url name, icon); a module without a page yet is not listed.
+    (Module.CATALOG, "catalog_explorer", "grid-3x3-gap"),
+    (Module.STOCK, "stock_levels", "boxes"),
+    (Module.SUPPLIERS, "supplier_list", "truck"),
     (Module.STAFF, "staff_list", "people"),
     (Module.SETTINGS, "audit_list", "clock-history"),
     (Module.SETTINGS, "settings_business", "gear"),
@@ -47,6 +50,9 @@ def label_for(url_name: str) -> str:
     from django.utils.translation import gettext as _
 
     return {
+        "catalog_explorer": _("Catalog"),
+        "stock_levels": _("Stock"),
+        "supplier_list": _("Suppliers"),
         "staff_list": _("Staff"),
         "audit_list": _("History"),
         "settings_business": _("Settings"),

@@ -46,6 +46,11 @@ class Business(models.Model):
     default_language = models.CharField(
         _("default language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    allow_negative_stock = models.BooleanField(
+        _("allow selling below zero stock"),
+        default=False,
+        help_text=_("When off, a sale or removal that needs more than is on hand is refused."),
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -224,3 +229,30 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRecord("Audit entries cannot be deleted.")
+
+
+class IdempotencyKey(models.Model):
+    """A client-made key for one money- or stock-moving request.
+
+    The service inserts the key inside its own transaction before writing:
+    the same key again finds this row and returns the first result; the same
+    key with a different payload (another fingerprint) is a conflict. Because
+    the row commits or rolls back with the work, a failed request leaves no key
+    behind and may be retried.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    scope = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64)
+    result_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business", "key"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

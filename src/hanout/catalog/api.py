@@ -1,0 +1,5 @@
+"""REST API of the catalog."""
+
+
+def register(router):
+    pass

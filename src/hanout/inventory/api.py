@@ -1,0 +1,5 @@
+"""REST API of the inventory."""
+
+
+def register(router):
+    pass

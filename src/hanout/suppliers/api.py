@@ -1,0 +1,5 @@
+"""REST API of the suppliers."""
+
+
+def register(router):
+    pass
