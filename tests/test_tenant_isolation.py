@@ -33,9 +33,15 @@ pytestmark = pytest.mark.django_db
 
 SCHEMA_URL = "/api/schema/?format=json"
 # GET routes that answer one object, not a list (so "no demo data" does not apply).
-SINGLETONS = {"/api/v1/business/", "/api/v1/me/"}
-# Fields that may change by merely using the API (a token's last use).
-VOLATILE = {"last_used_at"}
+SINGLETONS = {
+    "/api/v1/business/",
+    "/api/v1/me/",
+    # Stock reports: one object each (their rows carry no object ids of their own).
+    "/api/v1/stock/valuation/",
+    "/api/v1/stock/restock-suggestions/",
+}
+# Fields that may change by merely using the API (a token's last use; "now" in a report).
+VOLATILE = {"last_used_at", "valued_at"}
 # Parent objects tried per path parameter: enough to catch mistakes, fast with big demo data.
 MAX_PARENTS = 3
 MAX_PAGES = 20
@@ -148,6 +154,13 @@ def schema(client) -> dict:
     return json.loads(response.content)
 
 
+def _needs_query(operation: dict) -> bool:
+    """A GET that cannot answer without a required query parameter (a lookup, not a list)."""
+    return any(
+        p.get("in") == "query" and p.get("required") for p in operation.get("parameters", [])
+    )
+
+
 def _routes(schema: dict):
     lists, singletons, object_ops = [], [], []
     for path, operations in schema["paths"].items():
@@ -156,6 +169,8 @@ def _routes(schema: dict):
             if operation is None:
                 continue
             has_params = bool(PARAM.search(path))
+            if method == "get" and not has_params and _needs_query(operation):
+                continue  # e.g. products/lookup/?code=: nothing to walk without a value
             if method == "get" and _is_list(schema, operation):
                 lists.append(path)
             elif method == "get" and not has_params:

@@ -18,6 +18,7 @@ suppliers_api.register(router)
 inventory_api.register(router)
 
 urlpatterns = [
+    *catalog_api.extra_urls(),  # products/lookup without the trailing slash (no redirect)
     *router.urls,
     # Last: an unknown path answers in the API's error shape, not with an HTML page.
     # (Only paths ending in "/": without it, Django first redirects to the slashed path.)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hanout.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -322,7 +323,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hanout API",
     "DESCRIPTION": (
-        "Retail operations: businesses, shops, staff, permissions and the audit log. "
+        "Retail operations: businesses, shops, staff, permissions, the audit log, the catalog, "
+        "suppliers and the stock ledger. "
         "Authenticate with a personal API token: `Authorization: Token <key>`. "
         "Every 4xx response has the shape "
         '`{"error": {"code": ..., "message": ..., "fields": {...}}}`.'
@@ -339,6 +341,12 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "hanout.core.permissions.Role",
         "LevelEnum": "hanout.core.permissions.Level",
         "ModuleEnum": "hanout.core.permissions.Module",
+        "BarcodeKindEnum": "hanout.catalog.models.BarcodeKind",
+        "UnitEnum": "hanout.catalog.models.Unit",
+        "LocationKindEnum": "hanout.inventory.models.LocationKind",
+        "MovementReasonEnum": "hanout.inventory.models.MovementReason",
+        "CountStatusEnum": "hanout.inventory.models.CountStatus",
+        "PermissionRequestStatusEnum": "hanout.accounts.models.PermissionRequestStatus",
     },
 }
 

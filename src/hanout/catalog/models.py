@@ -50,6 +50,9 @@ class Category(BusinessOwned):
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=CategoryLevel.choices, default=0)
     position = models.PositiveIntegerField(_("position"), default=0)
+    # Products filed directly here, kept by the services (F() updates in the product's
+    # transaction) so that the explorer's tree never counts a million rows per page view.
+    product_count = models.PositiveIntegerField(_("products"), default=0, editable=False)
 
     class Meta:
         ordering = ["level", "position", "name"]
@@ -155,6 +158,7 @@ class Product(BusinessOwned):
             models.Index(
                 fields=["business", "category", "name", "id"], name="product_category_name"
             ),
+            models.Index(fields=["business", "sale_price", "id"], name="product_business_price"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -165,11 +169,16 @@ class Product(BusinessOwned):
             models.CheckConstraint(
                 condition=models.Q(sale_price__gte=0), name="product_sale_price_not_negative"
             ),
-            models.CheckConstraint(condition=models.Q(cost__gte=0), name="product_cost_not_negative"),
             models.CheckConstraint(
-                condition=models.Q(tax_rate__gte=0, tax_rate__lte=100), name="product_tax_rate_range"
+                condition=models.Q(cost__gte=0), name="product_cost_not_negative"
             ),
-            models.CheckConstraint(condition=models.Q(unit__in=Unit.values), name="product_unit_valid"),
+            models.CheckConstraint(
+                condition=models.Q(tax_rate__gte=0, tax_rate__lte=100),
+                name="product_tax_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit__in=Unit.values), name="product_unit_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -240,6 +249,9 @@ class ProductSearch(models.Model):
     business = models.ForeignKey("core.Business", on_delete=models.CASCADE, related_name="+")
     product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="search")
     text = models.TextField()
+    # The folded start of the name: serves searches too short for trigrams (see search.py).
+    # Its index is made per database in migration 0002.
+    name_key = models.CharField(max_length=64, default="", blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["business"], name="product_search_business")]
