@@ -7,6 +7,6 @@ class InventoryConfig(AppConfig):
 
     def ready(self):
         from hanout.core.audit import ACTION_LABELS
-        from hanout.inventory import services
+        from hanout.inventory import notifications, services  # noqa: F401 (subscribes to events)
 
         ACTION_LABELS.update(services.ACTION_LABELS)

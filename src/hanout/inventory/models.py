@@ -105,13 +105,16 @@ class StockLevel(BusinessOwned):
                 condition=models.Q(quantity__gte=0) | models.Q(allow_negative=True),
                 name="stock_level_not_negative",
             ),
-            models.CheckConstraint(condition=models.Q(reserved__gte=0), name="stock_reserved_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(reserved__gte=0), name="stock_reserved_not_negative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(reorder_point__isnull=True) | models.Q(reorder_point__gte=0),
                 name="stock_reorder_point_not_negative",
             ),
             models.CheckConstraint(
-                condition=models.Q(reorder_quantity__isnull=True) | models.Q(reorder_quantity__gt=0),
+                condition=models.Q(reorder_quantity__isnull=True)
+                | models.Q(reorder_quantity__gt=0),
                 name="stock_reorder_quantity_positive",
             ),
         ]
@@ -182,11 +185,10 @@ class StockMovement(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("stock movement")
         constraints = [
+            models.CheckConstraint(condition=~models.Q(quantity=0), name="stock_movement_not_zero"),
             models.CheckConstraint(
-                condition=~models.Q(quantity=0), name="stock_movement_not_zero"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(reason__in=MovementReason.values), name="stock_movement_reason_valid"
+                condition=models.Q(reason__in=MovementReason.values),
+                name="stock_movement_reason_valid",
             ),
         ]
         indexes = [
@@ -231,6 +233,17 @@ class StockCount(BusinessOwned):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("stock count")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location"],
+                condition=models.Q(status="open"),
+                name="stock_count_one_open_per_location",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "validated", "cancelled"]),
+                name="stock_count_status_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.location_id} {self.created_at:%Y-%m-%d}"
@@ -252,7 +265,9 @@ class StockCountLine(BusinessOwned):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["count", "product"], name="count_line_unique"),
-            models.CheckConstraint(condition=models.Q(counted__gte=0), name="count_line_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(counted__gte=0), name="count_line_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
