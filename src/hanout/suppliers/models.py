@@ -69,15 +69,15 @@ class SupplierProduct(BusinessOwned):
         ordering = ["-is_preferred", "supplier__name", "id"]
         verbose_name = _("supplier item")
         constraints = [
-            models.UniqueConstraint(
-                fields=["supplier", "product"], name="supplier_product_unique"
-            ),
+            models.UniqueConstraint(fields=["supplier", "product"], name="supplier_product_unique"),
             models.UniqueConstraint(
                 fields=["product"],
                 condition=models.Q(is_preferred=True),
                 name="supplier_product_one_preferred",
             ),
-            models.CheckConstraint(condition=models.Q(cost__gte=0), name="supplier_cost_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(cost__gte=0), name="supplier_cost_not_negative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(min_order_quantity__gte=0), name="supplier_moq_not_negative"
             ),
