@@ -1,0 +1,80 @@
+"""Template helpers of the catalog pages: money in the business's currency, the query
+string of the explorer with one parameter changed."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency
+from django import template
+from django.utils.translation import get_language
+
+from hanout.core.money import quantize
+
+register = template.Library()
+
+
+@lru_cache(maxsize=64)
+def _locale(language: str, country: str) -> str:
+    """The reader's language with the business's country (fr + BE → fr_BE), when CLDR knows it."""
+    base = (language or "en").replace("-", "_").split("_")[0]
+    for candidate in (f"{base}_{country}" if country else "", base):
+        if not candidate:
+            continue
+        try:
+            Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            continue
+        return candidate
+    return "en"
+
+
+@register.filter
+def money(amount, business) -> str:
+    """`{{ product.sale_price|money:business }}` → "1,20 €" (fr), "€1.20" (en), "‏1,20 €" (ar).
+
+    Rounded to the currency's minor unit (core.money), written the way the
+    reader's language writes it in the business's country.
+    """
+    if amount in (None, ""):
+        return ""
+    try:
+        value = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(amount)
+    currency = getattr(business, "currency", None) or "EUR"
+    locale = _locale(get_language() or "en", getattr(business, "country", "") or "")
+    return format_currency(quantize(value, currency), currency, locale=locale)
+
+
+@register.filter
+def quantity(value) -> str:
+    """A stock quantity without trailing zeros: 12.000 → 12, 1.250 → 1.25."""
+    if value in (None, ""):
+        return ""
+    try:
+        value = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    text = format(value.normalize(), "f")
+    return text
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (None or "" removes one).
+
+    Changing any filter drops the page cursor: a cursor belongs to one list.
+    """
+    params = context["request"].GET.copy()
+    for key in ("after", "before"):
+        params.pop(key, None)
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
