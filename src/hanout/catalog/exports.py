@@ -1,0 +1,189 @@
+"""Exporting the catalog's filtered product list to CSV (streamed) and XLSX.
+
+The columns are exactly the import's (`imports.PRODUCT_EXPORT_COLUMNS`), written
+the way the import reads them, so an exported file imports back unchanged:
+barcodes and their kinds joined with `|`, tags with `, `, the category as its
+"Domain > Category > Sub" path, active as yes/no, money with a dot.
+
+Rows are read with `.iterator(chunk_size=2000)`: barcodes and tags are
+prefetched once per chunk and category paths come from one query of the tree,
+so the number of queries does not grow with the rows and memory stays flat
+for a million products.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from hanout.catalog.import_files import FORMULA_START, PRODUCT_EXPORT_COLUMNS, category_paths
+from hanout.catalog.models import Category, Tag
+from hanout.core.money import quantize
+
+CHUNK = 2000
+
+# The explorer's sort keys (catalog/forms.py SORTS) → the selector's orderings.
+EXPLORER_SORTS = {"name": "name", "price": "price", "-price": "-price", "newest": "-created"}
+
+
+def _object_or_none(model, business, pk):
+    if not pk:
+        return None
+    try:
+        return model.objects.for_business(business).filter(pk=pk).first()
+    except Exception:  # a malformed id in the URL is "no filter", as in the explorer
+        return None
+
+
+def export_queryset(*, business, params):
+    """The products the explorer shows for the same query string, in its order.
+
+    Reads the explorer's parameters (q, category, tag, supplier, low, status,
+    sort) and the API's names for them (search, low_stock, active, ordering).
+    """
+    from hanout.catalog import selectors
+    from hanout.suppliers.models import Supplier
+
+    search = (params.get("q") or params.get("search") or "").strip()[:100]
+    low = params.get("low") or params.get("low_stock")
+    if "status" in params:  # the explorer: "" = active (its default), inactive, all
+        active = {"": True, "inactive": False}.get(params.get("status"))
+    elif "active" in params:  # the API's name: true, false, or empty for all
+        active = {"true": True, "1": True, "false": False, "0": False}.get(
+            params.get("active", "").lower()
+        )
+    else:
+        active = True
+    ordering = params.get("ordering")
+    if ordering not in selectors.ORDERINGS:
+        ordering = EXPLORER_SORTS.get(params.get("sort") or "name", "name")
+    products = selectors.product_list(
+        business=business,
+        search=search or None,
+        category=_object_or_none(Category, business, params.get("category")),
+        tag=_object_or_none(Tag, business, params.get("tag")),
+        supplier=_object_or_none(Supplier, business, params.get("supplier")),
+        low_stock=True if low in ("1", "true", "on", "yes") else None,
+        active=active,
+        ordering=ordering,
+    )
+    return products
+
+
+def product_rows(*, business, products) -> Iterator[list]:
+    """One list of cells per product, in PRODUCT_EXPORT_COLUMNS order (header not included)."""
+    paths = category_paths(business=business)
+    currency = business.currency
+    # The selector prefetches barcodes and tags; with chunk_size that happens per chunk.
+    for p in products.iterator(chunk_size=CHUNK):
+        barcodes = list(p.barcodes.all())
+        values = {
+            "id": str(p.pk),
+            "name": p.name,
+            "sku": p.sku,
+            "barcode": "|".join(b.code for b in barcodes),
+            "barcode_kind": "|".join(b.kind for b in barcodes),
+            "description": p.description,
+            "brand": p.brand,
+            "model": p.model,
+            "colour": p.colour,
+            "size": p.size,
+            "unit": p.unit,
+            "sale_price": quantize(p.sale_price, currency),
+            "cost": quantize(p.cost, currency),
+            "tax_rate": p.tax_rate.normalize() if p.tax_rate else p.tax_rate,
+            "category": paths.get(p.category_id, ""),
+            "tags": ", ".join(sorted(t.name for t in p.tags.all())),
+            "active": "yes" if p.is_active else "no",
+        }
+        yield [values[key] for key in PRODUCT_EXPORT_COLUMNS]
+
+
+def _csv_safe(value) -> str:
+    if value is None:
+        return ""
+    text = _csv_text(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+class _Line:
+    """A file-like object that hands back what the csv writer writes."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(header: list[str], rows: Iterable[list], batch: int = 500) -> Iterator[str]:
+    """The CSV text in pieces of `batch` rows, starting with a BOM so Excel reads UTF-8."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(header)
+    buffer: list[str] = []
+    for row in rows:
+        buffer.append(writer.writerow([_csv_safe(v) for v in row]))
+        if len(buffer) >= batch:
+            yield "".join(buffer)
+            buffer = []
+    if buffer:
+        yield "".join(buffer)
+
+
+def products_csv(*, business, products) -> Iterator[str]:
+    return csv_chunks(PRODUCT_EXPORT_COLUMNS, product_rows(business=business, products=products))
+
+
+def products_xlsx(*, business, products) -> tempfile.SpooledTemporaryFile:
+    """The workbook in a temporary file (on disk past 20 MB), rewound for reading."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Products")[:31])
+    bold = Font(bold=True)
+    header = []
+    for key in PRODUCT_EXPORT_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=key)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    text_columns = {
+        i for i, key in enumerate(PRODUCT_EXPORT_COLUMNS) if key not in ("sale_price", "cost")
+    }
+    for row in product_rows(business=business, products=products):
+        cells = []
+        for i, value in enumerate(row):
+            if i in text_columns:
+                # Kept as text: SKU "0000" and barcode "0012…" keep their zeros, and
+                # a name starting with "=" is not a formula.
+                cell = WriteOnlyCell(sheet, value=_csv_text(value))
+                cell.data_type = "s"
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "0.00"
+            cells.append(cell)
+        sheet.append(cells)
+    out = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 (returned)
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def _csv_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:
+    """A small CSV in memory (the import's error report)."""
+    buffer = io.StringIO()
+    for piece in csv_chunks(header, rows):
+        buffer.write(piece)
+    return buffer.getvalue().encode("utf-8")
