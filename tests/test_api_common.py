@@ -288,3 +288,10 @@ def test_schema_documents_the_error_shape(client):
             if method in ("post", "put", "patch"):
                 assert "400" in responses, (method, path)
     assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+def test_every_response_says_how_long_the_server_took(client, db):
+    response = client.get("/healthz")
+    name, dur = response["Server-Timing"].split(";")
+    assert name == "app"
+    assert float(dur.removeprefix("dur=")) >= 0

@@ -1,6 +1,7 @@
 """What the base layout needs on every page: navigation, language, direction."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from hanout.core.permissions import Module
@@ -27,12 +28,18 @@ def shell(request):
                 "module": m,
                 "label": label_for(url),
                 "url": url,
+                "path": reverse(url),
                 "icon": icon,
                 "read_only": not membership.can_edit(m),
+                "active": False,
             }
             for m, url, icon in NAV
             if membership.can_read(m)
         ]
+        # The section a page belongs to: the longest menu path the page's path starts with.
+        matches = [item for item in nav if request.path.startswith(item["path"])]
+        if matches:
+            max(matches, key=lambda item: len(item["path"]))["active"] = True
     return {
         "hanout_language": language,
         "hanout_rtl": info["bidi"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import zoneinfo
 
 from django.conf import settings
@@ -115,3 +116,22 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class ServerTimingMiddleware:
+    """Adds `Server-Timing: app;dur=<ms>` to every response.
+
+    The time spent inside Django (not the network, not uvicorn's queue): what
+    the benchmarks under bench/ report as "server time", and what a browser's
+    developer tools show beside each request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        start = time.perf_counter()
+        response = self.get_response(request)
+        elapsed_ms = (time.perf_counter() - start) * 1000
+        response["Server-Timing"] = f"app;dur={elapsed_ms:.2f}"
+        return response
