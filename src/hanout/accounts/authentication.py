@@ -10,7 +10,7 @@ from rest_framework import authentication, exceptions
 
 from hanout.accounts.models import ApiToken
 from hanout.accounts.services import TOKEN_PREFIX, hash_token
-from hanout.core.middleware import business_time_zone
+from hanout.core.selectors import business_time_zone
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):

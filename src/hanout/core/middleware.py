@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from hanout.core import audit
+from hanout.core.selectors import business_time_zone
 
 SESSION_BUSINESS_KEY = "hanout_business_id"
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
@@ -36,19 +37,6 @@ def resolve_membership(user, business_id: str | None):
         if str(m.business_id) == str(business_id):
             return m
     return memberships[0]
-
-
-def business_time_zone(business) -> str | None:
-    """The time zone of the business's first shop (where it was registered)."""
-    from hanout.core.models import Shop
-
-    return (
-        Shop.objects.for_business(business)
-        .filter(is_active=True)
-        .order_by("created_at", "id")
-        .values_list("time_zone", flat=True)
-        .first()
-    )
 
 
 class CurrentBusinessMiddleware:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from time import monotonic
 
 from django.db.models import Q
 
@@ -111,3 +112,36 @@ def _start_of(day) -> datetime:
 
 def opening_hours_for(*, shop: Shop) -> list[OpeningHours]:
     return list(shop.opening_hours.all())
+
+
+# business id → (time zone, read at): every request needs it, it almost never changes.
+_ZONE_CACHE: dict[str, tuple[str | None, float]] = {}
+ZONE_CACHE_SECONDS = 30.0
+
+
+def business_time_zone(business) -> str | None:
+    """The time zone of the business's first shop (where it was registered).
+
+    Kept in this process for ZONE_CACHE_SECONDS: it is read on every request,
+    and a query per request is a fifth of a barcode lookup's time. The shop
+    services forget it when a shop changes, so this process sees a change at
+    once and other app processes within half a minute.
+    """
+    key = str(business.pk)
+    cached = _ZONE_CACHE.get(key)
+    now = monotonic()
+    if cached is not None and now - cached[1] < ZONE_CACHE_SECONDS:
+        return cached[0]
+    zone = (
+        Shop.objects.for_business(business)
+        .filter(is_active=True)
+        .order_by("created_at", "id")
+        .values_list("time_zone", flat=True)
+        .first()
+    )
+    _ZONE_CACHE[key] = (zone, now)
+    return zone
+
+
+def forget_business_time_zone(business_id) -> None:
+    _ZONE_CACHE.pop(str(business_id), None)

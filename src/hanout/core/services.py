@@ -11,6 +11,7 @@ from django.db import transaction
 from hanout.core import audit
 from hanout.core.errors import ValidationFailed
 from hanout.core.models import Business, OpeningHours, Shop, Weekday
+from hanout.core.selectors import forget_business_time_zone
 
 
 def validation_failed(exc: ValidationError) -> ValidationFailed:
@@ -111,6 +112,7 @@ def shop_create(
         obj=shop,
         changes={k: [None, v] for k, v in audit.snapshot(shop, SHOP_FIELDS).items()},
     )
+    transaction.on_commit(lambda: forget_business_time_zone(business.pk))
     return shop
 
 
@@ -121,6 +123,7 @@ def shop_update(*, shop: Shop, actor, data: dict[str, Any]) -> Shop:
         audit.record(
             business=shop.business, actor=actor, action="shop.update", obj=shop, changes=changes
         )
+        transaction.on_commit(lambda: forget_business_time_zone(shop.business_id))
     return shop
 
 
