@@ -37,3 +37,19 @@ demo: $(VENV)/.installed-run
 
 clean-venv:
 	rm -rf $(VENV)
+
+## bench-generate: a catalog of N products (default 1,000,000) for the benchmarks;
+##   DB=sqlite (HANOUT_DATA_DIR, default /tmp/bench-sqlite) or DB=postgres (BENCH_PG_URL)
+N ?= 1000000
+DB ?= sqlite
+BENCH_DATA_DIR ?= /tmp/bench-$(DB)
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/hanout_bench
+BENCH_ENV = HANOUT_DATA_DIR=$(BENCH_DATA_DIR) $(if $(filter postgres,$(DB)),DATABASE_URL=$(BENCH_PG_URL))
+
+.PHONY: bench-generate bench-http
+bench-generate: $(VENV)/.installed-run
+	$(BENCH_ENV) $(BIN)/python bench/generate_catalog.py --products $(N)
+
+## bench-http: start `hanout serve --no-demo` on that data, time lookups, searches, pages, export
+bench-http: $(VENV)/.installed-run
+	$(BENCH_ENV) $(BIN)/python bench/http_bench.py --start-server $(BENCH_ARGS)

@@ -3,6 +3,11 @@
 Idempotent: running it again changes nothing. Built through the services, so
 the demo has the same audit trail as real use. Later issues add their parts
 (catalog, stock, register …) to `load_demo`.
+
+The catalog part (products, categories, tags, pictures, suppliers and their
+catalogs, locations, a month of stock history, an open stock count) lives in
+`hanout.demo_catalog`; it is loaded once per business, the first time that
+business has no products.
 """
 
 from __future__ import annotations
@@ -141,13 +146,20 @@ def load_demo(stdout=None) -> list[Business]:
     Each is created in its own language, so the job titles and work history
     written by the services read naturally to its people.
     """
+    from hanout import demo_catalog
+
     out = []
     for spec in DEMO_BUSINESSES:
         with translation.override(spec["store"].language):
             business, created = _load_business(spec)
+            catalog_created = demo_catalog.load_catalog(
+                business, demo_catalog.CATALOGS[business.name]
+            )
         out.append(business)
         if stdout is not None:
             stdout.write(f"{'created' if created else 'kept'} demo business {business.name}\n")
+            if catalog_created:
+                stdout.write(f"created the catalog and stock of {business.name}\n")
     return out
 
 
