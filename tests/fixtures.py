@@ -136,3 +136,14 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start():
+    """Each test starts in English: a page request activates its language for the thread,
+    which would otherwise leak into the next test's service messages."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

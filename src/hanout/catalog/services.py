@@ -370,7 +370,40 @@ class _Checked:
     tags: list[str] | None = None
 
 
-def _check_product(business, data: dict[str, Any], product: Product | None) -> _Checked:
+class _DatabaseLookups:
+    """What `_check_product` reads from the database, asked one product at a time.
+
+    The bulk upsert (hanout.catalog.bulk) passes its own object with the same
+    three methods, answered from rows it fetched for the whole batch.
+    """
+
+    def category(self, business, value) -> Category | None:
+        return _category_of(business, value)
+
+    def sku_owner_name(self, business, sku: str, product: Product | None) -> str | None:
+        """The name of another product of the business with this SKU, if any."""
+        clash = Product.objects.for_business(business).filter(sku=sku)
+        if product is not None:
+            clash = clash.exclude(pk=product.pk)
+        other = clash.only("name").first()
+        return None if other is None else other.name
+
+    def barcodes_taken(
+        self, business, codes: set[str], product: Product | None
+    ) -> list[tuple[str, str]]:
+        """(code, product name) of `codes` already on other products, in barcode order."""
+        taken = Barcode.objects.for_business(business).filter(code__in=codes)
+        if product is not None:
+            taken = taken.exclude(product=product)
+        return list(taken.values_list("code", "product__name"))
+
+
+_DATABASE = _DatabaseLookups()
+
+
+def _check_product(
+    business, data: dict[str, Any], product: Product | None, lookups=_DATABASE
+) -> _Checked:
     """Validate `data` (every key optional on update) and return clean values.
 
     Raises one ValidationFailed naming every bad field; nothing is written.
@@ -436,20 +469,17 @@ def _check_product(business, data: dict[str, Any], product: Product | None) -> _
         out.values["is_active"] = bool(data["is_active"])
     if "category" in data:
         try:
-            out.values["category"] = _category_of(business, data["category"])
+            out.values["category"] = lookups.category(business, data["category"])
         except ValidationFailed as exc:
             errors.update(exc.fields)
 
     sku = out.values.get("sku")
     if sku:
-        clash = Product.objects.for_business(business).filter(sku=sku)
-        if product is not None:
-            clash = clash.exclude(pk=product.pk)
-        other = clash.only("name").first()
-        if other is not None:
+        other_name = lookups.sku_owner_name(business, sku, product)
+        if other_name is not None:
             errors["sku"] = [
                 _("The article number %(sku)s is already used by “%(name)s”.")
-                % {"sku": sku, "name": other.name}
+                % {"sku": sku, "name": other_name}
             ]
 
     if "barcodes" in data:
@@ -472,10 +502,7 @@ def _check_product(business, data: dict[str, Any], product: Product | None) -> _
             seen.add(code)
             out.barcodes.append((code, kind))
         if seen:
-            taken = Barcode.objects.for_business(business).filter(code__in=seen)
-            if product is not None:
-                taken = taken.exclude(product=product)
-            for code, name in taken.values_list("code", "product__name"):
+            for code, name in lookups.barcodes_taken(business, seen, product):
                 i = next(i for i, (c, _k) in enumerate(out.barcodes) if c == code)
                 errors[f"barcodes[{i}]"] = [_barcode_taken(code, name)]
 
@@ -752,19 +779,37 @@ def products_bulk_upsert(
     """Create or update many products; one RowResult per row, in order.
 
     A row matches an existing product by `id`, else by `sku`; otherwise it is
-    a new product. Each row goes through product_create/product_update (same
-    checks, audit, search row, events).
+    a new product. Each row gets the checks, audit entry, search row and event
+    of product_create/product_update, as if the rows went through them one
+    after the other (a row sees what the rows before it did).
 
-    atomic=True: all or nothing. If any row fails, nothing is written (the
-    transaction is rolled back, no event is sent) and the rows that were fine
-    are reported "skipped". atomic=False: each row is written on its own; the
-    bad ones are reported "error" and change nothing.
+    atomic=True: all or nothing. If any row fails, nothing is written (no
+    event is sent) and the rows that were fine are reported "skipped".
+    atomic=False: the good rows are written; the bad ones are reported
+    "error" and change nothing.
+
+    The work is batched (hanout.catalog.bulk): a few queries per request
+    rather than a dozen per row.
     """
     if len(rows) > BULK_MAX_ROWS:
         raise ValidationFailed(
             _("At most %(n)d products per request.") % {"n": BULK_MAX_ROWS},
             fields={"products": [_("At most %(n)d rows.") % {"n": BULK_MAX_ROWS}]},
         )
+    from hanout.catalog import bulk
+
+    return bulk.upsert(business=business, actor=actor, rows=rows, atomic=atomic)
+
+
+def products_upsert_by_row(
+    *, business, actor, rows: list[dict[str, Any]], atomic: bool
+) -> list[RowResult]:
+    """products_bulk_upsert one row at a time through product_create/product_update.
+
+    The reference behaviour of the batched path, and its fallback when a
+    concurrent writer takes a SKU or barcode between its checks and its writes
+    (each row then gets its own answer). Call it inside a transaction.
+    """
     results: list[RowResult] = []
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
