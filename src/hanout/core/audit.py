@@ -54,9 +54,14 @@ def field_label(object_type: str, field: str) -> str:
     """The model field's own (translated) name, or the key as recorded."""
     try:
         model = apps.get_model(object_type)
-        return str(model._meta.get_field(field).verbose_name)
+        found = model._meta.get_field(field)
     except (LookupError, ValueError, FieldDoesNotExist):
         return field
+    # A reverse relation (a product's "barcodes") has no verbose_name of its own: use
+    # the related model's plural name.
+    if getattr(found, "verbose_name", None) is None and found.related_model is not None:
+        return str(found.related_model._meta.verbose_name_plural)
+    return str(getattr(found, "verbose_name", field))
 
 
 _request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_ip", default=None)
@@ -89,7 +94,11 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     for name in fields:
         field = instance._meta.get_field(name)
         attname = getattr(field, "attname", name)
-        out[name] = _plain(getattr(instance, attname))
+        value = getattr(instance, attname)
+        if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
+            # 1.10 typed and 1.100 stored are the same price: compare at the column's scale.
+            value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+        out[name] = _plain(value)
     return out
 
 

@@ -326,12 +326,15 @@ def valuation(*, business: Business, at: datetime | None = None, group_by: str =
     products: dict = {}
 
     def flush(category, per_location, avg):
+        touched = set()  # a product held in two locations counts once in its category
         for loc, qty in per_location.items():
             if qty == 0:
                 continue
             key = loc if group_by == "location" else category
             quantity[key] = quantity.get(key, Decimal(0)) + qty
             value[key] = value.get(key, Decimal(0)) + qty * avg
+            touched.add(key)
+        for key in touched:
             products[key] = products.get(key, 0) + 1
 
     current = None

@@ -265,3 +265,17 @@ def test_a_form_left_open_for_another_business_saves_nothing(client, owner):
     assert client.post(reverse("settings_business"), data).status_code == 302
     second.business.refresh_from_db()
     assert second.business.name == "Renamed"
+
+
+def test_history_names_the_changed_parts_of_a_product_including_its_barcodes(client, owner):
+    from hanout.catalog import services as catalog
+
+    catalog.product_create(
+        business=owner.business,
+        actor=owner.user,
+        data={"name": "Café", "sale_price": "2.50", "barcodes": ["4829105637487"]},
+    )
+    response = login(client, owner).get(reverse("audit_list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Café" in html and "barcodes" in html.lower()

@@ -699,3 +699,20 @@ def test_valuation_replays_the_ledger_at_any_moment(shop):
     # The ledger's replay agrees with the level × average cost kept by the services.
     cola.refresh_from_db()
     assert cola.cost == D("1.50")
+
+
+def test_valuation_by_category_counts_a_product_in_two_locations_once(shop):
+    from hanout.catalog.models import Category
+
+    business, actor, floor, back = shop
+    drinks = Category.objects.create(business=business, name="Drinks")
+    cola = make_product(business, "Cola")
+    cola.category = drinks
+    cola.save()
+    receive(business, actor, cola, floor, 3, "1.00")
+    receive(business, actor, cola, back, 2, "1.00")
+    by_category = selectors.valuation(business=business, group_by="category")
+    (row,) = [r for r in by_category.rows if r.label == "Drinks"]
+    assert (row.products, row.quantity) == (1, D(5))
+    by_location = selectors.valuation(business=business, group_by="location")
+    assert sorted(r.products for r in by_location.rows) == [1, 1]

@@ -1,7 +1,7 @@
 // Small behaviours that need no framework. No inline scripts anywhere (CSP).
 document.addEventListener("change", (event) => {
   const el = event.target;
-  if (el.matches("select[data-autosubmit]")) {
+  if (el.matches("select[data-autosubmit], input[type=checkbox][data-autosubmit]")) {
     el.form.submit();
   }
 });
