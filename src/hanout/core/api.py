@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 
 from hanout.core.errors import DomainError
+from hanout.core.money import quantize
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -123,3 +124,26 @@ def not_found(request, *args, **kwargs):
         ),
         status=404,
     )
+
+
+class MoneyField(serializers.DecimalField):
+    """An amount shown at its currency's precision: "1.20" for EUR, "1.200" for KWD.
+
+    Columns keep three decimals for every currency; a reader of the API sees the
+    business's own minor unit. Input is accepted with up to three decimals and
+    rounded by the service.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 3)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        request = self.context.get("request")
+        business = getattr(request, "business", None)
+        if business is None:
+            return super().to_representation(value)
+        return str(quantize(value, business.currency))

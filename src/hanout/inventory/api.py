@@ -30,6 +30,7 @@ from rest_framework import exceptions, renderers, serializers, status
 from rest_framework.decorators import action
 
 from hanout.catalog.models import QTY_DIGITS, QTY_PLACES, Product
+from hanout.core.api import MoneyField
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import NotFound
 from hanout.core.models import Shop
@@ -362,7 +363,7 @@ class ValuationRowSerializer(serializers.Serializer):
     key = serializers.CharField(allow_null=True, help_text=gettext_lazy("Location or category id."))
     label = serializers.CharField()
     quantity = serializers.DecimalField(**_qty)
-    value = serializers.DecimalField(**_money)
+    value = MoneyField(read_only=True)
     products = serializers.IntegerField()
 
 
@@ -374,7 +375,7 @@ class ValuationSerializer(serializers.Serializer):
     currency = serializers.CharField()
     rows = ValuationRowSerializer(many=True)
     total_quantity = serializers.DecimalField(**_qty)
-    total = serializers.DecimalField(**_money)
+    total = MoneyField(read_only=True)
 
 
 class RestockQuerySerializer(serializers.Serializer):

@@ -22,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from hanout.catalog.models import Product
+from hanout.core.api import MoneyField
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import NotFound
 from hanout.core.permissions import Module
@@ -85,6 +86,7 @@ class SupplierItemSerializer(serializers.ModelSerializer):
     product = serializers.UUIDField(source="product_id", read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True)
     product_sku = serializers.CharField(source="product.sku", read_only=True)
+    cost = MoneyField(read_only=True)
 
     class Meta:
         model = SupplierProduct

@@ -92,7 +92,7 @@ def test_catalog_lines_upsert_list_and_delete(owner_api, owner):
     assert response.status_code == 201, response.content
     line = response.json()
     assert (
-        line["cost"] == "0.460" and line["product_name"] == "Pain" and line["product_sku"] == "1234"
+        line["cost"] == "0.46" and line["product_name"] == "Pain" and line["product_sku"] == "1234"
     )
     assert line["min_order_quantity"] == "1.000" and line["is_preferred"] is False
 
