@@ -35,10 +35,10 @@ from rest_framework.response import Response
 
 from hanout.catalog import selectors, services
 from hanout.catalog.models import BarcodeKind, Category, Product, ProductImage, Tag, Unit
-from hanout.core.api import CursorPagination, _flatten, error_body
+from hanout.core.api import CursorPagination, MoneyField, _flatten, error_body
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import NotFound
-from hanout.core.money import MONEY_DIGITS, MONEY_PLACES
+from hanout.core.money import MONEY_DIGITS, MONEY_PLACES, quantize
 from hanout.core.permissions import Module
 from hanout.core.schema import ErrorSerializer
 
@@ -56,6 +56,9 @@ class ProductSerializer(serializers.ModelSerializer):
     tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     thumbnail = serializers.SerializerMethodField(
         help_text=gettext_lazy("URL of the first image's thumbnail, or null.")
+    )
+    sale_price = MoneyField(
+        read_only=True, help_text=gettext_lazy("Tax included, at the currency's precision.")
     )
 
     class Meta:
@@ -95,6 +98,40 @@ class ProductLookupSerializer(ProductSerializer):
     class Meta(ProductSerializer.Meta):
         fields = [f for f in ProductSerializer.Meta.fields if f != "tags"]
         read_only_fields = fields
+
+
+_LOOKUP_FIELDS: dict | None = None
+
+
+def _lookup_representation(row: dict, *, currency: str) -> dict:
+    """ProductLookupSerializer's output, built from selectors.product_lookup_values.
+
+    The register calls lookup on every scan: no model instance and no
+    serializer per request. The fields that format a value (decimals, dates,
+    choices) are ProductLookupSerializer's own, built once, so the JSON is
+    exactly the schema's (tests compare it with the serializer's).
+    """
+    global _LOOKUP_FIELDS
+    if _LOOKUP_FIELDS is None:
+        _LOOKUP_FIELDS = dict(ProductLookupSerializer().fields)
+    fields = _LOOKUP_FIELDS
+    out = {}
+    for name in ProductLookupSerializer.Meta.fields:
+        if name == "category":
+            value = row["category_id"]
+            out[name] = None if value is None else str(value)
+        elif name == "category_name":
+            out[name] = row["category_name"]
+        elif name == "barcodes":
+            out[name] = row["barcodes"]
+        elif name == "thumbnail":
+            out[name] = selectors.media_url(row["thumbnail_name"])
+        elif name == "sale_price":
+            out[name] = str(quantize(row[name], currency))
+        else:
+            value = row[name]
+            out[name] = None if value is None else fields[name].to_representation(value)
+    return out
 
 
 class ProductImageSerializer(serializers.ModelSerializer):
@@ -421,10 +458,10 @@ class ProductViewSet(ApiViewSet):
     @action(detail=False, methods=["get"], url_path="lookup", url_name="lookup")
     def lookup(self, request):
         code = self.query(LookupQuerySerializer)["code"]
-        product = selectors.product_lookup(business=request.business, code=code)
-        if product is None:
+        row = selectors.product_lookup_values(business=request.business, code=code)
+        if row is None:
             raise NotFound(_("No product with code %(code)s.") % {"code": code})
-        return self.respond(ProductLookupSerializer, product)
+        return Response(_lookup_representation(row, currency=request.business.currency))
 
     @action(detail=False, methods=["post"], url_path="bulk", url_name="bulk")
     def bulk(self, request):

@@ -41,7 +41,9 @@ class ExplorerFilterForm(forms.Form):
     """The explorer's search, filters, sort and view; every value lives in the URL."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    # The category is chosen in the tree beside the form (shown as a removable
+    # chip), not in a <select> of every category: a hidden field keeps it in the URL.
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=forms.HiddenInput)
     tag = forms.ChoiceField(label=_("Tag"), required=False)
     supplier = forms.ChoiceField(label=_("Supplier"), required=False)
     low = forms.BooleanField(label=_("Low stock"), required=False)

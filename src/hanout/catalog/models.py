@@ -226,8 +226,8 @@ def product_image_path(instance, filename: str) -> str:
 
 class ProductImage(BusinessOwned):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(_("image"), upload_to=product_image_path)
-    thumbnail = models.ImageField(upload_to=product_image_path, blank=True)
+    image = models.ImageField(_("image"), upload_to=product_image_path, max_length=255)
+    thumbnail = models.ImageField(upload_to=product_image_path, blank=True, max_length=255)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

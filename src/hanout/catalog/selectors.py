@@ -8,8 +8,9 @@ queries as a page of 5.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -45,14 +46,24 @@ def thumbnail_url(product: Product) -> str | None:
     return media_url(getattr(product, "thumbnail_name", None))
 
 
-def category_descendant_ids(*, business: Business, category) -> QuerySet:
-    """The category and everything under it (the tree is at most three levels deep)."""
+def category_descendant_ids(*, business: Business, category) -> list:
+    """The ids of the category and everything under it (the tree is at most three levels deep).
+
+    Evaluated here, in one small query (≤ 111 rows), so that the product query
+    gets a literal list: `category_id IN (subquery)` cannot be estimated by
+    PostgreSQL's planner, which then walks the (business, name) index testing
+    every product (491k rows read for a sub-category at a million products).
+    An unknown or another business's category gives [].
+    """
     pk = getattr(category, "pk", category)
-    return (
-        Category.objects.for_business(business)
-        .filter(Q(pk=pk) | Q(parent_id=pk) | Q(parent__parent_id=pk))
-        .values("id")
-    )
+    try:
+        return list(
+            Category.objects.for_business(business)
+            .filter(Q(pk=pk) | Q(parent_id=pk) | Q(parent__parent_id=pk))
+            .values_list("id", flat=True)
+        )
+    except (ValidationError, ValueError):
+        return []
 
 
 def product_list(
@@ -60,6 +71,7 @@ def product_list(
     business: Business,
     search: str | None = None,
     category=None,
+    category_ids: list | None = None,
     tag=None,
     supplier=None,
     low_stock: bool | None = None,
@@ -69,7 +81,9 @@ def product_list(
     """Products of the business, filtered, with what a list shows.
 
     `search`: see hanout.catalog.search (bounded candidate set, accent-insensitive).
-    `category` (a Category or id) includes its sub-categories. `tag` is a Tag or
+    `category` (a Category or id) includes its sub-categories; a caller that
+    already holds the tree passes `category_ids` (the category and its
+    descendants) instead, saving the query that finds them. `tag` is a Tag or
     id, `supplier` a Supplier or id. `low_stock=True`: low at any location.
     `ordering` is one of ORDERINGS (default "name", served by the
     (business, name, id) index).
@@ -84,8 +98,14 @@ def product_list(
         sql, params = product_search.candidates_sql(business=business, query=search)
         if sql:
             qs = qs.filter(id__in=RawSQL(sql, params))  # noqa: S611 (values are parameters)
-    if category:
-        qs = qs.filter(category__in=category_descendant_ids(business=business, category=category))
+    if category or category_ids is not None:
+        ids = (
+            list(category_ids)
+            if category_ids is not None
+            else category_descendant_ids(business=business, category=category)
+        )
+        # A leaf (most of a tree) is `category_id = X`: the (business, category, name) index.
+        qs = qs.filter(category_id=ids[0]) if len(ids) == 1 else qs.filter(category_id__in=ids)
     if tag:
         qs = qs.filter(tags=getattr(tag, "pk", tag))
     if supplier:
@@ -137,6 +157,62 @@ def product_lookup(*, business: Business, code: str) -> Product | None:
         .filter(pk=Coalesce(Subquery(by_barcode), Subquery(by_sku)))
         .first()
     )
+
+
+# The product columns the lookup answer carries (api.ProductLookupSerializer's fields).
+LOOKUP_COLUMNS = (
+    "id",
+    "name",
+    "description",
+    "sku",
+    "model",
+    "brand",
+    "colour",
+    "size",
+    "unit",
+    "sale_price",
+    "cost",
+    "tax_rate",
+    "category_id",
+    "is_active",
+    "created_at",
+    "updated_at",
+)
+
+
+def product_lookup_values(*, business: Business, code: str) -> dict | None:
+    """product_lookup for the register's hot path: plain values, no model instances.
+
+    The same two queries (the row found by COALESCE(barcode's product, SKU's
+    product), with its category name and first thumbnail; then its barcodes as
+    (code, kind) tuples), returned as one dict: LOOKUP_COLUMNS, "category_name",
+    "thumbnail_name" and "barcodes" (a list of {"code", "kind"}). None if no
+    product has this code.
+    """
+    code = "".join(str(code or "").split())[:64]
+    if not code:
+        return None
+    by_barcode = Barcode.objects.filter(business=business, code=code).values("product_id")[:1]
+    by_sku = Product.objects.filter(business=business, sku=code).exclude(sku="").values("id")[:1]
+    row = (
+        Product.objects.for_business(business)
+        .filter(pk=Coalesce(Subquery(by_barcode), Subquery(by_sku)))
+        .values(
+            *LOOKUP_COLUMNS,
+            category_name=F("category__name"),
+            thumbnail_name=_first_thumbnail(),
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    row["barcodes"] = [
+        {"code": c, "kind": k}
+        for c, k in Barcode.objects.filter(business=business, product_id=row["id"])
+        .order_by("created_at", "id")
+        .values_list("code", "kind")
+    ]
+    return row
 
 
 def category_list(*, business: Business) -> QuerySet[Category]:

@@ -7,6 +7,11 @@ from hanout.catalog import views
 
 urlpatterns = [
     path("catalog/", views.catalog_explorer, name="catalog_explorer"),
+    path(
+        "catalog/tree/<uuid:pk>/children/",
+        views.catalog_tree_children,
+        name="catalog_tree_children",
+    ),
     path("catalog/products/new/", views.product_create, name="product_create"),
     path("catalog/products/<uuid:pk>/", views.product_detail, name="product_detail"),
     path("catalog/products/<uuid:pk>/edit/", views.product_edit, name="product_edit"),

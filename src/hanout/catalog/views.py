@@ -78,6 +78,52 @@ def _tree_rows(tree: list[dict]) -> list[dict]:
     ]
 
 
+def _open_tree_rows(tree: list[dict], category_id) -> list[dict]:
+    """The explorer's tree: the domains, plus the open branch of the selected category.
+
+    The ancestors of the selected category and the category itself are open
+    (their children are shown); every other branch is closed and expanded on
+    demand (catalog_tree_children), so the page renders a few dozen rows
+    whatever the size of the tree (1,110 categories = 10 domains + one branch).
+    """
+    selected = str(category_id or "")
+    nodes = {str(node["id"]): node for node, _depth in flatten_tree(tree)}
+    open_ids: set[str] = set()
+    node = nodes.get(selected)
+    while node is not None:
+        open_ids.add(str(node["id"]))
+        node = nodes.get(str(node["parent_id"])) if node["parent_id"] else None
+    rows: list[dict] = []
+
+    def walk(children: list[dict], depth: int) -> None:
+        for child in children:
+            rows.append(_tree_row(child, depth, selected=selected, open_ids=open_ids))
+            if str(child["id"]) in open_ids:
+                walk(child["children"], depth + 1)
+
+    walk(tree, 0)
+    return rows
+
+
+def _tree_row(node: dict, depth: int, *, selected: str, open_ids: set[str]) -> dict:
+    key = str(node["id"])
+    return {
+        "node": node,
+        "depth": depth,
+        "count": node.get("total_count", 0),
+        "active": key == selected,
+        "has_children": bool(node["children"]),
+        "open": key in open_ids,
+    }
+
+
+def _find_node(tree: list[dict], category_id) -> dict | None:
+    for node, _depth in flatten_tree(tree):
+        if str(node["id"]) == str(category_id):
+            return node
+    return None
+
+
 def _category_path(tree: list[dict], category_id) -> list[dict]:
     """Domain › category › sub-category of a product, read from the tree (no extra query)."""
     nodes = {node["id"]: node for node, _depth in flatten_tree(tree)}
@@ -110,10 +156,16 @@ def catalog_explorer(request):
     sort = form.value("sort") or "name"
     view = "table" if form.value("view") == "table" else "cards"
 
+    current_node = _find_node(tree, category_id) if category_id else None
     products = selectors.product_list(
         business=business,
         search=search or None,
-        category=category_id or None,
+        # The descendants come from the tree already read: no query, a literal list.
+        category_ids=(
+            [node["id"] for node, _depth in flatten_tree([current_node])]
+            if current_node
+            else ([] if category_id else None)
+        ),
         tag=form.value("tag") or None,
         supplier=form.value("supplier") or None,
         low_stock=True if form.value("low") else None,
@@ -142,7 +194,8 @@ def catalog_explorer(request):
         "search": search,
         "filtered": filtered,
         "current_category": category_id,
-        "tree_rows": _tree_rows(tree),
+        "current_node": current_node,
+        "tree_rows": _open_tree_rows(tree, category_id),
         "io": {
             "import": _optional_url("catalog_import"),
             "export": _optional_url("catalog_export"),
@@ -157,6 +210,27 @@ def catalog_explorer(request):
     )
     template = "catalog/explorer.html#results" if partial else "catalog/explorer.html"
     return render(request, template, context | {"partial": partial})
+
+
+@require_GET
+@member_required(Module.CATALOG)
+def catalog_tree_children(request, pk):
+    """One tree row opened: the row itself and its children (htmx swaps it in place).
+
+    The links keep the explorer's other filters (the request carries them via
+    hx-include). Another business's category is a 404.
+    """
+    tree = selectors.category_tree(business=request.business)
+    node = _find_node(tree, pk)
+    if node is None:
+        raise Http404
+    depth = node["level"]
+    selected = request.GET.get("category", "")
+    rows = [_tree_row(node, depth, selected=selected, open_ids={str(node["id"])})]
+    rows += [
+        _tree_row(child, depth + 1, selected=selected, open_ids=set()) for child in node["children"]
+    ]
+    return render(request, "catalog/explorer.html#tree_rows", {"tree_rows": rows})
 
 
 # --- one product -------------------------------------------------------------------------------

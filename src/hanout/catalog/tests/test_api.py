@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
 from PIL import Image
 
 from hanout.catalog import services
@@ -121,7 +123,7 @@ def test_product_shape(owner, owner_api):
     services.product_image_add(product=product, actor=owner.user, file=png_upload())
     item = owner_api.get(PRODUCTS).json()["results"][0]
     assert item["barcodes"] == [{"code": "4829105637487", "kind": "ean13"}]
-    assert item["sale_price"] == "1.000"
+    assert item["sale_price"] == "1.00"  # at the currency's precision (EUR)
     assert item["tax_rate"] == "21.00"
     assert item["thumbnail"].endswith(".webp")
     detail = owner_api.get(f"{PRODUCTS}{product.pk}/").json()
@@ -140,6 +142,36 @@ def test_lookup_by_barcode_and_sku_with_and_without_slash(owner, owner_api):
         assert body["id"] == str(product.pk)
         assert body["tax_rate"] == "6.00" and body["unit"] == "piece" and body["is_active"]
         assert owner_api.get(url, {"code": "0000"}).json()["id"] == str(product.pk)
+
+
+def test_lookup_answers_exactly_what_the_serializer_would(owner, owner_api):
+    """The lean lookup (values + a dict) gives ProductLookupSerializer's JSON, field for field."""
+    from hanout.catalog import selectors
+    from hanout.catalog.api import ProductLookupSerializer
+
+    category = services.category_create(business=owner.business, actor=owner.user, name="Café")
+    full = create(
+        owner,
+        "Café moulu",
+        sku="0007",
+        barcodes=[{"code": "4829105637487"}, {"code": "77", "kind": "internal"}],
+        category=category,
+        cost=Decimal("1.25"),
+        tax_rate="6",
+        brand="Lavazza",
+    )
+    services.product_image_add(product=full, actor=owner.user, file=png_upload())
+    bare = create(owner, "Sans rien", sku="0008")
+    for product, code in ((full, "4829105637487"), (full, "0007"), (bare, "0008")):
+        found = selectors.product_lookup(business=owner.business, code=code)
+        request = type("Request", (), {"business": owner.business})()
+        expected = ProductLookupSerializer(found, context={"request": request}).data
+        body = owner_api.get(LOOKUP, {"code": code}).json()
+        assert body == json.loads(json.dumps(expected, cls=DjangoJSONEncoder)), code
+        assert body["id"] == str(product.pk)
+    body = owner_api.get(LOOKUP, {"code": "0007"}).json()
+    assert body["category_name"] == "Café" and body["thumbnail"].endswith(".webp")
+    assert [b["code"] for b in body["barcodes"]] == ["4829105637487", "77"]
 
 
 def test_lookup_unknown_code_is_a_clear_404(owner, owner_api):
@@ -211,7 +243,7 @@ def test_create_update_deactivate(owner, owner_api):
     url = f"{PRODUCTS}{body['id']}/"
     response = owner_api.patch(url, {"sale_price": "1.30", "tags": []}, format="json")
     assert response.status_code == 200
-    assert response.json()["sale_price"] == "1.300" and response.json()["tags"] == []
+    assert response.json()["sale_price"] == "1.30" and response.json()["tags"] == []
     response = owner_api.patch(url, {"is_active": False}, format="json")
     assert response.json()["is_active"] is False
 
@@ -375,3 +407,18 @@ def test_schema_documents_catalog_routes(client):
         assert route in paths, route
     assert "/api/v1/products/{id}/images/{image_id}/" in paths
     assert "/api/v1/products/lookup" not in paths
+
+
+def test_long_image_file_names_are_kept_whole(owner):
+    """products/<business>/<image>/<60-character stem>-thumb.webp is ~155 characters:
+    the columns hold 255 (they held 100, and Django cut the names to fit)."""
+    product = create(owner, "Café")
+    stem = "photo-du-paquet-de-cafe-moulu-arabica-100-pourcent-vue-face"[:60]
+    image = services.product_image_add(
+        product=product, actor=owner.user, file=png_upload(stem + ".png")
+    )
+    image.refresh_from_db()
+    assert len(image.thumbnail.name) > 100
+    assert image.thumbnail.name.endswith(f"/{stem}-thumb.webp")
+    assert image.image.name.endswith(f"/{stem}.webp") or f"/{stem}." in image.image.name
+    assert image.thumbnail.storage.exists(image.thumbnail.name)

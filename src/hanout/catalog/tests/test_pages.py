@@ -179,6 +179,56 @@ def test_filters_category_with_descendants_tag_and_inactive(owner, owner_client,
     assert owner_client.get(url, {"category": "nope", "sort": "x"}).status_code == 200
 
 
+def _tree_links(body: str) -> list[str]:
+    """The category ids linked from the explorer's tree, in order."""
+    return re.findall(r'data-category-link="([^"]+)"', body)
+
+
+def test_tree_shows_the_domains_and_the_open_branch_only(owner, owner_client, tree):
+    product(owner, "Croissant", category=tree["croissants"])
+    url = reverse("catalog_explorer")
+    bakery, vien, croissants, drinks = (
+        str(tree[k].pk) for k in ("bakery", "vien", "croissants", "drinks")
+    )
+    # No category chosen: the domains only, Bakery with a button to open it; no <select>.
+    body = owner_client.get(url).content.decode()
+    assert _tree_links(body) == [bakery, drinks]
+    assert reverse("catalog_tree_children", args=[tree["bakery"].pk]) in body
+    assert '<select name="category"' not in body
+    assert 'type="hidden" name="category"' in body
+    assert "data-category-chip hidden" in body
+    # A sub-category chosen: its ancestors are open, it is active and shown as a chip.
+    body = owner_client.get(url, {"category": croissants, "view": "table"}).content.decode()
+    assert _tree_links(body) == [bakery, vien, croissants, drinks]
+    assert re.search(r'active" href="[^"]*" data-category-link="' + croissants + '"', body)
+    assert re.search(
+        r"data-category-chip>.*?<span data-category-chip-name>Croissants</span>", body, re.S
+    )
+    assert f'value="{croissants}"' in body
+    # A closed branch opened: the row and its children, links keeping the other filters.
+    response = owner_client.get(
+        reverse("catalog_tree_children", args=[tree["bakery"].pk]),
+        {"view": "table", "category": drinks},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    assert _tree_links(body) == [bakery, vien]
+    assert re.search(r"Bakery</span>\s*<span[^>]*>1</span>", body)
+    assert "view=table" in body and f"category={vien}" in body
+    # Viennoiseries can be opened in turn; a leaf has no button.
+    assert reverse("catalog_tree_children", args=[tree["vien"].pk]) in body
+    leaf = owner_client.get(reverse("catalog_tree_children", args=[tree["croissants"].pk]))
+    assert _tree_links(leaf.content.decode()) == [croissants]
+
+
+def test_tree_children_is_scoped_and_needs_catalog_read(owner, other_owner, tree):
+    url = reverse("catalog_tree_children", args=[tree["bakery"].pk])
+    assert client_for(other_owner).get(url).status_code == 404
+    assert Client().get(url).status_code in (302, 403)
+
+
 def test_low_stock_and_supplier_filters(owner, owner_client):
     from hanout.suppliers import services as supplier_services
 
@@ -265,6 +315,7 @@ def test_explorer_query_count_does_not_grow_with_products(
                 )
 
     add(5, 0)
+    _explorer_queries(owner_client, view=view)  # warm the per-session caches of the middleware
     with_five = _explorer_queries(owner_client, view=view)
     add(35, 5)
     with django_assert_num_queries(with_five):

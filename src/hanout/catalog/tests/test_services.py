@@ -312,7 +312,8 @@ def test_product_update_changes_only_what_is_given_and_replaces_sets(owner):
     entry = AuditEntry.objects.get(action="product.update")
     assert set(entry.changes) == {"sale_price", "tags", "barcodes"}
     assert (
-        entry.changes["sale_price"] == ["1.000", "1.100"] or entry.changes["sale_price"][1] == "1.10"
+        entry.changes["sale_price"] == ["1.000", "1.100"]
+        or entry.changes["sale_price"][1] == "1.10"
     )
     # Nothing changed → no audit row.
     services.product_update(product=product, actor=owner.user, data={"name": "Croissant"})

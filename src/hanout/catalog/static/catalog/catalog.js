@@ -41,9 +41,10 @@ document.addEventListener("click", (event) => {
 
 // The explorer's filters: leave empty fields out of the request, so the address
 // pushed into the history stays short (?q=cafe&view=table, not ten empty keys).
+// The tree's "open" buttons send the filters too (their links keep them).
 document.addEventListener("htmx:configRequest", (event) => {
   const elt = event.detail.elt;
-  if (!elt || !elt.closest || !elt.closest("#explorer-filters")) {
+  if (!elt || !elt.closest || !elt.closest("#explorer-filters, [data-tree-toggle]")) {
     return;
   }
   const params = event.detail.parameters;
@@ -54,10 +55,12 @@ document.addEventListener("htmx:configRequest", (event) => {
   }
 });
 
-// The category tree of the explorer drives the same filter form as the
-// "Category" list: a click sets the list and lets htmx fetch the results, so
-// the search, the other filters and the view are kept. Without JavaScript the
-// links are ordinary links.
+// The category tree of the explorer is the category filter: the page shows the
+// domains and the open branch, other branches open on demand (htmx). A click
+// on a category sets the form's hidden "category" field and lets htmx fetch the
+// results, so the search, the other filters and the view are kept; the chosen
+// category shows as a chip beside the filters, whose cross clears it. Without
+// JavaScript the links are ordinary links (and open their branch).
 function markTree(value) {
   document.querySelectorAll("[data-category-link]").forEach((link) => {
     const current = link.getAttribute("data-category-link") === value;
@@ -70,27 +73,38 @@ function markTree(value) {
   });
 }
 
-document.addEventListener("click", (event) => {
-  const link = event.target.closest("[data-category-link]");
-  const select = document.querySelector("#explorer-filters select[name=category]");
-  if (!link || !select || !window.htmx) {
+function showChip(name) {
+  const chip = document.querySelector("[data-category-chip]");
+  if (!chip) {
     return;
   }
-  const value = link.getAttribute("data-category-link");
-  if (![...select.options].some((option) => option.value === value)) {
+  const label = chip.querySelector("[data-category-chip-name]");
+  if (label) {
+    label.textContent = name || "";
+  }
+  chip.hidden = !name;
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-category-link], [data-category-clear]");
+  const input = document.querySelector("#explorer-filters input[name=category]");
+  if (!link || !input || !window.htmx) {
     return;
   }
   event.preventDefault();
-  select.value = value;
-  select.dispatchEvent(new Event("change", { bubbles: true }));
+  const value = link.getAttribute("data-category-link") || "";
+  input.value = value;
+  markTree(value);
+  showChip(value ? link.getAttribute("data-category-name") : "");
+  input.dispatchEvent(new Event("change", { bubbles: true }));
+  // Choosing a closed branch opens it, as the page would without JavaScript.
+  const row = link.closest("[data-tree-row]");
+  const toggle = row && row.querySelector("[data-tree-toggle]");
+  if (toggle) {
+    toggle.click();
+  }
   const panel = document.getElementById("category-tree");
   if (panel && panel.classList.contains("show") && window.bootstrap) {
     window.bootstrap.Offcanvas.getOrCreateInstance(panel).hide();
-  }
-});
-
-document.addEventListener("change", (event) => {
-  if (event.target.matches("#explorer-filters select[name=category]")) {
-    markTree(event.target.value);
   }
 });
