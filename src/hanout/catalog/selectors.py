@@ -264,3 +264,21 @@ def image_list(*, product: Product) -> QuerySet[ProductImage]:
 
 def image_get(*, product: Product, pk) -> ProductImage:
     return image_list(product=product).get(pk=pk)
+
+
+def usual_tax_rate(*, business: Business):
+    """The tax rate most of the business's products carry (0 for a new catalog).
+
+    A new product's form starts with it: a Belgian bakery's products are at 6 %,
+    not 0 %.
+    """
+    from django.db.models import Count
+
+    row = (
+        Product.objects.for_business(business)
+        .values("tax_rate")
+        .annotate(n=Count("id"))
+        .order_by("-n", "tax_rate")
+        .first()
+    )
+    return row["tax_rate"] if row else 0

@@ -355,7 +355,11 @@ def _product_form_page(request, product: Product | None):
     initial = (
         _initial(product, business.currency)
         if product
-        else {"unit": "piece", "is_active": True, "tax_rate": 0}
+        else {
+            "unit": "piece",
+            "is_active": True,
+            "tax_rate": selectors.usual_tax_rate(business=business),
+        }
     )
     form = ProductForm(
         request.POST if post else None,

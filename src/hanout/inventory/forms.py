@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hanout.catalog.models import QTY_DIGITS, QTY_PLACES, Product
 from hanout.core.money import MONEY_DIGITS, MONEY_PLACES
@@ -260,8 +261,10 @@ class WriteOffForm(MovementForm):
 
 class TransferForm(IdempotentForm):
     product = ProductCodeField()
-    from_location = LocationChoiceField(label=_("From"), queryset=None)
-    to_location = LocationChoiceField(label=_("To"), queryset=None)
+    from_location = LocationChoiceField(
+        label=pgettext_lazy("transfer", "From location"), queryset=None
+    )
+    to_location = LocationChoiceField(label=pgettext_lazy("transfer", "To location"), queryset=None)
     quantity = quantity_field(_("Quantity"), min_value=Decimal("0.001"), min="0")
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 

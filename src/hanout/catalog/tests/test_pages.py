@@ -621,3 +621,18 @@ def test_another_business_products_and_categories_are_404(owner, other_owner, tr
     assert p.is_active and p.images.count() == 1
     tree["drinks"].refresh_from_db()
     assert tree["drinks"].name == "Drinks"
+
+
+def test_a_new_product_starts_at_the_tax_rate_most_products_carry(owner, owner_client):
+    from decimal import Decimal
+
+    from hanout.catalog import services as catalog
+
+    for name, rate in (("Pain", "6"), ("Tarte", "6"), ("Déodorant", "21")):
+        catalog.product_create(
+            business=owner.business,
+            actor=owner.user,
+            data={"name": name, "sale_price": "1", "tax_rate": Decimal(rate)},
+        )
+    form = owner_client.get(reverse("product_create")).context["form"]
+    assert Decimal(form.initial["tax_rate"]) == Decimal("6")
