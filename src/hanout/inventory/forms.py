@@ -60,7 +60,7 @@ class ProductCodeField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Product"))
         kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("help_text", _("Scan or type its barcode or article number."))
+        kwargs.setdefault("help_text", _("Scan or type its barcode, article number or name."))
         attrs = {**_CODE, "placeholder": _("Barcode or article number")}
         kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
         super().__init__(**kwargs)
@@ -93,12 +93,25 @@ class BusinessForm(forms.Form):
     def clean_product(self):
         code = self.cleaned_data.get("product", "")
         product = resolve_product(self.business, code)
-        if product is None:
+        if product is not None:
+            return product
+        # Not a code: a name, if it names one product (a person rarely knows SKUs by heart).
+        from hanout.catalog import selectors as catalog
+
+        found = list(catalog.product_list(business=self.business, search=code, active=True)[:6])
+        if len(found) == 1:
+            return found[0]
+        if found:
             raise forms.ValidationError(
-                _("No product has the barcode or article number “%(code)s”."),
-                params={"code": code},
+                _(
+                    "Several products match “%(code)s”: %(names)s. Type more of the name, or its barcode or article number."
+                ),
+                params={"code": code, "names": ", ".join(p.name for p in found[:5])},
             )
-        return product
+        raise forms.ValidationError(
+            _("No product has the barcode, article number or name “%(code)s”."),
+            params={"code": code},
+        )
 
 
 class IdempotentForm(BusinessForm):

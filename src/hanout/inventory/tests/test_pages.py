@@ -400,7 +400,7 @@ def test_receipt_form_rejects_bad_input_beside_the_field(owner, owner_client):
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "No product has the barcode or article number" in body
+    assert "No product has the barcode, article number or name" in body
     assert 'id="id_quantity_error"' in body and 'id="id_unit_cost_error"' in body
     assert not StockMovement.objects.exists()
 
@@ -860,3 +860,36 @@ def test_a_manager_with_read_only_settings_cannot_change_the_stock_rule(
     assert client.post("/settings/stock/", {"allow_negative_stock": "on"}).status_code == 403
     owner.business.refresh_from_db()
     assert owner.business.allow_negative_stock is False
+
+
+def test_a_product_can_be_picked_by_its_name_when_only_one_matches(owner, owner_client):
+    shelf = floor(owner)
+    product(owner, "Speculoos", sku="SPK")
+    product(owner, "Pain gris", sku="PG1")
+    product(owner, "Pain blanc", sku="PB1")
+    response = owner_client.post(
+        reverse("stock_receive"),
+        {
+            "product": "speculoos",
+            "location": shelf.pk,
+            "quantity": "4",
+            "unit_cost": "0.50",
+            "client_uuid": uuid.uuid4(),
+        },
+    )
+    assert response.status_code == 302
+    assert StockMovement.objects.get().product.name == "Speculoos"
+    response = owner_client.post(
+        reverse("stock_receive"),
+        {
+            "product": "pain",
+            "location": shelf.pk,
+            "quantity": "4",
+            "unit_cost": "0.50",
+            "client_uuid": uuid.uuid4(),
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "Several products match" in body
+    assert "Pain blanc" in body and "Pain gris" in body
+    assert StockMovement.objects.count() == 1
