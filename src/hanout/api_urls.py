@@ -8,6 +8,9 @@ from hanout.catalog import api as catalog_api
 from hanout.core import api_views as core_api
 from hanout.core.api import not_found
 from hanout.inventory import api as inventory_api
+from hanout.pos import api as pos_api
+from hanout.pos import api_payments as pos_payments_api
+from hanout.pos import api_reports as pos_reports_api
 from hanout.suppliers import api as suppliers_api
 
 router = DefaultRouter(trailing_slash=True)
@@ -16,6 +19,9 @@ accounts_api.register(router)
 catalog_api.register(router)
 suppliers_api.register(router)
 inventory_api.register(router)
+pos_api.register(router)
+pos_payments_api.register(router)
+pos_reports_api.register(router)
 
 urlpatterns = [
     *catalog_api.extra_urls(),  # products/lookup without the trailing slash (no redirect)

@@ -3,7 +3,9 @@
 from django.urls import path
 
 from hanout.notifications.consumers import NotificationsConsumer
+from hanout.pos.consumers import RegisterConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationsConsumer.as_asgi()),
+    path("ws/register/<uuid:register_id>/", RegisterConsumer.as_asgi()),
 ]

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "hanout.catalog",
     "hanout.suppliers",
     "hanout.inventory",
+    "hanout.pos",
 ]
 
 MIDDLEWARE = [
@@ -347,6 +348,13 @@ SPECTACULAR_SETTINGS = {
         "MovementReasonEnum": "hanout.inventory.models.MovementReason",
         "CountStatusEnum": "hanout.inventory.models.CountStatus",
         "PermissionRequestStatusEnum": "hanout.accounts.models.PermissionRequestStatus",
+        "PaymentLinkStatusEnum": "hanout.pos.models.PaymentLinkStatus",
+        "SaleKindEnum": "hanout.pos.models.SaleKind",
+        "LineKindEnum": "hanout.pos.models.LineKind",
+        "CashMovementKindEnum": "hanout.pos.models.CashMovementKind",
+        "PrinterKindEnum": "hanout.pos.models.PrinterKind",
+        "SessionStatusEnum": "hanout.pos.models.SessionStatus",
+        "PaymentMethodEnum": "hanout.pos.models.PaymentMethod",
     },
 }
 
@@ -402,6 +410,12 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "huey": {"propagate": False}},
 }
 HANOUT_PUBLIC_URL = env("HANOUT_PUBLIC_URL", "http://127.0.0.1:8000")
+# The register's phone payments: the provider (`test` is built in and needs no outside
+# service), the counter's card terminal, and where customers' phones reach the pay page
+# (empty: the address the register used).
+HANOUT_PAYMENT_PROVIDER = env("HANOUT_PAYMENT_PROVIDER", "test")
+HANOUT_CARD_TERMINAL = env("HANOUT_CARD_TERMINAL", "manual")
+HANOUT_PAY_BASE_URL = env("HANOUT_PAY_BASE_URL", "")
 ACCOUNT_FORMS = {"signup": "hanout.accounts.forms.ManagerSignupForm"}
 FORM_RENDERER = "hanout.core.forms_renderer.BootstrapFormRenderer"
 FORMAT_MODULE_PATH = ["hanout.formats"]

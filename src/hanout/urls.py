@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("hanout.catalog.urls")),
     path("", include("hanout.suppliers.urls")),
     path("", include("hanout.inventory.urls")),
+    path("", include("hanout.pos.urls")),
     path("api/v1/", include("hanout.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
