@@ -116,6 +116,31 @@ class Shop(BusinessOwned):
             and t < yesterday.closes_at
         )
 
+    def next_opening(
+        self, moment: datetime, hours: list[OpeningHours] | None = None
+    ) -> datetime | None:
+        """When the shop next opens at or after `moment`, in the shop's time zone.
+
+        The start of the next opening interval (a shop open now answers with
+        its next day's opening, or `moment` itself if it opens exactly then);
+        None when no weekday has opening hours. What the register tells a
+        cashier refused outside the hours: "It opens at 06:00 (Monday)".
+        """
+        local = moment.astimezone(self.tz)
+        by_day = {h.weekday: h for h in (hours if hours is not None else self.opening_hours.all())}
+        for offset in range(8):  # today, the next six days, and today next week
+            day = local.date() + timedelta(days=offset)
+            h = by_day.get(day.weekday())
+            if h is None or h.is_closed:
+                continue
+            # Through UTC, so an opening time inside a daylight-saving gap lands on
+            # the real instant (02:30 on the spring-forward night is 03:30).
+            start = datetime.combine(day, h.opens_at, tzinfo=self.tz)
+            start = start.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(self.tz)
+            if start >= moment:
+                return start
+        return None
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")
