@@ -17,7 +17,8 @@ from datetime import time
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from hanout.accounts import services as accounts
 from hanout.accounts.models import Membership, User
@@ -47,6 +48,7 @@ KACHING = {
         address="Place Flagey 1, 1050 Ixelles",
         language="fr",
     ),
+    "register": "Caisse 1",
     "hours": [
         {"weekday": d, "opens_at": time(6, 0), "closes_at": time(18, 0), "is_closed": False}
         for d in range(7)
@@ -72,6 +74,7 @@ ALMA7AL = {
         address="Boulevard Zerktouni 120, Maârif, Casablanca",
         language="ar",
     ),
+    "register": "الصندوق 1",
     "hours": [
         {"weekday": d, "opens_at": time(9, 0), "closes_at": time(21, 0), "is_closed": False}
         for d in range(7)
@@ -140,6 +143,132 @@ def _load_business(spec) -> tuple[Business, bool]:
     return business, True
 
 
+@transaction.atomic
+def _load_registers(business: Business, spec) -> None:
+    """One register in the demo shop, and yesterday's closed session on it.
+
+    Yesterday's sales (cash, card, a phone payment, a cash withdrawal and a
+    return) give the sales history, the Z report and the day report something
+    to show on first start. Today starts with no open session: the cashier
+    opens the till with a float.
+    """
+    import datetime
+    import uuid
+    from decimal import Decimal
+
+    from hanout.catalog.models import Product
+    from hanout.core.models import Shop
+    from hanout.demo_catalog import _at
+    from hanout.pos import services as pos
+    from hanout.pos import services_payments as pay
+    from hanout.pos.models import Register
+    from hanout.pos.pricing import LineInput, price_basket
+    from hanout.pos.services import PaymentInput
+
+    if Register.objects.for_business(business).exists():
+        return
+    owner = Membership.objects.get(business=business, user__email=spec["owner"].email).user
+    shop = Shop.objects.for_business(business).order_by("created_at").first()
+    register = pos.register_create(business=business, actor=owner, shop=shop, name=spec["register"])
+    cashiers = [
+        Membership.objects.get(business=business, user__email=p.email).user
+        for p in spec["staff"]
+        if p.role == Role.CASHIER
+    ][:2] or [owner]
+    products = list(
+        Product.objects.for_business(business)
+        .filter(is_active=True, sale_price__gt=0)
+        .order_by("sale_price", "name")[:6]
+    )
+    if not products:
+        return
+    day = (timezone.now().astimezone(shop.tz) - datetime.timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    opens = min((h["opens_at"] for h in spec["hours"] if not h["is_closed"]), default=None)
+    first = day.replace(hour=opens.hour if opens else 9)
+
+    def at(minutes: int):
+        return _at(first + datetime.timedelta(minutes=minutes))
+
+    with at(0):
+        session = pos.session_open(register=register, actor=owner, opening_float=Decimal("100"))
+    baskets = [
+        ([(0, 2), (1, 1)], "cash", None),
+        ([(2, 1)], "card", None),
+        ([(3, 1), (0, 1)], "cash", Decimal("20")),  # a cash withdrawal on the way
+        ([(4, 2)], "phone", None),
+        ([(5, 1), (1, 2)], "cash", None),
+    ]
+    sales = []
+    for n, (picks, method, withdrawal) in enumerate(baskets):
+        with at(30 + 47 * n):
+            cashier = cashiers[n % len(cashiers)]
+            lines = [LineInput(product=products[i % len(products)], quantity=q) for i, q in picks]
+            if withdrawal:
+                lines.append(LineInput(kind="withdrawal", amount=withdrawal))
+            sale_uuid = uuid.uuid4()
+            total = price_basket(business=business, lines=lines, allow_discount=False).total
+            if method == "phone":
+                link = pay.payment_link_create(
+                    register=register,
+                    actor=cashier,
+                    amount=total,
+                    sale_client_uuid=sale_uuid,
+                    lines=[
+                        {
+                            "name": products[i % len(products)].name,
+                            "quantity": str(q),
+                            "total": str(products[i % len(products)].sale_price * q),
+                        }
+                        for i, q in picks
+                    ],
+                )
+                link = pay.payment_link_confirm(link=link, provider_reference=f"demo-{n}")
+                payments = [PaymentInput(method="phone", amount=total, payment_link=link)]
+            elif method == "card":
+                payments = [PaymentInput(method="card", amount=total, reference=f"demo-{n}")]
+            else:
+                payments = [PaymentInput(method="cash", tendered=Decimal("50"))]
+            sales.append(
+                pos.sale_complete(
+                    register=register,
+                    actor=cashier,
+                    client_uuid=sale_uuid,
+                    lines=lines,
+                    payments=payments,
+                    basket="main",
+                )
+            )
+    with at(300):
+        pos.session_cash_movement(
+            session=session,
+            actor=owner,
+            kind="paid_out",
+            amount=Decimal("5"),
+            reason=str(_("Window cleaner")),
+        )
+    with at(320):
+        first_sale = sales[0]
+        line = first_sale.lines.order_by("position").first()
+        pos.sale_return(
+            sale=first_sale,
+            actor=owner,
+            client_uuid=uuid.uuid4(),
+            lines=[(line, Decimal("1"))],
+            refund_method="cash",
+            reason=str(_("Damaged")),
+        )
+    with at(600):
+        session.refresh_from_db()
+        pos.session_close(
+            session=session,
+            actor=owner,
+            counted_cash=session.expected_cash_now() - Decimal("0.50"),
+            note=str(_("Fifty cents short.")),
+        )
+
+
 def load_demo(stdout=None) -> list[Business]:
     """Create the demo businesses that do not exist yet; return all of them.
 
@@ -155,6 +284,7 @@ def load_demo(stdout=None) -> list[Business]:
             catalog_created = demo_catalog.load_catalog(
                 business, demo_catalog.CATALOGS[business.name]
             )
+            _load_registers(business, spec)
         out.append(business)
         if stdout is not None:
             stdout.write(f"{'created' if created else 'kept'} demo business {business.name}\n")

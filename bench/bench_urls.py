@@ -1,0 +1,7 @@
+from bench_bare import BareSale
+from django.urls import include, path
+
+urlpatterns = [
+    path("bench/bare-sale/", BareSale.as_view()),
+    path("", include("hanout.urls")),
+]
