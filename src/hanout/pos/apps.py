@@ -13,8 +13,10 @@ class PosConfig(AppConfig):
             services,
             services_payments,
             services_register,
+            tickets,
         )
 
         ACTION_LABELS.update(services.ACTION_LABELS)
         ACTION_LABELS.update(services_payments.ACTION_LABELS)
         ACTION_LABELS.update(services_register.ACTION_LABELS)
+        ACTION_LABELS.update(tickets.ACTION_LABELS)

@@ -359,7 +359,7 @@ def day_report(*, business, day: date, shop=None, register=None) -> DayReport:
         report.lines.append(line)
         report.revenue += line.amount
         report.tax_total += line.tax
-        report.discount_total += line.discount
+        report.discount_total += -line.discount if is_return else line.discount
         sellers[seller]["revenue"] += line.amount
         rate = Decimal(tax_rate).normalize()
         bucket = rates.setdefault(rate, [ZERO, ZERO])

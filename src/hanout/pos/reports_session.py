@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 
 from hanout.core.money import quantize
@@ -105,70 +105,58 @@ def session_report(*, session) -> SessionReport:
     the cash movements with their reasons, the counted drawer, and the sales that
     arrived after the close (listed apart: the closing figures never change).
 
-    Four queries whatever the number of sales: the session's own running totals
-    hold the cash figures, payments are grouped by method in the database.
+    The figures are the sales core's `session_summary` (the session's running
+    totals and three grouped queries); this adds the list of late sales and
+    puts every time in the shop's time zone. Five queries whatever the number
+    of sales.
     """
-    from hanout.pos.models import Payment, PaymentMethod, Sale, SessionStatus
+    from hanout.pos.models import PaymentMethod, Sale, SessionStatus
+    from hanout.pos.selectors import session_summary
 
     session = (
         type(session)
         .objects.select_related("business", "register__shop", "opened_by", "closed_by")
         .get(pk=session.pk)
     )
+    summary = session_summary(session=session)
     business = session.business
     currency = business.currency
     tz = session.register.shop.tz
     is_open = session.status == SessionStatus.OPEN
-    labels = dict(PaymentMethod.choices)
-    order = {m: i for i, m in enumerate(PaymentMethod.values)}
 
     by_method = [
         MethodTotal(
-            method=row["method"],
-            label=str(labels.get(row["method"], row["method"])),
-            amount=quantize(row["amount"] or ZERO, currency),
-            count=row["count"],
+            method=row["method"], label=row["label"], amount=row["amount"], count=row["count"]
         )
-        for row in Payment.objects.filter(sale__session=session, sale__late=False)
-        .values("method")
-        .annotate(amount=Sum("amount"), count=Count("id"))
-        .order_by()
+        for row in summary["by_method"]
+        if row["count"]
     ]
-    by_method.sort(key=lambda m: (order.get(m.method, 99), m.method))
-
     movements = [
         MovementRow(
-            at=m.created_at.astimezone(tz),
-            kind=m.kind,
-            label=m.get_kind_display(),
-            amount=quantize(m.amount, currency),
-            reason=m.reason,
-            actor=person(m.actor),
+            at=m["at"].astimezone(tz),
+            kind=m["kind"],
+            label=m["label"],
+            amount=m["amount"],
+            reason=m["reason"],
+            actor=m["actor"],
         )
-        for m in session.movements.select_related("actor").order_by("created_at", "id")
+        for m in summary["movements"]
     ]
-
-    late_sales = []
-    late = (
-        Sale.objects.filter(session=session, late=True)
+    late_sales = [
+        LateSale(
+            id=str(sale.pk),
+            ticket=sale.ticket_number,
+            sold_at=sale.sold_at.astimezone(tz),
+            arrived_at=sale.created_at.astimezone(tz),
+            cashier=person(sale.cashier),
+            total=quantize(sale.total, currency),
+            cash=quantize(sale.cash or ZERO, currency),
+        )
+        for sale in Sale.objects.filter(session=session, late=True)
         .select_related("cashier")
         .annotate(cash=Sum("payments__amount", filter=Q(payments__method=PaymentMethod.CASH)))
         .order_by("sold_at", "id")
-    )
-    for sale in late:
-        late_sales.append(
-            LateSale(
-                id=str(sale.pk),
-                ticket=sale.ticket_number,
-                sold_at=sale.sold_at.astimezone(tz),
-                arrived_at=sale.created_at.astimezone(tz),
-                cashier=person(sale.cashier),
-                total=quantize(sale.total, currency),
-                cash=quantize(sale.cash or ZERO, currency),
-            )
-        )
-
-    expected = session.expected_cash_now() if is_open else session.expected_cash
+    ]
     return SessionReport(
         session=session,
         business=business,
@@ -179,31 +167,25 @@ def session_report(*, session) -> SessionReport:
         closed_at=session.closed_at.astimezone(tz) if session.closed_at else None,
         opened_by=person(session.opened_by),
         closed_by=person(session.closed_by) if session.closed_by_id else "",
-        opening_float=quantize(session.opening_float, currency),
-        sales_count=session.sales_count,
-        returns_count=session.returns_count,
-        revenue=quantize(session.revenue, currency),
-        cash_in=quantize(session.cash_in, currency),
-        cash_change=quantize(session.cash_change, currency),
-        cash_refunds=quantize(session.cash_refunds, currency),
-        withdrawals=quantize(session.withdrawals, currency),
-        paid_in=quantize(session.paid_in, currency),
-        paid_out=quantize(session.paid_out, currency),
-        expected=quantize(
-            expected if expected is not None else session.expected_cash_now(), currency
-        ),
-        counted=quantize(session.counted_cash, currency)
-        if session.counted_cash is not None
-        else None,
-        difference=quantize(session.difference, currency)
-        if session.difference is not None
-        else None,
+        opening_float=summary["opening_float"],
+        sales_count=summary["sales_count"],
+        returns_count=summary["returns_count"],
+        revenue=summary["revenue"],
+        cash_in=summary["cash_in"],
+        cash_change=summary["cash_change"],
+        cash_refunds=summary["cash_refunds"],
+        withdrawals=summary["withdrawals"],
+        paid_in=summary["paid_in"],
+        paid_out=summary["paid_out"],
+        expected=summary["expected_cash"],
+        counted=summary["counted_cash"],
+        difference=summary["difference"],
         note=session.closing_note,
         by_method=by_method,
         movements=movements,
-        denominations=_denominations(session.counted_denominations, currency),
+        denominations=_denominations(summary["counted_denominations"], currency),
         late_sales=late_sales,
-        late_total=sum((s.total for s in late_sales), ZERO),
+        late_total=summary["late_sales"]["total"],
     )
 
 

@@ -38,7 +38,6 @@ ACTION_LABELS = {
     "sale.ticket_emailed": gettext_lazy("Emailed a ticket"),
     "sale.ticket_printed": gettext_lazy("Printed a ticket"),
 }
-audit.ACTION_LABELS.update(ACTION_LABELS)  # also merged by the app's ready()
 
 RTL_LANGUAGES = {"ar"}
 PDF_WIDTH_MM = 80
@@ -259,7 +258,10 @@ def ticket_data(sale, *, language: str | None = None) -> Ticket:
                     quantity=fmt.quantity(line.quantity),
                     unit_price=fmt.money(line.unit_price),
                     total=fmt.money(line.total),
-                    discount=fmt.money(-line.discount) if line.discount else "",
+                    # A discount lowers a sale line and lowers what a return gives back.
+                    discount=fmt.money(line.discount if line.quantity < 0 else -line.discount)
+                    if line.discount
+                    else "",
                     tax_rate=fmt.rate(line.tax_rate),
                     show_quantity=line.quantity != 1 or bool(line.discount),
                 )
