@@ -7,10 +7,16 @@ from hanout.accounts import api as accounts_api
 from hanout.catalog import api as catalog_api
 from hanout.core import api_views as core_api
 from hanout.core.api import not_found
+from hanout.customers import api as customers_api
 from hanout.inventory import api as inventory_api
 from hanout.pos import api as pos_api
 from hanout.pos import api_payments as pos_payments_api
 from hanout.pos import api_reports as pos_reports_api
+from hanout.purchasing import api as purchasing_api
+from hanout.purchasing import api_bills as purchasing_bills_api
+from hanout.sales import api_invoices as sales_invoices_api
+from hanout.sales import api_orders as sales_orders_api
+from hanout.sales import api_returns as sales_returns_api
 from hanout.suppliers import api as suppliers_api
 
 router = DefaultRouter(trailing_slash=True)
@@ -22,6 +28,12 @@ inventory_api.register(router)
 pos_api.register(router)
 pos_payments_api.register(router)
 pos_reports_api.register(router)
+customers_api.register(router)
+purchasing_api.register(router)
+purchasing_bills_api.register(router)
+sales_orders_api.register(router)
+sales_invoices_api.register(router)
+sales_returns_api.register(router)
 
 urlpatterns = [
     *catalog_api.extra_urls(),  # products/lookup without the trailing slash (no redirect)

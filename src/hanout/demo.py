@@ -275,7 +275,14 @@ def load_demo(stdout=None) -> list[Business]:
     Each is created in its own language, so the job titles and work history
     written by the services read naturally to its people.
     """
-    from hanout import demo_catalog
+    from hanout import (
+        demo_bills,
+        demo_catalog,
+        demo_customers,
+        demo_invoices,
+        demo_purchasing,
+        demo_returns,
+    )
 
     out = []
     for spec in DEMO_BUSINESSES:
@@ -285,6 +292,9 @@ def load_demo(stdout=None) -> list[Business]:
                 business, demo_catalog.CATALOGS[business.name]
             )
             _load_registers(business, spec)
+            # The paper trail, in the order each part needs the one before.
+            for part in (demo_customers, demo_purchasing, demo_bills, demo_invoices, demo_returns):
+                part.load(business, spec)
         out.append(business)
         if stdout is not None:
             stdout.write(f"{'created' if created else 'kept'} demo business {business.name}\n")

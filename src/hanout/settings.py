@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     "hanout.suppliers",
     "hanout.inventory",
     "hanout.pos",
+    "hanout.customers",
+    "hanout.purchasing",
+    "hanout.sales",
 ]
 
 MIDDLEWARE = [

@@ -51,6 +51,21 @@ class Business(models.Model):
         default=False,
         help_text=_("When off, a sale or removal that needs more than is on hand is refused."),
     )
+    # Legal details printed on invoices, credit notes and purchase orders.
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    legal_address = models.TextField(_("registered address"), max_length=500, blank=True)
+    tax_id = models.CharField(_("tax / VAT number"), max_length=64, blank=True)
+    registration_number = models.CharField(
+        _("company registration number"), max_length=64, blank=True
+    )
+    invoice_email = models.EmailField(_("email on invoices"), max_length=254, blank=True)
+    invoice_phone = models.CharField(_("phone on invoices"), max_length=32, blank=True)
+    invoice_footer = models.TextField(
+        _("invoice footer"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Payment terms, bank details or legal mentions printed under every invoice."),
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -281,3 +296,29 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+class DocumentSequence(models.Model):
+    """The next number of a kind of document, per business and year.
+
+    Invoices (2026-0042), credit notes and purchase orders are numbered
+    without gaps: `hanout.core.sequences.next_number` takes the row under a
+    lock in the caller's transaction, so a rolled-back document gives its
+    number back and two concurrent ones never share one.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField(default=0)  # 0: one sequence for all years
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "key", "year"], name="document_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.year}: {self.last_value}"

@@ -224,6 +224,14 @@ class Sale(BusinessOwned):
     offline = models.BooleanField(_("made offline"), default=False)
     late = models.BooleanField(_("arrived after its session closed"), default=False)
     email = models.EmailField(_("ticket emailed to"), blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
     # SHA-256 of the request that made it: a retry with the same client_uuid must match
     # (else it is a Conflict, not a silent replay of another basket).
     request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from hanout.catalog.models import Barcode, Product
 from hanout.core.errors import NotFound, PermissionDenied, ValidationFailed
 from hanout.core.money import quantize
+from hanout.core.tax import tax_inside  # noqa: F401 (re-exported: the register's tax rule)
 from hanout.inventory.ledger import parse_quantity
 from hanout.pos.models import LineKind
 
@@ -71,13 +72,6 @@ class PricedBasket:
     discount_total: Decimal
     withdrawal_total: Decimal
     taxes: list[tuple[Decimal, Decimal, Decimal]]  # (rate, base without tax, tax), by rate
-
-
-def tax_inside(total: Decimal, rate: Decimal, currency: str) -> Decimal:
-    """The tax contained in a tax-inclusive amount."""
-    if not rate:
-        return quantize(ZERO, currency)
-    return quantize(total * rate / (HUNDRED + rate), currency)
 
 
 def parse_amount(value, *, field: str, currency: str, allow_zero: bool = True) -> Decimal:

@@ -1,0 +1,3 @@
+"""Every write on customer invoices."""
+
+ACTION_LABELS: dict = {}

@@ -1,0 +1,3 @@
+"""Every write on customer orders."""
+
+ACTION_LABELS: dict = {}

@@ -1,0 +1,3 @@
+"""Every write on customer returns."""
+
+ACTION_LABELS: dict = {}
