@@ -4,9 +4,10 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hanout.settings")
 
-from django.core.asgi import get_asgi_application  # noqa: E402
+from hanout.core.asgi import get_http_application  # noqa: E402
 
-django_asgi_app = get_asgi_application()
+# Django's HTTP side on a thread pool, one hop per request (see hanout/core/asgi.py).
+django_asgi_app = get_http_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

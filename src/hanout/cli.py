@@ -1,6 +1,7 @@
 """The `hanout` command.
 
 hanout serve [--host H] [--port P] [--workers N] [--no-demo] [--no-worker]
+                              (--workers > 1 needs REDIS_URL: see cmd_serve)
 hanout worker                 run background jobs (email, reports …)
 hanout demo                   load the demo businesses (idempotent)
 hanout token create EMAIL     print a new personal API token
@@ -41,7 +42,27 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
+def _workers_problem(workers: int, redis_url: str) -> str:
+    """Why `workers` app processes cannot serve this setup ("" when they can).
+
+    Without Redis the channel layer lives in each process's memory: a phone payment
+    confirmed in one process would never reach a register whose WebSocket is open in
+    another (docs/adr/0007-serving-the-register-under-load.md)."""
+    if workers > 1 and not redis_url:
+        return (
+            f"--workers {workers} needs REDIS_URL: without Redis each process has its own "
+            "in-memory channel layer, and a register connected to one process would not "
+            "hear a phone payment confirmed in another. Set REDIS_URL, or serve with one "
+            "worker (it already serves HANOUT_HTTP_THREADS requests at once)."
+        )
+    return ""
+
+
 def cmd_serve(opts) -> int:
+    problem = _workers_problem(opts.workers, os.environ.get("REDIS_URL", ""))
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     _django()
     from django.conf import settings
     from django.core.management import call_command
@@ -145,7 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="migrate, load demo data on first start, and serve")
     serve.add_argument("--host", default=os.environ.get("HANOUT_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("HANOUT_PORT", "8000")))
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("HANOUT_WORKERS", "1")),
+        help="app processes (more than 1 needs REDIS_URL); default HANOUT_WORKERS or 1",
+    )
     serve.add_argument(
         "--no-demo", action="store_true", help="start empty: the first visit registers a store"
     )

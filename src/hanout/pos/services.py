@@ -931,6 +931,18 @@ def _open_session_id(locked: _LockedRegister):
     return locked.open_session_id
 
 
+def _session_under_lock(locked: _LockedRegister, register: Register, session):
+    """The sale's session id: the register's open one by default; a CashSession or the
+    id of one (checked here: this business, this register; a closed one is a late sale)."""
+    if session is None:
+        return _open_session_id(locked)
+    if isinstance(session, CashSession):
+        return session.pk
+    if session == locked.open_session_id:
+        return session
+    return _resolve_session(register, session).pk
+
+
 SESSION_TOTALS = {
     "cash_in",
     "cash_change",
@@ -1033,7 +1045,12 @@ def sale_complete(
 
     if not register.is_active:
         raise _bad("register", _("This register is switched off."), code="register_inactive")
-    session = _resolve_session(register, session)
+    if isinstance(session, CashSession) or session is None:
+        session = _resolve_session(register, session)
+    else:
+        # An id: most sales name the register's open session, which the register's
+        # lock reads anyway (_session_under_lock); only another one costs a query.
+        session = _uuid(_key(session), "session")
     wants_discount = any(
         line.kind == LineKind.PRODUCT and _norm(line.discount or 0) not in ("", "0")
         for line in lines
@@ -1100,7 +1117,7 @@ def _write_sale(
 ) -> Sale:
     currency = business.currency
     locked = _lock_register(register)
-    session_id = session.pk if session is not None else _open_session_id(locked)
+    session_id = _session_under_lock(locked, register, session)
     _allocate_after_links = bool(settled.links)
     if not _allocate_after_links:
         _allocate(settled, priced.total, currency)
@@ -1371,6 +1388,18 @@ def _write_return(
         .values("original_line_id")
         .annotate(total=Sum("total"), tax=Sum("tax_amount"))
     }
+    # Units taken back in the back office (sales.ReturnLine, positive totals) count too, or
+    # the register would refund the last unit of a line at the whole line's price.
+    from hanout.sales.models import ReturnLine
+
+    for row in (
+        ReturnLine.objects.filter(sale_line__sale=sale)
+        .values("sale_line_id")
+        .annotate(total=Sum("total"))
+    ):
+        key = str(row["sale_line_id"])
+        done, tax = returned_totals.get(key, (ZERO, ZERO))
+        returned_totals[key] = (Decimal(str(done or 0)) - Decimal(str(row["total"] or 0)), tax)
     priced, chosen = [], []
     for line_id, (i, qty) in sorted(wanted.items(), key=lambda kv: kv[1][0]):
         field = f"lines[{i}]"

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
-from hanout.core import audit, clock
+from hanout.core import audit, clock, events
 from hanout.core.errors import Conflict, NotFound, ValidationFailed
 from hanout.core.events import emit, subscribe
 from hanout.core.money import MONEY_DIGITS, MONEY_PLACES, quantize
@@ -544,14 +544,11 @@ def payment_links_expire_due(*, limit: int = 500) -> int:
 
 def _push_to_register(event) -> None:
     """After commit: the payment event to the register's open pages (RegisterConsumer)."""
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
-    layer = get_channel_layer()
     register_id = event.payload.get("register")
-    if layer is None or not register_id:
+    if not register_id:
         return
-    async_to_sync(layer.group_send)(
+    # Not waited for under the server: the register's page hears it from the loop.
+    events.push(
         register_group(register_id),
         {"type": "payment.event", "data": {"type": event.name, **event.payload}},
     )
