@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -22,6 +23,11 @@ from hanout.core.models import BusinessOwned
 from hanout.core.money import MONEY_DIGITS, MONEY_PLACES
 from hanout.inventory.models import Location, StockMovement
 from hanout.suppliers.models import Supplier
+
+
+def _private_storage():
+    return storages["private"]
+
 
 MONEY = {"max_digits": MONEY_DIGITS, "decimal_places": MONEY_PLACES}
 QTY = {"max_digits": QTY_DIGITS, "decimal_places": QTY_PLACES}
@@ -210,7 +216,10 @@ class SupplierInvoice(BusinessOwned):
     tax_total = models.DecimalField(_("of which tax"), default=Decimal(0), **MONEY)
     paid_total = models.DecimalField(_("paid"), default=Decimal(0), **MONEY)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    attachment = models.FileField(_("scan"), upload_to="supplier-invoices/", blank=True)
+    # A bill is private: served only through a permission-checked page, never under /media/.
+    attachment = models.FileField(
+        _("scan"), storage=_private_storage, upload_to="supplier-invoices/", blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -17,7 +17,7 @@ document.addEventListener("submit", (event) => {
 document.addEventListener("submit", (event) => {
   const form = event.target;
   const meta = document.querySelector('meta[name="hanout-business"]');
-  if (!meta || (form.method || "").toLowerCase() !== "post" || form.querySelector('input[name="_business"]')) {
+  if (!meta || (form.getAttribute("method") || "").toLowerCase() !== "post" || form.querySelector('input[name="_business"]')) {
     return;
   }
   const input = document.createElement("input");
