@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from hanout.customers import views
+
+urlpatterns = [
+    path("customers/", views.customer_list, name="customer_list"),
+    path("customers/new/", views.customer_create, name="customer_create"),
+    path("customers/export/", views.customer_export, name="customer_export"),
+    path("customers/<uuid:pk>/", views.customer_detail, name="customer_detail"),
+    path("customers/<uuid:pk>/edit/", views.customer_edit, name="customer_edit"),
+    path(
+        "customers/<uuid:pk>/active/", views.customer_toggle_active, name="customer_toggle_active"
+    ),
+]
