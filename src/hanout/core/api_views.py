@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -24,6 +25,13 @@ class BusinessSerializer(serializers.ModelSerializer):
             "currency",
             "country",
             "default_language",
+            "legal_name",
+            "legal_address",
+            "tax_id",
+            "registration_number",
+            "invoice_email",
+            "invoice_phone",
+            "invoice_footer",
             "created_at",
             "updated_at",
         ]
@@ -33,7 +41,20 @@ class BusinessSerializer(serializers.ModelSerializer):
 class BusinessUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Business
-        fields = ["name", "currency", "country", "default_language"]
+        fields = [
+            "name",
+            "currency",
+            "country",
+            "default_language",
+            # Legal details printed on the next invoices (issued ones keep theirs).
+            "legal_name",
+            "legal_address",
+            "tax_id",
+            "registration_number",
+            "invoice_email",
+            "invoice_phone",
+            "invoice_footer",
+        ]
         extra_kwargs = {
             "currency": {"min_length": 3},
             "country": {"min_length": 2},
@@ -162,10 +183,16 @@ class BusinessViewSet(ApiViewSet):
     )
     @business.mapping.patch
     def business_update(self, request):
-        data = self.validated(BusinessUpdateSerializer, partial=True)
-        business = services.business_update(
-            business=request.business, actor=request.user, data=data
-        )
+        data = dict(self.validated(BusinessUpdateSerializer, partial=True))
+        legal = {k: data.pop(k) for k in services.LEGAL_FIELDS if k in data}
+        with transaction.atomic():
+            business = services.business_update(
+                business=request.business, actor=request.user, data=data
+            )
+            if legal:
+                business = services.business_legal_update(
+                    business=business, actor=request.user, data=legal
+                )
         return self.respond(BusinessSerializer, business)
 
 

@@ -26,6 +26,7 @@ from hanout.core.models import AuditEntry
 ACTION_LABELS = {
     "business.register": _("Registered the business"),
     "business.update": _("Changed the business settings"),
+    "business.legal_update": _("Changed the legal details on invoices"),
     "shop.create": _("Opened a shop"),
     "shop.update": _("Changed a shop"),
     "shop.hours_update": _("Changed opening hours"),

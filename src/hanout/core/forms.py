@@ -53,6 +53,52 @@ class BusinessForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class LegalDetailsForm(forms.Form):
+    """The legal details printed on invoices and credit notes (issued ones keep theirs)."""
+
+    legal_name = forms.CharField(
+        label=_("Legal name"),
+        max_length=200,
+        required=False,
+        help_text=_("As registered; the business name is printed when empty."),
+    )
+    legal_address = forms.CharField(
+        label=_("Registered address"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    tax_id = forms.CharField(label=_("Tax / VAT number"), max_length=64, required=False)
+    registration_number = forms.CharField(
+        label=_("Company registration number"), max_length=64, required=False
+    )
+    invoice_email = forms.EmailField(label=_("Email on invoices"), max_length=254, required=False)
+    invoice_phone = forms.CharField(label=_("Phone on invoices"), max_length=32, required=False)
+    invoice_footer = forms.CharField(
+        label=_("Invoice footer"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Payment terms, bank details or legal mentions printed under every invoice."),
+    )
+
+    FIELDS = (
+        "legal_name",
+        "legal_address",
+        "tax_id",
+        "registration_number",
+        "invoice_email",
+        "invoice_phone",
+        "invoice_footer",
+    )
+
+    def __init__(self, *args, instance_data=None, **kwargs):
+        if instance_data is not None:
+            kwargs.setdefault("initial", {f: getattr(instance_data, f) for f in self.FIELDS})
+        kwargs.setdefault("prefix", "legal")
+        super().__init__(*args, **kwargs)
+
+
 class ShopForm(forms.Form):
     name = forms.CharField(label=_("Shop name"), max_length=120)
     address = forms.CharField(

@@ -69,6 +69,38 @@ def check_choices(**pairs) -> None:
 BUSINESS_FIELDS = ["name", "currency", "country", "default_language"]
 SHOP_FIELDS = ["name", "address", "phone", "time_zone", "is_active"]
 
+LEGAL_FIELDS = [
+    "legal_name",
+    "legal_address",
+    "tax_id",
+    "registration_number",
+    "invoice_email",
+    "invoice_phone",
+    "invoice_footer",
+]
+
+
+@transaction.atomic
+def business_legal_update(*, business: Business, actor, data: dict) -> Business:
+    """Change the legal details printed on the next invoices (issued ones keep theirs)."""
+    clean = {
+        k: ("" if data[k] is None else str(data[k]).strip()) for k in LEGAL_FIELDS if k in data
+    }
+    locked = Business.objects.select_for_update().get(pk=business.pk)
+    changes = model_update(instance=locked, fields=LEGAL_FIELDS, data=clean)
+    if changes:
+        audit.record(
+            business=locked,
+            actor=actor,
+            action="business.legal_update",
+            obj=locked,
+            changes=changes,
+        )
+    for name in LEGAL_FIELDS:
+        setattr(business, name, getattr(locked, name))
+    return business
+
+
 DEFAULT_HOURS = [(d, time(8, 0), time(19, 0), d == 6) for d in range(7)]
 
 

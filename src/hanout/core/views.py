@@ -15,7 +15,13 @@ from django.views.i18n import set_language as django_set_language
 
 from hanout.core import selectors, services
 from hanout.core.errors import DomainError
-from hanout.core.forms import AuditFilterForm, BusinessForm, OpeningHoursFormSet, ShopForm
+from hanout.core.forms import (
+    AuditFilterForm,
+    BusinessForm,
+    LegalDetailsForm,
+    OpeningHoursFormSet,
+    ShopForm,
+)
 from hanout.core.middleware import SESSION_BUSINESS_KEY
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Module
@@ -95,8 +101,23 @@ def switch_business(request):
 @member_required(Module.SETTINGS)
 def settings_business(request):
     business = request.business
-    form = BusinessForm(request.POST or None, instance_data=business)
-    if request.method == "POST" and form.is_valid():
+    legal_post = request.method == "POST" and request.POST.get("section") == "legal"
+    form = BusinessForm(
+        request.POST if request.method == "POST" and not legal_post else None,
+        instance_data=business,
+    )
+    legal_form = LegalDetailsForm(request.POST if legal_post else None, instance_data=business)
+    if legal_post and legal_form.is_valid():
+        try:
+            services.business_legal_update(
+                business=business, actor=request.user, data=legal_form.cleaned_data
+            )
+        except DomainError as exc:
+            apply_domain_error(legal_form, exc)
+        else:
+            messages.success(request, _("Legal details saved."))
+            return redirect("settings_business")
+    elif request.method == "POST" and not legal_post and form.is_valid():
         try:
             services.business_update(business=business, actor=request.user, data=form.cleaned_data)
         except DomainError as exc:
@@ -105,7 +126,11 @@ def settings_business(request):
             messages.success(request, _("Business settings saved."))
             return redirect("settings_business")
     shops = selectors.shop_list(business=business)
-    return render(request, "core/settings_business.html", {"form": form, "shops": shops})
+    return render(
+        request,
+        "core/settings_business.html",
+        {"form": form, "legal_form": legal_form, "shops": shops},
+    )
 
 
 @member_required(Module.SETTINGS)
