@@ -145,6 +145,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend plus a first-come, first-served write lock, so
+    # writers queue instead of sleeping in SQLite's busy handler (see the module).
+    DATABASES["default"]["ENGINE"] = "hanout.core.sqlite"
+    # Django's default test database for SQLite, said out loud: tools that recognise
+    # SQLite by its ENGINE string (pytest-django's per-worker names) read it here.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
     DATABASES["default"]["OPTIONS"] = {
         # Every atomic() is BEGIN IMMEDIATE: writers queue instead of deadlocking
         # when a reader upgrades to a writer.
@@ -156,11 +162,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Sync views under uvicorn run in a thread pool: a pool, not persistent
-    # per-thread connections, keeps the number of clients bounded.
+    # Sync views under uvicorn run in a thread pool (HANOUT_HTTP_THREADS, 8 by
+    # default, see core/asgi.py): a pool, not persistent per-thread connections,
+    # keeps the number of clients bounded. max_size must stay >= the threads.
     DATABASES["default"].setdefault("OPTIONS", {})
     if not TESTING:
-        DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 16}
+        DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 4, "max_size": 16}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -358,6 +365,12 @@ SPECTACULAR_SETTINGS = {
         "PrinterKindEnum": "hanout.pos.models.PrinterKind",
         "SessionStatusEnum": "hanout.pos.models.SessionStatus",
         "PaymentMethodEnum": "hanout.pos.models.PaymentMethod",
+        "SupplierPaymentMethodEnum": "hanout.purchasing.models.SupplierPaymentMethod",
+        "RefundMethodEnum": "hanout.sales.models.RefundMethod",
+        "OrderStatusEnum": "hanout.sales.models.OrderStatus",
+        "POStatusEnum": "hanout.purchasing.models.POStatus",
+        "InvoiceKindEnum": "hanout.sales.models.InvoiceKind",
+        "ReturnDispositionEnum": "hanout.sales.models.ReturnDisposition",
     },
 }
 

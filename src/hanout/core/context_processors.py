@@ -11,6 +11,9 @@ NAV = [
     (Module.CATALOG, "catalog_explorer", "grid-3x3-gap"),
     (Module.STOCK, "stock_levels", "boxes"),
     (Module.SUPPLIERS, "supplier_list", "truck"),
+    (Module.PURCHASING, "po_list", "cart"),
+    (Module.CUSTOMERS, "customer_list", "person-vcard"),
+    (Module.SALES, "order_list", "bag"),
     (Module.REGISTER, "pos_home", "upc-scan"),
     (Module.REGISTER, "pos_sales", "receipt"),
     (Module.REPORTS, "pos_day_report", "bar-chart-line"),
@@ -18,6 +21,13 @@ NAV = [
     (Module.SETTINGS, "audit_list", "clock-history"),
     (Module.SETTINGS, "settings_business", "gear"),
 ]
+
+
+# Other paths that belong to a menu section besides its own page's.
+SECTION_PATHS = {
+    "order_list": ("/invoices/", "/returns/"),
+    "po_list": ("/purchasing/",),
+}
 
 
 def shell(request):
@@ -39,8 +49,16 @@ def shell(request):
             for m, url, icon in NAV
             if membership.can_read(m)
         ]
-        # The section a page belongs to: the longest menu path the page's path starts with.
-        matches = [item for item in nav if request.path.startswith(item["path"])]
+        # The section a page belongs to: the longest menu path the page's path starts with
+        # (a section may own several paths: Sales holds orders, invoices and returns).
+        matches = [
+            item
+            for item in nav
+            if any(
+                request.path.startswith(p)
+                for p in [item["path"], *SECTION_PATHS.get(item["url"], ())]
+            )
+        ]
         if matches:
             max(matches, key=lambda item: len(item["path"]))["active"] = True
     return {
@@ -63,6 +81,9 @@ def label_for(url_name: str) -> str:
         "catalog_explorer": _("Catalog"),
         "stock_levels": _("Stock"),
         "supplier_list": _("Suppliers"),
+        "po_list": _("Purchasing"),
+        "customer_list": _("Customers"),
+        "order_list": _("Sales"),
         "pos_home": _("Register"),
         "pos_sales": _("Tickets"),
         "pos_day_report": _("Reports"),
