@@ -227,7 +227,7 @@ def test_the_list_filters_by_source_method_customer_date_and_number(till, api):
     assert ids(order=str(order.pk)) == [str(from_order.pk)]
     assert ids(search="RT-000002") == [str(from_sale.pk)]
     assert ids(search=order.reference) == [str(from_order.pk)]
-    today = from_sale.returned_at.date().isoformat()
+    today = from_sale.returned_at.astimezone(till.shop.tz).date().isoformat()
     assert len(ids(date_from=today, date_to=today)) == 2
     assert ids(date_from="2001-01-01", date_to="2001-01-02") == []
     bad = api.get(URL, {"date_from": "2026-02-02", "date_to": "2026-02-01"})
