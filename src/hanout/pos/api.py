@@ -46,6 +46,7 @@ from hanout.pos.models import (
     LineKind,
     PaymentMethod,
     PrinterKind,
+    RefundStatus,
     Register,
     Sale,
     SaleKind,
@@ -315,6 +316,26 @@ class PaymentSerializer(serializers.Serializer):
     change = MoneyField(**_ro)
     reference = serializers.CharField(**_ro)
     payment_link = serializers.UUIDField(source="payment_link_id", **_ro_null)
+    refund_of = serializers.UUIDField(
+        source="refund_of_id",
+        help_text=gettext_lazy("A refund: the payment of the original sale it gives back."),
+        **_ro_null,
+    )
+    provider_status = serializers.ChoiceField(
+        choices=[("", "")] + list(RefundStatus.choices),
+        help_text=gettext_lazy(
+            "A phone refund: pending, sending, done or failed at the payment provider "
+            "(empty for other payments)."
+        ),
+        **_ro,
+    )
+    provider_message = serializers.CharField(**_ro)
+
+
+class RefundRetrySerializer(serializers.Serializer):
+    payment = serializers.UUIDField(
+        help_text=gettext_lazy("The failed refund payment of this return.")
+    )
 
 
 class SaleSerializer(serializers.Serializer):
@@ -704,6 +725,13 @@ class CashSessionViewSet(_PosViewSet):
             **NOT_FOUND_IN_BODY,
         },
     ),
+    retry_refund=extend_schema(
+        request=RefundRetrySerializer,
+        responses={200: SaleSerializer},
+        description=gettext_lazy(
+            "Send a failed phone refund of this return to the provider again."
+        ),
+    ),
     return_lines=extend_schema(
         request=SaleReturnSerializer,
         responses={
@@ -813,6 +841,21 @@ class SaleViewSet(_PosViewSet):
             membership=request.membership,
         )
         return self._answer(ret)
+
+    @action(detail=True, methods=["post"], url_path="retry-refund", url_name="retry-refund")
+    def retry_refund(self, request, pk=None):
+        from hanout.pos.services_refunds import phone_refund_retry
+
+        sale = self.get_object()
+        data = self.validated(RefundRetrySerializer)
+        payment = next((p for p in sale.payments.all() if p.pk == data["payment"]), None)
+        if payment is None:
+            message = _("This payment is not on this ticket.")
+            raise NotFound(message, fields={"payment": [message]})
+        phone_refund_retry(payment=payment, actor=request.user)
+        return self.respond(
+            SaleSerializer, selectors.sale_get(business=request.business, pk=sale.pk)
+        )
 
     def _answer(self, sale: Sale):
         replayed = getattr(sale, "replayed", False)

@@ -301,9 +301,21 @@ class PaymentMethod(models.TextChoices):
     PHONE = "phone", _("Phone (QR)")
 
 
+class RefundStatus(models.TextChoices):
+    """Where a refund stands with the payment provider (phone payments only: a card
+    refund is done at the counter's terminal, cash from the drawer)."""
+
+    PENDING = "pending", _("Refund waiting to be sent")
+    SENDING = "sending", _("Refund being sent")
+    DONE = "done", _("Refunded by the provider")
+    FAILED = "failed", _("Refund failed")
+
+
 class Payment(BusinessOwned):
     """What settled a sale. Cash: `tendered` handed over, `change` given back,
-    `amount` = tendered − change. Refunds are negative amounts on return sales."""
+    `amount` = tendered − change. Refunds are negative amounts on return sales;
+    a card or phone refund names the payment it gives back (`refund_of`), and a
+    phone refund goes through the provider after commit (`provider_status`)."""
 
     sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="payments")
     method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
@@ -314,6 +326,13 @@ class Payment(BusinessOwned):
     payment_link = models.OneToOneField(
         "PaymentLink", on_delete=models.PROTECT, null=True, blank=True, related_name="payment"
     )
+    refund_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="refunds"
+    )
+    provider_status = models.CharField(
+        _("refund status"), max_length=10, choices=RefundStatus.choices, blank=True
+    )
+    provider_message = models.CharField(_("provider's answer"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["created_at"]

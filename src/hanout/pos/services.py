@@ -52,6 +52,7 @@ from hanout.pos.models import (
     PaymentLinkStatus,
     PaymentMethod,
     PrinterKind,
+    RefundStatus,
     Register,
     RegisterDevice,
     Sale,
@@ -1444,7 +1445,9 @@ def _write_return(
     refund = -basket.total  # positive amount given back
 
     refunds = _refund_rows(sale, refund, refund_method)
-    cash_refund = sum((amount for method, amount in refunds if method == PaymentMethod.CASH), ZERO)
+    cash_refund = sum(
+        (amount for method, amount, _of in refunds if method == PaymentMethod.CASH), ZERO
+    )
 
     number = _bump_number(locked, "next_return_number")
     ret = Sale(
@@ -1480,11 +1483,26 @@ def _write_return(
     SaleLine.objects.bulk_create(rows)
     SaleLine.objects.bulk_update(chosen, ["returned_quantity"])
     payments = [
-        Payment(business=business, sale=ret, method=method, amount=-amount)
-        for method, amount in refunds
+        Payment(
+            business=business,
+            sale=ret,
+            method=method,
+            amount=-amount,
+            refund_of=original,
+            # A phone payment is given back through its provider, after commit.
+            provider_status=RefundStatus.PENDING
+            if original is not None and original.payment_link_id
+            else "",
+        )
+        for method, amount, original in refunds
         if amount
     ]
     Payment.objects.bulk_create(payments)
+    refunds_to_send = [p.pk for p in payments if p.provider_status == RefundStatus.PENDING]
+    if refunds_to_send:
+        from hanout.pos.services_refunds import send_refunds_after_commit
+
+        send_refunds_after_commit(refunds_to_send)
     if restock:
         location = _location_of(locked, register)
         post_legs(
@@ -1511,16 +1529,21 @@ def _write_return(
     return ret
 
 
-def _refund_rows(sale: Sale, refund: Decimal, refund_method: str) -> list[tuple[str, Decimal]]:
-    """How the money goes back: all cash, or card/phone first up to what each paid and
-    was not refunded already, the rest in cash."""
+def _refund_rows(sale: Sale, refund: Decimal, refund_method: str) -> list[tuple]:
+    """How the money goes back, as (method, amount, original payment or None): all
+    cash, or card then phone first, each original payment up to what it paid and was
+    not given back already (by its own refunds, and within its method), the rest in cash."""
     if refund_method == "cash" or refund <= 0:
-        return [(PaymentMethod.CASH, refund)]
-    paid = {
-        row["method"]: row["total"]
-        for row in Payment.objects.filter(sale=sale)
+        return [(PaymentMethod.CASH, refund, None)]
+    originals = list(
+        Payment.objects.filter(sale=sale)
         .exclude(method=PaymentMethod.CASH)
-        .values("method")
+        .order_by("created_at", "id")
+    )
+    given_back = {
+        row["refund_of_id"]: row["total"]
+        for row in Payment.objects.filter(refund_of__sale=sale)
+        .values("refund_of_id")
         .annotate(total=Sum("amount"))
     }
     refunded = {
@@ -1530,13 +1553,20 @@ def _refund_rows(sale: Sale, refund: Decimal, refund_method: str) -> list[tuple[
         .values("method")
         .annotate(total=Sum("amount"))
     }
+    currency = sale.business.currency
     rows, left = [], refund
     for method in (PaymentMethod.CARD, PaymentMethod.PHONE):
-        room = Decimal(str(paid.get(method) or 0)) + Decimal(str(refunded.get(method) or 0))
-        take = min(max(room, ZERO), left)
-        if take > 0:
-            rows.append((method, quantize(take, sale.business.currency)))
-            left -= take
+        mine = [p for p in originals if p.method == method]
+        paid = sum((p.amount for p in mine), ZERO)
+        method_room = max(paid + Decimal(str(refunded.get(method) or 0)), ZERO)
+        for original in mine:
+            room = original.amount + Decimal(str(given_back.get(original.pk) or 0))
+            take = min(max(room, ZERO), method_room, left)
+            if take > 0:
+                take = quantize(take, currency)
+                rows.append((method, take, original))
+                left -= take
+                method_room -= take
     if left > 0:
-        rows.append((PaymentMethod.CASH, left))
+        rows.append((PaymentMethod.CASH, left, None))
     return rows

@@ -182,6 +182,7 @@ def _detail_context(request, sale: Sale, **extra) -> dict:
         "ticket": ticket,
         "ticket_html": ticket_html,
         "returns": returns,
+        "provider_refunds": [p for p in sale.payments.all() if p.provider_status],
         "can_print": sale.register.printer_kind != PrinterKind.NONE,
         "email": extra.pop("email", sale.email),
         **extra,

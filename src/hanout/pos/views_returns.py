@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -204,3 +205,25 @@ def sales(request):
                     return HttpResponseClientRedirect(target)
                 return redirect(target)
     return views_reports.sales(request)
+
+
+@member_required(Module.REGISTER, Level.FULL)
+def refund_retry(request, pk, payment_pk):
+    """Send a failed phone refund of this return again."""
+    if request.method != "POST":
+        return redirect("pos_sale_detail", pk=pk)
+    from hanout.pos.models import Payment
+    from hanout.pos.services_refunds import phone_refund_retry
+
+    payment = (
+        Payment.objects.for_business(request.business).filter(pk=payment_pk, sale_id=pk).first()
+    )
+    if payment is None:
+        raise Http404
+    try:
+        phone_refund_retry(payment=payment, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The refund was sent to the payment provider again."))
+    return redirect("pos_sale_detail", pk=pk)
