@@ -353,6 +353,7 @@ def product_import_plan(*, business, raw: bytes, create_categories: bool = False
                         headers["barcode"],
                         _("The barcode %(code)s belongs to another product.") % {"code": code},
                     )
+    _mark_unchanged(business, rows)
     used = {r.data.get("category_path") for r in rows if r.action != "error"}
     return ImportPlan(
         kind="products",
@@ -363,10 +364,55 @@ def product_import_plan(*, business, raw: bytes, create_categories: bool = False
     )
 
 
+def _mark_unchanged(business, rows: list[RowPlan]) -> None:
+    """An update row whose cells all say what the product already holds is
+    "unchanged": the preview shows it apart and applying the file leaves it alone
+    (re-importing a whole catalog after changing three prices updates three)."""
+    todo = [r for r in rows if r.action == "update"]
+    current: dict[str, Product] = {}
+    for chunk in _chunks([r.product_id for r in todo]):
+        for product in (
+            Product.objects.for_business(business)
+            .filter(id__in=chunk)
+            .prefetch_related("barcodes", "tags")
+        ):
+            current[str(product.pk)] = product
+    for row in todo:
+        product = current.get(str(row.product_id))
+        if product is not None and _holds(product, row.data):
+            row.action = "unchanged"
+
+
+def _holds(product: Product, data: dict) -> bool:
+    """Whether `product` already holds every value the row gives."""
+    for key, value in data.items():
+        if key == "id":
+            continue
+        if key in _TEXT_FIELDS:
+            same = (getattr(product, key) or "") == value
+        elif key in ("sale_price", "cost", "tax_rate", "unit", "is_active"):
+            same = getattr(product, key) == value
+        elif key == "category":
+            same = product.category_id == (value.pk if value is not None else None)
+        elif key == "tags":
+            same = {t.name for t in product.tags.all()} == set(value)
+        elif key == "barcodes":
+            have = {b.code: b.kind for b in product.barcodes.all()}
+            same = set(have) == {b["code"] for b in value} and all(
+                b["kind"] is None or have[b["code"]] == b["kind"] for b in value
+            )
+        else:  # a new category to create, or a column this check does not know
+            same = False
+        if not same:
+            return False
+    return True
+
+
 @dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     categories_created: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)
 
@@ -385,8 +431,8 @@ def product_import_apply(
     from hanout.core import audit
 
     plan = product_import_plan(business=business, raw=raw, create_categories=create_categories)
-    result = ImportResult(errors=list(plan.error_lines()))
-    valid = plan.valid_rows
+    result = ImportResult(errors=list(plan.error_lines()), unchanged=plan.count("unchanged"))
+    valid = [r for r in plan.valid_rows if r.action != "unchanged"]
     if not valid:
         return result
     with transaction.atomic():
@@ -425,7 +471,8 @@ def product_import_apply(
             changes={
                 "created": [None, result.created],
                 "updated": [None, result.updated],
-                "skipped": [None, len(plan.rows) - len(valid)],
+                "unchanged": [None, result.unchanged],
+                "skipped": [None, len(plan.error_rows)],
             },
         )
     result.errors.sort()
@@ -719,6 +766,7 @@ def import_run(*, business, user, token: str) -> None:
         outcome = {
             "created": result.created,
             "updated": result.updated,
+            "unchanged": result.unchanged,
             "categories_created": result.categories_created,
             "errors": [list(e) for e in result.errors],
         }

@@ -235,7 +235,21 @@ def _errors_csv(request, kind: str, token: str):
             lines = [(1, "", exc.message)]
         else:
             lines = list(plan.error_lines())
-    body = exports.csv_bytes([_("row"), _("column"), _("message")], lines)
+    # Each error with the rejected row as it was in the file: fix the cells in this
+    # file, delete the first three columns and import it again.
+    try:
+        table = import_files.read_table(raw, upload.filename)
+    except FileRefused:
+        table = None
+    headers = table.headers if table is not None else []
+    cells = dict(table.rows) if table is not None else {}
+    body = exports.csv_bytes(
+        [_("row"), _("column"), _("message"), *headers],
+        [
+            [number, column, message, *cells.get(int(number), [])]
+            for number, column, message in lines
+        ],
+    )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     stem = (upload.filename.rsplit(".", 1)[0] or "import")[:60]
     response["Content-Disposition"] = _attachment(f"{stem}-errors.csv")

@@ -148,6 +148,71 @@ def test_rows_with_a_known_sku_update_that_product(owner, owner_client):
     assert _products(owner).count() == 1
 
 
+def test_importing_the_same_file_again_leaves_unchanged_rows_alone(owner, owner_client):
+    make_category(owner, "Boulangerie", "Viennoiseries")
+    header = ["Name", "SKU", "Barcode", "Sale price", "Cost", "Category", "Tags", "Unit", "Active"]
+    rows = [
+        [
+            "Pain au chocolat",
+            "1234",
+            GOOD_EAN,
+            "1.20",
+            "0.40",
+            "Boulangerie > Viennoiseries",
+            "matin, chaud",
+            "piece",
+            "yes",
+        ],
+        ["Croissant", "1235", OTHER_EAN, "1,00", "", "", "", "piece", "yes"],
+        ["Baguette", "1236", "", "0.90", "", "", "chaud", "", ""],
+    ]
+    first = _post_file(owner_client, csv_bytes([header, *rows]))
+    owner_client.post(reverse("catalog_import_confirm", args=[_token(first)]))
+    assert _products(owner).count() == 3
+
+    # The same rows again, the tags in another order and one price changed.
+    rows[0][6] = "chaud, matin"
+    rows[2][3] = "0.95"
+    again = _post_file(owner_client, csv_bytes([header, *rows]))
+    token = _token(again)
+    preview = owner_client.get(again["Location"])
+    assert preview.context["counts"] == {
+        "create": 0,
+        "update": 1,
+        "unchanged": 2,
+        "error": 0,
+        "total": 3,
+    }
+    assert [r.action for r in preview.context["preview_rows"]] == [
+        "unchanged",
+        "unchanged",
+        "update",
+    ]
+    croissant = _products(owner).get(sku="1235")
+    touched = croissant.updated_at
+    owner_client.post(reverse("catalog_import_confirm", args=[token]))
+    done = owner_client.get(reverse("catalog_import_preview", args=[token]))
+    assert "2 already up to date" in done.content.decode()
+    assert done.context["result"]["updated"] == 1 and done.context["result"]["unchanged"] == 2
+    croissant.refresh_from_db()
+    assert croissant.updated_at == touched  # not written at all
+    assert _products(owner).get(sku="1236").sale_price == Decimal("0.95")
+    entry = AuditEntry.objects.filter(action="product.import").latest("at")
+    assert entry.changes["unchanged"] == [None, 2] and entry.changes["updated"] == [None, 1]
+
+
+def test_a_barcode_or_category_change_is_an_update(owner, owner_client):
+    make_category(owner, "Epicerie")
+    make_product(owner, name="Sucre", sku="S1", sale_price=Decimal("2.00"))
+    for cells in (["S1", "Sucre", GOOD_EAN, ""], ["S1", "Sucre", "", "Epicerie"]):
+        response = _post_file(
+            owner_client, csv_bytes([["sku", "name", "barcode", "category"], cells])
+        )
+        preview = owner_client.get(response["Location"])
+        assert preview.context["counts"]["update"] == 1, cells
+        owner_client.post(reverse("catalog_import_cancel", args=[_token(response)]))
+
+
 def test_create_missing_categories_when_ticked(owner, owner_client):
     content = csv_bytes([["name", "sale_price", "category"], ["Coca", "3.5", "Boissons > Sodas"]])
     response = _post_file(owner_client, content, create_categories="on")
@@ -202,8 +267,16 @@ def test_bad_rows_are_reported_with_row_column_and_message_and_skipped(owner, ow
     assert report.status_code == 200
     assert report["Content-Disposition"].startswith("attachment;")
     lines = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
-    assert lines[0] == ["row", "column", "message"]
-    assert ["4", "sale_price", "Must be zero or more."] in lines
+    header = lines[0]
+    assert header[:3] == ["row", "column", "message"]
+    # The rejected row follows its error, cell by cell under the file's own headers.
+    by_row = {line[0]: dict(zip(header, line, strict=False)) for line in lines[1:]}
+    assert by_row["4"]["message"] == "Must be zero or more."
+    assert by_row["4"]["column"] == "sale_price"
+    assert by_row["4"]["name"] == "Negative"
+    assert by_row["4"]["sale_price"] == "'-2"  # kept from being read as a formula
+    assert header[3:] == ["name", "sku", "barcode", "sale_price", "category"]
+    assert by_row["9"]["sku"] == "A7"
 
     owner_client.post(reverse("catalog_import_confirm", args=[token]))
     assert list(_products(owner).values_list("name", flat=True)) == ["Good one"]
