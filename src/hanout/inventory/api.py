@@ -182,11 +182,16 @@ class StockCountSerializer(serializers.ModelSerializer):
     location = StockLocationRefSerializer(read_only=True)
     started_by = serializers.UUIDField(source="started_by_id", read_only=True, allow_null=True)
     validated_by = serializers.UUIDField(source="validated_by_id", read_only=True, allow_null=True)
+    reference = serializers.CharField(
+        read_only=True, help_text="CNT-000001: the reference its count movements carry."
+    )
 
     class Meta:
         model = StockCount
         fields = [
             "id",
+            "number",
+            "reference",
             "location",
             "status",
             "note",

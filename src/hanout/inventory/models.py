@@ -215,9 +215,12 @@ class CountStatus(models.TextChoices):
 
 
 class StockCount(BusinessOwned):
-    """A count sheet for one location, filled in on a tablet, validated once."""
+    """A count sheet for one location, filled in on a tablet, validated once.
+
+    `number` is gapless per business (CNT-000001), the reference its movements carry."""
 
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="counts")
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=12, choices=CountStatus.choices, default=CountStatus.OPEN
     )
@@ -246,7 +249,11 @@ class StockCount(BusinessOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.location_id} {self.created_at:%Y-%m-%d}"
+        return self.reference or f"{self.location_id} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def reference(self) -> str:
+        return f"CNT-{self.number:06d}" if self.number else ""
 
 
 class StockCountLine(BusinessOwned):

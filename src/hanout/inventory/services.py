@@ -20,6 +20,7 @@ from hanout.catalog.models import Product
 from hanout.core import audit, clock
 from hanout.core.errors import Conflict, NotFound, ValidationFailed
 from hanout.core.models import Business, Shop
+from hanout.core.sequences import next_number
 from hanout.core.services import full_clean_or_raise, model_update
 from hanout.inventory.ledger import (  # noqa: F401 (re-exported: part of this module's contract)
     APPLY_REASONS,
@@ -708,6 +709,7 @@ def stock_count_start(*, location: Location, actor, note: str = "") -> StockCoun
         with transaction.atomic():
             count = StockCount.objects.create(
                 business_id=location.business_id,
+                number=next_number(business=location.business, key="stock_count"),
                 location=location,
                 note=(note or "").strip()[:500],
                 started_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -722,7 +724,7 @@ def stock_count_start(*, location: Location, actor, note: str = "") -> StockCoun
         actor=actor,
         action="stock_count.start",
         obj=count,
-        object_repr=f"{location.name} {count.created_at:%Y-%m-%d}",
+        object_repr=f"{count.reference} {location.name}",
     )
     return count
 
@@ -817,7 +819,7 @@ def stock_count_validate(*, count: StockCount, actor) -> StockCount:
                 for line in lines
             ],
             action="stock_count.validate",
-            reference=str(count.pk),
+            reference=count.reference or str(count.pk),
             note=count.note,
         )
     for line, result in zip(lines, posted, strict=True):

@@ -395,7 +395,13 @@ def test_a_count_posts_the_differences_and_keeps_what_was_expected(shop):
     assert lines[flour.pk].movement.quantity == D("1.25")
     assert [level_of(p, floor) for p in (a, b, c, flour)] == [7, 5, 2, D("1.25")]
     assert lines[a.pk].movement.reason == MovementReason.COUNT
-    assert lines[a.pk].movement.reference == str(count.pk)
+    assert count.reference == "CNT-000001"
+    assert lines[a.pk].movement.reference == "CNT-000001"
+    # The next count of the business takes the next number, whatever its location.
+    services.stock_count_cancel(
+        count=services.stock_count_start(location=floor, actor=actor), actor=actor
+    )
+    assert services.stock_count_start(location=floor, actor=actor).reference == "CNT-000003"
 
 
 def test_one_open_count_per_location_and_closed_counts_are_read_only(shop):
