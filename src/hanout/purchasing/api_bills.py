@@ -2,14 +2,15 @@
 
 - `/api/v1/supplier-invoices/`: list (`?supplier=&status=open|overdue|paid&date_from=&date_to=
   &search=`), retrieve (with its payments), create (JSON, or multipart with the scan in
-  `attachment`; idempotent on `client_uuid`: 201, then 200 with the same invoice).
-- `/api/v1/supplier-payments/`: list (`?supplier=&invoice=&method=&date_from=&date_to=`),
-  retrieve, create (idempotent like invoices), `POST {id}/reverse/` {reason}.
+  `attachment`; idempotent on `client_uuid`: 201, then 200 with the same invoice),
+  `GET export/?format=csv|xlsx` with the list's filters.
+- `/api/v1/supplier-payments/`: in `hanout.purchasing.api_bills_payments`.
 - `/api/v1/supplier-accounts/`: per supplier, ordered, received, invoiced, paid, owed,
   overdue, on account (`?owing=true` only those with something to show); `{id}/` one supplier.
 - `/api/v1/supplier-performance/`: per supplier for a period (`?date_from=&date_to=&supplier=`,
   default the last 90 days): on-time rate, average lead time, fill rate, spend, with the
-  counts they come from. Formulas in `hanout.purchasing.performance`.
+  counts they come from (`export/?format=csv|xlsx`: the same as a file). Formulas in
+  `hanout.purchasing.performance`.
 
 Views are thin: an input serializer checks the shape, one service or selector does the rest.
 """
@@ -37,13 +38,9 @@ from hanout.core.errors import NotFound, ValidationFailed
 from hanout.core.models import IdempotencyKey
 from hanout.core.permissions import Module
 from hanout.core.schema import ErrorSerializer
-from hanout.purchasing import performance, selectors_bills, services_bills
-from hanout.purchasing.models import (
-    PurchaseOrder,
-    SupplierInvoice,
-    SupplierPayment,
-    SupplierPaymentMethod,
-)
+from hanout.purchasing import exports_bills, performance, selectors_bills, services_bills
+from hanout.purchasing.api_bills_exports import EXPORT_RENDERERS, FileExportMixin, export_schema
+from hanout.purchasing.models import PurchaseOrder, SupplierInvoice, SupplierPayment
 from hanout.suppliers.models import Supplier
 
 NOT_FOUND_IN_BODY = {
@@ -200,39 +197,6 @@ class InvoiceQuerySerializer(serializers.Serializer):
     search = serializers.CharField(required=False, max_length=100)
 
 
-class PaymentCreateSerializer(serializers.Serializer):
-    supplier = serializers.UUIDField(
-        required=False, help_text=gettext_lazy("Needed unless `invoice` is given.")
-    )
-    invoice = serializers.UUIDField(
-        required=False,
-        allow_null=True,
-        help_text=gettext_lazy("The invoice paid; leave out for a payment on account."),
-    )
-    amount = serializers.DecimalField(max_digits=20, decimal_places=6)
-    method = serializers.ChoiceField(choices=SupplierPaymentMethod.choices)
-    paid_on = serializers.DateField(
-        required=False, help_text=gettext_lazy("Default: today, shop time.")
-    )
-    reference = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    client_uuid = serializers.UUIDField(required=False, allow_null=True)
-
-
-class PaymentReverseSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
-    paid_on = serializers.DateField(required=False)
-    client_uuid = serializers.UUIDField(required=False, allow_null=True)
-
-
-class PaymentQuerySerializer(serializers.Serializer):
-    supplier = serializers.UUIDField(required=False)
-    invoice = serializers.UUIDField(required=False)
-    method = serializers.ChoiceField(choices=SupplierPaymentMethod.choices, required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
-
 class SupplierAccountSerializer(serializers.ModelSerializer):
     name = serializers.CharField(**_ro)
     ordered = MoneyField(**_ro, help_text=gettext_lazy("Sent purchase orders (not cancelled)."))
@@ -378,8 +342,16 @@ class _BillsViewSet(ApiViewSet):
             **NOT_FOUND_IN_BODY,
         },
     ),
+    export=export_schema(
+        InvoiceQuerySerializer,
+        what=gettext_lazy(
+            "The filtered invoices as a file: supplier, their number, dates, total, tax, "
+            "paid, left to pay, status and whether it is overdue."
+        ),
+        not_found=NOT_FOUND_IN_BODY,
+    ),
 )
-class SupplierInvoiceViewSet(_BillsViewSet):
+class SupplierInvoiceViewSet(FileExportMixin, _BillsViewSet):
     """Invoices our suppliers sent us, and what is left to pay on each."""
 
     model = SupplierInvoice
@@ -390,11 +362,26 @@ class SupplierInvoiceViewSet(_BillsViewSet):
     def scoped_queryset(self, **filters):
         return selectors_bills.supplier_invoice_list(business=self.request.business, **filters)
 
-    def list(self, request):
+    def _filtered(self):
         query = dict(self.query(InvoiceQuerySerializer))
         if query.get("supplier"):
             query["supplier"] = self._supplier(query["supplier"])
-        return self.paginated(SupplierInvoiceSerializer, self.scoped_queryset(**query))
+        return self.scoped_queryset(**query)
+
+    def list(self, request):
+        return self.paginated(SupplierInvoiceSerializer, self._filtered())
+
+    @action(detail=False, methods=["get"], pagination_class=None, renderer_classes=EXPORT_RENDERERS)
+    def export(self, request):
+        fmt = self.export_format()
+        header, rows = exports_bills.invoice_table(self._filtered(), business=request.business)
+        return exports_bills.download(
+            fmt,
+            name="supplier-invoices",
+            title=_("Supplier invoices"),
+            header=header,
+            rows=rows,
+        )
 
     def retrieve(self, request, pk=None):
         return self.respond(SupplierInvoiceDetailSerializer, self.get_object())
@@ -420,96 +407,6 @@ class SupplierInvoiceViewSet(_BillsViewSet):
         return self.respond(
             SupplierInvoiceDetailSerializer,
             selectors_bills.supplier_invoice_get(business=request.business, pk=invoice.pk),
-            status_code=status.HTTP_200_OK if seen else status.HTTP_201_CREATED,
-        )
-
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[PaymentQuerySerializer],
-        responses={200: SupplierPaymentSerializer, **NOT_FOUND_IN_BODY},
-    ),
-    retrieve=extend_schema(responses=SupplierPaymentSerializer),
-    create=extend_schema(
-        request=PaymentCreateSerializer,
-        responses={
-            201: SupplierPaymentSerializer,
-            200: OpenApiResponse(
-                SupplierPaymentSerializer,
-                description=gettext_lazy("This client_uuid was seen: the first payment."),
-            ),
-            **NOT_FOUND_IN_BODY,
-        },
-    ),
-    reverse=extend_schema(
-        request=PaymentReverseSerializer,
-        responses={
-            201: SupplierPaymentSerializer,
-            200: OpenApiResponse(
-                SupplierPaymentSerializer,
-                description=gettext_lazy("This client_uuid was seen: the first reversal."),
-            ),
-        },
-    ),
-)
-class SupplierPaymentViewSet(_BillsViewSet):
-    """Money paid to suppliers. Never edited: a mistake is reversed."""
-
-    model = SupplierPayment
-    serializer_class = SupplierPaymentSerializer
-    http_method_names = ["get", "post", "head", "options"]
-
-    def scoped_queryset(self, **filters):
-        return selectors_bills.supplier_payment_list(business=self.request.business, **filters)
-
-    def list(self, request):
-        query = dict(self.query(PaymentQuerySerializer))
-        if query.get("supplier"):
-            query["supplier"] = self._supplier(query["supplier"])
-        if query.get("invoice"):
-            query["invoice"] = self._invoice(query["invoice"])
-        return self.paginated(SupplierPaymentSerializer, self.scoped_queryset(**query))
-
-    def retrieve(self, request, pk=None):
-        return self.respond(SupplierPaymentSerializer, self.get_object())
-
-    def create(self, request):
-        data = dict(self.validated(PaymentCreateSerializer))
-        invoice = self._invoice(data.pop("invoice")) if data.get("invoice") else None
-        data.pop("invoice", None)
-        supplier_id = data.pop("supplier", None)
-        if supplier_id is None and invoice is None:
-            raise ValidationFailed(
-                _("supplier: Name the supplier, or the invoice paid."),
-                fields={"supplier": [_("Name the supplier, or the invoice paid.")]},
-            )
-        supplier = self._supplier(supplier_id) if supplier_id else invoice.supplier
-        data.setdefault("paid_on", selectors_bills.local_today(request.business))
-        seen = self._seen(data.get("client_uuid"))
-        payment = services_bills.supplier_payment_record(
-            business=request.business,
-            actor=request.user,
-            supplier=supplier,
-            invoice=invoice,
-            **data,
-        )
-        return self.respond(
-            SupplierPaymentSerializer,
-            selectors_bills.supplier_payment_get(business=request.business, pk=payment.pk),
-            status_code=status.HTTP_200_OK if seen else status.HTTP_201_CREATED,
-        )
-
-    @action(detail=True, methods=["post"])
-    def reverse(self, request, pk=None):
-        payment = self.get_object()
-        data = dict(self.validated(PaymentReverseSerializer))
-        seen = self._seen(data.get("client_uuid"))
-        reversal = services_bills.supplier_payment_reverse(
-            payment=payment, actor=request.user, **data
-        )
-        return self.respond(
-            SupplierPaymentSerializer,
-            selectors_bills.supplier_payment_get(business=request.business, pk=reversal.pk),
             status_code=status.HTTP_200_OK if seen else status.HTTP_201_CREATED,
         )
 
@@ -544,8 +441,15 @@ class SupplierAccountViewSet(_BillsViewSet):
         parameters=[PerformanceQuerySerializer],
         responses={200: PerformanceSerializer(many=True), **NOT_FOUND_IN_BODY},
     ),
+    export=export_schema(
+        PerformanceQuerySerializer,
+        what=gettext_lazy(
+            "The same figures as a file, one row per supplier and a last row for all of them."
+        ),
+        not_found=NOT_FOUND_IN_BODY,
+    ),
 )
-class SupplierPerformanceViewSet(_BillsViewSet):
+class SupplierPerformanceViewSet(FileExportMixin, _BillsViewSet):
     """Per supplier over a period: on-time rate, lead time, fill rate and spend.
 
     On time = receipt lines received by their PO's expected date ÷ receipt lines;
@@ -562,7 +466,8 @@ class SupplierPerformanceViewSet(_BillsViewSet):
     def scoped_queryset(self, **filters):
         return Supplier.objects.for_business(self.request.business)
 
-    def list(self, request):
+    def _report(self) -> performance.PerformanceReport:
+        request = self.request
         query = self.query(PerformanceQuerySerializer)
         first, last = performance.default_period(request.business)
         first = query.get("date_from") or (
@@ -575,15 +480,25 @@ class SupplierPerformanceViewSet(_BillsViewSet):
                 fields={"date_to": [_("The end of the period is before its start.")]},
             )
         supplier = self._supplier(query["supplier"]) if query.get("supplier") else None
-        report = performance.supplier_performance(
+        return performance.supplier_performance(
             business=request.business, date_from=first, date_to=last, supplier=supplier
         )
+
+    def list(self, request):
+        report = self._report()
         rows = [
-            {**_perf_row(r), "date_from": first, "date_to": last}
+            {**_perf_row(r), "date_from": report.date_from, "date_to": report.date_to}
             for r in report.rows
             if r.supplier_id
         ]
         return self.respond(PerformanceSerializer, rows, many=True)
+
+    @action(detail=False, methods=["get"], renderer_classes=EXPORT_RENDERERS)
+    def export(self, request):
+        fmt = self.export_format()
+        return exports_bills.performance_download(
+            fmt, self._report(), currency=request.business.currency
+        )
 
 
 def _perf_row(r: performance.SupplierPerformance) -> dict:
@@ -604,6 +519,8 @@ def _perf_row(r: performance.SupplierPerformance) -> dict:
 
 
 def register(router):
+    from hanout.purchasing.api_bills_payments import SupplierPaymentViewSet
+
     router.register("supplier-invoices", SupplierInvoiceViewSet, basename="supplier-invoice")
     router.register("supplier-payments", SupplierPaymentViewSet, basename="supplier-payment")
     router.register("supplier-accounts", SupplierAccountViewSet, basename="supplier-account")

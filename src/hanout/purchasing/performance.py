@@ -218,15 +218,55 @@ def supplier_performance(
     return report
 
 
-def performance_csv(report: PerformanceReport, *, currency: str) -> bytes:
-    """The report as CSV (UTF-8 with BOM, decimals with a dot), one row per supplier
-    and a last row for all of them; rates in percent, empty when not measurable."""
-    import csv
-    import io
-
+def performance_table(report: PerformanceReport, *, currency: str) -> tuple[list[str], list[list]]:
+    """(header, rows) of the report's files: one row per supplier and a last row for all
+    of them; rates in percent, None when not measurable; amounts and quantities Decimal."""
     from django.utils.translation import gettext as _
 
-    from hanout.core.money import quantize
+    def quantity(value: Decimal) -> Decimal:
+        return value.normalize() if value == value.to_integral() else value
+
+    header = [
+        _("Supplier"),
+        _("From"),
+        _("To"),
+        _("Purchase orders"),
+        _("Receipt lines"),
+        _("On time"),
+        _("On-time rate (%)"),
+        _("Average lead time (days)"),
+        _("Ordered quantity"),
+        _("Received quantity"),
+        _("Fill rate (%)"),
+        _("Spend"),
+        _("Currency"),
+    ]
+    rows = [
+        [
+            r.name if r.supplier_id else _("All suppliers"),
+            report.date_from.isoformat(),
+            report.date_to.isoformat(),
+            r.orders,
+            r.receipt_lines,
+            r.on_time_lines,
+            r.on_time_rate,
+            r.lead_time_days,
+            quantity(r.ordered_quantity),
+            quantity(r.received_quantity),
+            r.fill_rate,
+            quantize(r.spend, currency),
+            currency,
+        ]
+        for r in [*report.rows, report.total]
+    ]
+    return header, rows
+
+
+def performance_csv(report: PerformanceReport, *, currency: str) -> bytes:
+    """The report as CSV (UTF-8 with BOM, decimals with a dot, nothing a spreadsheet
+    would run as a formula); see `performance_table`."""
+    import csv
+    import io
 
     def cell(value) -> str:
         if value is None:
@@ -236,48 +276,11 @@ def performance_csv(report: PerformanceReport, *, currency: str) -> bytes:
         text = str(value)
         return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
-    def quantity(value: Decimal) -> Decimal:
-        return value.normalize() if value == value.to_integral() else value
-
+    header, rows = performance_table(report, currency=currency)
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            _("Supplier"),
-            _("From"),
-            _("To"),
-            _("Purchase orders"),
-            _("Receipt lines"),
-            _("On time"),
-            _("On-time rate (%)"),
-            _("Average lead time (days)"),
-            _("Ordered quantity"),
-            _("Received quantity"),
-            _("Fill rate (%)"),
-            _("Spend"),
-            _("Currency"),
-        ]
-    )
-    for r in [*report.rows, report.total]:
-        writer.writerow(
-            [
-                cell(v)
-                for v in (
-                    r.name if r.supplier_id else _("All suppliers"),
-                    report.date_from.isoformat(),
-                    report.date_to.isoformat(),
-                    r.orders,
-                    r.receipt_lines,
-                    r.on_time_lines,
-                    r.on_time_rate,
-                    r.lead_time_days,
-                    quantity(r.ordered_quantity),
-                    quantity(r.received_quantity),
-                    r.fill_rate,
-                    quantize(r.spend, currency),
-                    currency,
-                )
-            ]
-        )
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
     return buffer.getvalue().encode("utf-8")

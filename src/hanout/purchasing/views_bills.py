@@ -13,7 +13,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from hanout.core.errors import DomainError
 from hanout.core.money import quantize
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
-from hanout.purchasing import performance, selectors_bills, services_bills
+from hanout.purchasing import exports_bills, performance, selectors_bills, services_bills
 from hanout.purchasing.forms_bills import (
     BillFilterForm,
     BillForm,
@@ -41,7 +41,15 @@ PURCHASING = Module.PURCHASING
 def _query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("format", None)
     return params.urlencode()
+
+
+def _bad_format(request):
+    """A 400 for `?format=` other than csv or xlsx (none at all is CSV), else None."""
+    if exports_bills.bad_format(request.GET.get("format")):
+        return HttpResponseBadRequest(_("Choose the CSV or XLSX format."))
+    return None
 
 
 def _invoice_or_404(request, pk) -> SupplierInvoice:
@@ -65,10 +73,14 @@ def _today(request) -> datetime.date:
 # --- supplier invoices ---------------------------------------------------------------------------
 
 
+def _invoices(request):
+    form = BillFilterForm(request.GET or None, business=request.business)
+    return form, selectors_bills.supplier_invoice_list(business=request.business, **form.filters())
+
+
 @member_required(PURCHASING)
 def supplier_bills(request):
-    form = BillFilterForm(request.GET or None, business=request.business)
-    invoices = selectors_bills.supplier_invoice_list(business=request.business, **form.filters())
+    form, invoices = _invoices(request)
     page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -80,6 +92,23 @@ def supplier_bills(request):
             "today": _today(request),
             "query": _query_without_page(request),
         },
+    )
+
+
+@require_GET
+@member_required(PURCHASING)
+def supplier_bills_export(request):
+    """The filtered invoice list as CSV (`?format=csv`, the default) or XLSX."""
+    if bad := _bad_format(request):
+        return bad
+    _form, invoices = _invoices(request)
+    header, rows = exports_bills.invoice_table(invoices, business=request.business)
+    return exports_bills.download(
+        request.GET.get("format"),
+        name="supplier-invoices",
+        title=_("Supplier invoices"),
+        header=header,
+        rows=rows,
     )
 
 
@@ -204,16 +233,20 @@ def supplier_bill_attach(request, pk):
 # --- payments ----------------------------------------------------------------------------------
 
 
-@member_required(PURCHASING)
-def supplier_payments(request):
+def _payments(request):
     form = BillFilterForm(request.GET or None, business=request.business)
     filters = form.filters()
-    payments = selectors_bills.supplier_payment_list(
+    return form, selectors_bills.supplier_payment_list(
         business=request.business,
         supplier=filters.get("supplier"),
         date_from=filters["date_from"],
         date_to=filters["date_to"],
     )
+
+
+@member_required(PURCHASING)
+def supplier_payments(request):
+    form, payments = _payments(request)
     page = Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -224,6 +257,23 @@ def supplier_payments(request):
             "total": selectors_bills.payment_total(payments),
             "query": _query_without_page(request),
         },
+    )
+
+
+@require_GET
+@member_required(PURCHASING)
+def supplier_payments_export(request):
+    """The filtered payment list as CSV (`?format=csv`, the default) or XLSX."""
+    if bad := _bad_format(request):
+        return bad
+    _form, payments = _payments(request)
+    header, rows = exports_bills.payment_table(payments, business=request.business)
+    return exports_bills.download(
+        request.GET.get("format"),
+        name="supplier-payments",
+        title=_("Payments to suppliers"),
+        header=header,
+        rows=rows,
     )
 
 
@@ -448,9 +498,12 @@ def supplier_performance(request):
 @require_GET
 @member_required(PURCHASING)
 def supplier_performance_csv(request):
-    form, report = _performance_report(request)
-    body = performance.performance_csv(report, currency=request.business.currency)
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    filename = f"supplier-performance-{report.date_from}-{report.date_to}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    _form, report = _performance_report(request)
+    return exports_bills.performance_download("csv", report, currency=request.business.currency)
+
+
+@require_GET
+@member_required(PURCHASING)
+def supplier_performance_xlsx(request):
+    _form, report = _performance_report(request)
+    return exports_bills.performance_download("xlsx", report, currency=request.business.currency)
