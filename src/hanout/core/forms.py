@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import zoneinfo
 
 from django import forms
@@ -24,7 +25,16 @@ def _country_choices():
         names = Locale.parse((get_language() or "en").replace("-", "_")).territories
     except Exception:
         names = Locale("en").territories
-    return sorted(((c, f"{names.get(c, c)} ({c})") for c in country_codes()), key=lambda p: p[1])
+    return sorted(
+        ((c, f"{names.get(c, c)} ({c})") for c in country_codes()), key=lambda p: _collate(p[1])
+    )
+
+
+def _collate(text: str) -> str:
+    """A sort key that reads as people do: accents and case aside ("Émirats" among the E's,
+    not after "Zimbabwe")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def _tz_choices():
