@@ -164,10 +164,10 @@ def sign_in(page, live_server, email: str, password: str) -> None:
 
 
 def sign_out(page, live_server) -> None:
-    page.click("nav .dropdown-toggle")
-    submit(page, "nav form[action='/accounts/logout/'] button")
+    page.click(".app-topbar .dropdown-toggle")
+    submit(page, ".app-topbar form[action='/accounts/logout/'] button")
     expect_path(page, "/accounts/login/")
-    assert page.locator("nav .dropdown-toggle").count() == 0
+    assert page.locator(".app-topbar .dropdown-toggle").count() == 0
 
 
 def choose_language(page, code: str) -> None:
@@ -209,8 +209,8 @@ def register_store(page, live_server, mailbox) -> None:
     shot(page, "email-confirm")
     submit(page, "main form button[type=submit]")
     expect_path(page, "/")
-    assert BUSINESS in page.inner_text("nav .navbar-brand")
-    assert page.locator("nav .dropdown-toggle").inner_text().strip() != ""
+    assert BUSINESS in page.inner_text(".navbar-brand")
+    assert page.locator(".app-topbar .dropdown-toggle").inner_text().strip() != ""
 
 
 # --- the stories ---------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def test_register_verify_sign_in_three_ways_and_switch_language(page, live_serve
     # Again, with the password.
     sign_in(page, live_server, EMAIL, PASSWORD)
     expect_path(page, "/")
-    assert BUSINESS in page.inner_text("nav .navbar-brand")
+    assert BUSINESS in page.inner_text(".navbar-brand")
     sign_out(page, live_server)
 
     # With a one-time code sent by email.
@@ -243,7 +243,7 @@ def test_register_verify_sign_in_three_ways_and_switch_language(page, live_serve
     shot(page, "login-code-confirm")
     submit(page, "main form[action='/accounts/login/code/confirm/'] button[type=submit]")
     expect_path(page, "/")
-    assert BUSINESS in page.inner_text("nav .navbar-brand")
+    assert BUSINESS in page.inner_text(".navbar-brand")
 
     # Arabic is right to left; Tamazight (Tifinagh) is left to right.
     choose_language(page, "ar")
@@ -314,7 +314,7 @@ def test_password_reset_by_email(page, live_server, smtp_server):
 
     sign_in(page, live_server, email, NEW_PASSWORD)
     expect_path(page, "/")
-    assert "Alpha Bakery" in page.inner_text("nav .navbar-brand")
+    assert "Alpha Bakery" in page.inner_text(".navbar-brand")
 
 
 def test_six_failed_sign_ins_hit_the_rate_limit(page, live_server):
@@ -378,7 +378,7 @@ def test_two_factor_with_an_authenticator_app(page, live_server):
     page.fill("#id_code", fresh_totp(secret))
     submit(page, "main form[action='/accounts/2fa/authenticate/'] button[type=submit]")
     expect_path(page, "/")
-    assert "Alpha Bakery" in page.inner_text("nav .navbar-brand")
+    assert "Alpha Bakery" in page.inner_text(".navbar-brand")
 
     # A recovery code works too, once.
     sign_out(page, live_server)

@@ -205,9 +205,9 @@ def test_manager_pairs_then_a_cashier_signs_in_on_the_keypad(page, server, shop)
 
     # The manager signs out of the back office; the device stays a register.
     page.goto(f"{server}/pos/")
-    page.click("nav .dropdown-toggle")
+    page.click(".app-topbar .dropdown-toggle")
     with page.expect_navigation():
-        page.click("nav form[action='/accounts/logout/'] button")
+        page.click(".app-topbar form[action='/accounts/logout/'] button")
     page.goto(f"{server}/pos/till/")
     expect(page.locator("#signin-title")).to_have_text("Sign in at the register")
     expect(page.locator("#signed-in-elsewhere")).to_have_count(0)
