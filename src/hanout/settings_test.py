@@ -3,11 +3,18 @@
 Set before the real settings are read, so no test touches the user's data.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("HANOUT_TESTING", "1")
-os.environ.setdefault("HANOUT_DATA_DIR", tempfile.mkdtemp(prefix="hanout-test-"))
+if "HANOUT_DATA_DIR" not in os.environ:
+    # Made here, so removed here when the test process ends (child processes that
+    # inherit the variable leave it alone).
+    _data_dir = tempfile.mkdtemp(prefix="hanout-test-")
+    os.environ["HANOUT_DATA_DIR"] = _data_dir
+    atexit.register(shutil.rmtree, _data_dir, True)
 
 from hanout.settings import *  # noqa: E402,F403
 from hanout.settings import HUEY  # noqa: E402
