@@ -21,7 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## run: install into .venv, migrate, load demo data on first start, serve on http://127.0.0.1:8000
 run: $(VENV)/.installed-run
-	$(BIN)/hanout serve
+	$(BIN)/hanout serve $(RUN_ARGS)
 
 ## test: install the test tools (and Debian's chromium when root), run the whole suite
 test: $(VENV)/.installed-test

@@ -14,7 +14,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hanout.core.money import quantize
+from hanout.catalog.templatetags.catalog_tags import money
 from hanout.purchasing.models import POStatus, PurchaseOrder, SupplierPaymentMethod
 from hanout.purchasing.performance import MAX_PERIOD_DAYS
 from hanout.purchasing.selectors_bills import BILLED_STATUSES
@@ -175,7 +175,7 @@ class PaymentForm(_BusinessForm):
                 % {
                     "number": i.number,
                     "supplier": i.supplier.name,
-                    "left": quantize(i.balance, self.business.currency),
+                    "left": money(i.balance, self.business),
                 },
             )
             for i in invoices

@@ -66,6 +66,7 @@ class InvoiceDocument:
     tax_total: str = ""
     total: str = ""
     footer: list[str] = field(default_factory=list)
+    colon: str = ":"  # French puts a narrow no-break space before it
 
 
 def _lines(text: str) -> list[str]:
@@ -149,6 +150,7 @@ def invoice_document(invoice: Invoice, *, language: str | None = None) -> Invoic
             tax_total=fmt.money(invoice.tax_total),
             total=fmt.money(invoice.total),
             footer=_lines(invoice.seller.get("footer", "")),
+            colon="\u202f:" if language.split("-")[0] == "fr" else ":",
         )
 
 

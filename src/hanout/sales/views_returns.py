@@ -133,7 +133,7 @@ class ReturnForm(ClientUuidForm):
         help_text=gettext_lazy("The bank transfer's or the card refund's reference, if any."),
     )
     location = forms.ModelChoiceField(
-        label=gettext_lazy("Goods go back to"), queryset=Location.objects.none()
+        label=gettext_lazy("Goods go back to"), queryset=Location.objects.none(), empty_label=None
     )
 
     def __init__(self, *args, rows, business, default_location, **kwargs):
