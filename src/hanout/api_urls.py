@@ -8,6 +8,7 @@ from hanout.catalog import api as catalog_api
 from hanout.core import api_views as core_api
 from hanout.core.api import not_found
 from hanout.customers import api as customers_api
+from hanout.expenses import api as expenses_api
 from hanout.inventory import api as inventory_api
 from hanout.pos import api as pos_api
 from hanout.pos import api_payments as pos_payments_api
@@ -18,6 +19,7 @@ from hanout.sales import api_invoices as sales_invoices_api
 from hanout.sales import api_orders as sales_orders_api
 from hanout.sales import api_returns as sales_returns_api
 from hanout.suppliers import api as suppliers_api
+from hanout.webhooks import api as webhooks_api
 
 router = DefaultRouter(trailing_slash=True)
 core_api.register(router)
@@ -29,11 +31,13 @@ pos_api.register(router)
 pos_payments_api.register(router)
 pos_reports_api.register(router)
 customers_api.register(router)
+expenses_api.register(router)
 purchasing_api.register(router)
 purchasing_bills_api.register(router)
 sales_orders_api.register(router)
 sales_invoices_api.register(router)
 sales_returns_api.register(router)
+webhooks_api.register(router)
 
 urlpatterns = [
     *catalog_api.extra_urls(),  # products/lookup without the trailing slash (no redirect)

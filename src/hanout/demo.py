@@ -279,6 +279,7 @@ def load_demo(stdout=None) -> list[Business]:
         demo_bills,
         demo_catalog,
         demo_customers,
+        demo_expenses,
         demo_invoices,
         demo_purchasing,
         demo_returns,
@@ -293,8 +294,18 @@ def load_demo(stdout=None) -> list[Business]:
             )
             _load_registers(business, spec)
             # The paper trail, in the order each part needs the one before.
-            for part in (demo_customers, demo_purchasing, demo_bills, demo_invoices, demo_returns):
+            for part in (
+                demo_customers,
+                demo_purchasing,
+                demo_bills,
+                demo_invoices,
+                demo_returns,
+                demo_expenses,
+            ):
                 part.load(business, spec)
+            from hanout.webhooks import demo as demo_webhooks
+
+            demo_webhooks.load(business, spec)
         out.append(business)
         if stdout is not None:
             stdout.write(f"{'created' if created else 'kept'} demo business {business.name}\n")

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "hanout.customers",
     "hanout.purchasing",
     "hanout.sales",
+    "hanout.webhooks",
+    "hanout.expenses",
 ]
 
 MIDDLEWARE = [
@@ -371,6 +373,8 @@ SPECTACULAR_SETTINGS = {
         "POStatusEnum": "hanout.purchasing.models.POStatus",
         "InvoiceKindEnum": "hanout.sales.models.InvoiceKind",
         "ReturnDispositionEnum": "hanout.sales.models.ReturnDisposition",
+        "WebhookDeliveryStatusEnum": "hanout.webhooks.models.DeliveryStatus",
+        "FrequencyEnum": "hanout.expenses.models.Frequency",
     },
 }
 
@@ -432,6 +436,11 @@ HANOUT_PUBLIC_URL = env("HANOUT_PUBLIC_URL", "http://127.0.0.1:8000")
 HANOUT_PAYMENT_PROVIDER = env("HANOUT_PAYMENT_PROVIDER", "test")
 HANOUT_CARD_TERMINAL = env("HANOUT_CARD_TERMINAL", "manual")
 HANOUT_PAY_BASE_URL = env("HANOUT_PAY_BASE_URL", "")
+# Outgoing webhooks (docs/webhooks.md): private/loopback targets and plain http are refused
+# unless allowed here (a receiver on the same network); each request waits this many seconds.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("HANOUT_WEBHOOKS_ALLOW_PRIVATE")
+WEBHOOKS_ALLOW_HTTP = env_bool("HANOUT_WEBHOOKS_ALLOW_HTTP")
+WEBHOOKS_TIMEOUT = float(env("HANOUT_WEBHOOKS_TIMEOUT", "5"))
 ACCOUNT_FORMS = {"signup": "hanout.accounts.forms.ManagerSignupForm"}
 FORM_RENDERER = "hanout.core.forms_renderer.BootstrapFormRenderer"
 FORMAT_MODULE_PATH = ["hanout.formats"]

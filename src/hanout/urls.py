@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("hanout.sales.urls_orders")),
     path("", include("hanout.sales.urls_invoices")),
     path("", include("hanout.sales.urls_returns")),
+    path("", include("hanout.webhooks.urls")),
+    path("", include("hanout.expenses.urls")),
     path("api/v1/", include("hanout.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

@@ -14,12 +14,14 @@ NAV = [
     (Module.PURCHASING, "po_list", "cart"),
     (Module.CUSTOMERS, "customer_list", "person-vcard"),
     (Module.SALES, "order_list", "bag"),
+    (Module.EXPENSES, "expense_list", "wallet2"),
     (Module.REGISTER, "pos_home", "upc-scan"),
     (Module.REGISTER, "pos_sales", "receipt"),
     (Module.REPORTS, "pos_day_report", "bar-chart-line"),
     (Module.STAFF, "staff_list", "people"),
     (Module.SETTINGS, "audit_list", "clock-history"),
     (Module.SETTINGS, "settings_business", "gear"),
+    (Module.SETTINGS, "webhook_list", "broadcast"),
 ]
 
 
@@ -83,6 +85,7 @@ def label_for(url_name: str) -> str:
         "supplier_list": _("Suppliers"),
         "po_list": _("Purchasing"),
         "customer_list": _("Customers"),
+        "expense_list": _("Expenses"),
         "order_list": _("Sales"),
         "pos_home": _("Register"),
         "pos_sales": _("Tickets"),
@@ -90,4 +93,5 @@ def label_for(url_name: str) -> str:
         "staff_list": _("Staff"),
         "audit_list": _("History"),
         "settings_business": _("Settings"),
+        "webhook_list": _("Webhooks"),
     }[url_name]
