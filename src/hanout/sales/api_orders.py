@@ -213,6 +213,13 @@ class OrderCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
 
 
+class OrderCloseShortSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=300,
+        help_text=gettext_lazy("Why the rest will not be shipped (required)."),
+    )
+
+
 class OrderShipLineSerializer(serializers.Serializer):
     line = serializers.UUIDField(help_text=gettext_lazy("A line of this order."))
     quantity = serializers.DecimalField(**_qty)
@@ -304,6 +311,15 @@ def may_set_prices(membership) -> bool:
     pick=extend_schema(request=OrderNoteSerializer, responses=OrderDetailSerializer),
     deliver=extend_schema(request=OrderNoteSerializer, responses=OrderDetailSerializer),
     cancel=extend_schema(request=OrderCancelSerializer, responses=OrderDetailSerializer),
+    close_short=extend_schema(
+        request=OrderCloseShortSerializer,
+        responses=OrderDetailSerializer,
+        description=gettext_lazy(
+            "A partly shipped order will not get the rest: release what is still reserved "
+            "and mark it shipped (then deliver and invoice the shipped quantities). 409 from "
+            "any other status."
+        ),
+    ),
     ship=extend_schema(
         request=OrderShipSerializer,
         responses={
@@ -410,6 +426,12 @@ class OrderViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._step(services.order_cancel, OrderCancelSerializer)
+
+    @action(detail=True, methods=["post"], url_path="close-short", url_name="close-short")
+    def close_short(self, request, pk=None):
+        from hanout.sales.services_orders_close import order_close_short
+
+        return self._step(order_close_short, OrderCloseShortSerializer)
 
     @action(detail=True, methods=["post"])
     def ship(self, request, pk=None):

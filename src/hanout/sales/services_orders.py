@@ -80,6 +80,7 @@ ACTION_LABELS = {
     "order.ship": gettext_lazy("Shipped a customer order"),
     "order.deliver": gettext_lazy("Marked a customer order delivered"),
     "order.cancel": gettext_lazy("Cancelled a customer order"),
+    "order.close_short": gettext_lazy("Closed a partly shipped customer order short"),
 }
 
 CANCELLABLE = (OrderStatus.DRAFT, OrderStatus.CONFIRMED, OrderStatus.PICKING)

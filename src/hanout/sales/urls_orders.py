@@ -9,7 +9,7 @@ urlpatterns = [
     path("orders/<uuid:pk>/", views.order_detail, name="order_detail"),
     path("orders/<uuid:pk>/ship/", views.order_ship, name="order_ship"),
     re_path(
-        r"^orders/(?P<pk>[0-9a-f-]{36})/(?P<step>confirm|pick|deliver|cancel)/$",
+        r"^orders/(?P<pk>[0-9a-f-]{36})/(?P<step>confirm|pick|deliver|cancel|close-short)/$",
         views.order_step,
         name="order_step",
     ),

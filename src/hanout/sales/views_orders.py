@@ -229,6 +229,7 @@ def _detail_context(request, order: CustomerOrder, *, ship_form=None, error="") 
         "can_ship": status in services.SHIPPABLE,
         "can_deliver": status == OrderStatus.SHIPPED,
         "can_cancel": status in services.CANCELLABLE,
+        "can_close_short": status == OrderStatus.PARTIAL,
         "invoice_url": _maybe_url("invoice_for_order", order.pk)
         if status == OrderStatus.DELIVERED
         else "",
@@ -248,7 +249,7 @@ def order_detail(request, pk):
 @require_POST
 @member_required(Module.SALES)
 def order_step(request, pk, step: str):
-    """Confirm, pick, deliver or cancel (the URL names the step)."""
+    """Confirm, pick, deliver, cancel or close short (the URL names the step)."""
     order = _order_or_404(request, pk)
     text = (request.POST.get("note") or request.POST.get("reason") or "").strip()[:500]
     try:
@@ -264,6 +265,11 @@ def order_step(request, pk, step: str):
         elif step == "cancel":
             services.order_cancel(order=order, actor=request.user, reason=text)
             done = _("Order %(ref)s is cancelled; its reservation is released.")
+        elif step == "close-short":
+            from hanout.sales.services_orders_close import order_close_short
+
+            order_close_short(order=order, actor=request.user, reason=text)
+            done = _("Order %(ref)s is closed short: what was shipped stays, the rest is released.")
         else:
             raise Http404
     except DomainError as exc:
