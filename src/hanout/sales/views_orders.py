@@ -284,6 +284,80 @@ def order_step(request, pk, step: str):
     return redirect("order_detail", pk=order.pk)
 
 
+@member_required(Module.SALES, level=Level.FULL)
+def order_edit(request, pk):
+    """Change a draft order: its head and its lines (replaced as typed)."""
+    order = _order_or_404(request, pk)
+    if order.status != OrderStatus.DRAFT:
+        messages.error(
+            request,
+            _("Order %(ref)s is no longer a draft: cancel it and make a new one to change it.")
+            % {"ref": order.reference},
+        )
+        return redirect("order_detail", pk=order.pk)
+    allow_price = may_set_prices(request.membership)
+    if request.method != "POST":
+        lines = list(order.lines.order_by("position", "pk"))
+        rows = [
+            {
+                "product": str(line.product_id),
+                "quantity": format(line.quantity.normalize(), "f"),
+                "price": str(line.unit_price) if allow_price else "",
+                "discount": str(line.discount) if allow_price and line.discount else "",
+            }
+            for line in lines
+        ] + [{} for _ in range(2)]
+        form = OrderForm(
+            initial={
+                "customer": order.customer_id,
+                "location": order.location_id,
+                "promised_on": order.promised_on,
+                "shipping_address": order.shipping_address,
+                "note": order.note,
+            }
+        )
+        context = _form_context(request, form, rows)
+        return render(request, "sales/order_form.html", {**context, "order": order})
+    try:
+        count = min(max(int(request.POST.get("rows", LINE_ROWS)), 1), MAX_ROWS)
+    except ValueError:
+        count = LINE_ROWS
+    form = OrderForm(request.POST)
+    rows, lines = _rows_from_post(request.POST, count, allow_price)
+    if "add_rows" in request.POST:
+        rows += [{} for _ in range(min(LINE_ROWS, MAX_ROWS - count))]
+        context = _form_context(request, form, rows)
+        return render(request, "sales/order_form.html", {**context, "order": order})
+    error, line_errors, status = "", {}, 400
+    if form.is_valid():
+        data = form.cleaned_data
+        head = {
+            "customer": data["customer"],
+            "promised_on": data["promised_on"],
+            "shipping_address": data["shipping_address"],
+            "note": data["note"],
+        }
+        if data["location"]:
+            head["location"] = data["location"]
+        try:
+            services.order_update(
+                order=order, actor=request.user, data=head, lines=lines, allow_price=allow_price
+            )
+        except DomainError as exc:
+            status = exc.status
+            line_errors = {k: v for k, v in exc.fields.items() if k.startswith("lines")}
+            fields = {k: v for k, v in exc.fields.items() if not k.startswith("lines")}
+            if fields:
+                apply_domain_error(form, type(exc)(exc.message, fields=fields))
+            else:
+                error = exc.message
+        else:
+            messages.success(request, _("Order %(ref)s was saved.") % {"ref": order.reference})
+            return redirect("order_detail", pk=order.pk)
+    context = _form_context(request, form, rows, error=error, line_errors=line_errors)
+    return render(request, "sales/order_form.html", {**context, "order": order}, status=status)
+
+
 @require_POST
 @member_required(Module.SALES)
 def order_ship(request, pk):
