@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hanout.core.errors import DomainError
+from hanout.core.money import quantize
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
 from hanout.core.tax import tax_breakdown
@@ -297,13 +298,16 @@ def order_edit(request, pk):
         return redirect("order_detail", pk=order.pk)
     allow_price = may_set_prices(request.membership)
     if request.method != "POST":
+        currency = request.business.currency
         lines = list(order.lines.order_by("position", "pk"))
         rows = [
             {
                 "product": str(line.product_id),
                 "quantity": format(line.quantity.normalize(), "f"),
-                "price": str(line.unit_price) if allow_price else "",
-                "discount": str(line.discount) if allow_price and line.discount else "",
+                "price": str(quantize(line.unit_price, currency)) if allow_price else "",
+                "discount": str(quantize(line.discount, currency))
+                if allow_price and line.discount
+                else "",
             }
             for line in lines
         ] + [{} for _ in range(2)]
