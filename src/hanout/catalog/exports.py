@@ -14,19 +14,19 @@ flat for a million products.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from itertools import islice
 
 from django.utils.translation import gettext as _
 
-from hanout.catalog.import_files import FORMULA_START, PRODUCT_EXPORT_COLUMNS, category_paths
+from hanout.catalog.import_files import PRODUCT_EXPORT_COLUMNS, category_paths
 from hanout.catalog.models import Category, Tag
+from hanout.core.exports import csv_bytes, csv_lines, workbook_file, xlsx_heading
 from hanout.core.money import quantize
 
+__all__ = ["csv_bytes", "export_queryset", "product_rows", "products_csv", "products_xlsx"]
 CHUNK = 2000
 
 # The explorer's sort keys (catalog/forms.py SORTS) → the selector's orderings.
@@ -164,53 +164,18 @@ def product_rows(*, business, products) -> Iterator[list]:
             yield [values[key] for key in PRODUCT_EXPORT_COLUMNS]
 
 
-def _csv_safe(value) -> str:
-    if value is None:
-        return ""
-    text = _csv_text(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-class _Line:
-    """A file-like object that hands back what the csv writer writes."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_chunks(header: list[str], rows: Iterable[list], batch: int = 500) -> Iterator[str]:
-    """The CSV text in pieces of `batch` rows, starting with a BOM so Excel reads UTF-8."""
-    writer = csv.writer(_Line())
-    yield "\ufeff" + writer.writerow(header)
-    buffer: list[str] = []
-    for row in rows:
-        buffer.append(writer.writerow([_csv_safe(v) for v in row]))
-        if len(buffer) >= batch:
-            yield "".join(buffer)
-            buffer = []
-    if buffer:
-        yield "".join(buffer)
-
-
 def products_csv(*, business, products) -> Iterator[str]:
-    return csv_chunks(PRODUCT_EXPORT_COLUMNS, product_rows(business=business, products=products))
+    return csv_lines(PRODUCT_EXPORT_COLUMNS, product_rows(business=business, products=products))
 
 
 def products_xlsx(*, business, products) -> tempfile.SpooledTemporaryFile:
     """The workbook in a temporary file (on disk past 20 MB), rewound for reading."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Products")[:31])
-    bold = Font(bold=True)
-    header = []
-    for key in PRODUCT_EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=key)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet.append(xlsx_heading(sheet, PRODUCT_EXPORT_COLUMNS))
     text_columns = {
         i for i, key in enumerate(PRODUCT_EXPORT_COLUMNS) if key not in ("sale_price", "cost")
     }
@@ -227,10 +192,7 @@ def products_xlsx(*, business, products) -> tempfile.SpooledTemporaryFile:
                 cell.number_format = "0.00"
             cells.append(cell)
         sheet.append(cells)
-    out = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 (returned)
-    workbook.save(out)
-    out.seek(0)
-    return out
+    return workbook_file(workbook)
 
 
 def _csv_text(value) -> str:
@@ -239,11 +201,3 @@ def _csv_text(value) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
-
-
-def csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:
-    """A small CSV in memory (the import's error report)."""
-    buffer = io.StringIO()
-    for piece in csv_chunks(header, rows):
-        buffer.write(piece)
-    return buffer.getvalue().encode("utf-8")

@@ -10,11 +10,9 @@ them through `services.stock_apply`.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, time
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -33,6 +31,7 @@ from hanout.catalog.models import QTY_DIGITS, QTY_PLACES, Product
 from hanout.core.api import MoneyField
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import NotFound
+from hanout.core.exports import CsvRenderer, FileExportMixin
 from hanout.core.models import Shop
 from hanout.core.money import MONEY_DIGITS, MONEY_PLACES
 from hanout.core.permissions import Module
@@ -48,6 +47,7 @@ from hanout.inventory.models import (
     StockLevel,
     StockMovement,
 )
+from hanout.inventory.views import valuation_csv
 
 _qty = {"max_digits": QTY_DIGITS, "decimal_places": QTY_PLACES}
 _money = {"max_digits": MONEY_DIGITS, "decimal_places": MONEY_PLACES}
@@ -423,19 +423,6 @@ class RestockSuggestionsSerializer(serializers.Serializer):
     groups = RestockGroupSerializer(many=True)
 
 
-class CsvRenderer(renderers.BaseRenderer):
-    """Lets `?format=csv` choose CSV; the view writes the CSV body itself."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes | str):
-            return data
-        return b""
-
-
 # --- helpers ---------------------------------------------------------------------------------
 
 
@@ -727,29 +714,7 @@ class StockCountViewSet(ApiViewSet):
         return self.respond(StockCountDetailSerializer, self._detail(count))
 
 
-def _valuation_csv(result) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            _("Location") if result.group_by == "location" else _("Category"),
-            _("Products"),
-            _("Quantity"),
-            _("Value (%(currency)s)") % {"currency": result.currency},
-        ]
-    )
-    for row in result.rows:
-        writer.writerow([row.label, row.products, row.quantity, row.value])
-    writer.writerow([_("Total"), "", result.total_quantity, result.total])
-    stamp = timezone.localtime(result.at).strftime("%Y-%m-%d")
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="stock-valuation-{result.group_by}-{stamp}.csv"'
-    )
-    return response
-
-
-class StockReportViewSet(ApiViewSet):
+class StockReportViewSet(FileExportMixin, ApiViewSet):
     """Stock reports: valuation at any moment, restock suggestions, levels that are low."""
 
     module = Module.STOCK
@@ -799,7 +764,7 @@ class StockReportViewSet(ApiViewSet):
             business=request.business, at=filters.get("at"), group_by=filters["group_by"]
         )
         if request.accepted_renderer.format == "csv":
-            return _valuation_csv(result)
+            return valuation_csv(result, bom=False)  # as before: a client reads it as is
         return self.respond(ValuationSerializer, result)
 
     @extend_schema(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import csv
 import json
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from hanout.core import clock
 from hanout.core.errors import DomainError
+from hanout.core.exports import attachment, csv_bytes
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
 from hanout.inventory import selectors, services
@@ -542,31 +542,26 @@ def stock_valuation_csv(request):
 
 def _valuation_csv(request) -> HttpResponse:
     _form, result, _day = _valuation(request)
+    return valuation_csv(result)
+
+
+def valuation_csv(result, *, bom: bool = True) -> HttpResponse:
+    """The valuation as a CSV download (the page's with a BOM; the API's without):
+    a row per location or category, then the total."""
+    header = [
+        _("Location") if result.group_by == "location" else _("Category"),
+        _("Products"),
+        _("Quantity"),
+        _("Value (%(currency)s)") % {"currency": result.currency},
+    ]
+    rows = [[row.label, row.products, row.quantity, row.value] for row in result.rows]
+    rows.append([_("Total"), "", result.total_quantity, result.total])
     stamp = timezone.localtime(result.at).strftime("%Y-%m-%d")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="stock-valuation-{result.group_by}-{stamp}.csv"'
+    return attachment(
+        csv_bytes(header, rows, bom=bom),
+        fmt="csv",
+        name=f"stock-valuation-{result.group_by}-{stamp}",
     )
-    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
-    heading = _("Location") if result.group_by == "location" else _("Category")
-    writer.writerow(
-        [
-            heading,
-            _("Products"),
-            _("Quantity"),
-            _("Value (%(currency)s)") % {"currency": result.currency},
-        ]
-    )
-    for row in result.rows:
-        writer.writerow([_safe_cell(str(row.label)), row.products, row.quantity, row.value])
-    writer.writerow([_("Total"), "", result.total_quantity, result.total])
-    return response
-
-
-def _safe_cell(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @member_required(Module.SETTINGS, Level.FULL)

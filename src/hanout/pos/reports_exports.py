@@ -1,36 +1,21 @@
 """The end-of-day report as files: CSV (lines, then withdrawals, then each table of
 totals), XLSX (a sheet each) and an A4 PDF drawn by WeasyPrint with the Noto fonts.
 
-Cells are written the way the catalog export writes them: decimals with a dot,
-text kept as text (a SKU "0000" keeps its zeros), and nothing a spreadsheet
-would run as a formula.
+Cells are written with the project's export helper (`hanout.core.exports`):
+decimals with a dot, text kept as text (a SKU "0000" keeps its zeros), and nothing
+a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import tempfile
-from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from hanout.core.exports import cell, workbook_file, xlsx_cells, xlsx_heading
 from hanout.pos.reports import DayReport, ReportLine
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """Text for a CSV cell: decimals with a dot, no formula a spreadsheet would run."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def line_header() -> list[str]:
@@ -162,78 +147,47 @@ def report_csv(report: DayReport) -> bytes:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # spreadsheet programs read UTF-8
     writer = csv.writer(buffer)
-    writer.writerow([_cell(v) for v in line_header()])
+    writer.writerow([cell(v) for v in line_header()])
     for line in report.lines:
-        writer.writerow([_cell(v) for v in line_row(line)])
+        writer.writerow([cell(v) for v in line_row(line)])
     writer.writerow([])
     writer.writerow([_("Cash withdrawals (not revenue)")])
-    writer.writerow([_cell(v) for v in line_header()])
+    writer.writerow([cell(v) for v in line_header()])
     for line in report.withdrawals:
-        writer.writerow([_cell(v) for v in line_row(line)])
+        writer.writerow([cell(v) for v in line_row(line)])
     for title, header, rows in summary_sections(report):
         writer.writerow([])
         writer.writerow([title])
         writer.writerow(header)
         for row in rows:
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow([cell(v) for v in row])
     return buffer.getvalue().encode("utf-8")
 
 
 def report_xlsx(report: DayReport) -> bytes:
     """One sheet of lines, one of withdrawals, one of totals, one of cash sessions."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def heading(sheet, values):
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=str(value))
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-
-    def row_cells(sheet, values):
-        cells = []
-        for value in values:
-            if isinstance(value, Decimal):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "0.00"
-            elif isinstance(value, bool):
-                cell = WriteOnlyCell(sheet, value=_("yes") if value else _("no"))
-            elif isinstance(value, int):
-                cell = WriteOnlyCell(sheet, value=value)
-            else:
-                # Text stays text: a SKU "0012" keeps its zeros, "=…" is not a formula.
-                cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-
     for title, lines in ((_("Lines"), report.lines), (_("Cash withdrawals"), report.withdrawals)):
         sheet = workbook.create_sheet(title[:31])
-        heading(sheet, line_header())
+        sheet.append(xlsx_heading(sheet, line_header()))
         for line in lines:
-            row_cells(sheet, line_row(line))
+            sheet.append(xlsx_cells(sheet, line_row(line)))
     sections = summary_sections(report)
     totals = workbook.create_sheet(_("Totals")[:31])
     for title, header, rows in sections[:-1]:
-        heading(totals, [title])
-        heading(totals, header)
+        totals.append(xlsx_heading(totals, [title]))
+        totals.append(xlsx_heading(totals, header))
         for row in rows:
-            row_cells(totals, row)
+            totals.append(xlsx_cells(totals, row))
         totals.append([])
     title, header, rows = sections[-1]
     sheet = workbook.create_sheet(title[:31])
-    heading(sheet, header)
+    sheet.append(xlsx_heading(sheet, header))
     for row in rows:
-        row_cells(sheet, row)
-    with tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024) as out:
-        workbook.save(out)
-        out.seek(0)
+        sheet.append(xlsx_cells(sheet, row))
+    with workbook_file(workbook) as out:
         return out.read()
 
 

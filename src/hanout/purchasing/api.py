@@ -12,6 +12,8 @@
   `received_at?`, `client_uuid?`), `…/close/` and `…/cancel/` (`note?`).
 - `POST …/from-restock/` drafts one PO per preferred supplier from the restock
   suggestions.
+- `GET …/export/?format=csv|xlsx` with the list's filters: the page's file, one row
+  per PO line.
 
 Thin: an input serializer checks the shape, one service does the work, and
 another business's id (PO, supplier, product, location, line) is a 404.
@@ -29,6 +31,7 @@ from hanout.catalog.models import Product
 from hanout.core.api import MoneyField
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import NotFound
+from hanout.core.exports import EXPORT_RENDERERS, FileExportMixin, export_schema
 from hanout.core.permissions import Module
 from hanout.core.schema import ErrorSerializer
 from hanout.inventory.models import Location
@@ -41,6 +44,7 @@ from hanout.purchasing.models import (
     PurchaseReceipt,
     PurchaseReceiptLine,
 )
+from hanout.purchasing.views import po_file
 from hanout.suppliers.models import Supplier
 
 # --- output --------------------------------------------------------------------------------------
@@ -275,8 +279,17 @@ NOT_FOUND = {
         request=FromRestockSerializer,
         responses={201: PurchaseOrderSerializer(many=True), **NOT_FOUND},
     ),
+    export=export_schema(
+        POQuerySerializer,
+        what=_(
+            "The filtered purchase orders as a file, one row per line (a PO without lines "
+            "is one row): number, status, supplier, location, dates, product, SKUs, ordered "
+            "and received quantities, unit cost, line total and the PO's total."
+        ),
+        not_found=NOT_FOUND,
+    ),
 )
-class PurchaseOrderViewSet(ApiViewSet):
+class PurchaseOrderViewSet(FileExportMixin, ApiViewSet):
     """Purchase orders to suppliers and their deliveries."""
 
     module = Module.PURCHASING
@@ -331,13 +344,21 @@ class PurchaseOrderViewSet(ApiViewSet):
     def _location(self, pk):
         return self._own(Location, pk, "location", _("This location was not found."))
 
-    def list(self, request):
+    def _filtered(self):
         filters = self.query(POQuerySerializer)
         if "supplier" in filters:
             filters["supplier"] = self._own(
                 Supplier, filters["supplier"], "supplier", _("This supplier was not found.")
             )
-        return self.paginated(PurchaseOrderSerializer, self.scoped_queryset(**filters))
+        return self.scoped_queryset(**filters)
+
+    def list(self, request):
+        return self.paginated(PurchaseOrderSerializer, self._filtered())
+
+    @action(detail=False, methods=["get"], pagination_class=None, renderer_classes=EXPORT_RENDERERS)
+    def export(self, request):
+        fmt = self.export_format()
+        return po_file(fmt, self._filtered(), business=request.business)
 
     def retrieve(self, request, pk=None):
         return self._detail(self.get_object())

@@ -2,7 +2,7 @@
 
 Shared by the pages and the API: each `*_table()` gives (header, rows) of plain
 values for a list already filtered by its selector, and `download()` writes them
-with the project's export helper (`hanout.customers.exports`): CSV streamed in
+with the project's export helper (`hanout.core.exports`): CSV streamed in
 UTF-8 with a BOM, decimals with a dot and nothing a spreadsheet would run as a
 formula; XLSX with amounts as numbers and text kept as text. Dates are the
 invoice's / payment's own days; moments (when a row was recorded) are in the
@@ -17,20 +17,15 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from hanout.core import clock
+from hanout.core.exports import FORMATS, attachment, bad_format, csv_bytes, file_response
 from hanout.core.models import Business
 from hanout.core.money import quantize
-from hanout.customers.exports import file_response
 from hanout.purchasing import performance
 from hanout.purchasing.models import SupplierInvoice, SupplierPayment, SupplierPaymentMethod
 from hanout.purchasing.selectors_bills import business_zone, local_today
 
-FORMATS = ("csv", "xlsx")
+__all__ = ["FORMATS", "bad_format", "download", "invoice_table", "payment_table"]
 _MOMENT = "%Y-%m-%d %H:%M"
-
-
-def bad_format(value: str | None) -> bool:
-    """True for a format other than csv and xlsx (a missing one is CSV on the pages)."""
-    return value not in (None, "", *FORMATS)
 
 
 def download(fmt: str, *, name: str, title: str, header: list[str], rows: Iterable[list]):
@@ -168,11 +163,4 @@ def performance_download(fmt: str, report: performance.PerformanceReport, *, cur
         return file_response(
             "xlsx", name=name, title=_("Supplier performance"), header=header, rows=rows
         )
-    from django.http import HttpResponse
-
-    response = HttpResponse(
-        performance.performance_csv(report, currency=currency),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    return attachment(csv_bytes(header, rows), fmt="csv", name=name)

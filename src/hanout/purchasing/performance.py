@@ -265,22 +265,6 @@ def performance_table(report: PerformanceReport, *, currency: str) -> tuple[list
 def performance_csv(report: PerformanceReport, *, currency: str) -> bytes:
     """The report as CSV (UTF-8 with BOM, decimals with a dot, nothing a spreadsheet
     would run as a formula); see `performance_table`."""
-    import csv
-    import io
+    from hanout.core.exports import csv_bytes
 
-    def cell(value) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, Decimal):
-            return format(value, "f")
-        text = str(value)
-        return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
-
-    header, rows = performance_table(report, currency=currency)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(*performance_table(report, currency=currency))

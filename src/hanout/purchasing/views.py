@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hanout.catalog.exports import csv_chunks
 from hanout.core import clock
 from hanout.core.errors import DomainError
+from hanout.core.exports import XLSX_TYPE, file_response, xlsx_file
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
 from hanout.core.selectors import business_time_zone
@@ -88,62 +88,25 @@ def po_list(request):
 def po_export(request):
     """The filtered list, one row per PO line, as CSV (streamed) or XLSX."""
     _form, orders = _filtered(request)
-    tz = ZoneInfo(business_time_zone(request.business) or "UTC")
+    return po_file(request.GET.get("format"), orders, business=request.business)
+
+
+def po_file(fmt: str | None, orders, *, business):
+    """`orders` as the page's and the API's file: XLSX for "xlsx", else CSV (both streamed);
+    money as numbers shown with 2 decimals, quantities with up to 3."""
+    tz = ZoneInfo(business_time_zone(business) or "UTC")
     header = [str(h) for h in selectors.EXPORT_COLUMNS]
     rows = selectors.export_rows(orders=orders, tz=tz)
-    stamp = clock.now().strftime("%Y%m%d")
-    if request.GET.get("format") == "xlsx":
-        return FileResponse(
-            _xlsx(header, rows, sheet=_("Purchase orders")),
-            as_attachment=True,
-            filename=f"purchase-orders-{stamp}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response = StreamingHttpResponse(csv_chunks(header, rows), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="purchase-orders-{stamp}.csv"'
-    return response
-
-
-NUMBER_COLUMNS = {"quantity", "received", "unit_cost", "line_total", "order_total"}
-
-
-def _xlsx(header: list[str], rows, *, sheet: str):
-    """A write-only workbook in a temporary file: text kept as text, numbers as numbers."""
-    import tempfile
-
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    ws = book.create_sheet(sheet[:31])
-    bold = Font(bold=True)
-    cells = []
-    for key in header:
-        cell = WriteOnlyCell(ws, value=key)
-        cell.font = bold
-        cells.append(cell)
-    ws.append(cells)
-    numeric = {i for i, key in enumerate(header) if key in NUMBER_COLUMNS}
-    for row in rows:
-        out = []
-        for i, value in enumerate(row):
-            if i in numeric and value is not None:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "0.00" if key_is_money(header[i]) else "0.###"
-            else:
-                cell = WriteOnlyCell(ws, value="" if value is None else str(value))
-                cell.data_type = "s"
-            out.append(cell)
-        ws.append(out)
-    handle = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 (returned)
-    book.save(handle)
-    handle.seek(0)
-    return handle
-
-
-def key_is_money(key: str) -> bool:
-    return key in ("unit_cost", "line_total", "order_total")
+    name = f"purchase-orders-{clock.now().strftime('%Y%m%d')}"
+    if fmt != "xlsx":
+        return file_response("csv", name=name, title="", header=header, rows=rows)
+    quantities = {header.index(key): "0.###" for key in ("quantity", "received")}
+    return FileResponse(
+        xlsx_file(_("Purchase orders"), header, rows, column_formats=quantities),
+        as_attachment=True,
+        filename=f"{name}.xlsx",
+        content_type=XLSX_TYPE,
+    )
 
 
 # --- drafting ------------------------------------------------------------------------------------

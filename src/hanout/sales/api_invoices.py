@@ -9,7 +9,8 @@
 - `POST /api/v1/invoices/{id}/email/` (`email` optional: the buyer's address).
 - `POST /api/v1/invoices/{id}/credit/` issues a credit note on the invoice
   (`reason`, optional `lines` [{line, quantity}], `client_uuid`).
-- `GET /api/v1/invoices/export/?file=csv|xlsx` with the list's filters.
+- `GET /api/v1/invoices/export/?format=csv|xlsx` with the list's filters (`file=` is
+  the former name of `format`, still read).
 
 An issued document never changes: there is no PUT, PATCH or DELETE.
 """
@@ -20,6 +21,7 @@ import base64
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -31,6 +33,7 @@ from rest_framework.response import Response
 from hanout.core.api import MoneyField
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import NotFound, ValidationFailed
+from hanout.core.exports import EXPORT_RENDERERS, FileExportMixin, export_schema, file_response
 from hanout.core.permissions import Module
 from hanout.core.schema import ErrorSerializer
 from hanout.sales import selectors_invoices as selectors
@@ -148,7 +151,7 @@ class CustomerInvoiceQuerySerializer(serializers.Serializer):
 
 
 class CustomerInvoiceExportQuerySerializer(CustomerInvoiceQuerySerializer):
-    file = serializers.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+    file = serializers.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "XLSX")], required=False)
 
 
 class CustomerInvoiceCreateSerializer(serializers.Serializer):
@@ -208,28 +211,6 @@ class PdfRenderer(renderers.BaseRenderer):
         return data if isinstance(data, bytes) else b""
 
 
-class CsvRenderer(renderers.BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else b""
-
-
-class XlsxRenderer(renderers.BaseRenderer):
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    format = "xlsx"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else b""
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 # --- the viewset -----------------------------------------------------------------------------
 
 
@@ -268,19 +249,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             "otherwise JSON with the file in base64."
         ),
     ),
-    export=extend_schema(
-        parameters=[CustomerInvoiceExportQuerySerializer],
-        responses={
-            (200, "text/csv"): OpenApiTypes.STR,
-            (200, XLSX): OpenApiTypes.BINARY,
-            400: OpenApiResponse(
-                response=ErrorSerializer,
-                description=_("Bad query parameters; `fields` names them."),
-            ),
-        },
+    export=export_schema(
+        CustomerInvoiceQuerySerializer,
+        what=_(
+            "The filtered invoices and credit notes as a file: kind, number, date, customer, "
+            "totals, currency, the invoice a credit note credits, order, ticket and reason."
+        ),
+        legacy_name="file",
     ),
 )
-class InvoiceViewSet(ApiViewSet):
+class InvoiceViewSet(FileExportMixin, ApiViewSet):
     """Invoices and credit notes: issued once, never changed."""
 
     module = Module.SALES
@@ -426,20 +404,23 @@ class InvoiceViewSet(ApiViewSet):
         detail=False,
         methods=["get"],
         pagination_class=None,
-        renderer_classes=[renderers.JSONRenderer, CsvRenderer, XlsxRenderer],
+        renderer_classes=EXPORT_RENDERERS,
     )
     def export(self, request):
+        fmt = self.export_format(
+            fallback=self.query(CustomerInvoiceExportQuerySerializer).get("file")
+        )
         filters = self._filters(CustomerInvoiceExportQuerySerializer)
-        kind = self.query(CustomerInvoiceExportQuerySerializer)["file"]
         tz = filters.get("tz")
         invoices = self.scoped_queryset(**filters)
-        if kind == "xlsx":
-            body, content_type = selectors.export_xlsx(invoices, tz=tz), XLSX
-        else:
-            body, content_type = selectors.export_csv(invoices, tz=tz), "text/csv; charset=utf-8"
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="invoices.{kind}"'
-        return response
+        return file_response(
+            fmt,
+            name="invoices",
+            title=gettext("Invoices"),
+            header=selectors.export_header(),
+            rows=selectors.export_rows(invoices, tz=tz),
+            stream=False,
+        )
 
 
 def register(router):

@@ -8,8 +8,8 @@
   lines' total), `refund_reference`, `location` (default: the order's location or
   the ticket register's) and `client_uuid` (the same again returns the first
   return with 200 instead of 201; with other data, 409).
-- `GET /api/v1/returns/export/?file=csv|xlsx` with the list's filters, one row per
-  returned line.
+- `GET /api/v1/returns/export/?format=csv|xlsx` with the list's filters, one row per
+  returned line (`file=` is the former name of `format`, still read).
 
 A return is a record of what happened: there is no PUT, PATCH or DELETE (a
 mistake is corrected by the documents that follow, never by editing this one).
@@ -18,21 +18,21 @@ mistake is corrected by the documents that follow, never by editing this one).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import renderers, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 
 from hanout.core.api import MoneyField
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import NotFound
+from hanout.core.exports import EXPORT_RENDERERS, FileExportMixin, export_schema, file_response
 from hanout.core.permissions import Module
 from hanout.core.schema import ErrorSerializer
 from hanout.sales import selectors_returns as selectors
@@ -187,7 +187,7 @@ class CustomerReturnQuerySerializer(serializers.Serializer):
 
 
 class CustomerReturnExportQuerySerializer(CustomerReturnQuerySerializer):
-    file = serializers.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+    file = serializers.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "XLSX")], required=False)
 
 
 class CustomerReturnLineInSerializer(serializers.Serializer):
@@ -239,16 +239,6 @@ class CustomerReturnCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class ReturnFileRenderer(renderers.BaseRenderer):
-    media_type = "*/*"
-    format = "file"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else b""
-
-
 def _indexed(detail):
     """DRF reports errors of list items as {index: errors}; make them a list so the error
     shape names them `lines[0].quantity`, like the service does."""
@@ -286,19 +276,18 @@ NOT_FOUND_IN_BODY = OpenApiResponse(
             404: NOT_FOUND_IN_BODY,
         },
     ),
-    export=extend_schema(
-        parameters=[CustomerReturnExportQuerySerializer],
-        responses={
-            (200, "text/csv"): OpenApiTypes.STR,
-            (200, XLSX): OpenApiTypes.BINARY,
-            400: OpenApiResponse(
-                response=ErrorSerializer, description=_("Bad filters; `fields` names which.")
-            ),
-            404: NOT_FOUND_IN_BODY,
-        },
+    export=export_schema(
+        CustomerReturnQuerySerializer,
+        what=_(
+            "The filtered returns as a file, one row per returned line: the return, its "
+            "date, source, customer, reason, refund and credit note, then the line's "
+            "product, quantity, price, tax, total and what became of it."
+        ),
+        not_found={404: NOT_FOUND_IN_BODY},
+        legacy_name="file",
     ),
 )
-class ReturnViewSet(ApiViewSet):
+class ReturnViewSet(FileExportMixin, ApiViewSet):
     """Goods customers brought back, from an order or a ticket, with the refund and the
     credit note."""
 
@@ -424,22 +413,25 @@ class ReturnViewSet(ApiViewSet):
         detail=False,
         methods=["get"],
         pagination_class=None,
-        renderer_classes=[renderers.JSONRenderer, ReturnFileRenderer],
+        renderer_classes=EXPORT_RENDERERS,
     )
     def export(self, request):
+        fmt = self.export_format(
+            fallback=self.query(CustomerReturnExportQuerySerializer).get("file")
+        )
         filters = self._filters(CustomerReturnExportQuerySerializer)
-        kind = self.query(CustomerReturnExportQuerySerializer)["file"]
         tz = filters.get("tz")
         returns = self.scoped_queryset(**filters)
-        currency = request.business.currency
-        if kind == "xlsx":
-            body, content_type = selectors.export_xlsx(returns, currency=currency, tz=tz), XLSX
-        else:
-            body = selectors.export_csv(returns, currency=currency, tz=tz)
-            content_type = "text/csv; charset=utf-8"
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="returns.{kind}"'
-        return response
+        header, rows = selectors.export_table(returns, currency=request.business.currency, tz=tz)
+        return file_response(
+            fmt,
+            name="returns",
+            title=gettext("Returns"),
+            header=header,
+            rows=rows,
+            stream=False,
+            number_format=selectors.NUMBER_FORMAT,
+        )
 
 
 def register(router):

@@ -6,8 +6,6 @@ the customer joined: the number of queries does not grow with the rows.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -168,7 +166,8 @@ def export_header() -> list[str]:
 
 
 def export_rows(invoices: QuerySet[Invoice], *, tz=None) -> Iterator[list]:
-    """One list of cells per document (no header), dates in `tz`, money with a dot."""
+    """One list of cells per document (no header), dates in `tz`, amounts as Decimal: written
+    with `hanout.core.exports` (never a formula, money with a dot)."""
     qs = invoices.select_related("credited_invoice", "order", "sale").iterator(chunk_size=2000)
     for inv in qs:
         issued = inv.issued_at.astimezone(tz) if tz else inv.issued_at
@@ -176,8 +175,8 @@ def export_rows(invoices: QuerySet[Invoice], *, tz=None) -> Iterator[list]:
             str(InvoiceKind(inv.kind).label),
             inv.reference,
             issued.strftime("%Y-%m-%d %H:%M"),
-            _formula_safe(inv.buyer.get("name", "")),
-            _formula_safe(inv.buyer.get("tax_id", "")),
+            inv.buyer.get("name", ""),
+            inv.buyer.get("tax_id", ""),
             quantize(inv.net_total, inv.currency),
             quantize(inv.tax_total, inv.currency),
             quantize(inv.total, inv.currency),
@@ -185,37 +184,5 @@ def export_rows(invoices: QuerySet[Invoice], *, tz=None) -> Iterator[list]:
             inv.credited_invoice.reference if inv.credited_invoice_id else "",
             inv.order.reference if inv.order_id else "",
             inv.sale.ticket_number if inv.sale_id else "",
-            _formula_safe(inv.reason),
+            inv.reason,
         ]
-
-
-def _formula_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _cell(value) -> str:
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
-
-
-def export_csv(invoices: QuerySet[Invoice], *, tz=None) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(export_header())
-    for row in export_rows(invoices, tz=tz):
-        writer.writerow([_cell(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def export_xlsx(invoices: QuerySet[Invoice], *, tz=None) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Invoices"))
-    sheet.append(export_header())
-    for row in export_rows(invoices, tz=tz):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

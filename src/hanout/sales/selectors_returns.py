@@ -285,42 +285,13 @@ def _quantized(rows: list[list], currency: str) -> list[list]:
     return rows
 
 
-def export_csv(returns: QuerySet[CustomerReturn], *, currency: str, tz=None) -> bytes:
-    """The lines as CSV (UTF-8 with a BOM; nothing a spreadsheet would run as a formula)."""
-    from hanout.catalog.exports import csv_bytes
+def export_table(
+    returns: QuerySet[CustomerReturn], *, currency: str, tz=None
+) -> tuple[list[str], list[list]]:
+    """(header, rows) of the export, amounts rounded to the currency; written with
+    `hanout.core.exports` (never a formula; in XLSX amounts and quantities are numbers,
+    shown with `NUMBER_FORMAT`)."""
+    return export_header(), _quantized(export_rows(returns, tz=tz), currency)
 
-    return csv_bytes(export_header(), _quantized(export_rows(returns, tz=tz), currency))
 
-
-def export_xlsx(returns: QuerySet[CustomerReturn], *, currency: str, tz=None) -> bytes:
-    """The lines as one XLSX sheet; text stays text, amounts are numbers."""
-    import io
-
-    from django.utils.translation import gettext as _
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Returns")[:31])
-    bold = Font(bold=True)
-    header = []
-    for title in export_header():
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in _quantized(export_rows(returns, tz=tz), currency):
-        cells = []
-        for value in row:
-            if isinstance(value, Decimal):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "0.00###"
-            else:
-                cell = WriteOnlyCell(sheet, value=str(value))
-                cell.data_type = "s"  # "=…" stays text, never a formula
-            cells.append(cell)
-        sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+NUMBER_FORMAT = "0.00###"

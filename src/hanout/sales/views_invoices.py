@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hanout.core.errors import DomainError
+from hanout.core.exports import file_response
 from hanout.core.pages import member_required
 from hanout.core.permissions import Level, Module
 from hanout.customers.models import Customer
@@ -31,7 +32,6 @@ from hanout.sales.invoice_pdf import invoice_document, invoice_filename, invoice
 from hanout.sales.models import CustomerOrder, Invoice, InvoiceKind
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class InvoiceFilterForm(forms.Form):
@@ -105,15 +105,14 @@ def invoice_export(request):
     invoices = selectors.invoice_list(
         business=request.business, tz=tz, **form.filters(request.business)
     )
-    if request.GET.get("file") == "xlsx":
-        response = HttpResponse(selectors.export_xlsx(invoices, tz=tz), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="invoices.xlsx"'
-    else:
-        response = HttpResponse(
-            selectors.export_csv(invoices, tz=tz), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="invoices.csv"'
-    return response
+    return file_response(
+        request.GET.get("file"),
+        name="invoices",
+        title=_("Invoices"),
+        header=selectors.export_header(),
+        rows=selectors.export_rows(invoices, tz=tz),
+        stream=False,
+    )
 
 
 @member_required(Module.SALES)

@@ -18,7 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from hanout.core.errors import DomainError
+from hanout.core.exports import file_response
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
 from hanout.inventory.models import Location
@@ -39,7 +40,6 @@ from hanout.sales.models import CustomerOrder, CustomerReturn, RefundMethod, Ret
 PAGE_SIZE = 50
 ZERO = Decimal(0)
 _LINE_ERROR = re.compile(r"^lines\[(\d+)\]\.(\w+)$")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class DecimalCommaField(forms.DecimalField):
@@ -374,13 +374,15 @@ def return_export(request):
     business = request.business
     tz = selectors.business_tz(business)
     returns = selectors.return_list(business=business, tz=tz, **form.filters())
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if kind == "xlsx":
-        body = selectors.export_xlsx(returns, currency=business.currency, tz=tz)
-        response = HttpResponse(body, content_type=XLSX)
-    else:
-        body = selectors.export_csv(returns, currency=business.currency, tz=tz)
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="returns-{stamp}.{kind}"'
+    header, rows = selectors.export_table(returns, currency=business.currency, tz=tz)
+    response = file_response(
+        kind,
+        name=f"returns-{timezone.localtime().strftime('%Y%m%d-%H%M')}",
+        title=_("Returns"),
+        header=header,
+        rows=rows,
+        stream=False,
+        number_format=selectors.NUMBER_FORMAT,
+    )
     response["Cache-Control"] = "private, no-store"
     return response
