@@ -39,7 +39,11 @@ SINGLETONS = {
     # Stock reports: one object each (their rows carry no object ids of their own).
     "/api/v1/stock/valuation/",
     "/api/v1/stock/restock-suggestions/",
+    "/api/v1/reports/dashboard/",
+    "/api/v1/reports/sales/",
 }
+# GETs that look up one object by one of several optional query parameters (400 without).
+LOOKUPS = {"/api/v1/customers/lookup/"}
 # Fields that may change by merely using the API (a token's last use; "now" in a report).
 VOLATILE = {"last_used_at", "valued_at"}
 # Parent objects tried per path parameter: enough to catch mistakes, fast with big demo data.
@@ -169,7 +173,7 @@ def _routes(schema: dict):
             if operation is None:
                 continue
             has_params = bool(PARAM.search(path))
-            if method == "get" and not has_params and _needs_query(operation):
+            if method == "get" and not has_params and (_needs_query(operation) or path in LOOKUPS):
                 continue  # e.g. products/lookup/?code=: nothing to walk without a value
             if method == "get" and _is_list(schema, operation):
                 lists.append(path)

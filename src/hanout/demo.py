@@ -182,6 +182,11 @@ def _load_registers(business: Business, spec) -> None:
     )
     if not products:
         return
+    from hanout import demo_sales_history
+
+    demo_sales_history.load(
+        business, register=register, owner=owner, cashiers=cashiers, products=products, shop=shop
+    )
     day = (timezone.now().astimezone(shop.tz) - datetime.timedelta(days=1)).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
@@ -306,6 +311,10 @@ def load_demo(stdout=None) -> list[Business]:
             from hanout.webhooks import demo as demo_webhooks
 
             demo_webhooks.load(business, spec)
+            from hanout.reports.services import daily_rebuild
+
+            daily_rebuild(business=business)  # the dashboard opens on a year of figures
+            _load_report_schedule(business, spec)
         out.append(business)
         if stdout is not None:
             stdout.write(f"{'created' if created else 'kept'} demo business {business.name}\n")
@@ -325,3 +334,26 @@ def demo_logins() -> list[tuple[str, str, str]]:
 
 def demo_loaded() -> bool:
     return Membership.objects.filter(user__email=KACHING["owner"].email).exists()
+
+
+def _load_report_schedule(business, spec) -> None:
+    """The owner gets last week's sales by product every Monday morning."""
+    from hanout.reports.models import ReportSchedule
+    from hanout.reports.services_schedules import schedule_create
+
+    if ReportSchedule.objects.for_business(business).exists():
+        return
+    owner = Membership.objects.get(business=business, user__email=spec["owner"].email).user
+    schedule_create(
+        business=business,
+        actor=owner,
+        data={
+            "name": _("Last week's sales"),
+            "by": "product",
+            "frequency": "weekly",
+            "hour": 7,
+            "file_format": "pdf",
+            "language": spec["store"].language,
+            "recipients": [owner.email],
+        },
+    )

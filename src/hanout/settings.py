@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "hanout.sales",
     "hanout.webhooks",
     "hanout.expenses",
+    "hanout.reports",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +296,10 @@ if TESTING or DEBUG:
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 IDENTITY_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# How many days of register history `hanout demo` makes (daily for the last two months,
+# weekly before); 0 for none.
+DEMO_SALES_HISTORY_DAYS = int(env("HANOUT_DEMO_HISTORY_DAYS", "400"))
 
 # --- Email ----------------------------------------------------------------------------------
 

@@ -21,6 +21,8 @@ from hanout.settings import HUEY  # noqa: E402
 
 # Jobs run in the calling thread, so a test can read the email a job sent.
 HUEY = {**HUEY, "immediate": True}
+# The demo's register history: three days in the tests (the mechanism, not a year).
+DEMO_SALES_HISTORY_DAYS = 4
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",  # fast for factories; Argon2 is tested explicitly
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -8,6 +8,7 @@ from hanout.core.permissions import Module
 
 NAV = [
     # (module, url name, icon); a module without a page yet is not listed.
+    (Module.REPORTS, "dashboard", "speedometer2"),
     (Module.CATALOG, "catalog_explorer", "grid-3x3-gap"),
     (Module.STOCK, "stock_levels", "boxes"),
     (Module.SUPPLIERS, "supplier_list", "truck"),
@@ -80,6 +81,7 @@ def label_for(url_name: str) -> str:
     from django.utils.translation import gettext as _
 
     return {
+        "dashboard": _("Dashboard"),
         "catalog_explorer": _("Catalog"),
         "stock_levels": _("Stock"),
         "supplier_list": _("Suppliers"),

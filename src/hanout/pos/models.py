@@ -247,6 +247,8 @@ class Sale(BusinessOwned):
         indexes = [
             models.Index(fields=["business", "sold_at"], name="sale_business_sold_at"),
             models.Index(fields=["session", "kind"], name="sale_session_kind"),
+            # The reports' refresh finds the tickets that arrived since its last run.
+            models.Index(fields=["business", "created_at"], name="sale_business_created"),
         ]
 
     def __str__(self) -> str:

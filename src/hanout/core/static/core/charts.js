@@ -60,6 +60,7 @@
 
   function build(spec) {
     const round = spec.type === "pie" || spec.type === "doughnut";
+    const line = spec.type === "line";
     const rtl = isRtl();
     const format = formatter(spec);
     const show = (n) => (n === null ? "—" : format.format(n) + (spec.percent ? " %" : ""));
@@ -69,8 +70,8 @@
         data: (set.data || []).map(toNumber),
         backgroundColor: set.backgroundColor || color,
         borderColor: round ? "#fff" : set.borderColor || color,
-        borderWidth: round ? 1 : set.borderWidth || 0,
-      });
+        borderWidth: round ? 1 : set.borderWidth || (line ? 2 : 0),
+      }, line ? { pointRadius: set.pointRadius ?? 2, cubicInterpolationMode: "monotone" } : {});
     });
     const reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     const options = {

@@ -1,0 +1,413 @@
+"""The sales report: what was sold over a span of days, grouped one way.
+
+By day, month, product or category it reads the daily tables (both channels: the
+register's tickets and the invoiced customer orders), so a year costs the same few
+queries as a week. By register, employee, payment method or tax rate it reads the
+register's own tickets of the span (those groupings only exist at the register);
+its cost per register or employee is one query per row, and there are few of them.
+
+Every row has `revenue` (tax included, net of returns and credit notes); `tax`, `cost`,
+`net` and `margin` when they are known for that grouping (a payment method has no
+cost); `tickets` and `quantity` where they make sense.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hanout.core.models import Business, Shop
+from hanout.core.money import quantize
+from hanout.reports.models import DailyProductSales, DailySales
+
+ZERO = Decimal(0)
+GROUPS = {
+    "day": gettext_lazy("Day"),
+    "month": gettext_lazy("Month"),
+    "product": gettext_lazy("Product"),
+    "category": gettext_lazy("Category"),
+    "register": gettext_lazy("Register"),
+    "employee": gettext_lazy("Employee"),
+    "method": gettext_lazy("Payment method"),
+    "tax_rate": gettext_lazy("Tax rate"),
+}
+REGISTER_ONLY = frozenset({"register", "employee", "method", "tax_rate"})
+MAX_DAYS = 732  # day by day: two years at most (a longer span is a question for months)
+MAX_YEARS_DAYS = 3660  # any other grouping: ten years
+CHART_ROWS = 15
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    revenue: Decimal = ZERO
+    tax: Decimal | None = ZERO
+    cost: Decimal | None = ZERO
+    tickets: int | None = None
+    quantity: Decimal | None = None
+
+    @property
+    def net(self) -> Decimal | None:
+        return None if self.tax is None else self.revenue - self.tax
+
+    @property
+    def margin(self) -> Decimal | None:
+        if self.tax is None or self.cost is None:
+            return None
+        return self.revenue - self.tax - self.cost
+
+    @property
+    def margin_rate(self) -> Decimal | None:
+        """Margin as a share of the revenue without tax, in per cent."""
+        net, margin = self.net, self.margin
+        if not net or margin is None:
+            return None
+        return (margin * 100 / net).quantize(Decimal("0.1"))
+
+
+@dataclass
+class SalesReport:
+    business: Business
+    by: str
+    start: date
+    end: date
+    shop: Shop | None
+    rows: list[Row] = field(default_factory=list)
+    total: Row | None = None
+    chart: dict = field(default_factory=dict)
+
+    @property
+    def currency(self) -> str:
+        return self.business.currency
+
+    @property
+    def register_only(self) -> bool:
+        return self.by in REGISTER_ONLY
+
+    @property
+    def group_label(self) -> str:
+        return str(GROUPS[self.by])
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0)
+
+
+def _dec(value) -> Decimal:
+    return Decimal(str(value)) if value is not None else ZERO
+
+
+def sales_report(
+    *, business: Business, start: date, end: date, by: str = "day", shop: Shop | None = None
+) -> SalesReport:
+    """The report for [start, end] (local days). `by` is one of GROUPS."""
+    if by not in GROUPS:
+        raise ValueError(f"unknown grouping {by!r}")
+    report = SalesReport(business=business, by=by, start=start, end=end, shop=shop)
+    report.rows = _ROWS[by](business, start, end, shop)
+    currency = business.currency
+    for row in report.rows:
+        row.revenue = quantize(row.revenue, currency)
+        if row.tax is not None:
+            row.tax = quantize(row.tax, currency)
+        if row.cost is not None:
+            row.cost = quantize(row.cost, currency)
+    report.total = _total(report.rows, by)
+    report.chart = _chart(report)
+    return report
+
+
+def _total(rows: list[Row], by: str) -> Row:
+    total = Row(key="", label=_("Total"))
+    total.revenue = sum((r.revenue for r in rows), ZERO)
+    total.tax = None if any(r.tax is None for r in rows) else sum((r.tax for r in rows), ZERO)
+    total.cost = None if any(r.cost is None for r in rows) else sum((r.cost for r in rows), ZERO)
+    # A ticket paid two ways is in two payment rows: no total of tickets there.
+    if rows and by != "method" and all(r.tickets is not None for r in rows):
+        total.tickets = sum(r.tickets for r in rows)
+    if rows and all(r.quantity is not None for r in rows):
+        total.quantity = sum((r.quantity for r in rows), ZERO)
+    return total
+
+
+# --- from the daily tables -----------------------------------------------------------------------
+
+
+def _daily(business, start, end, shop):
+    qs = DailySales.objects.filter(business=business, day__gte=start, day__lte=end)
+    return qs.filter(shop=shop) if shop is not None else qs
+
+
+def _products(business, start, end, shop):
+    qs = DailyProductSales.objects.filter(business=business, day__gte=start, day__lte=end)
+    return qs.filter(shop=shop) if shop is not None else qs
+
+
+SUMS = {
+    "tickets": Sum("tickets"),
+    "items": Sum("items"),
+    "revenue": Sum("revenue"),
+    "tax": Sum("tax"),
+    "cost": Sum("cost"),
+}
+
+
+def _by_day(business, start, end, shop) -> list[Row]:
+    found = {
+        r["day"]: r
+        for r in _daily(business, start, end, shop).values("day").annotate(**SUMS).order_by()
+    }
+    rows, day = [], start
+    while day <= end:
+        r = found.get(day, {})
+        rows.append(
+            Row(
+                key=day.isoformat(),
+                label=date_format(day, "SHORT_DATE_FORMAT"),
+                revenue=_money(r.get("revenue")),
+                tax=_money(r.get("tax")),
+                cost=_money(r.get("cost")),
+                tickets=r.get("tickets") or 0,
+                quantity=_dec(r.get("items")),
+            )
+        )
+        day += timedelta(days=1)
+    return rows
+
+
+def _by_month(business, start, end, shop) -> list[Row]:
+    found = {
+        (r["y"], r["m"]): r
+        for r in _daily(business, start, end, shop)
+        .annotate(y=ExtractYear("day"), m=ExtractMonth("day"))
+        .values("y", "m")
+        .annotate(**SUMS)
+        .order_by()
+    }
+    rows = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        r = found.get((year, month), {})
+        first = date(year, month, 1)
+        rows.append(
+            Row(
+                key=f"{year:04d}-{month:02d}",
+                label=date_format(first, "YEAR_MONTH_FORMAT"),
+                revenue=_money(r.get("revenue")),
+                tax=_money(r.get("tax")),
+                cost=_money(r.get("cost")),
+                tickets=r.get("tickets") or 0,
+                quantity=_dec(r.get("items")),
+            )
+        )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return rows
+
+
+def _by_product(business, start, end, shop) -> list[Row]:
+    return [
+        Row(
+            key=str(r["product_id"]),
+            label=f"{r['product__name']} · {r['product__sku']}"
+            if r["product__sku"]
+            else r["product__name"],
+            revenue=_money(r["revenue"]),
+            tax=_money(r["tax"]),
+            cost=_money(r["cost"]),
+            quantity=_dec(r["quantity"]),
+        )
+        for r in _products(business, start, end, shop)
+        .values("product_id", "product__name", "product__sku")
+        .annotate(
+            quantity=Sum("quantity"), revenue=Sum("revenue"), tax=Sum("tax"), cost=Sum("cost")
+        )
+        .order_by("-revenue", "product__name")
+    ]
+
+
+def _by_category(business, start, end, shop) -> list[Row]:
+    return [
+        Row(
+            key=str(r["product__category_id"] or ""),
+            label=r["product__category__name"] or _("No category"),
+            revenue=_money(r["revenue"]),
+            tax=_money(r["tax"]),
+            cost=_money(r["cost"]),
+            quantity=_dec(r["quantity"]),
+        )
+        for r in _products(business, start, end, shop)
+        .values("product__category_id", "product__category__name")
+        .annotate(
+            quantity=Sum("quantity"), revenue=Sum("revenue"), tax=Sum("tax"), cost=Sum("cost")
+        )
+        .order_by("-revenue", "product__category__name")
+    ]
+
+
+# --- from the register's tickets -----------------------------------------------------------------
+
+
+def _span(business, start, end, shop) -> tuple[datetime, datetime]:
+    from hanout.pos.reports import day_bounds
+
+    shop = shop or Shop.objects.for_business(business).order_by("created_at").first()
+    tz = shop.tz if shop else None
+    first, _end = day_bounds(start, tz)
+    _start, last = day_bounds(end, tz)
+    return first, last
+
+
+def _sales(business, start, end, shop):
+    from hanout.pos.models import Sale
+
+    first, last = _span(business, start, end, shop)
+    qs = Sale.objects.filter(business=business, sold_at__gte=first, sold_at__lt=last)
+    return qs.filter(shop=shop) if shop is not None else qs
+
+
+def _cost_of(business, sales) -> Decimal:
+    """What these tickets took out of stock at average cost, less what returns put back."""
+    from hanout.inventory.models import MovementReason, StockMovement
+
+    value = StockMovement.objects.filter(
+        business=business,
+        group__in=sales.values("pk"),
+        reason__in=[MovementReason.SALE, MovementReason.RETURN],
+    ).aggregate(
+        v=Sum(
+            ExpressionWrapper(
+                F("quantity") * F("unit_cost"),
+                output_field=DecimalField(max_digits=28, decimal_places=6),
+            )
+        )
+    )["v"]
+    return -_money(value)
+
+
+def _items_of(business, sales) -> Decimal:
+    from hanout.pos.models import LineKind, SaleLine
+
+    return _dec(
+        SaleLine.objects.filter(
+            business=business, sale__in=sales.values("pk"), kind=LineKind.PRODUCT
+        ).aggregate(q=Sum("quantity"))["q"]
+    )
+
+
+def _by_sale_field(business, start, end, shop, key: str, label: str, empty: str) -> list[Row]:
+    from hanout.pos.models import SaleKind
+
+    sales = _sales(business, start, end, shop)
+    rows = []
+    for r in (
+        sales.values(key, label)
+        .annotate(
+            tickets=Count("id", filter=Q(kind=SaleKind.SALE)),
+            revenue=Sum("revenue"),
+            tax=Sum("tax_total"),
+        )
+        .order_by("-revenue", label)
+    ):
+        mine = sales.filter(**{key: r[key]})
+        rows.append(
+            Row(
+                key=str(r[key] or ""),
+                label=r[label] or empty,
+                revenue=_money(r["revenue"]),
+                tax=_money(r["tax"]),
+                cost=_cost_of(business, mine),
+                tickets=r["tickets"],
+                quantity=_items_of(business, mine),
+            )
+        )
+    return rows
+
+
+def _by_register(business, start, end, shop) -> list[Row]:
+    return _by_sale_field(business, start, end, shop, "register_id", "register__name", "—")
+
+
+def _by_employee(business, start, end, shop) -> list[Row]:
+    rows = _by_sale_field(
+        business, start, end, shop, "cashier_id", "cashier__full_name", _("Unknown")
+    )
+    return rows
+
+
+def _by_method(business, start, end, shop) -> list[Row]:
+    from hanout.pos.models import Payment, PaymentMethod
+
+    names = dict(PaymentMethod.choices)
+    sales = _sales(business, start, end, shop)
+    return [
+        Row(
+            key=r["method"],
+            label=str(names.get(r["method"], r["method"])),
+            revenue=_money(r["amount"]),
+            tax=None,
+            cost=None,
+            tickets=r["tickets"],
+        )
+        for r in Payment.objects.filter(business=business, sale__in=sales.values("pk"))
+        .values("method")
+        .annotate(amount=Sum("amount"), tickets=Count("sale", distinct=True))
+        .order_by("-amount", "method")
+    ]
+
+
+def _by_tax_rate(business, start, end, shop) -> list[Row]:
+    from hanout.pos.models import LineKind, SaleLine
+
+    sales = _sales(business, start, end, shop)
+    return [
+        Row(
+            key=str(r["tax_rate"]),
+            label=f"{Decimal(str(r['tax_rate'])).normalize():f} %",
+            revenue=_money(r["revenue"]),
+            tax=_money(r["tax"]),
+            cost=None,
+            quantity=_dec(r["quantity"]),
+        )
+        for r in SaleLine.objects.filter(
+            business=business, sale__in=sales.values("pk"), kind=LineKind.PRODUCT
+        )
+        .values("tax_rate")
+        .annotate(revenue=Sum("total"), tax=Sum("tax_amount"), quantity=Sum("quantity"))
+        .order_by("tax_rate")
+    ]
+
+
+_ROWS = {
+    "day": _by_day,
+    "month": _by_month,
+    "product": _by_product,
+    "category": _by_category,
+    "register": _by_register,
+    "employee": _by_employee,
+    "method": _by_method,
+    "tax_rate": _by_tax_rate,
+}
+
+
+def _chart(report: SalesReport) -> dict:
+    """A line (days), bars (months) or the top rows as bars, revenue and margin."""
+    rows = report.rows
+    if report.by not in ("day", "month"):
+        rows = sorted(rows, key=lambda r: r.revenue, reverse=True)[:CHART_ROWS]
+    datasets = [{"label": _("Sales"), "data": [str(r.revenue) for r in rows]}]
+    if all(r.margin is not None for r in rows):
+        datasets.append({"label": _("Margin"), "data": [str(r.margin) for r in rows]})
+    return {
+        "type": "line" if report.by == "day" else "bar",
+        "currency": report.currency,
+        "labels": [r.label for r in rows],
+        "datasets": datasets,
+    }

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from hanout.reports import views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("reports/sales/", views.sales_report, name="sales_report"),
+    path("reports/schedules/", views.schedule_list, name="report_schedules"),
+    path("reports/schedules/<uuid:pk>/", views.schedule_edit, name="report_schedule_edit"),
+    path(
+        "reports/schedules/<uuid:pk>/toggle/", views.schedule_toggle, name="report_schedule_toggle"
+    ),
+    path(
+        "reports/schedules/<uuid:pk>/delete/", views.schedule_delete, name="report_schedule_delete"
+    ),
+]
