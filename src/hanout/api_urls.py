@@ -15,6 +15,7 @@ from hanout.pos import api_payments as pos_payments_api
 from hanout.pos import api_reports as pos_reports_api
 from hanout.purchasing import api as purchasing_api
 from hanout.purchasing import api_bills as purchasing_bills_api
+from hanout.referrals import api as referrals_api
 from hanout.reports import api as reports_api
 from hanout.sales import api_invoices as sales_invoices_api
 from hanout.sales import api_orders as sales_orders_api
@@ -34,6 +35,7 @@ reports_api.register(router)
 pos_reports_api.register(router)
 customers_api.register(router)
 expenses_api.register(router)
+referrals_api.register(router)
 purchasing_api.register(router)
 purchasing_bills_api.register(router)
 sales_orders_api.register(router)

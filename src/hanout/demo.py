@@ -311,6 +311,9 @@ def load_demo(stdout=None) -> list[Business]:
             from hanout.webhooks import demo as demo_webhooks
 
             demo_webhooks.load(business, spec)
+            from hanout.referrals import demo as demo_referrals
+
+            demo_referrals.load(business, spec)
             from hanout.reports.services import daily_rebuild
 
             daily_rebuild(business=business)  # the dashboard opens on a year of figures

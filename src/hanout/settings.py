@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "hanout.webhooks",
     "hanout.expenses",
     "hanout.reports",
+    "hanout.referrals",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("hanout.sales.urls_returns")),
     path("", include("hanout.webhooks.urls")),
     path("", include("hanout.expenses.urls")),
+    path("", include("hanout.referrals.urls")),
     path("", include("hanout.reports.urls")),
     path("api/v1/", include("hanout.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -22,7 +22,7 @@ class AccountAdapter(DefaultAccountAdapter):
             identity_document_attach,
             phone_or_fail,
         )
-        from hanout.accounts.views_register import STORE_SESSION_KEY
+        from hanout.accounts.views_register import REFERRAL_SESSION_KEY, STORE_SESSION_KEY
         from hanout.core.middleware import SESSION_BUSINESS_KEY
 
         user.full_name = form.cleaned_data["full_name"]
@@ -30,7 +30,9 @@ class AccountAdapter(DefaultAccountAdapter):
         user.phone = phone_or_fail(form.cleaned_data.get("phone", ""), store.country)
         user.language = getattr(request, "LANGUAGE_CODE", "") or ""
         user = super().save_user(request, user, form, commit=True)
-        membership = business_register(store=store, owner=user)
+        membership = business_register(
+            store=store, owner=user, referral_code=request.session.get(REFERRAL_SESSION_KEY)
+        )
         upload = form.cleaned_data.get("id_document")
         if upload:
             identity_document_attach(
@@ -41,6 +43,7 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         request.session[SESSION_BUSINESS_KEY] = str(membership.business_id)
         request.session.pop(STORE_SESSION_KEY, None)
+        request.session.pop(REFERRAL_SESSION_KEY, None)
         return user
 
     def get_signup_redirect_url(self, request):

@@ -34,6 +34,25 @@ class StoreForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     language = forms.ChoiceField(label=_("Default language"), choices=settings.LANGUAGES)
+    referral_code = forms.CharField(
+        label=_("Referral code"),
+        max_length=24,
+        required=False,
+        help_text=_("Optional: the code of the business that invited you."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def clean_referral_code(self):
+        from hanout.core.errors import DomainError
+        from hanout.referrals.services import check_referral_code
+
+        raw = self.cleaned_data.get("referral_code", "")
+        if not raw.strip():
+            return ""
+        try:
+            return check_referral_code(raw).code
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
 
 
 class ManagerSignupForm(SignupForm):

@@ -83,11 +83,15 @@ class StoreDetails:
 
 
 @transaction.atomic
-def business_register(*, store: StoreDetails, owner: User) -> Membership:
+def business_register(
+    *, store: StoreDetails, owner: User, referral_code: str | None = None
+) -> Membership:
     """Create the business, its first shop and the owner's membership.
 
     Called while the manager signs up (step two), inside the same transaction
-    as the new user, so a failure leaves neither behind.
+    as the new user, so a failure leaves neither behind. With a `referral_code`
+    the new business becomes the sponsee of the code's owner (an unknown code is
+    a ValidationFailed naming `referral_code`, and nothing is created).
     """
     store.validate()
     business = Business(
@@ -133,6 +137,10 @@ def business_register(*, store: StoreDetails, owner: User) -> Membership:
             ).items()
         },
     )
+    if referral_code:
+        from hanout.referrals.services import sponsorship_create
+
+        sponsorship_create(sponsee=business, referral_code=referral_code, actor=owner)
     return membership
 
 

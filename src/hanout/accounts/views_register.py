@@ -13,18 +13,41 @@ from hanout.core.errors import DomainError
 from hanout.core.pages import apply_domain_error
 
 STORE_SESSION_KEY = "hanout_register_store"
+# The sponsor's referral code (from `?ref=CODE` or typed in step one), kept apart from
+# the store's details and handed to business_register in step two.
+REFERRAL_SESSION_KEY = "hanout_register_referral"
 
 
 def store_step(request):
-    """Step one: the business, its currency, country, time zone and first shop."""
-    initial = request.session.get(STORE_SESSION_KEY) or {
-        "language": getattr(request, "LANGUAGE_CODE", "en")
-    }
+    """Step one: the business, its currency, country, time zone and first shop.
+
+    `?ref=CODE` (the sponsor's link) fills in the referral code."""
+    from hanout.referrals.selectors import referral_code_find
+
+    initial = dict(
+        request.session.get(STORE_SESSION_KEY)
+        or {"language": getattr(request, "LANGUAGE_CODE", "en")}
+    )
+    ref = request.GET.get("ref", "").strip()[:24]
+    initial["referral_code"] = ref or request.session.get(REFERRAL_SESSION_KEY, "")
     form = StoreForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        request.session[STORE_SESSION_KEY] = form.cleaned_data
+        data = dict(form.cleaned_data)
+        code = data.pop("referral_code", "")
+        request.session[STORE_SESSION_KEY] = data
+        if code:
+            request.session[REFERRAL_SESSION_KEY] = code
+        else:
+            request.session.pop(REFERRAL_SESSION_KEY, None)
         return redirect("account_signup")
-    return render(request, "accounts/register_store.html", {"form": form, "step": 1})
+    found = referral_code_find(initial["referral_code"]) if initial["referral_code"] else None
+    context = {
+        "form": form,
+        "step": 1,
+        "sponsor": found.business if found and found.business.is_active else None,
+        "unknown_ref": bool(ref) and not (found and found.business.is_active),
+    }
+    return render(request, "accounts/register_store.html", context)
 
 
 @method_decorator(transaction.atomic, name="post")
@@ -50,6 +73,12 @@ class ManagerSignupView(SignupView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["store"] = self.request.session.get(STORE_SESSION_KEY)
+        code = self.request.session.get(REFERRAL_SESSION_KEY)
+        if code:
+            from hanout.referrals.selectors import referral_code_find
+
+            found = referral_code_find(code)
+            ctx["sponsor"] = found.business if found else None
         ctx["step"] = 2
         ctx["max_mb"] = settings.IDENTITY_DOCUMENT_MAX_BYTES // (1024 * 1024)
         return ctx
