@@ -217,7 +217,7 @@ def schedule_send(*, pk, now: datetime.datetime) -> bool:
     from hanout.reports.selectors_sales import sales_report
 
     schedule = (
-        ReportSchedule.objects.select_for_update()
+        ReportSchedule.objects.select_for_update(of=("self",))
         .select_related("business", "shop")
         .filter(pk=pk, is_active=True, next_run_at__lte=now)
         .first()
