@@ -39,6 +39,7 @@ SINGLETONS = {
     # Stock reports: one object each (their rows carry no object ids of their own).
     "/api/v1/stock/valuation/",
     "/api/v1/stock/restock-suggestions/",
+    "/api/v1/customers/loyalty-rule/",
     "/api/v1/referrals/",
     "/api/v1/reports/dashboard/",
     "/api/v1/reports/sales/",

@@ -11,6 +11,7 @@ and the audit trail are what real use leaves.
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.db import transaction
@@ -166,9 +167,14 @@ def _products(business, location, count: int) -> list[Product]:
     return out
 
 
-@transaction.atomic
 def load(business, spec) -> None:
     """Create this part of the demo for `business` once; do nothing if it exists."""
+    _load_cards_and_orders(business, spec)
+    _load_crm(business, spec)
+
+
+@transaction.atomic
+def _load_cards_and_orders(business, spec) -> None:
     if Customer.objects.for_business(business).exists():
         return
     owner = Membership.objects.get(business=business, user__email=spec["owner"].email).user
@@ -236,3 +242,191 @@ def load(business, spec) -> None:
                     getattr(orders, f"order_{step}")(order=order, actor=owner)
     with _at(now - datetime.timedelta(hours=1)):
         customers.customer_set_active(customer=retired, actor=owner, active=False)
+
+
+# --- CRM: loyalty, trust, a year of register tickets -------------------------------------------
+
+# name, phone, months ago the card was made (spread so the growth chart has a shape)
+MORE_CUSTOMERS = {
+    "EUR": [
+        ("Lucas Janssens", "0476 10 20 30", 13),
+        ("Emma Claes", "0477 11 22 33", 11),
+        ("Noah Willems", "0478 12 23 34", 10),
+        ("Louise Maes", "0479 13 24 35", 8),
+        ("Arthur Jacobs", "0471 14 25 36", 7),
+        ("Olivia Mertens", "0472 15 26 37", 5),
+        ("Jules Dupont", "0473 16 27 38", 4),
+        ("Alice Lemaire", "0474 17 28 39", 2),
+        ("Victor Renard", "0475 18 29 30", 1),
+        ("Zoé Martin", "0468 19 20 31", 0),
+    ],
+    "MAD": [
+        ("Youssef Amrani", "0611-102030", 13),
+        ("سلمى الإدريسي", "0612-112233", 11),
+        ("Omar Berrada", "0613-122334", 10),
+        ("خديجة المنصوري", "0614-132435", 8),
+        ("Mehdi Alaoui", "0615-142536", 7),
+        ("نادية الفاسي", "0616-152637", 5),
+        ("Hamza Chraibi", "0617-162738", 4),
+        ("إيمان الشرقاوي", "0618-172839", 2),
+        ("Amine Benjelloun", "0619-182930", 1),
+        ("ليلى التازي", "0620-192031", 0),
+    ],
+}
+
+# (months ago, day of the month-ish, customer index, [(product index, quantity)], method)
+TICKETS = [
+    (11, 5, 0, [(0, 2), (1, 1)], "cash"),
+    (11, 18, 5, [(2, 3)], "card"),
+    (10, 9, 0, [(3, 2)], "cash"),
+    (9, 3, 6, [(1, 4)], "card"),
+    (8, 14, 0, [(0, 3), (2, 1)], "cash"),
+    (8, 22, 7, [(4, 1)], "cash"),
+    (7, 7, 2, [(1, 2), (3, 1)], "card"),
+    (6, 11, 0, [(2, 2)], "card"),
+    (6, 25, 8, [(0, 1)], "cash"),
+    (5, 2, 2, [(3, 3)], "cash"),
+    (4, 16, 9, [(1, 2), (4, 1)], "card"),
+    (4, 20, 0, [(0, 4)], "cash"),
+    (3, 8, 2, [(2, 2), (5, 1)], "card"),
+    (2, 12, 10, [(1, 1)], "cash"),
+    (2, 19, 0, [(3, 2), (0, 2)], "card"),
+    (1, 4, 2, [(4, 2)], "cash"),
+    (1, 17, 11, [(0, 5), (1, 3)], "card"),
+    (1, 24, 0, [(2, 3)], "cash"),
+    (0, 6, 12, [(5, 2)], "cash"),
+    (0, 4, 2, [(0, 2), (3, 1)], "card"),
+    (0, 3, 13, [(1, 1)], "cash"),
+]
+
+
+@transaction.atomic
+def _load_crm(business, spec) -> None:
+    """Switch loyalty on, add a year of customers and register tickets sold to them
+    (points earned through the real services), trust levels, a card, a redemption."""
+    from hanout.core.errors import DomainError
+    from hanout.customers import services_loyalty as loyalty
+    from hanout.customers.models import LoyaltyRule
+    from hanout.pos import services as pos
+    from hanout.pos.models import Register
+    from hanout.pos.pricing import LineInput, price_basket
+    from hanout.pos.services import PaymentInput
+
+    if LoyaltyRule.objects.filter(business=business).exists():
+        return
+    owner = Membership.objects.get(business=business, user__email=spec["owner"].email).user
+    euro = business.currency == "EUR"
+    loyalty.loyalty_rule_set(
+        business=business,
+        actor=owner,
+        data={
+            "enabled": True,
+            "spend_step": "2" if euro else "20",
+            "points_per_step": 1,
+            "point_value": "0.05" if euro else "0.50",
+        },
+    )
+    now = timezone.now()
+    people = list(
+        Customer.objects.for_business(business).filter(is_active=True).order_by("created_at")
+    )
+    for name, phone, months in MORE_CUSTOMERS["EUR" if euro else "MAD"]:
+        with _at(now - datetime.timedelta(days=30 * months + 3, hours=5)):
+            people.append(
+                customers.customer_create(
+                    business=business, actor=owner, data={"name": name, "phone": phone}
+                )
+            )
+    register = Register.objects.for_business(business).order_by("created_at").first()
+    if register is None:
+        return
+    # A second till of its own, so these sessions never meet the main till's.
+    register = pos.register_create(
+        business=business,
+        actor=owner,
+        shop=register.shop,
+        name="Comptoir 2" if euro else "الصندوق 2",
+    )
+    # The most plentiful products, so this history leaves the low-stock list as it was.
+    levels = (
+        StockLevel.objects.filter(
+            business=business,
+            location=pos.register_location(register),
+            product__is_active=True,
+            product__sale_price__gt=0,
+        )
+        .select_related("product")
+        .order_by("-quantity", "product__name")
+    )
+    location = pos.register_location(register)
+    products = [lv.product for lv in levels][:6]
+
+    def room(product) -> D:
+        """How much can be sold before the product would join the low-stock list."""
+        lv = StockLevel.objects.filter(product=product, location=location).first()
+        return lv.quantity - lv.reserved - (lv.reorder_point or 0) - 2 if lv else D(0)
+
+    # The demo's stock ledger holds one month, so the year of tickets is rung up in
+    # one session 24 days ago, each with the time it was sold (`sold_at`), which is
+    # what the CRM reads.
+    rung = now - datetime.timedelta(days=24)
+    with _at(rung):
+        session = pos.session_open(register=register, actor=owner, opening_float=D("50"))
+    for n, (months, day, who, picks, method) in enumerate(TICKETS if products else []):
+        sold = now - datetime.timedelta(days=30 * months + (30 - day) % 30 + 3, hours=3)
+        customer = people[who % len(people)]
+        lines = [LineInput(product=products[i % len(products)], quantity=D(q)) for i, q in picks]
+        if any(room(line.product) < line.quantity for line in lines):
+            continue
+        try:
+            with _at(rung + datetime.timedelta(minutes=5 * (n + 1))):
+                total = price_basket(business=business, lines=lines, allow_discount=False).total
+                payment = (
+                    PaymentInput(method="card", amount=total, reference="demo")
+                    if method == "card"
+                    else PaymentInput(method="cash", tendered=total)
+                )
+                sale = pos.sale_complete(
+                    register=register,
+                    actor=owner,
+                    client_uuid=uuid.uuid4(),
+                    lines=lines,
+                    payments=[payment],
+                    basket="main",
+                    sold_at=sold,
+                    customer=customer,
+                )
+                # Earn now, at the ticket's time (sale.completed would earn the same
+                # points once, after commit; the second call finds them and adds none).
+                loyalty.loyalty_earn_for_sale(sale=sale)
+        except DomainError:
+            continue
+    with _at(rung + datetime.timedelta(hours=3)):
+        session.refresh_from_db()
+        pos.session_close(session=session, actor=owner, counted_cash=session.expected_cash_now())
+    if products:
+        # The newest client's first order, a draft taken on the phone two days ago.
+        with _at(now - datetime.timedelta(days=2, hours=4)):
+            orders.order_create(
+                business=business,
+                actor=owner,
+                customer=people[-1],
+                location=location,
+                lines=[OrderLineInput(product=products[0], quantity=D(2))],
+                promised_on=(now + datetime.timedelta(days=2)).date(),
+            )
+    regular, top = people[0], people[2 % len(people)]
+    customers.customer_set_trust(customer=regular, actor=owner, level="high", note="Pays on time")
+    customers.customer_set_trust(customer=top, actor=owner, level="normal")
+    customers.customer_set_trust(
+        customer=people[-1], actor=owner, level="low", note="Two phone payments declined"
+    )
+    customers.customer_update(
+        customer=regular, actor=owner, data={"card_code": f"FID-{business.currency}-0001"}
+    )
+    loyalty.loyalty_adjust(customer=top, actor=owner, points=20, reason="Welcome bonus")
+    top.refresh_from_db()
+    if top.loyalty_points >= 10:
+        loyalty.loyalty_redeem(
+            customer=top, points=10, reference="demo", client_uuid=uuid.uuid4(), actor=owner
+        )

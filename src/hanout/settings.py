@@ -359,6 +359,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "hanout.core.permissions.Role",
         "LevelEnum": "hanout.core.permissions.Level",
+        "TrustLevelEnum": "hanout.customers.models.TrustLevel",
         "ModuleEnum": "hanout.core.permissions.Module",
         "BarcodeKindEnum": "hanout.catalog.models.BarcodeKind",
         "UnitEnum": "hanout.catalog.models.Unit",

@@ -8,9 +8,12 @@ in write-only mode. `file_response` and `XLSX_TYPE` are still importable from he
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hanout.core.exports import XLSX_TYPE, file_response
+from hanout.customers.models import TrustLevel
+from hanout.customers.selectors_crm import SEGMENTS
 
 __all__ = ["XLSX_TYPE", "customer_export_rows", "file_response"]
 
@@ -25,6 +28,12 @@ def customer_export_rows(customers):
         _("Address"),
         _("Tax / VAT number"),
         _("Orders"),
+        _("Segment"),
+        _("Trust level"),
+        _("Loyalty points"),
+        _("Loyalty card"),
+        _("Spent"),
+        _("Last purchase"),
         _("Active"),
         _("Notes"),
     ]
@@ -39,6 +48,14 @@ def customer_export_rows(customers):
                 c.address,
                 c.tax_id,
                 c.order_count,
+                str(SEGMENTS.get(c.segment, c.segment)),
+                str(TrustLevel(c.trust_level).label),
+                c.loyalty_points,
+                c.card_code,
+                c.spent,
+                timezone.localtime(c.last_purchase_at).date().isoformat()
+                if c.last_purchase_at
+                else "",
                 c.is_active,
                 c.notes,
             ]

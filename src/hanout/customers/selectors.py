@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from hanout.core.models import Business
 from hanout.customers.models import Customer
@@ -24,16 +25,43 @@ def customer_list(
     search: str | None = None,
     active: bool | None = None,
     is_company: bool | None = None,
+    segment: str | None = None,
+    trust_level: str | None = None,
+    now=None,
 ) -> QuerySet[Customer]:
-    """The business's customers with `order_count`, by name.
+    """The business's customers with `order_count`, their RFM figures and
+    `segment` (see selectors_crm), by name. One query (plus two for the top
+    segment's threshold).
 
     `search` finds a part of the name, phone, email or tax id, without regard
     to case or accents; a phone typed the local way ("0612 34…") still finds
     the stored "+212612 34…".
     """
-    qs = Customer.objects.for_business(business).annotate(
-        order_count=Count("orders", distinct=True)
+    from hanout.customers.selectors_crm import with_segment
+    from hanout.sales.models import CustomerOrder
+
+    orders = (
+        CustomerOrder.objects.filter(customer=OuterRef("pk"))
+        .values("customer")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
     )
+    qs = with_segment(Customer.objects.for_business(business), business=business, now=now).annotate(
+        order_count=Coalesce(Subquery(orders, output_field=IntegerField()), 0)
+    )
+    qs = _searched(qs, search)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    if is_company is not None:
+        qs = qs.filter(is_company=is_company)
+    if segment:
+        qs = qs.filter(segment=segment)
+    if trust_level:
+        qs = qs.filter(trust_level=trust_level)
+    return qs.order_by("name", "id")
+
+
+def _searched(qs, search):
     search = (search or "").strip()
     if search:
         match = Q(search_text__contains=fold(search))
@@ -41,16 +69,17 @@ def customer_list(
         if len(digits) >= 3:
             match |= Q(search_text__contains=digits)
         qs = qs.filter(match)
-    if active is not None:
-        qs = qs.filter(is_active=active)
-    if is_company is not None:
-        qs = qs.filter(is_company=is_company)
-    return qs.order_by("name", "id")
+    return qs
 
 
 def customer_get(*, business: Business, pk) -> Customer:
     """One customer of this business; another business's id raises Customer.DoesNotExist."""
     return customer_list(business=business).select_related("business").get(pk=pk)
+
+
+def customer_card(*, business: Business, pk) -> Customer:
+    """One customer without the list's figures (cheaper): for writes and small pages."""
+    return Customer.objects.for_business(business).select_related("business").get(pk=pk)
 
 
 def customer_for_business(*, business: Business, pk) -> Customer | None:
@@ -93,5 +122,5 @@ def customer_invoices(*, customer: Customer, limit: int | None = None):
 
 def customer_choices(*, business: Business, search: str = "", limit: int = 50) -> list[Customer]:
     """Active customers to pick on an order form, found by name, phone, email or tax id."""
-    qs = customer_list(business=business, search=search or None, active=True)
-    return list(qs.only("id", "name", "phone", "address")[:limit])
+    qs = _searched(Customer.objects.for_business(business).filter(is_active=True), search)
+    return list(qs.only("id", "name", "phone", "address").order_by("name", "id")[:limit])

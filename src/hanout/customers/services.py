@@ -17,13 +17,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from hanout.core import audit, events, idempotency
 from hanout.core.models import Business
 from hanout.core.services import full_clean_or_raise, model_update, validation_failed
 from hanout.core.validation import normalize_phone
-from hanout.customers.models import Customer
+from hanout.customers.models import Customer, TrustLevel
 
 # What each audit action code of this app means to a person reading the history.
 ACTION_LABELS = {
@@ -31,10 +31,20 @@ ACTION_LABELS = {
     "customer.update": gettext_lazy("Changed a customer"),
     "customer.deactivate": gettext_lazy("Deactivated a customer"),
     "customer.reactivate": gettext_lazy("Reactivated a customer"),
+    "customer.trust": gettext_lazy("Set a customer's trust level"),
 }
 
 # The fields a person edits (`is_active` changes through customer_set_active).
-CUSTOMER_FIELDS = ["name", "is_company", "phone", "email", "address", "tax_id", "notes"]
+CUSTOMER_FIELDS = [
+    "name",
+    "is_company",
+    "phone",
+    "email",
+    "address",
+    "tax_id",
+    "notes",
+    "card_code",
+]
 
 
 def fold(text: str) -> str:
@@ -70,6 +80,12 @@ def _customer_data(*, business: Business, data: dict[str, Any], instance: Custom
             errors["phone"] = exc.messages
     if "email" in fields:
         fields["email"] = fields["email"].lower()
+    if fields.get("card_code"):
+        taken = Customer.objects.filter(business=business, card_code=fields["card_code"])
+        if instance.pk:
+            taken = taken.exclude(pk=instance.pk)
+        if taken.exists():
+            errors["card_code"] = [gettext("Another customer already has this card.")]
     probe = copy.copy(instance)
     for key, value in fields.items():
         if key not in errors:
@@ -174,4 +190,38 @@ def customer_set_active(*, customer: Customer, actor, active: bool) -> Customer:
         changes={"is_active": [not active, active]},
     )
     _emit("customer.updated", customer, fields=["is_active"])
+    return customer
+
+
+@transaction.atomic
+def customer_set_trust(*, customer: Customer, actor, level: str, note: str = "") -> Customer:
+    """Set how far the shop trusts this customer (unknown, low, normal, high).
+
+    A person decides; the CRM only suggests (`selectors.trust_suggestion`). The
+    change and the optional note are audited."""
+    if level not in TrustLevel.values:
+        message = gettext("Choose unknown, low, normal or high.")
+        raise validation_failed(ValidationError({"trust_level": [message]}))
+    note = (note or "").strip()[:200]
+    customer = (
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("business")
+        .get(pk=customer.pk)
+    )
+    if customer.trust_level == level:
+        return customer
+    before = customer.trust_level
+    customer.trust_level = level
+    customer.save(update_fields=["trust_level", "updated_at"])
+    changes = {"trust_level": [before, level]}
+    if note:
+        changes["note"] = [None, note]
+    audit.record(
+        business=customer.business,
+        actor=actor,
+        action="customer.trust",
+        obj=customer,
+        changes=changes,
+    )
+    _emit("customer.updated", customer, fields=["trust_level"])
     return customer

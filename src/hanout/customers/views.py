@@ -9,20 +9,32 @@ Reading needs `read` on Customers; every POST needs `full`.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hanout.core import clock
 from hanout.core.errors import DomainError
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
-from hanout.customers import exports, selectors, services
-from hanout.customers.forms import CustomerFilterForm, CustomerForm
+from hanout.customers import exports, selectors, selectors_crm, services, services_loyalty
+from hanout.customers.forms import (
+    CustomerFilterForm,
+    CustomerForm,
+    LoyaltyRuleForm,
+    PointsAdjustForm,
+    TrustForm,
+)
 from hanout.customers.models import Customer
+from hanout.purchasing.selectors_bills import business_zone, local_today
 
 PAGE_SIZE = 50
 RECENT = 20
@@ -50,7 +62,15 @@ def customer_list(request):
         "customers/customer_list.html#rows" if request.htmx else "customers/customer_list.html"
     )
     return render(
-        request, template, {"form": form, "page": page, "query": _query_without_page(request)}
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "segments": selectors_crm.SEGMENTS,
+            "badges": selectors_crm.SEGMENT_BADGES,
+        },
     )
 
 
@@ -143,7 +163,169 @@ def customer_detail(request, pk):
         "can_order": membership.allows(Module.SALES, Level.FULL),
         "recent": RECENT,
     }
+    context.update(_crm_context(request, customer))
     return render(request, "customers/customer_detail.html", context)
+
+
+def _crm_context(request, customer: Customer, *, trust_form=None, adjust_form=None) -> dict:
+    """The CRM part of a customer's page: figures, trust, points."""
+    stats = selectors_crm.customer_stats(customer=customer)
+    rule = services_loyalty.loyalty_rule_of(request.business)
+    return {
+        "stats": stats,
+        "sees_margin": request.membership.allows(Module.REPORTS, Level.READ),
+        "points_value": rule.point_value * customer.loyalty_points,
+        "suggestion": selectors_crm.trust_suggestion(stats=stats),
+        "segment_label": selectors_crm.SEGMENTS.get(customer.segment, ""),
+        "segment_badge": selectors_crm.SEGMENT_BADGES.get(customer.segment, ""),
+        "rule": rule,
+        "entries": selectors_crm.loyalty_entries(customer=customer, limit=RECENT),
+        "trust_form": trust_form or TrustForm(initial={"trust_level": customer.trust_level}),
+        "adjust_form": adjust_form or PointsAdjustForm(),
+    }
+
+
+def _detail_with_errors(request, customer, **forms_):
+    context = {
+        "customer": customer,
+        "orders": None,
+        "tickets": None,
+        "invoices": None,
+        "recent": RECENT,
+        **_crm_context(request, customer, **forms_),
+    }
+    return render(request, "customers/customer_detail.html", context, status=400)
+
+
+@require_POST
+@member_required(Module.CUSTOMERS, level=Level.FULL)
+def customer_trust(request, pk):
+    """Set the trust level by hand (audited)."""
+    customer = _customer_or_404(request, pk)
+    form = TrustForm(request.POST)
+    if form.is_valid():
+        try:
+            services.customer_set_trust(
+                customer=customer,
+                actor=request.user,
+                level=form.cleaned_data["trust_level"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("The trust level was saved."))
+            return redirect("customer_detail", pk=customer.pk)
+    return _detail_with_errors(request, customer, trust_form=form)
+
+
+@require_POST
+@member_required(Module.CUSTOMERS, level=Level.FULL)
+def customer_points_adjust(request, pk):
+    """Add or take away loyalty points by hand, with a reason."""
+    customer = _customer_or_404(request, pk)
+    form = PointsAdjustForm(request.POST)
+    if form.is_valid():
+        try:
+            services_loyalty.loyalty_adjust(
+                customer=customer,
+                actor=request.user,
+                points=form.cleaned_data["points"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("The points were adjusted."))
+            return redirect(f"{reverse('customer_detail', args=[customer.pk])}#points")
+    return _detail_with_errors(request, customer, adjust_form=form)
+
+
+def _growth_chart(rows: list[dict], *, title: str, label: str) -> dict:
+    return {
+        "type": "bar",
+        "labels": [r["label"] for r in rows],
+        "datasets": [{"label": label, "data": [r["count"] for r in rows]}],
+        "title": title,
+    }
+
+
+@require_GET
+@member_required(Module.CUSTOMERS)
+def customer_dashboard(request):
+    """New customers by month (last 12) and by year, the segments and the top customers."""
+    business = request.business
+    now = clock.now()
+    first = local_today(business).replace(day=1)
+    months = []
+    for back in range(11, -1, -1):
+        y, m = divmod(first.year * 12 + first.month - 1 - back, 12)
+        months.append(datetime.date(y, m + 1, 1))
+    since = datetime.datetime.combine(months[0], datetime.time.min, tzinfo=business_zone(business))
+    by_month = {
+        r["key"]: r["count"]
+        for r in selectors_crm.new_customers_by(business=business, period="month", since=since)
+    }
+    month_rows = [{"label": date_format(m, "M Y"), "count": by_month.get(m, 0)} for m in months]
+    year_rows = [
+        {"label": str(r["key"].year), "count": r["count"]}
+        for r in selectors_crm.new_customers_by(business=business, period="year")
+    ]
+    counts = selectors_crm.segment_counts(business=business, now=now)
+    segment_rows = [
+        {
+            "key": key,
+            "label": label,
+            "count": counts[key],
+            "badge": selectors_crm.SEGMENT_BADGES[key],
+        }
+        for key, label in selectors_crm.SEGMENTS.items()
+    ]
+    label = _("New customers")
+    context = {
+        "month_rows": month_rows,
+        "year_rows": year_rows,
+        "segment_rows": segment_rows,
+        "top": selectors_crm.top_customers(business=business, now=now),
+        "segments": selectors_crm.SEGMENTS,
+        "badges": selectors_crm.SEGMENT_BADGES,
+        "month_chart": _growth_chart(month_rows, title=_("By month"), label=label),
+        "year_chart": _growth_chart(year_rows, title=_("By year"), label=label),
+        "segment_chart": {
+            "type": "doughnut",
+            "labels": [str(r["label"]) for r in segment_rows],
+            "datasets": [{"label": _("Customers"), "data": [r["count"] for r in segment_rows]}],
+            "title": _("Segments"),
+        },
+    }
+    return render(request, "customers/dashboard.html", context)
+
+
+@member_required(Module.CUSTOMERS)
+def loyalty_settings(request):
+    """The loyalty programme: on/off, points per amount spent, value of a point."""
+    rule = services_loyalty.loyalty_rule_of(request.business)
+    initial = {
+        "enabled": rule.enabled,
+        "spend_step": rule.spend_step,
+        "points_per_step": rule.points_per_step,
+        "point_value": rule.point_value,
+    }
+    form = LoyaltyRuleForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services_loyalty.loyalty_rule_set(
+                    business=request.business, actor=request.user, data=form.cleaned_data
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The loyalty programme was saved."))
+                return redirect("customer_loyalty")
+    return render(request, "customers/loyalty.html", {"form": form, "rule": rule}, status=status)
 
 
 @require_POST

@@ -315,6 +315,12 @@ class PaymentSerializer(serializers.Serializer):
     tendered = MoneyField(**_ro_null)
     change = MoneyField(**_ro)
     reference = serializers.CharField(**_ro)
+    points = serializers.IntegerField(
+        help_text=gettext_lazy(
+            "Points payments: how many loyalty points (their value is `amount`)."
+        ),
+        **_ro_null,
+    )
     payment_link = serializers.UUIDField(source="payment_link_id", **_ro_null)
     refund_of = serializers.UUIDField(
         source="refund_of_id",
@@ -369,6 +375,11 @@ class SaleSerializer(serializers.Serializer):
         **_ro,
     )
     email = serializers.CharField(**_ro)
+    customer = serializers.UUIDField(
+        source="customer_id",
+        help_text=gettext_lazy("The customer attached at the register (a return: the sale's)."),
+        **_ro_null,
+    )
     lines = SaleLineSerializer(many=True, **_ro)
     payments = PaymentSerializer(many=True, **_ro)
     created_at = serializers.DateTimeField(**_ro)
@@ -415,6 +426,14 @@ class PaymentInSerializer(serializers.Serializer):
     payment_link = serializers.UUIDField(
         required=False, allow_null=True, help_text=gettext_lazy("Phone: the paid payment link.")
     )
+    points = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=gettext_lazy(
+            "Points: how many loyalty points the sale's customer spends (their value is worked out)."
+        ),
+    )
 
 
 class SaleCreateSerializer(serializers.Serializer):
@@ -439,6 +458,14 @@ class SaleCreateSerializer(serializers.Serializer):
     )
     offline = serializers.BooleanField(default=False)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
+    customer = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "An active customer of the business (found with /customers/lookup/): "
+            "the ticket is theirs and earns their loyalty points."
+        ),
+    )
     lines = SaleLineInSerializer(many=True, allow_empty=False, max_length=500)
     payments = PaymentInSerializer(many=True, allow_empty=True, max_length=20)
 
@@ -791,6 +818,7 @@ class SaleViewSet(_PosViewSet):
                 tendered=p.get("tendered"),
                 reference=p.get("reference") or "",
                 payment_link=p.get("payment_link"),
+                points=p.get("points"),
             )
             for p in data["payments"]
         ]
@@ -810,6 +838,7 @@ class SaleViewSet(_PosViewSet):
             offline=data["offline"],
             email=data["email"],
             membership=request.membership,
+            customer=data.get("customer"),
         )
         return self._answer(sale)
 

@@ -301,6 +301,7 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Cash")
     CARD = "card", _("Card")
     PHONE = "phone", _("Phone (QR)")
+    POINTS = "points", _("Loyalty points")
 
 
 class RefundStatus(models.TextChoices):
@@ -325,6 +326,8 @@ class Payment(BusinessOwned):
     tendered = models.DecimalField(_("tendered"), null=True, blank=True, **MONEY)
     change = models.DecimalField(_("change"), default=0, **MONEY)
     reference = models.CharField(_("reference"), max_length=120, blank=True)
+    # Points payments (and their refunds): how many loyalty points; `amount` is their value.
+    points = models.PositiveIntegerField(_("points"), null=True, blank=True)
     payment_link = models.OneToOneField(
         "PaymentLink", on_delete=models.PROTECT, null=True, blank=True, related_name="payment"
     )

@@ -123,6 +123,8 @@ def session_summary(*, session: CashSession) -> dict:
             "count": by_method.get(method, {}).get("count", 0),
         }
         for method, label in PaymentMethod.choices
+        # Loyalty points only where they were used: most shops never take them.
+        if method != PaymentMethod.POINTS or method in by_method
     ]
     late = Sale.objects.filter(session=session, late=True).aggregate(
         count=Count("id"), total=Sum("total"), revenue=Sum("revenue")

@@ -69,6 +69,12 @@ from hanout.pos.pricing import (
     summarize,
     tax_inside,
 )
+from hanout.pos.services_points import (
+    points_credit_back,
+    points_price,
+    points_redeem,
+    points_refunded,
+)
 
 __all__ = [
     "ACTION_LABELS",
@@ -605,6 +611,8 @@ class PaymentInput:
     tendered: Decimal | str | None = None
     reference: str = ""
     payment_link: PaymentLink | uuid.UUID | str | None = None
+    # Points: how many loyalty points the attached customer spends (whole number).
+    points: int | str | None = None
 
 
 @dataclass
@@ -629,11 +637,14 @@ def _key(value) -> str:
     return str(getattr(value, "pk", value) or "")
 
 
-def _fingerprint(*, register, session, lines, payments) -> str:
+def _fingerprint(*, register, session, lines, payments, customer=None) -> str:
     """What makes two submissions of a sale "the same request" (prices excluded: the
-    server sets those)."""
+    server sets those). The customer counts only when there is one, so sales recorded
+    before the register could attach customers keep their fingerprint."""
+    extra = {"customer": _key(customer)} if _key(customer) else {}
     return idempotency.fingerprint(
         {
+            **extra,
             "register": str(register.pk),
             "session": _key(session),
             "lines": [
@@ -649,6 +660,7 @@ def _fingerprint(*, register, session, lines, payments) -> str:
             ],
             "payments": [
                 [p.method, _norm(p.amount), _norm(p.tendered), _key(p.payment_link)]
+                + ([_norm(p.points)] if p.method == PaymentMethod.POINTS else [])
                 for p in payments
             ],
         }
@@ -667,15 +679,19 @@ def _replay(existing: Sale, fingerprint: str) -> Sale:
 
 
 def _settle(payments: list[PaymentInput], currency: str) -> _Settled:
-    """Work out amounts and change. Only cash gives change; card and phone cannot be more
-    than the total; together they must cover it."""
+    """Work out amounts and change. Only cash gives change; card, phone and points cannot
+    be more than the total; together they must cover it. Points get their amount from
+    the loyalty programme in `services_points.points_price`."""
     if len(payments) > 20:
         raise _bad("payments", _("At most 20 payments per sale."))
     rows, links = [], {}
     for i, p in enumerate(payments):
         field = f"payments[{i}]"
         if p.method not in PaymentMethod.values:
-            raise _bad(f"{field}.method", _("Choose cash, card or phone."))
+            raise _bad(f"{field}.method", _("Choose cash, card, phone or points."))
+        if p.method == PaymentMethod.POINTS:
+            rows.append({"method": p.method, "points": p.points, "reference": "", "field": field})
+            continue
         if p.method == PaymentMethod.CASH:
             given = p.tendered if p.tendered not in (None, "") else p.amount
             if given in (None, ""):
@@ -721,6 +737,16 @@ def _allocate(settled: _Settled, total: Decimal, currency: str) -> None:
     noncash = sum(
         (r["amount"] for r in settled.payments if r["method"] != PaymentMethod.CASH), ZERO
     )
+    by_points = sum(
+        (r["amount"] for r in settled.payments if r["method"] == PaymentMethod.POINTS), ZERO
+    )
+    if by_points and noncash > total:
+        raise _bad(
+            "payments",
+            _("The points pay %(points)s, more than is left to pay (total %(total)s).")
+            % {"points": by_points, "total": total},
+            code="overpaid",
+        )
     if noncash > total:
         raise _bad(
             "payments",
@@ -1004,8 +1030,28 @@ def _sale_event(sale: Sale, business) -> None:
             "cashier": sale.cashier_id,
             "late": sale.late,
             "original": sale.original_id,
+            "customer": sale.customer_id,
         },
     )
+
+
+def _sale_customer(business, customer):
+    """The customer a sale is attached to (an instance or an id): an active customer of
+    this business, else a refusal on `customer` (another business's id is "not found")."""
+    if customer is None or customer == "":
+        return None
+    from hanout.customers.selectors import customer_for_business
+
+    found = customer_for_business(business=business, pk=_key(customer))
+    if found is None:
+        raise _bad("customer", _("This customer was not found."), code="customer_not_found")
+    if not found.is_active:
+        raise _bad(
+            "customer",
+            _("%(name)s is no longer an active customer.") % {"name": found.name},
+            code="customer_inactive",
+        )
+    return found
 
 
 def sale_complete(
@@ -1021,6 +1067,7 @@ def sale_complete(
     offline: bool = False,
     email: str = "",
     membership: Membership | None = None,
+    customer=None,
 ) -> Sale:
     """Complete a paid basket: one ticket, in one transaction.
 
@@ -1034,18 +1081,23 @@ def sale_complete(
     The same `client_uuid` again returns the first sale (with `replayed=True`);
     with a different request it is a Conflict. `session` defaults to the
     register's open session; a closed one gets the sale recorded as late
-    (its Z figures stay frozen). Nothing is written when anything is refused.
+    (its Z figures stay frozen). `customer` (an instance or an id, optional) must be
+    an active customer of the register's business; the sale is theirs (loyalty points
+    are earned on `sale.completed`). Nothing is written when anything is refused.
     """
     business = register.business
     currency = business.currency
     key = _uuid(client_uuid)
-    fingerprint = _fingerprint(register=register, session=session, lines=lines, payments=payments)
+    fingerprint = _fingerprint(
+        register=register, session=session, lines=lines, payments=payments, customer=customer
+    )
     existing = _sale_by_client_uuid(business, key)
     if existing is not None:
         return _replay(existing, fingerprint)
 
     if not register.is_active:
         raise _bad("register", _("This register is switched off."), code="register_inactive")
+    customer = _sale_customer(business, customer)
     if isinstance(session, CashSession) or session is None:
         session = _resolve_session(register, session)
     else:
@@ -1060,6 +1112,7 @@ def sale_complete(
     allow_discount = wants_discount and membership.can_edit(Module.SALES)
     priced = price_basket(business=business, lines=lines, allow_discount=allow_discount)
     settled = _settle(payments, currency)
+    points_price(settled=settled, business=business, customer=customer)
     basket = (basket or "").strip()[:20]
     email = (email or "").strip()
     if email:
@@ -1092,6 +1145,7 @@ def sale_complete(
                 sold_at=sold_at,
                 offline=offline,
                 email=email,
+                customer=customer,
             )
     except IntegrityError:
         existing = _sale_by_client_uuid(business, key)
@@ -1115,6 +1169,7 @@ def _write_sale(
     sold_at,
     offline,
     email,
+    customer=None,
 ) -> Sale:
     currency = business.currency
     locked = _lock_register(register)
@@ -1145,6 +1200,7 @@ def _write_sale(
         offline=bool(offline),
         late=False,
         email=email,
+        customer=customer,
         request_fingerprint=fingerprint,
     )
     if not _allocate_after_links:
@@ -1184,11 +1240,13 @@ def _write_sale(
             change=r.get("change", ZERO),
             reference=(r.get("reference") or "")[:120],
             payment_link_id=r.get("payment_link_id"),
+            points=r.get("points"),
         )
         for r in settled.payments
     ]
     if payment_rows:
         Payment.objects.bulk_create(payment_rows)
+    points_redeem(sale=sale, settled=settled, customer=customer, key=key, actor=actor)
     legs = [
         Leg(line.product, None, MovementReason.SALE, quantity=-line.quantity)
         for line in priced.lines
@@ -1213,6 +1271,7 @@ def _write_sale(
         action="sale.complete",
         obj=sale,
         object_repr=f"{locked.name} {sale.ticket_number}: {sale.total} {currency}",
+        changes={"customer": [None, str(customer.pk)]} if customer is not None else None,
     )
     _sale_event(sale, business)
     _cache_children(sale, sale_lines, payment_rows)
@@ -1286,8 +1345,8 @@ def sale_return(
 
     A line cannot be returned beyond what was sold minus what earlier returns took
     back (the original lines are locked). `refund_method` is "cash" or "original"
-    (card and phone first, up to what each paid and was not refunded yet, the rest
-    in cash). The return is made at `session`'s register, else at the original
+    (points, card and phone first, up to what each paid and was not refunded yet, the
+    rest in cash; points go back as points to the customer's ledger). The return is made at `session`'s register, else at the original
     sale's register in its open session. Same `client_uuid` → the first return.
     """
     business = sale.business
@@ -1445,6 +1504,7 @@ def _write_return(
     refund = -basket.total  # positive amount given back
 
     refunds = _refund_rows(sale, refund, refund_method)
+    refunds, refund_points = _points_back(refunds)
     cash_refund = sum(
         (amount for method, amount, _of in refunds if method == PaymentMethod.CASH), ZERO
     )
@@ -1461,6 +1521,8 @@ def _write_return(
         cashier=actor,
         sold_at=clock.now(),
         original=sale,
+        # The return is the same customer's: their points come back from them.
+        customer_id=sale.customer_id,
         reason=reason,
         total=basket.total,
         revenue=basket.revenue,
@@ -1493,11 +1555,13 @@ def _write_return(
             provider_status=RefundStatus.PENDING
             if original is not None and original.payment_link_id
             else "",
+            points=refund_points.get(i),
         )
-        for method, amount, original in refunds
+        for i, (method, amount, original) in enumerate(refunds)
         if amount
     ]
     Payment.objects.bulk_create(payments)
+    points_credit_back(ret=ret, payments=payments, key=key, actor=actor)
     refunds_to_send = [p.pk for p in payments if p.provider_status == RefundStatus.PENDING]
     if refunds_to_send:
         from hanout.pos.services_refunds import send_refunds_after_commit
@@ -1529,6 +1593,28 @@ def _write_return(
     return ret
 
 
+def _points_back(refunds: list[tuple]) -> tuple[list[tuple], dict[int, int]]:
+    """The points each points refund row gives back (by row index); a share too small
+    to be worth one point goes back in cash instead."""
+    rows, points, cash = [], {}, ZERO
+    for method, amount, original in refunds:
+        if method == PaymentMethod.POINTS:
+            n = points_refunded(original=original, amount=amount)
+            if n <= 0:
+                cash += amount
+                continue
+            points[len(rows)] = n
+        rows.append((method, amount, original))
+    if cash:
+        for i, (method, amount, original) in enumerate(rows):
+            if method == PaymentMethod.CASH:
+                rows[i] = (method, amount + cash, original)
+                break
+        else:
+            rows.append((PaymentMethod.CASH, cash, None))
+    return rows, points
+
+
 def _refund_rows(sale: Sale, refund: Decimal, refund_method: str) -> list[tuple]:
     """How the money goes back, as (method, amount, original payment or None): all
     cash, or card then phone first, each original payment up to what it paid and was
@@ -1555,7 +1641,8 @@ def _refund_rows(sale: Sale, refund: Decimal, refund_method: str) -> list[tuple]
     }
     currency = sale.business.currency
     rows, left = [], refund
-    for method in (PaymentMethod.CARD, PaymentMethod.PHONE):
+    # Points come back first (as points), then card, then phone; the rest in cash.
+    for method in (PaymentMethod.POINTS, PaymentMethod.CARD, PaymentMethod.PHONE):
         mine = [p for p in originals if p.method == method]
         paid = sum((p.amount for p in mine), ZERO)
         method_room = max(paid + Decimal(str(refunded.get(method) or 0)), ZERO)

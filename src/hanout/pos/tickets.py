@@ -119,6 +119,7 @@ class Ticket:
     offline: bool = False
     email: str = ""
     title: str = ""  # "Ticket" / "RETURN"
+    customer_name: str = ""  # the customer attached at the register, if any
 
     def texts(self) -> list[str]:
         """Every piece of text the ticket prints (to decide text or image on the printer)."""
@@ -129,6 +130,7 @@ class Ticket:
             self.shop_phone,
             self.register_name,
             self.cashier_name,
+            self.customer_name,
             self.reason,
             self.date,
             *self.shop_address,
@@ -204,7 +206,9 @@ def sale_for_ticket(sale):
     if getattr(sale, "_ticket_ready", False):
         return sale
     loaded = (
-        Sale.objects.select_related("business", "shop", "register", "cashier", "original")
+        Sale.objects.select_related(
+            "business", "shop", "register", "cashier", "original", "customer"
+        )
         .prefetch_related("lines", "payments")
         .get(pk=sale.pk)
     )
@@ -274,6 +278,8 @@ def ticket_data(sale, *, language: str | None = None) -> Ticket:
                 else payment.method
             )
             is_cash = payment.method == PaymentMethod.CASH
+            if payment.method == PaymentMethod.POINTS and payment.points:
+                label = _("Points: %(n)s pts") % {"n": payment.points}
             payments.append(
                 TicketPayment(
                     method=payment.method,
@@ -323,6 +329,7 @@ def ticket_data(sale, *, language: str | None = None) -> Ticket:
             offline=sale.offline,
             email=sale.email,
             title=_("RETURN") if is_return else _("Ticket"),
+            customer_name=sale.customer.name if sale.customer_id else "",
         )
     return ticket
 

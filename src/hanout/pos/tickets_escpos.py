@@ -145,6 +145,8 @@ def write_ticket(printer, ticket: Ticket) -> None:
             )
         printer.textln(_plain(_("Register: %(name)s") % {"name": ticket.register_name}))
         printer.textln(_plain(_("Cashier: %(name)s") % {"name": ticket.cashier_name}))
+        if ticket.customer_name:
+            printer.textln(_plain(_("Customer: %(name)s") % {"name": ticket.customer_name}))
         printer.textln(line)
         for item in ticket.lines:
             if item.show_quantity:

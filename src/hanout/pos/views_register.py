@@ -43,6 +43,7 @@ from hanout.core.errors import DomainError, NotFound
 from hanout.core.middleware import SESSION_BUSINESS_KEY
 from hanout.core.pages import apply_domain_error, forbidden, member_required
 from hanout.core.permissions import Level, Module, Role, denial_message
+from hanout.customers.models import TrustLevel
 from hanout.pos import selectors, services, services_register
 from hanout.pos.forms import (
     PairForm,
@@ -438,6 +439,15 @@ def till(request):
     )
 
 
+def _till_loyalty(business) -> dict | None:
+    from hanout.customers.services_loyalty import loyalty_rule_of
+
+    rule = loyalty_rule_of(business)
+    if not rule.enabled or rule.point_value <= 0:
+        return None
+    return {"point_value": str(rule.point_value)}
+
+
 def till_config(request, *, register: Register, session: CashSession, membership) -> dict:
     """What the selling screen's JavaScript needs (rendered with json_script "till-config")."""
     business = register.business
@@ -465,7 +475,14 @@ def till_config(request, *, register: Register, session: CashSession, membership
         "decimal_places": get_currency_precision(business.currency),
         "idle_lock_seconds": register.idle_lock_seconds,
         "can_discount": membership.can_edit(Module.SALES),
+        "trust_levels": {value: str(label) for value, label in TrustLevel.choices},
+        # Paying with points at the till: only with the programme on and customers readable.
+        "loyalty": _till_loyalty(business) if membership.can_read(Module.CUSTOMERS) else None,
         "api": {
+            # Attaching a customer needs read access to Customers (a cashier's default).
+            "customer_lookup": url_or("customer-lookup", fallback="/api/v1/customers/lookup/")
+            if membership.can_read(Module.CUSTOMERS)
+            else "",
             "sales": url_or("sale-list", fallback="/api/v1/sales/"),
             "lookup": url_or("product-lookup-noslash", fallback="/api/v1/products/lookup"),
             "search": url_or("product-list", fallback="/api/v1/products/"),

@@ -16,6 +16,9 @@
   const panel = $("#pay-panel");
   const tendered = $("#pay-tendered");
   const cardAmount = $("#pay-card-amount");
+  const pointsInput = $("#pay-points");
+  // Paying with loyalty points (programme on, customers readable): what one point pays.
+  const pointValue = config.loyalty ? money.parse(config.loyalty.point_value) : 0;
   const errorBox = $("#pay-error");
 
   const pay = {
@@ -57,7 +60,7 @@
         el(
           "li",
           { class: "pay-item" },
-          el("span", { text: methodLabel(p.method) }),
+          el("span", { text: methodLabel(p.method, p) }),
           el("strong", { class: "till-money", text: money.format(p.amount) }),
           p.method === "phone"
             ? el("span", { class: "badge text-bg-success", text: _("Paid") })
@@ -87,10 +90,44 @@
     $("#pay-phone-offline").hidden = online || !!pay.link;
     $("#pay-phone-start").disabled = !online;
     $("#pay-phone-start").hidden = !!pay.link;
+    $("#pay-method-points").hidden = !(pointsLeft() > 0 || pay.method === "points");
+    $("#pay-points-offline").hidden = online;
   }
 
-  function methodLabel(method) {
+  function methodLabel(method, p) {
+    if (method === "points" && p) return fmt(_("Points: %(count)s pts"), { count: p.points });
     return { cash: _("Cash"), card: _("Card"), phone: _("Phone (QR)") }[method] || method;
+  }
+
+  // --- loyalty points ---------------------------------------------------------------------------
+  // The attached customer's points not yet used on this basket (0 without the programme).
+  function pointsLeft() {
+    const c = pay.basket && pay.basket.customer;
+    if (!pointValue || !c) return 0;
+    const used = pay.basket.payments.reduce((s, p) => s + (p.method === "points" ? p.points : 0), 0);
+    return Math.max(0, Number(c.points || 0) - used);
+  }
+  function typedPoints() {
+    const text = pointsInput.value.trim();
+    return /^\d+$/.test(text) ? Number(text) : NaN;
+  }
+  function renderPoints() {
+    const n = typedPoints();
+    $("#pay-points-value").textContent = money.format(n > 0 ? n * pointValue : 0);
+  }
+  function takePoints() {
+    if (!T.isOnline())
+      return setError(_("Offline: points cannot be used now (the balance cannot be checked). Take cash or card."));
+    const n = typedPoints();
+    if (!(n > 0)) return setError(_("Type a whole number of points."));
+    if (n > pointsLeft())
+      return setError(fmt(_("Not enough points: %(count)s left."), { count: pointsLeft() }));
+    const amount = n * pointValue;
+    if (amount > remaining())
+      return setError(_("The points would pay more than what remains."));
+    pay.basket.payments.push({ method: "points", points: n, amount });
+    T.changed();
+    afterPayment();
   }
 
   function renderChange() {
@@ -132,6 +169,16 @@
     } else if (method === "card") {
       cardAmount.value = money.str(due);
       pay.focused = cardAmount;
+    } else if (method === "points") {
+      const left = pointsLeft();
+      // As many as cover the rest (never more than it), capped by the balance.
+      pointsInput.value = String(Math.min(left, Math.floor(due / pointValue)));
+      $("#pay-points-balance").textContent = fmt(
+        _("%(name)s has %(count)s points, worth %(value)s."),
+        { name: pay.basket.customer.name, count: left, value: money.format(left * pointValue) }
+      );
+      renderPoints();
+      pay.focused = pointsInput;
     } else if (method === "phone") {
       pay.focused = null;
       if (!pay.link) {
@@ -156,12 +203,13 @@
     })
   );
   tendered.addEventListener("input", renderChange);
-  [tendered, cardAmount].forEach((input) => {
+  pointsInput.addEventListener("input", renderPoints);
+  [tendered, cardAmount, pointsInput].forEach((input) => {
     input.addEventListener("focus", () => (pay.focused = input));
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter") {
         event.preventDefault();
-        (input === tendered ? takeCash : takeCard)();
+        (input === tendered ? takeCash : input === cardAmount ? takeCard : takePoints)();
       }
     });
   });
@@ -199,6 +247,7 @@
   }
   $("#pay-cash-ok").addEventListener("click", takeCash);
   $("#pay-card-ok").addEventListener("click", takeCard);
+  $("#pay-points-ok").addEventListener("click", takePoints);
 
   function afterPayment() {
     if (remaining() === 0) return complete();
@@ -395,8 +444,12 @@
       basket: b.key,
       sold_at: new Date().toISOString(),
       offline: !T.isOnline(),
+      // The customer found at the register (till-customer.js); sent offline too.
+      customer: b.customer ? b.customer.id : null,
       lines,
       payments: b.payments.map((p) => {
+        // Points: the server works out their value from the programme's point value.
+        if (p.method === "points") return { method: "points", points: p.points };
         const out = { method: p.method, amount: money.str(p.amount) };
         if (p.method === "cash") out.tendered = money.str(p.tendered);
         if (p.reference) out.reference = p.reference;
@@ -408,6 +461,8 @@
 
   async function complete() {
     if (pay.completing) return;
+    if (!T.isOnline() && pay.basket.payments.some((p) => p.method === "points"))
+      return setError(_("Offline: points cannot be used now (the balance cannot be checked). Take cash or card."));
     pay.completing = true;
     receiptPanel.dataset.state = "saving";
     const b = pay.basket;
@@ -455,6 +510,7 @@
     pay.basket = b;
     pay.total = total;
     pay.link = null;
+    pay.method = "cash";
     $("#pay-basket-name").textContent = name;
     T.openPanel(panel);
     if (remaining() === 0) return complete();

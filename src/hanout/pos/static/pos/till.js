@@ -1,6 +1,7 @@
 // The till, part 5: the selling screen — product buttons, search, keypad, the two
 // baskets (main and sub-account), cash withdrawal, idle lock, the online/offline
-// status and the service worker. Payment and the ticket are in till-pay.js.
+// status and the service worker. Payment and the ticket are in till-pay.js, the
+// customer of a basket in till-customer.js.
 //
 // Totals here are for display only (catalog prices); the server prices every
 // sale again and the ticket shows the server's figures.
@@ -22,7 +23,15 @@
   // State
   // ============================================================================================
   function newBasket(key) {
-    return { key, client_uuid: T.uuid(), lines: [], withdrawal: 0, selected: null, payments: [] };
+    return {
+      key,
+      client_uuid: T.uuid(),
+      lines: [],
+      withdrawal: 0,
+      selected: null,
+      payments: [],
+      customer: null, // {id, name, trust_level, points}: see till-customer.js
+    };
   }
   const state = {
     baskets: { main: newBasket("main"), sub: newBasket("sub") },
@@ -431,6 +440,7 @@
     root.dataset.basket = state.active;
     const selected = linesList.querySelector(".till-line.selected");
     if (selected) selected.scrollIntoView({ block: "nearest" });
+    T.emit("basket", b);
   }
 
   function changed(persist = true) {
@@ -602,6 +612,8 @@
   T.installKeyboard({
     keypad,
     onScan(code) {
+      // The Customer panel is open: the scan is a loyalty card, not a product.
+      if (T.customer && T.customer.onScan(code)) return;
       if (T.pay.isOpen()) return say(_("Finish or cancel the payment first."), "warning");
       if (!withdrawalPanel.hidden) T.closePanel(withdrawalPanel);
       addByCode(code);
