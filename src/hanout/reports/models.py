@@ -45,6 +45,7 @@ class DailySales(models.Model):
     cash = models.DecimalField(**MONEY)
     card = models.DecimalField(**MONEY)
     phone = models.DecimalField(**MONEY)
+    points = models.DecimalField(**MONEY)  # loyalty points spent as payment
     items = models.DecimalField(**QTY)
     refreshed_at = models.DateTimeField()
 

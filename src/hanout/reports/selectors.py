@@ -209,18 +209,19 @@ def dashboard(*, business: Business, today: date, shop: Shop | None = None) -> D
     }
 
     pay = qs.filter(day__gte=first, day__lte=today).aggregate(
-        cash=Sum("cash"), card=Sum("card"), phone=Sum("phone")
+        cash=Sum("cash"), card=Sum("card"), phone=Sum("phone"), points=Sum("points")
     )
+    kinds = [("cash", _("Cash")), ("card", _("Card")), ("phone", _("Phone (QR)"))]
+    if pay["points"]:  # only for shops that take loyalty points
+        kinds.append(("points", _("Loyalty points")))
     methods = {
         "type": "doughnut",
         "currency": currency,
-        "labels": [_("Cash"), _("Card"), _("Phone (QR)")],
+        "labels": [label for _key, label in kinds],
         "datasets": [
             {
                 "label": _("Takings"),
-                "data": [
-                    str(quantize(pay[k] or ZERO, currency)) for k in ("cash", "card", "phone")
-                ],
+                "data": [str(quantize(pay[k] or ZERO, currency)) for k, _label in kinds],
             }
         ],
     }

@@ -122,7 +122,7 @@ def _register_day(business, shop, start, end, products) -> DailySales | None:
         .values("method")
         .annotate(amount=Sum("amount"))
     ):
-        if p["method"] in ("cash", "card", "phone"):
+        if p["method"] in ("cash", "card", "phone", "points"):
             setattr(row, p["method"], _money(p["amount"]))
     # A withdrawal is paid by card (or phone) and handed over in cash: it is not takings.
     # Each ticket's withdrawal comes off what paid for it, card first, then phone, then cash.

@@ -229,3 +229,33 @@ def test_the_periodic_job_refreshes_every_business(till):
     refresh_daily_tables.call_local()
     assert DailySales.objects.filter(business=till.business).get().revenue == D("5.00")
     assert DailySales.objects.filter(business=other.business).get().revenue == D("2.50")
+
+
+def test_loyalty_points_paid_are_takings_of_their_own(till, monkeypatch):
+    from hanout.customers import services_loyalty
+    from hanout.customers.tests.crm_support import loyalty_on, make_customer
+    from hanout.pos.services import PaymentInput
+    from hanout.reports import selectors
+
+    on(monkeypatch, at(date(2026, 3, 17), 10))
+    customer = make_customer(till.owner, "Amina Tazi")
+    loyalty_on(till.owner, step="10", points=1, value="0.05")
+    services_loyalty.loyalty_adjust(
+        customer=customer, actor=till.owner.user, points=40, reason="Welcome"
+    )
+    # Chocolat 3.50: 40 points pay 2.00, the rest in cash.
+    sell(
+        till,
+        ("chocolat", 1),
+        payments=[
+            PaymentInput(method="points", points=40),
+            PaymentInput(method="cash", tendered=D("1.50")),
+        ],
+        customer=customer,
+    )
+    services.daily_refresh(business=till.business, shop=till.shop, day=date(2026, 3, 17))
+    row = DailySales.objects.get(shop=till.shop, day=date(2026, 3, 17))
+    assert (row.points, row.cash, row.revenue) == (D("2.00"), D("1.50"), D("3.50"))
+    methods = selectors.dashboard(business=till.business, today=date(2026, 3, 17)).methods
+    assert methods["labels"][-1] == "Loyalty points"
+    assert methods["datasets"][0]["data"][-1] == "2.00"
