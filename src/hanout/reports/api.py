@@ -105,6 +105,10 @@ class SalesRowSerializer(serializers.Serializer):
     net = MoneyField(allow_null=True)
     cost = MoneyField(allow_null=True)
     margin = MoneyField(allow_null=True)
+    expenses = MoneyField(
+        allow_null=True, help_text=_lazy("By day or month for all shops: what was spent.")
+    )
+    profit = MoneyField(allow_null=True, help_text=_lazy("Margin − expenses."))
 
 
 class SalesReportSerializer(serializers.Serializer):

@@ -24,10 +24,24 @@ def sales_table(report) -> tuple[list, list[list]]:
         _("Cost"),
         _("Margin"),
     ]
+    # Days and months as ISO text in files (2026-03-16, 2026-03): unambiguous, and they sort.
+    iso = report.by in ("day", "month")
     rows = [
-        [r.label, r.tickets, r.quantity, r.revenue, r.tax, r.net, r.cost, r.margin]
+        [
+            r.key if iso and r.key else r.label,
+            r.tickets,
+            r.quantity,
+            r.revenue,
+            r.tax,
+            r.net,
+            r.cost,
+            r.margin,
+        ]
+        + ([r.expenses, r.profit] if report.has_expenses else [])
         for r in [*report.rows, report.total]
     ]
+    if report.has_expenses:
+        header += [_("Expenses"), _("Profit")]
     return header, rows
 
 

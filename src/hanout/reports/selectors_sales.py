@@ -53,6 +53,13 @@ class Row:
     cost: Decimal | None = ZERO
     tickets: int | None = None
     quantity: Decimal | None = None
+    expenses: Decimal | None = None  # day and month, all shops: what was spent then
+
+    @property
+    def profit(self) -> Decimal | None:
+        """Margin − expenses (where both are known)."""
+        margin = self.margin
+        return None if margin is None or self.expenses is None else margin - self.expenses
 
     @property
     def net(self) -> Decimal | None:
@@ -96,6 +103,11 @@ class SalesReport:
     def group_label(self) -> str:
         return str(GROUPS[self.by])
 
+    @property
+    def has_expenses(self) -> bool:
+        """Expenses belong to the business, not a shop: shown by day or month, all shops."""
+        return self.total is not None and self.total.expenses is not None
+
 
 def _money(value) -> Decimal:
     return Decimal(value or 0)
@@ -120,6 +132,8 @@ def sales_report(
             row.tax = quantize(row.tax, currency)
         if row.cost is not None:
             row.cost = quantize(row.cost, currency)
+    if by in ("day", "month") and shop is None:
+        _add_expenses(report.rows, business, start, end, by)
     report.total = _total(report.rows, by)
     report.chart = _chart(report)
     return report
@@ -135,7 +149,30 @@ def _total(rows: list[Row], by: str) -> Row:
         total.tickets = sum(r.tickets for r in rows)
     if rows and all(r.quantity is not None for r in rows):
         total.quantity = sum((r.quantity for r in rows), ZERO)
+    if rows and all(r.expenses is not None for r in rows):
+        total.expenses = sum((r.expenses for r in rows), ZERO)
     return total
+
+
+def _add_expenses(rows: list[Row], business, start, end, by: str) -> None:
+    from hanout.expenses.models import Expense
+
+    spent = Expense.objects.filter(business=business, spent_on__gte=start, spent_on__lte=end)
+    if by == "day":
+        found = {
+            r["spent_on"].isoformat(): r["total"]
+            for r in spent.values("spent_on").annotate(total=Sum("amount")).order_by()
+        }
+    else:
+        found = {
+            f"{r['y']:04d}-{r['m']:02d}": r["total"]
+            for r in spent.annotate(y=ExtractYear("spent_on"), m=ExtractMonth("spent_on"))
+            .values("y", "m")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        }
+    for row in rows:
+        row.expenses = quantize(_money(found.get(row.key)), business.currency)
 
 
 # --- from the daily tables -----------------------------------------------------------------------

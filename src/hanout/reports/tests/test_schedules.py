@@ -263,3 +263,27 @@ def test_others_cannot_see_or_change_a_schedule(till, client):
     for name in ("report_schedule_edit", "report_schedule_toggle", "report_schedule_delete"):
         assert client.post(reverse(name, args=[schedule.pk])).status_code == 404
     assert ReportSchedule.objects.get().is_active
+
+
+def test_a_monthly_excel_report_opens_with_the_right_figures(
+    till, monkeypatch, smtp_server, django_capture_on_commit_callbacks
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    weekly(till, frequency="monthly", file_format="xlsx", by="day", name="March")
+    monkeypatch.setattr(clock, "now", lambda: local(2026, 4, 1, 7, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedules_send_due() == 1
+    assert smtp_server.event.wait(10)
+    (message,) = smtp_server.messages
+    (attachment,) = [p for p in message.walk() if p.get_filename()]
+    assert attachment.get_filename() == "sales-day-20260301-20260331.xlsx"
+    sheet = load_workbook(io.BytesIO(attachment.get_payload(decode=True))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["Day", "Tickets", "Quantity", "Sales"]
+    assert len(rows) == 1 + 31 + 1  # the header, every day of March, the total
+    monday = next(r for r in rows if r[0] == "2026-03-16")
+    assert monday[1] == 1 and float(monday[3]) == 7.5
+    assert rows[-1][0] == "Total" and float(rows[-1][3]) == 7.5
