@@ -1,56 +1,16 @@
-"""Read-only SQL views for BI tools (docs/bi.md): the same figures as the export API.
+"""Read-only SQL views for BI tools (docs/bi.md): bi_daily_sales, bi_product_sales,
+bi_expenses and bi_stock.
 
-Portable SQL (SQLite and PostgreSQL). Every view carries `business_id`, so an operator
-can hand a BI tool one business's rows. Computed amounts are rounded to the columns'
-three decimals (SQLite computes in floating point). The SQL is frozen here on purpose:
-a later migration that changes a column these views read (PostgreSQL refuses to alter
-a column a view uses) drops the views first and creates its own versions after.
+They are created by `post_migrate` once every migration of a `migrate` has run, and
+dropped by `pre_migrate` before the next one (hanout.reports.bi_views): a view pins the
+tables it reads, and would make later migrations of those tables fail (PostgreSQL
+refuses to alter a column a view uses; SQLite cannot rebuild a table a view names).
+This migration marks from when the views exist; unapplying it drops them.
 """
 
 from django.db import migrations
 
-VIEWS = {
-    "bi_daily_sales": """
-SELECT d.business_id, b.currency, d.shop_id, s.name AS shop_name, d.day, d.channel,
-       d.tickets, d.returns, d.revenue, d.tax, ROUND(d.revenue - d.tax, 3) AS net, d.cost,
-       ROUND(d.revenue - d.tax - d.cost, 3) AS margin, d.discount, d.withdrawals,
-       d.cash, d.card, d.phone, d.points, d.items
-FROM reports_dailysales d
-JOIN core_shop s ON s.id = d.shop_id
-JOIN core_business b ON b.id = d.business_id
-""",
-    "bi_product_sales": """
-SELECT d.business_id, b.currency, d.shop_id, s.name AS shop_name, d.day, d.product_id,
-       p.sku, p.name AS product_name, p.category_id, c.name AS category_name,
-       d.quantity, d.revenue, d.tax, ROUND(d.revenue - d.tax, 3) AS net, d.cost,
-       ROUND(d.revenue - d.tax - d.cost, 3) AS margin
-FROM reports_dailyproductsales d
-JOIN core_shop s ON s.id = d.shop_id
-JOIN core_business b ON b.id = d.business_id
-JOIN catalog_product p ON p.id = d.product_id
-LEFT JOIN catalog_category c ON c.id = p.category_id
-""",
-    "bi_expenses": """
-SELECT e.business_id, e.currency, e.id AS expense_id, e.spent_on AS day, e.category_id,
-       c.name AS category_name, e.amount, e.comment, e.supplier_id,
-       sp.name AS supplier_name
-FROM expenses_expense e
-JOIN expenses_expensecategory c ON c.id = e.category_id
-LEFT JOIN suppliers_supplier sp ON sp.id = e.supplier_id
-""",
-    "bi_stock": """
-SELECT l.business_id, b.currency, l.product_id, p.sku, p.name AS product_name,
-       p.category_id, c.name AS category_name, l.location_id, loc.name AS location_name,
-       loc.shop_id, s.name AS shop_name, l.quantity, l.reserved, p.cost AS average_cost,
-       ROUND(l.quantity * p.cost, 3) AS value
-FROM inventory_stocklevel l
-JOIN catalog_product p ON p.id = l.product_id
-JOIN inventory_location loc ON loc.id = l.location_id
-JOIN core_business b ON b.id = l.business_id
-LEFT JOIN core_shop s ON s.id = loc.shop_id
-LEFT JOIN catalog_category c ON c.id = p.category_id
-""",
-}
+VIEWS = ("bi_daily_sales", "bi_product_sales", "bi_expenses", "bi_stock")
 
 
 class Migration(migrations.Migration):
@@ -65,8 +25,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            sql=f"CREATE VIEW {name} AS {body.strip()}",
-            reverse_sql=f"DROP VIEW IF EXISTS {name}",
+            sql=migrations.RunSQL.noop,
+            reverse_sql=[f"DROP VIEW IF EXISTS {name}" for name in VIEWS],
         )
-        for name, body in VIEWS.items()
     ]
