@@ -17,6 +17,7 @@ from hanout.purchasing import api as purchasing_api
 from hanout.purchasing import api_bills as purchasing_bills_api
 from hanout.referrals import api as referrals_api
 from hanout.reports import api as reports_api
+from hanout.reports import api_export as reports_export_api
 from hanout.sales import api_invoices as sales_invoices_api
 from hanout.sales import api_orders as sales_orders_api
 from hanout.sales import api_returns as sales_returns_api
@@ -32,6 +33,7 @@ inventory_api.register(router)
 pos_api.register(router)
 pos_payments_api.register(router)
 reports_api.register(router)
+reports_export_api.register(router)
 pos_reports_api.register(router)
 customers_api.register(router)
 expenses_api.register(router)
