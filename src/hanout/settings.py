@@ -6,6 +6,7 @@ environment; the code never branches on "which setup" beyond this file.
     HANOUT_DATA_DIR       where the SQLite database, media, private files and the
                           generated secret key live (default: the user's data folder)
     DATABASE_URL          default sqlite:///<data dir>/hanout.sqlite3
+    DATABASE_REPLICA_URL  optional, PostgreSQL only: a read replica for the reports
     REDIS_URL             optional: channels-redis, Huey on Redis, shared cache
     HANOUT_ALLOWED_HOSTS  comma-separated, default "127.0.0.1,localhost"
     HANOUT_DEBUG          "1" for development error pages (never in production)
@@ -20,6 +21,7 @@ from pathlib import Path
 import dj_database_url
 import platformdirs
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -173,6 +175,27 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if not TESTING:
         DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 4, "max_size": 16}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# A read replica for the reports (docs/adr/0010-read-replica.md): same engine and options
+# as the primary, never migrated, a mirror of the primary in tests. Only the report tables'
+# reads go there (hanout.reports.db.ReportsRouter); without it nothing changes.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+REPORTS_DATABASE = "default"
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL needs PostgreSQL: DATABASE_URL must be a postgres:// URL "
+            "(a SQLite database has no replica; unset DATABASE_REPLICA_URL)."
+        )
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0)
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL.")
+    _replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], **_replica.get("OPTIONS", {})}
+    _replica["CONN_MAX_AGE"] = 0
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    REPORTS_DATABASE = "replica"
+DATABASE_ROUTERS = ["hanout.reports.db.ReportsRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -17,7 +17,7 @@ if "HANOUT_DATA_DIR" not in os.environ:
     atexit.register(shutil.rmtree, _data_dir, True)
 
 from hanout.settings import *  # noqa: E402,F403
-from hanout.settings import HUEY  # noqa: E402
+from hanout.settings import DATABASES, HUEY  # noqa: E402
 
 # Jobs run in the calling thread, so a test can read the email a job sent.
 HUEY = {**HUEY, "immediate": True}
@@ -35,3 +35,15 @@ LOGGING = {
     "root": {"handlers": [], "level": "WARNING"},
     "loggers": {"mail.log": {"level": "WARNING"}},
 }
+
+# On PostgreSQL a `replica` alias that mirrors the test database, so the replica routing is
+# tested against a real second connection (hanout/reports/tests/test_replica.py). Reports
+# read the primary unless a test turns `REPORTS_DATABASE` to "replica": a replica
+# connection cannot see the rows a test keeps in its own open transaction.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+REPORTS_DATABASE = "default"
