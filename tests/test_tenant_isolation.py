@@ -43,6 +43,10 @@ SINGLETONS = {
     "/api/v1/referrals/",
     "/api/v1/reports/dashboard/",
     "/api/v1/reports/sales/",
+    "/api/v1/reports/top-products/",
+    "/api/v1/reports/profit/",
+    "/api/v1/reports/customers/",
+    "/api/v1/reports/expenses/",
 }
 # GETs that look up one object by one of several optional query parameters (400 without).
 LOOKUPS = {"/api/v1/customers/lookup/"}

@@ -3,19 +3,29 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
 from rest_framework.decorators import action
 
 from hanout.core.api import MoneyField
 from hanout.core.api_base import ApiViewSet
-from hanout.core.errors import NotFound
+from hanout.core.errors import NotFound, ValidationFailed
 from hanout.core.models import Shop
 from hanout.core.permissions import Module
 from hanout.core.schema import ErrorSerializer
 from hanout.pos.reports import today_for
-from hanout.reports import selectors, services
+from hanout.reports import selectors, services, tables
+from hanout.reports.forms import TABLE_REPORTS
 from hanout.reports.models import DailySales
 from hanout.reports.selectors_sales import GROUPS, MAX_DAYS, MAX_YEARS_DAYS, sales_report
 
@@ -215,6 +225,153 @@ class DashboardViewSet(ApiViewSet):
         return self.respond(SalesReportSerializer, data)
 
 
+class ColumnSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=list(tables.KINDS),
+        help_text=_lazy(
+            "text, int, qty (a quantity), money (in `currency`), percent or date (ISO day)."
+        ),
+    )
+
+
+class TableSerializer(serializers.Serializer):
+    report = serializers.CharField(source="slug")
+    title = serializers.CharField()
+    subtitle = serializers.CharField()
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+    shop = serializers.UUIDField(source="shop.pk", allow_null=True, default=None)
+    currency = serializers.CharField()
+    columns = ColumnSerializer(many=True)
+    rows = serializers.SerializerMethodField(
+        help_text=_lazy("One object per row, keyed by the columns' keys (plus `key`).")
+    )
+    total = serializers.SerializerMethodField(help_text=_lazy("The total row, or null."))
+    note = serializers.CharField()
+
+    @staticmethod
+    def _plain(row: dict | None):
+        if row is None:
+            return None
+        return {k: _json_value(v) for k, v in row.items()}
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_rows(self, table):
+        return [self._plain(r) for r in table.rows]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_total(self, table):
+        return self._plain(table.total)
+
+
+def _json_value(value):
+    """Decimals as strings (exact), days as ISO text, the rest as it is."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+TABLE_DESCRIPTIONS = {
+    "top-products": _lazy(
+        "The best-selling products of a period, by sales (tax included) or by quantity "
+        "sold, each with its margin and its share of the period's total."
+    ),
+    "profit": _lazy(
+        "Sales − cost of the goods sold − expenses, by day or by month, for the whole "
+        "business (expenses have no shop)."
+    ),
+    "customers": _lazy(
+        "The customers who bought in the period (register tickets net of returns and "
+        "customer orders), biggest spenders first, with the margin on their tickets."
+    ),
+    "expenses": _lazy("Expenses dated in the period, by category or by month, with shares."),
+}
+
+
+def _parameters(form_class) -> list[OpenApiParameter]:
+    """The report form's fields as query parameters (what the form refuses is a 400)."""
+    from django import forms as django_forms
+
+    out = []
+    for name, field in form_class.base_fields.items():
+        if name == "shop" and not form_class.has_shop:
+            continue
+        kind, enum = str, None
+        if isinstance(field, django_forms.DateField):
+            kind = date
+        elif isinstance(field, django_forms.ModelChoiceField):
+            kind = OpenApiTypes.UUID
+        elif isinstance(field, django_forms.ChoiceField):
+            enum = [str(value) for value, _label in field.choices]
+        default = {"start": form_class.start_default_label, "end": _lazy("today")}.get(name)
+        help_text = str(field.label)
+        if default is not None:
+            help_text = f"{help_text} ({_lazy('default')}: {default})"
+        elif field.initial is not None:
+            help_text = f"{help_text} ({_lazy('default')}: {field.initial})"
+        out.append(OpenApiParameter(name, kind, enum=enum, description=help_text))
+    return out
+
+
+def _table_action(slug: str):
+    """GET /api/v1/reports/<slug>/: the table of `forms.TABLE_REPORTS[slug]`."""
+
+    def handler(self, request):
+        return self.table(request, slug)
+
+    # The name first: @action maps GET to the function's name.
+    handler.__name__ = handler.__qualname__ = slug.replace("-", "_")
+    handler = action(
+        detail=False, methods=["get"], url_path=f"reports/{slug}", url_name=f"reports-{slug}"
+    )(handler)
+    return extend_schema(
+        operation_id=f"reports_{slug.replace('-', '_')}",
+        parameters=_parameters(TABLE_REPORTS[slug]),
+        responses={
+            200: TableSerializer,
+            400: OpenApiResponse(
+                response=ErrorSerializer, description=_lazy("Bad filters (each one named).")
+            ),
+        },
+        description=TABLE_DESCRIPTIONS[slug],
+    )(handler)
+
+
+class TableReportViewSet(ApiViewSet):
+    """Top products, profit, customers and expenses: the same tables as the pages. Each
+    row is an object keyed by the columns' keys; `columns` say how to read the values."""
+
+    module = Module.REPORTS
+    model = DailySales
+    pagination_class = None
+
+    def scoped_queryset(self):
+        return DailySales.objects.filter(business=self.request.business)
+
+    def table(self, request, slug: str):
+        today = today_for(business=request.business)
+        form = TABLE_REPORTS[slug](
+            request.query_params.dict(), business=request.business, today=today
+        )
+        if not form.is_valid():
+            raise ValidationFailed(
+                _lazy("Check the filters."),
+                fields={k: [str(m) for m in v] for k, v in form.errors.items()},
+            )
+        services.daily_refresh_pending(business=request.business)
+        return self.respond(TableSerializer, form.build())
+
+    top_products = _table_action("top-products")
+    profit = _table_action("profit")
+    customers = _table_action("customers")
+    expenses = _table_action("expenses")
+
+
 def register(router) -> None:
     # Before the Z reports' `reports/{id}/`, which would otherwise take "dashboard" for an id.
     router.register("", DashboardViewSet, basename="reports-dashboard")
+    router.register("", TableReportViewSet, basename="reports-table")

@@ -116,6 +116,45 @@ def sales_report(request):
     )
 
 
+# --- the other reports: top products, profit, customers, expenses -------------------------------
+
+
+@member_required(Module.REPORTS)
+def table_report(request, slug: str):
+    """A report of `forms.TABLE_REPORTS`: filters, a chart, the table, and its files."""
+    from hanout.reports import tables
+    from hanout.reports.forms import TABLE_REPORTS
+
+    form_class = TABLE_REPORTS[slug]
+    today = today_for(business=request.business)
+    form = form_class(request.GET or None, business=request.business, today=today)
+    table = None
+    status = 200
+    if request.GET and not form.is_valid():
+        status = 400
+    else:
+        services.daily_refresh_pending(business=request.business)
+        table = form.build()
+        fmt = request.GET.get("format", "")
+        if fmt in tables.FORMATS:
+            return tables.download(table, fmt)
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "reports/table.html",
+        {
+            "form": form,
+            "title": form_class.title,
+            "table": table,
+            "slug": slug,
+            "query": query.urlencode(),
+            "can_schedule": request.membership.can_edit(Module.REPORTS),
+        },
+        status=status,
+    )
+
+
 # --- scheduled report emails ---------------------------------------------------------------------
 
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import io
 import subprocess
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -16,52 +15,14 @@ from openpyxl import load_workbook
 
 from hanout.core import clock
 from hanout.core.models import Shop
-from hanout.core.permissions import Role
-from hanout.inventory import services as inventory
-from hanout.pos.tests.factories import make_register, make_till, open_session, sell
+from hanout.pos.tests.factories import make_till, sell
 from hanout.reports import services
 from hanout.reports.selectors_sales import GROUPS, sales_report
-from tests.factories import make_member
+from hanout.reports.tests.support import MONDAY, TUESDAY, at
 from tests.fixtures import api_client_for, login
 
 D = Decimal
 pytestmark = pytest.mark.django_db
-TZ = ZoneInfo("Europe/Brussels")
-MONDAY, TUESDAY = date(2026, 3, 16), date(2026, 3, 17)
-
-
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=TZ)
-
-
-@pytest.fixture
-def till(monkeypatch):
-    monkeypatch.setattr(clock, "now", lambda: at(MONDAY, 8))
-    till = make_till(quantity=None)
-    Shop.objects.filter(pk=till.shop.pk).update(time_zone="Europe/Brussels")
-    till.shop.refresh_from_db()
-    for key, cost in (("croissant", "0.40"), ("cafe", "1.00"), ("deo", "2.00")):
-        inventory.stock_receive(
-            business=till.business,
-            actor=None,
-            product=till[key],
-            location=till.location,
-            quantity=D(100),
-            unit_cost=D(cost),
-        )
-    open_session(till)
-    till.second = make_register(till.owner, "Caisse 2")
-    till.cashier = make_member(till.owner, role=Role.CASHIER, full_name="Awa Diallo")
-    open_session(till.second, till.cashier.user)
-    # Monday: 2 croissants cash (2.00) at the first till; Tuesday: a café by card at the
-    # first till (2.50) and a deodorant (21 %) in cash at the second, by Awa (4.50).
-    sell(till, ("croissant", 2))
-    monkeypatch.setattr(clock, "now", lambda: at(TUESDAY, 11))
-    sell(till, ("cafe", 1), card="2.50")
-    sell(till, ("deo", 1), register=till.second, user=till.cashier.user)
-    services.daily_refresh_pending(business=till.business)
-    monkeypatch.setattr(clock, "now", lambda: at(TUESDAY, 18))
-    return till
 
 
 def report(till, by, start=MONDAY, end=TUESDAY, shop=None):
