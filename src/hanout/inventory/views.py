@@ -520,15 +520,23 @@ def _valuation(request):
 
 @member_required(Module.STOCK)
 def stock_valuation(request):
-    if request.GET.get("format") == "csv":
+    from hanout.reports import tables
+    from hanout.reports.selectors_tables import valuation_table
+
+    fmt = request.GET.get("format")
+    if fmt == "csv":
         return _valuation_csv(request)
     form, result, day = _valuation(request)
+    table = valuation_table(result, business=request.business, day=day)
+    if fmt in ("xlsx", "pdf"):
+        return tables.download(table, fmt)
     return render(
         request,
         "inventory/stock_valuation.html",
         {
             "form": form,
             "result": result,
+            "chart": table.chart,
             "day": day,
             "csv_query": query_without(request, "format"),
         },

@@ -38,4 +38,9 @@ urlpatterns = [
         views.supplier_performance_xlsx,
         name="supplier_performance_xlsx",
     ),
+    path(
+        "purchasing/performance/export.pdf",
+        views.supplier_performance_pdf,
+        name="supplier_performance_pdf",
+    ),
 ]

@@ -507,3 +507,14 @@ def supplier_performance_csv(request):
 def supplier_performance_xlsx(request):
     _form, report = _performance_report(request)
     return exports_bills.performance_download("xlsx", report, currency=request.business.currency)
+
+
+@require_GET
+@member_required(PURCHASING)
+def supplier_performance_pdf(request):
+    """The report as an A4 page (the Reports section's table layout)."""
+    from hanout.reports import tables
+    from hanout.reports.selectors_tables import performance_table
+
+    _form, report = _performance_report(request)
+    return tables.download(performance_table(report, business=request.business), "pdf")

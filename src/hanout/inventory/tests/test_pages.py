@@ -5,7 +5,9 @@ valuation. Each list's query count is checked not to grow with its rows.
 
 from __future__ import annotations
 
+import io
 import re
+import subprocess
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -16,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from hanout.accounts import services as accounts
 from hanout.catalog import services as catalog
@@ -833,6 +836,21 @@ def test_valuation_by_location_and_category_with_csv(owner, owner_client):
         text = response.content.decode("utf-8-sig")
         assert "Location,Products,Quantity,Value (EUR)" in text
         assert text.strip().splitlines()[-1] == "Total,,15.000,30.00"
+
+    # The same table as a chart, a workbook and an A4 page.
+    assert 'data-chart="valuation-chart"' in page
+    xlsx = owner_client.get(reverse("stock_valuation"), {"format": "xlsx"})
+    rows = [
+        [c.value for c in r] for r in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows()
+    ]
+    assert rows[0][:4] == ["Location", "Products", "Quantity", "Value"]
+    assert rows[-1][0] == "Total" and rows[-1][3] == 30
+    pdf = owner_client.get(reverse("stock_valuation"), {"format": "pdf", "group_by": "category"})
+    assert pdf["Content-Type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Stock valuation" in text and "No category" in text and "30,00" in text
 
 
 def test_owner_turns_selling_below_zero_on_and_back_off_from_the_settings_page(owner, client):

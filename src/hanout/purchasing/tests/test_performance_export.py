@@ -168,3 +168,26 @@ def test_the_xlsx_keeps_a_constant_number_of_queries(
     with django_assert_max_num_queries(20) as big:
         assert len(fetch()) == 14
     assert len(big.captured_queries) == len(small.captured_queries)
+
+
+def test_the_pdf_reads_back_with_the_figures(owner_client, worked):
+    import subprocess
+
+    csv_rows = _csv(owner_client.get(reverse("supplier_performance_csv")))
+    html = owner_client.get(reverse("supplier_performance")).content.decode()
+    assert f'href="{reverse("supplier_performance_pdf")}?' in html
+    response = owner_client.get(reverse("supplier_performance_pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "supplier-performance-" in response["Content-Disposition"]
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"],
+        input=response.content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert "Supplier performance" in text
+    words = " ".join(text.split())  # a long name may wrap in its column
+    assert "Moulins Réunis" in words and "All suppliers" in words and "Spend" in words
+    assert "Beta" not in text  # another business's
+    moulins = next(row for row in csv_rows if row[0] == "Moulins Réunis")
+    assert moulins[10] in text.replace(",", ".")  # the fill rate, 80.0
