@@ -340,7 +340,8 @@ def demo_loaded() -> bool:
 
 
 def _load_report_schedule(business, spec) -> None:
-    """The owner gets last week's sales by product every Monday morning."""
+    """The owner gets last week's sales by product every Monday morning, and last month's
+    profit on the 1st."""
     from hanout.reports.models import ReportSchedule
     from hanout.reports.services_schedules import schedule_create
 
@@ -356,6 +357,20 @@ def _load_report_schedule(business, spec) -> None:
             "frequency": "weekly",
             "hour": 7,
             "file_format": "pdf",
+            "language": spec["store"].language,
+            "recipients": [owner.email],
+        },
+    )
+    schedule_create(
+        business=business,
+        actor=owner,
+        data={
+            "name": _("Last month's profit"),
+            "report": "profit",
+            "by": "day",
+            "frequency": "monthly",
+            "hour": 8,
+            "file_format": "xlsx",
             "language": spec["store"].language,
             "recipients": [owner.email],
         },

@@ -176,7 +176,7 @@ class ScheduleForm(forms.Form):
     """A scheduled report: which, how often, at what hour, to whom."""
 
     name = forms.CharField(label=_("Name"), max_length=120)
-    by = forms.ChoiceField(label=_("Group by"), choices=list(GROUPS.items()), initial="day")
+    kind = forms.ChoiceField(label=_("Report"), initial="sales:day")
     frequency = forms.ChoiceField(label=_("When"), choices=Frequency.choices, initial="weekly")
     hour = forms.TypedChoiceField(
         label=_("At (shop time)"),
@@ -204,8 +204,11 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, business, schedule=None, **kwargs):
         super().__init__(*args, **kwargs)
         from hanout.accounts.models import Membership
+        from hanout.reports.services_schedules import kinds
 
+        self.fields["kind"].choices = kinds()
         self.fields["shop"].queryset = Shop.objects.filter(business=business).order_by("name")
+        self.fields["shop"].help_text = _("Profit and expenses are always for all shops.")
         people = (
             Membership.objects.filter(business=business, is_active=True)
             .select_related("user")
@@ -220,7 +223,7 @@ class ScheduleForm(forms.Form):
             self.initial.update(
                 {
                     "name": schedule.name,
-                    "by": schedule.by,
+                    "kind": f"{schedule.report}:{schedule.by}",
                     "frequency": schedule.frequency,
                     "hour": schedule.hour,
                     "shop": schedule.shop_id,
@@ -232,7 +235,9 @@ class ScheduleForm(forms.Form):
             )
 
     def schedule_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("members", "recipients")}
+        skip = ("members", "recipients", "kind")
+        data = {k: v for k, v in self.cleaned_data.items() if k not in skip}
+        data["report"], data["by"] = self.cleaned_data["kind"].split(":", 1)
         others = re.split(r"[\s,;]+", self.cleaned_data.get("recipients") or "")
         data["recipients"] = [*self.cleaned_data.get("members", []), *[e for e in others if e]]
         return data

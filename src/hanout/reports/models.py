@@ -106,14 +106,18 @@ class FileFormat(models.TextChoices):
 
 
 class ReportSchedule(BusinessOwned):
-    """A sales report emailed regularly to chosen people, at the shop's local hour.
+    """A report emailed regularly to chosen people, at the shop's local hour: `report` is
+    "sales" (grouped `by` one of the sales report's groupings) or a table report of the
+    Reports section ("top-products", "profit", "customers", "expenses"), `by` then being
+    its variant (see `services_schedules.KINDS`).
 
     `next_run_at` (UTC) is when the job queue sends it next; `last_period_end` is the
     last day covered by a report sent, so a run is never sent twice for one period.
     """
 
     name = models.CharField(_("name"), max_length=120)
-    by = models.CharField(_("group by"), max_length=12, default="day")
+    report = models.CharField(_("report"), max_length=20, default="sales")
+    by = models.CharField(_("group by"), max_length=12, default="day", blank=True)
     frequency = models.CharField(
         _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
     )

@@ -60,8 +60,11 @@ def top_products(
     qs = DailyProductSales.objects.filter(business=business, day__gte=start, day__lte=end)
     if shop is not None:
         qs = qs.filter(shop=shop)
-    whole = qs.aggregate(q=Sum("quantity"), r=Sum("revenue"))
+    whole = qs.aggregate(q=Sum("quantity"), r=Sum("revenue"), t=Sum("tax"), c=Sum("cost"))
     whole_measure = Decimal(whole["q" if sort == "quantity" else "r"] or 0)
+    whole_revenue = quantize(Decimal(whole["r"] or 0), currency)
+    whole_net = whole_revenue - quantize(Decimal(whole["t"] or 0), currency)
+    whole_margin = whole_net - quantize(Decimal(whole["c"] or 0), currency)
     found = (
         qs.values("product_id", "product__name", "product__sku", "product__category__name")
         .annotate(
@@ -109,6 +112,14 @@ def top_products(
             Column("share", _("Share of the total %"), "percent"),
         ],
         rows=rows,
+        total={
+            "product": _("All products"),
+            "quantity": Decimal(whole["q"] or 0),
+            "revenue": whole_revenue,
+            "margin": whole_margin,
+            "margin_rate": _margin_rate(whole_margin, whole_net),
+            "share": Decimal(100) if whole_measure else None,
+        },
         subtitle=_("The %(count)s best by %(measure)s") % {"count": limit, "measure": measure},
         note=_(
             "Register tickets and invoiced customer orders, net of returns; sales are tax "
@@ -392,6 +403,27 @@ def expenses(*, business: Business, start: date, end: date, by: str = "category"
         kind="doughnut" if by == "category" else "bar",
     )
     return table
+
+
+# --- by name (the scheduled emails) -------------------------------------------------------------
+
+
+def table_report(
+    slug: str, *, business: Business, start: date, end: date, shop=None, by: str = ""
+) -> Table:
+    """The table report `slug` for a period; `by` is its variant (top-products: revenue or
+    quantity; profit: month or day; expenses: category or month; customers: none)."""
+    if slug == "top-products":
+        return top_products(
+            business=business, start=start, end=end, shop=shop, sort=by or "revenue"
+        )
+    if slug == "profit":
+        return profit(business=business, start=start, end=end, by=by or "month")
+    if slug == "customers":
+        return customers(business=business, start=start, end=end, shop=shop)
+    if slug == "expenses":
+        return expenses(business=business, start=start, end=end, by=by or "category")
+    raise ValueError(f"unknown report {slug!r}")
 
 
 # --- adapters: the stock valuation and the supplier performance as tables ------------------------

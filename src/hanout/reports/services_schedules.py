@@ -1,4 +1,4 @@
-"""Sales reports emailed on a schedule, at the shop's local hour, by the job queue.
+"""Reports emailed on a schedule, at the shop's local hour, by the job queue.
 
 A schedule covers the last full period when it runs: yesterday (daily, every day),
 last Monday to Sunday (weekly, on Mondays) or last month (monthly, on the 1st). The
@@ -37,7 +37,40 @@ ACTION_LABELS = {
     "report_schedule.sent": gettext_lazy("Sent a scheduled report"),
 }
 MAX_RECIPIENTS = 20
-FIELDS = ("name", "by", "frequency", "hour", "shop", "file_format", "language", "recipients")
+FIELDS = (
+    "name",
+    "report",
+    "by",
+    "frequency",
+    "hour",
+    "shop",
+    "file_format",
+    "language",
+    "recipients",
+)
+# Reports that have no shop filter (expenses belong to the business, not to a shop).
+WHOLE_BUSINESS = frozenset({"profit", "expenses"})
+
+
+def kinds() -> list[tuple[str, str]]:
+    """What a schedule can send, as "report:by" → label, in the active language."""
+    return [
+        *[
+            (f"sales:{key}", _("Sales by %(group)s") % {"group": str(label).lower()})
+            for key, label in GROUPS.items()
+        ],
+        ("top-products:revenue", _("Top products by sales")),
+        ("top-products:quantity", _("Top products by quantity sold")),
+        ("profit:month", _("Profit by month")),
+        ("profit:day", _("Profit by day")),
+        ("customers:", _("Customers")),
+        ("expenses:category", _("Expenses by category")),
+        ("expenses:month", _("Expenses by month")),
+    ]
+
+
+def kind_label(schedule: ReportSchedule) -> str:
+    return dict(kinds()).get(f"{schedule.report}:{schedule.by}", schedule.report)
 
 
 def _tz(schedule_or_shop, business: Business) -> ZoneInfo:
@@ -82,8 +115,9 @@ def _clean(*, business: Business, data: dict) -> dict:
     out["name"] = str(out.get("name") or "").strip()[:120]
     if not out["name"]:
         errors["name"] = [_("Give the schedule a name.")]
-    if out.get("by", "day") not in GROUPS:
-        errors["by"] = [_("Choose a grouping from the list.")]
+    out.setdefault("report", "sales")
+    if f"{out['report']}:{out.get('by', 'day')}" not in dict(kinds()):
+        errors["by"] = [_("Choose a report from the list.")]
     if out.get("frequency", Frequency.WEEKLY) not in Frequency.values:
         errors["frequency"] = [_("Choose a frequency from the list.")]
     if out.get("file_format", FileFormat.PDF) not in FileFormat.values:
@@ -100,6 +134,8 @@ def _clean(*, business: Business, data: dict) -> dict:
     shop = out.get("shop")
     if shop is not None and getattr(shop, "business_id", None) != business.pk:
         errors["shop"] = [_("Choose one of your shops.")]
+    elif shop is not None and out["report"] in WHOLE_BUSINESS:
+        errors["shop"] = [_("This report is for the whole business: choose “All shops”.")]
     emails = []
     for raw in out.get("recipients") or []:
         email = str(raw).strip().lower()
@@ -213,8 +249,9 @@ def schedules_send_due(*, now: datetime.datetime | None = None) -> int:
 @transaction.atomic
 def schedule_send(*, pk, now: datetime.datetime) -> bool:
     """Send one due schedule once for its period; False when it is not (or no longer) due."""
-    from hanout.reports import services
+    from hanout.reports import services, tables
     from hanout.reports.selectors_sales import sales_report
+    from hanout.reports.selectors_tables import table_report
 
     schedule = (
         ReportSchedule.objects.select_for_update(of=("self",))
@@ -237,10 +274,24 @@ def schedule_send(*, pk, now: datetime.datetime) -> bool:
         return False
     services.daily_refresh_pending(business=business)
     with translation.override(schedule.language):
-        report = sales_report(
-            business=business, start=start, end=end, by=schedule.by, shop=schedule.shop
-        )
-        body, content_type = files.sales_file(report, schedule.file_format)
+        report = table = None
+        if schedule.report == "sales":
+            report = sales_report(
+                business=business, start=start, end=end, by=schedule.by, shop=schedule.shop
+            )
+            body, content_type = files.sales_file(report, schedule.file_format)
+            filename = files.sales_filename(report)
+        else:
+            table = table_report(
+                schedule.report,
+                business=business,
+                start=start,
+                end=end,
+                shop=schedule.shop,
+                by=schedule.by,
+            )
+            body, content_type = tables.table_file(table, schedule.file_format)
+            filename = table.filename()
         subject = _("%(name)s · %(start)s – %(end)s · %(business)s") % {
             "name": schedule.name,
             "start": start.isoformat(),
@@ -249,14 +300,22 @@ def schedule_send(*, pk, now: datetime.datetime) -> bool:
         }
         text = render_to_string(
             "reports/schedule_email.txt",
-            {"schedule": schedule, "report": report, "business": business},
+            {
+                "schedule": schedule,
+                "report": report,
+                "table": table,
+                "start": start,
+                "end": end,
+                "kind": kind_label(schedule),
+                "business": business,
+            },
         )
     message = EmailMessage(
         subject=f"{getattr(settings, 'ACCOUNT_EMAIL_SUBJECT_PREFIX', '')}{subject}",
         body=text,
         to=schedule.recipients,
     )
-    message.attach(f"{files.sales_filename(report)}.{schedule.file_format}", body, content_type)
+    message.attach(f"{filename}.{schedule.file_format}", body, content_type)
     schedule.last_period_end = end
     schedule.last_sent_at = now
     schedule.save(update_fields=["next_run_at", "last_period_end", "last_sent_at", "updated_at"])

@@ -75,6 +75,17 @@ class Table:
     def footer(self) -> list[Cell] | None:
         return self.cells(self.total) if self.total is not None else None
 
+    @property
+    def total_figures(self) -> list[tuple[str, Cell]]:
+        """(label, cell) of the total's amounts: the summary of an email."""
+        if self.total is None:
+            return []
+        return [
+            (c.label, Cell(self.total.get(c.key), c.kind))
+            for c in self.columns
+            if c.kind == "money" and self.total.get(c.key) is not None
+        ]
+
     def values(self) -> list[list]:
         """Plain values for the files: the rows, then the total."""
         rows = [*self.rows, *([self.total] if self.total is not None else [])]

@@ -180,7 +180,11 @@ def schedule_list(request):
             return redirect("report_schedules")
     elif request.method == "POST":
         status = 400
-    schedules = ReportSchedule.objects.for_business(request.business).select_related("shop")
+    from hanout.reports.services_schedules import kind_label
+
+    schedules = list(ReportSchedule.objects.for_business(request.business).select_related("shop"))
+    for schedule in schedules:
+        schedule.kind_label = kind_label(schedule)
     return render(
         request,
         "reports/schedules.html",

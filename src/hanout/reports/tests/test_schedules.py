@@ -136,6 +136,38 @@ def test_a_weekly_report_is_emailed_once_with_the_pdf_attached(
     assert AuditEntry.objects.filter(action="report_schedule.sent", object_id=str(schedule.pk))
 
 
+def test_top_products_by_quantity_arrives_as_an_xlsx_with_the_figures(
+    till, monkeypatch, smtp_server, django_capture_on_commit_callbacks
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    sell(till, ("cafe", 2))  # 5 cafés in all on Monday: 12.50
+    weekly(till, report="top-products", by="quantity", file_format="xlsx")
+    monkeypatch.setattr(clock, "now", lambda: local(2026, 3, 23, 7, 5))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedules_send_due() == 1
+    assert smtp_server.event.wait(10)
+    (message,) = smtp_server.messages
+    body = smtp_server.bodies()[0]
+    assert "Top products by quantity sold" in body and "12,50" in body
+    (xlsx,) = [p for p in message.walk() if p.get_filename()]
+    assert xlsx.get_filename() == "top-products-20260316-20260322.xlsx"
+    sheet = load_workbook(io.BytesIO(xlsx.get_payload(decode=True))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:5] == ["#", "Product", "Article number", "Category", "Quantity"]
+    assert rows[1][0] == 1 and rows[1][1] == "Café" and rows[1][4] == 5 and rows[1][5] == 12.5
+
+
+def test_profit_and_expenses_are_for_the_whole_business(till, mailoutbox):
+    with pytest.raises(ValidationFailed) as refused:
+        weekly(till, report="profit", by="month", shop=till.shop)
+    assert "shop" in refused.value.fields
+    schedule = weekly(till, report="expenses", by="category", file_format="csv")
+    assert schedule.report == "expenses" and schedule.shop is None
+
+
 def test_a_worker_back_after_days_sends_the_missed_period_once(till, monkeypatch, mailoutbox):
     schedule = weekly(till, frequency="daily", file_format="csv", by="day")
     monkeypatch.setattr(clock, "now", lambda: local(2026, 3, 20, 12))
@@ -165,6 +197,8 @@ def test_a_paused_schedule_sends_nothing(till, monkeypatch, mailoutbox):
         ({"recipients": [f"p{i}@example.test" for i in range(21)]}, "recipients"),
         ({"hour": 24}, "hour"),
         ({"by": "weather"}, "by"),
+        ({"report": "horoscope", "by": ""}, "by"),
+        ({"report": "profit", "by": "product"}, "by"),
         ({"frequency": "hourly"}, "frequency"),
     ],
 )
@@ -191,7 +225,7 @@ def test_the_page_adds_pauses_edits_and_deletes(till, client):
         url,
         {
             "name": "Daily",
-            "by": "day",
+            "kind": "sales:day",
             "frequency": "daily",
             "hour": "7",
             "file_format": "pdf",
@@ -204,7 +238,7 @@ def test_the_page_adds_pauses_edits_and_deletes(till, client):
         url,
         {
             "name": "Daily",
-            "by": "day",
+            "kind": "sales:day",
             "frequency": "daily",
             "hour": "6",
             "file_format": "xlsx",
@@ -226,7 +260,7 @@ def test_the_page_adds_pauses_edits_and_deletes(till, client):
         edit,
         {
             "name": "Daily, by product",
-            "by": "product",
+            "kind": "sales:product",
             "frequency": "daily",
             "hour": "6",
             "file_format": "pdf",

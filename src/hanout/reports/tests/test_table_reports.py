@@ -54,6 +54,8 @@ def test_top_products_by_sales_and_by_quantity(till):
     # 4.50 with 21 % inside: 3.72 without tax, 2.00 cost, 1.72 margin.
     assert deo["margin"] == D("1.72") and deo["margin_rate"] == D("46.2")
     assert table.chart["type"] == "bar" and table.chart["currency"] == "EUR"
+    # The last row is every product of the period, whatever the limit.
+    assert table.total["revenue"] == D("9.00") and table.total["quantity"] == 4
 
     by_count = selectors_tables.top_products(
         business=till.business, start=MONDAY, end=TUESDAY, sort="quantity", limit=10
