@@ -405,6 +405,7 @@ SPECTACULAR_SETTINGS = {
         "ReturnDispositionEnum": "hanout.sales.models.ReturnDisposition",
         "WebhookDeliveryStatusEnum": "hanout.webhooks.models.DeliveryStatus",
         "FrequencyEnum": "hanout.expenses.models.Frequency",
+        "LanguageEnum": "hanout.settings.LANGUAGES",
     },
 }
 

@@ -373,5 +373,8 @@ class TableReportViewSet(ApiViewSet):
 
 def register(router) -> None:
     # Before the Z reports' `reports/{id}/`, which would otherwise take "dashboard" for an id.
+    from hanout.reports import api_schedules
+
     router.register("", DashboardViewSet, basename="reports-dashboard")
+    api_schedules.register(router)
     router.register("", TableReportViewSet, basename="reports-table")

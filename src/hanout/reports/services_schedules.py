@@ -48,6 +48,14 @@ FIELDS = (
     "language",
     "recipients",
 )
+# The variant of each report when none is named.
+DEFAULT_BY = {
+    "sales": "day",
+    "top-products": "revenue",
+    "profit": "month",
+    "customers": "",
+    "expenses": "category",
+}
 # Reports that have no shop filter (expenses belong to the business, not to a shop).
 WHOLE_BUSINESS = frozenset({"profit", "expenses"})
 
@@ -116,6 +124,7 @@ def _clean(*, business: Business, data: dict) -> dict:
     if not out["name"]:
         errors["name"] = [_("Give the schedule a name.")]
     out.setdefault("report", "sales")
+    out.setdefault("by", DEFAULT_BY.get(out["report"], "day"))
     if f"{out['report']}:{out.get('by', 'day')}" not in dict(kinds()):
         errors["by"] = [_("Choose a report from the list.")]
     if out.get("frequency", Frequency.WEEKLY) not in Frequency.values:

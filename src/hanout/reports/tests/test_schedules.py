@@ -321,3 +321,63 @@ def test_a_monthly_excel_report_opens_with_the_right_figures(
     monday = next(r for r in rows if r[0] == "2026-03-16")
     assert monday[1] == 1 and float(monday[3]) == 7.5
     assert rows[-1][0] == "Total" and float(rows[-1][3]) == 7.5
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+
+def test_the_api_creates_lists_changes_and_deletes_schedules(till):
+    from tests.fixtures import api_client_for
+
+    api = api_client_for(till.owner)
+    url = "/api/v1/reports/schedules/"
+    made = api.post(
+        url,
+        {
+            "name": "Monthly profit",
+            "report": "profit",
+            "frequency": "monthly",
+            "hour": 8,
+            "file_format": "xlsx",
+            "recipients": ["compta@example.test"],
+        },
+        format="json",
+    )
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert body["report"] == "profit" and body["by"] == "month"  # its first variant
+    assert body["next_run_at"].startswith("2026-04-01T08:00:00+02:00")
+    assert [s["id"] for s in api.get(url).json()["results"]] == [body["id"]]
+
+    one = f"{url}{body['id']}/"
+    changed = api.patch(one, {"report": "top-products", "is_active": False}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["by"] == "revenue" and changed.json()["is_active"] is False
+    bad = api.patch(one, {"by": "weather", "hour": 30}, format="json")
+    assert bad.status_code == 400 and "hour" in bad.json()["error"]["fields"]
+    assert ReportSchedule.objects.get().hour == 8  # nothing changed
+
+    other = make_till(quantity=None)
+    foreign = api.patch(one, {"shop": str(other.shop.pk)}, format="json")
+    assert foreign.status_code == 400 and "shop" in foreign.json()["error"]["fields"]
+    assert api_client_for(other.owner).get(one).status_code == 404
+    assert api.delete(one).status_code == 204
+    assert not ReportSchedule.objects.exists()
+
+
+def test_the_api_refuses_bad_schedules_and_cashiers_see_none(till):
+    from tests.fixtures import api_client_for
+
+    api = api_client_for(till.owner)
+    url = "/api/v1/reports/schedules/"
+    bad = api.post(url, {"name": "X", "report": "profit", "by": "product"}, format="json")
+    assert bad.status_code == 400 and "recipients" in bad.json()["error"]["fields"]
+    wrong = api.post(
+        url,
+        {"name": "X", "report": "profit", "by": "product", "recipients": ["a@example.test"]},
+        format="json",
+    )
+    assert wrong.status_code == 400 and "by" in wrong.json()["error"]["fields"]
+    assert not ReportSchedule.objects.exists()
+    cashier = make_member(till.owner, role=Role.CASHIER)
+    assert api_client_for(cashier).get(url).status_code == 403
