@@ -39,6 +39,7 @@ class Column:
 class Cell:
     value: object
     kind: str
+    blank: bool = False  # a total row's column that has no total: nothing, not "—"
 
 
 @dataclass
@@ -73,7 +74,9 @@ class Table:
 
     @property
     def footer(self) -> list[Cell] | None:
-        return self.cells(self.total) if self.total is not None else None
+        if self.total is None:
+            return None
+        return [Cell(self.total.get(c.key), c.kind, c.key not in self.total) for c in self.columns]
 
     @property
     def total_figures(self) -> list[tuple[str, Cell]]:

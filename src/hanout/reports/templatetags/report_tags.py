@@ -15,7 +15,7 @@ NOTHING = "—"
 @register.simple_tag
 def report_cell(cell, business) -> str:
     value = cell.value
-    if value is None and cell.kind == "text":
+    if getattr(cell, "blank", False) or (value is None and cell.kind == "text"):
         return ""
     if value is None or value == "":
         return NOTHING

@@ -96,3 +96,57 @@ def test_the_dashboard_draws_its_charts_in_english_and_in_arabic(live_server):
         finally:
             browser.close()
     assert not errors, errors
+
+
+def test_the_other_reports_draw_their_charts_right_to_left_in_arabic(live_server):
+    till = make_till(quantity=None)
+    inventory.stock_receive(
+        business=till.business,
+        actor=None,
+        product=till["chocolat"],
+        location=till.location,
+        quantity=Decimal(50),
+        unit_cost=Decimal("2.00"),
+    )
+    open_session(till)
+    sell(till, ("chocolat", 2))
+    user = till.owner.user
+    user.language = "ar"
+    user.save(update_fields=["language"])
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(10_000)
+            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.fill("input[name=login]", user.email)
+            page.fill("input[name=password]", PASSWORD)
+            with page.expect_navigation():
+                page.click("form button[type=submit]")
+            for path, kind in (
+                ("/reports/top-products/", "bar"),
+                ("/reports/profit/", "bar"),
+                ("/reports/expenses/", None),  # no expense: no chart, an empty table
+            ):
+                page.goto(f"{live_server.url}{path}")
+                assert page.evaluate("document.documentElement.dir") == "rtl"
+                assert page.locator("#report-rows").is_visible()
+                if kind is None:
+                    assert page.locator("canvas[data-chart]").count() == 0
+                    continue
+                page.wait_for_function("typeof Chart !== 'undefined'")
+                page.wait_for_function(
+                    "Chart.getChart(document.querySelector('canvas[data-chart]')) !== undefined"
+                )
+                charts = page.evaluate(CHARTS)
+                assert charts["report-chart"]["type"] == kind
+                assert charts["report-chart"]["reversed"] is True, path
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.goto(f"{live_server.url}/reports/top-products/")
+            page.screenshot(path=ARTIFACTS / "top-products-ar.png", full_page=True)
+        finally:
+            browser.close()
+    assert not errors, errors
