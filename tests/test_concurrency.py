@@ -1,15 +1,13 @@
 """Races between real connections (PostgreSQL): exactly one winner, exact final state."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from hanout.accounts import services as accounts
 from hanout.accounts.models import ModuleAccess, PermissionRequest
-from hanout.core.errors import DomainError
 from hanout.core.models import AuditEntry
 from hanout.core.permissions import Level, Module, Role
+from tests.concurrency import race
 from tests.factories import make_business, make_member
 
 pytestmark = [
@@ -21,32 +19,6 @@ pytestmark = [
 ]
 
 
-def race(n, fn):
-    """Run fn(i) in n threads, each on its own connection; return (results, errors)."""
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def run(i):
-        try:
-            barrier.wait()
-            out = fn(i)
-            with lock:
-                results.append(out)
-        except DomainError as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
-
-
 def test_two_managers_deciding_one_request_at_once_give_one_decision():
     owner = make_business("Race Shop")
     managers = [make_member(owner, role=Role.MANAGER) for _ in range(2)]
@@ -55,12 +27,13 @@ def test_two_managers_deciding_one_request_at_once_give_one_decision():
         membership=cashier, module=Module.STOCK, level=Level.READ
     )
 
-    results, errors = race(
+    results, errors, crashes = race(
         2,
         lambda i: accounts.permission_request_decide(
             actor_membership=managers[i], request=req, accept=i == 0
         ),
     )
+    assert crashes == []
 
     assert len(results) == 1 and len(errors) == 1
     assert errors[0].code == "conflict"
@@ -77,12 +50,13 @@ def test_two_managers_deciding_one_request_at_once_give_one_decision():
 def test_the_same_request_sent_eight_times_at_once_is_stored_once():
     owner = make_business("Race Shop 2")
     cashier = make_member(owner, role=Role.CASHIER)
-    results, errors = race(
+    results, errors, crashes = race(
         8,
         lambda i: accounts.permission_request_create(
             membership=cashier, module=Module.REPORTS, level=Level.READ
         ),
     )
+    assert crashes == []
     assert len(results) == 1 and len(errors) == 7
     assert {e.code for e in errors} == {"conflict"}
     assert PermissionRequest.objects.filter(membership=cashier, module=Module.REPORTS).count() == 1
@@ -91,7 +65,7 @@ def test_the_same_request_sent_eight_times_at_once_is_stored_once():
 def test_demoting_the_last_two_owners_at_once_keeps_one_owner():
     owner = make_business("Race Shop 3")
     second = make_member(owner, role=Role.OWNER)
-    results, errors = race(
+    results, errors, crashes = race(
         2,
         lambda i: accounts.employee_update(
             actor_membership=[second, owner][i],
@@ -99,6 +73,7 @@ def test_demoting_the_last_two_owners_at_once_keeps_one_owner():
             data={"role": Role.MANAGER},
         ),
     )
+    assert crashes == []
     from hanout.accounts.models import Membership
 
     owners = Membership.objects.filter(

@@ -6,19 +6,25 @@ Skipped on SQLite, where BEGIN IMMEDIATE serialises every write transaction.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 
 from hanout.inventory import services
 from hanout.inventory.models import MovementReason, StockLevel, StockMovement
 from hanout.inventory.services import InsufficientStock, MoveLine
 from hanout.inventory.tests.stockdata import level_of, make_location, make_product
+from tests.concurrency import race as _race
 from tests.factories import make_business
+
+
+def race(n, fn):
+    """A refusal here is running out of stock; anything else is a crash."""
+    return _race(n, fn, expected=InsufficientStock)
+
 
 pytestmark = [
     pytest.mark.postgres,
@@ -29,39 +35,6 @@ pytestmark = [
 ]
 
 D = Decimal
-
-
-def race(n, fn):
-    """Run fn(i) in n threads at once, each on its own connection.
-
-    Returns (results, domain errors, other errors): a deadlock or any unexpected
-    exception lands in the third list, so the tests can assert there were none.
-    """
-    barrier = threading.Barrier(n)
-    results, errors, crashes = [], [], []
-    lock = threading.Lock()
-
-    def run(i):
-        try:
-            barrier.wait()
-            out = fn(i)
-            with lock:
-                results.append(out)
-        except InsufficientStock as exc:
-            with lock:
-                errors.append(exc)
-        except Exception as exc:  # a deadlock, a lost update… must not happen
-            with lock:
-                crashes.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors, crashes
 
 
 @pytest.fixture

@@ -6,18 +6,17 @@ Skipped on SQLite, where BEGIN IMMEDIATE serialises every write transaction.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from hanout.core.errors import DomainError
 from hanout.inventory.ledger import InsufficientStock
 from hanout.inventory.models import StockLevel, StockMovement
 from hanout.pos.models import CashSession, Register, Sale, SaleLine
 from hanout.pos.tests.factories import make_register, make_till, open_session, sell
+from tests.concurrency import race
 from tests.factories import make_business
 
 pytestmark = [
@@ -29,36 +28,6 @@ pytestmark = [
 ]
 
 D = Decimal
-
-
-def race(n, fn):
-    """Run fn(i) in n threads at once, each on its own connection: (results, domain
-    errors, crashes). A deadlock or any unexpected exception lands in crashes."""
-    barrier = threading.Barrier(n)
-    results, errors, crashes = [], [], []
-    lock = threading.Lock()
-
-    def run(i):
-        try:
-            barrier.wait()
-            out = fn(i)
-            with lock:
-                results.append(out)
-        except DomainError as exc:
-            with lock:
-                errors.append(exc)
-        except Exception as exc:
-            with lock:
-                crashes.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors, crashes
 
 
 @pytest.fixture

@@ -7,51 +7,21 @@ Skipped on SQLite, where BEGIN IMMEDIATE serialises every write transaction.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 
-from hanout.core.errors import DomainError
 from hanout.inventory.models import StockMovement
 from hanout.purchasing import services
 from hanout.purchasing.models import POStatus, PurchaseOrder, PurchaseReceipt
 from hanout.purchasing.tests.po_support import D, level_of, purchase_shop
+from tests.concurrency import race
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL"),
 ]
-
-
-def race(n, fn):
-    barrier = threading.Barrier(n)
-    results, errors, crashes = [], [], []
-    lock = threading.Lock()
-
-    def run(i):
-        try:
-            barrier.wait()
-            out = fn(i)
-            with lock:
-                results.append(out)
-        except DomainError as exc:
-            with lock:
-                errors.append(exc)
-        except Exception as exc:  # a deadlock or a lost update must not happen
-            with lock:
-                crashes.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors, crashes
 
 
 def test_ten_deliveries_at_once_all_count():

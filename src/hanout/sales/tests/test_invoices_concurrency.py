@@ -8,56 +8,20 @@ IMMEDIATE serialises the writers.
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from hanout.core.errors import DomainError
 from hanout.core.models import DocumentSequence
 from hanout.sales.models import Invoice, InvoiceKind
 from hanout.sales.services_invoices import invoice_issue_for_sale
 from hanout.sales.tests.invoices_support import make_till, open_session, sell
+from tests.concurrency import race
 from tests.factories import make_business
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 N = 200
-
-
-def race(n, fn, *, threads=None):
-    barrier = threading.Barrier(threads or n)
-    results, errors, crashes = [], [], []
-    lock = threading.Lock()
-    todo = list(range(n))
-
-    def run():
-        try:
-            barrier.wait()
-            while True:
-                with lock:
-                    if not todo:
-                        return
-                    i = todo.pop()
-                try:
-                    out = fn(i)
-                    with lock:
-                        results.append(out)
-                except DomainError as exc:
-                    with lock:
-                        errors.append(exc)
-                except Exception as exc:
-                    with lock:
-                        crashes.append(exc)
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=run) for _ in range(threads or n)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join()
-    return results, errors, crashes
 
 
 def test_200_concurrent_invoices_get_200_consecutive_numbers():

@@ -5,18 +5,17 @@ Each thread has its own database connection; the exact final state is asserted.
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from hanout.core.errors import DomainError
 from hanout.inventory.ledger import InsufficientStock
 from hanout.inventory.models import StockMovement
 from hanout.sales import services_orders as orders
 from hanout.sales.models import OrderLine, OrderStatus, OrderStatusChange
 from hanout.sales.tests.orders_support import level, make_customer, make_order, make_till
+from tests.concurrency import race
 
 pytestmark = [
     pytest.mark.postgres,
@@ -26,36 +25,6 @@ pytestmark = [
     ),
 ]
 D = Decimal
-
-
-def race(n, fn):
-    """Run fn(i) in n threads at once, each on its own connection:
-    (results, domain errors, anything else raised)."""
-    barrier = threading.Barrier(n)
-    results, errors, crashes = [], [], []
-    lock = threading.Lock()
-
-    def run(i):
-        try:
-            barrier.wait()
-            out = fn(i)
-            with lock:
-                results.append(out)
-        except DomainError as exc:
-            with lock:
-                errors.append(exc)
-        except Exception as exc:  # a deadlock or an IntegrityError would land here
-            with lock:
-                crashes.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors, crashes
 
 
 def test_two_orders_of_two_for_the_last_three_units_one_confirms_one_is_told_why():

@@ -8,14 +8,12 @@ BEGIN IMMEDIATE serialises every write transaction.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from hanout.core.errors import DomainError
 from hanout.inventory.models import StockMovement
 from hanout.pos import services as pos
 from hanout.pos.models import SaleLine
@@ -31,6 +29,7 @@ from hanout.sales.tests.returns_support import (
     sell,
     take_back,
 )
+from tests.concurrency import race
 from tests.factories import make_business
 
 pytestmark = [
@@ -42,36 +41,6 @@ pytestmark = [
 ]
 
 D = Decimal
-
-
-def race(n, fn):
-    """Run fn(i) in n threads at once, each on its own connection: (results, domain
-    errors, crashes). A deadlock or any unexpected exception lands in crashes."""
-    barrier = threading.Barrier(n)
-    results, errors, crashes = [], [], []
-    lock = threading.Lock()
-
-    def run(i):
-        try:
-            barrier.wait()
-            out = fn(i)
-            with lock:
-                results.append(out)
-        except DomainError as exc:
-            with lock:
-                errors.append(exc)
-        except Exception as exc:  # noqa: BLE001 (a crash is what the test looks for)
-            with lock:
-                crashes.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors, crashes
 
 
 @pytest.fixture
