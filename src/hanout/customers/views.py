@@ -197,48 +197,53 @@ def _detail_with_errors(request, customer, **forms_):
     return render(request, "customers/customer_detail.html", context, status=400)
 
 
+def _crm_post(request, pk, *, form_class, form_key: str, save, done: str, anchor: str = ""):
+    """A form posted from the customer's page: `save(customer, cleaned_data)` through a
+    service, then back to the page (at `anchor`); refused, the page again with the errors."""
+    customer = _customer_or_404(request, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            save(customer, form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(f"{reverse('customer_detail', args=[customer.pk])}{anchor}")
+    return _detail_with_errors(request, customer, **{form_key: form})
+
+
 @require_POST
 @member_required(Module.CUSTOMERS, level=Level.FULL)
 def customer_trust(request, pk):
     """Set the trust level by hand (audited)."""
-    customer = _customer_or_404(request, pk)
-    form = TrustForm(request.POST)
-    if form.is_valid():
-        try:
-            services.customer_set_trust(
-                customer=customer,
-                actor=request.user,
-                level=form.cleaned_data["trust_level"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("The trust level was saved."))
-            return redirect("customer_detail", pk=customer.pk)
-    return _detail_with_errors(request, customer, trust_form=form)
+    return _crm_post(
+        request,
+        pk,
+        form_class=TrustForm,
+        form_key="trust_form",
+        save=lambda customer, data: services.customer_set_trust(
+            customer=customer, actor=request.user, level=data["trust_level"], note=data["note"]
+        ),
+        done=_("The trust level was saved."),
+    )
 
 
 @require_POST
 @member_required(Module.CUSTOMERS, level=Level.FULL)
 def customer_points_adjust(request, pk):
     """Add or take away loyalty points by hand, with a reason."""
-    customer = _customer_or_404(request, pk)
-    form = PointsAdjustForm(request.POST)
-    if form.is_valid():
-        try:
-            services_loyalty.loyalty_adjust(
-                customer=customer,
-                actor=request.user,
-                points=form.cleaned_data["points"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            apply_domain_error(form, exc)
-        else:
-            messages.success(request, _("The points were adjusted."))
-            return redirect(f"{reverse('customer_detail', args=[customer.pk])}#points")
-    return _detail_with_errors(request, customer, adjust_form=form)
+    return _crm_post(
+        request,
+        pk,
+        form_class=PointsAdjustForm,
+        form_key="adjust_form",
+        save=lambda customer, data: services_loyalty.loyalty_adjust(
+            customer=customer, actor=request.user, points=data["points"], reason=data["reason"]
+        ),
+        done=_("The points were adjusted."),
+        anchor="#points",
+    )
 
 
 def _growth_chart(rows: list[dict], *, title: str, label: str) -> dict:
