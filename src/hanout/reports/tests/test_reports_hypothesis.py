@@ -32,7 +32,7 @@ from hanout.pos.pricing import price_basket
 from hanout.pos.services import PaymentInput
 from hanout.pos.tests.factories import line as line_input
 from hanout.pos.tests.factories import make_till, open_session, sell
-from hanout.reports import services
+from hanout.reports import selectors_tables, services
 from hanout.reports.models import DailyProductSales, DailySales
 from hanout.reports.selectors_sales import sales_report
 
@@ -174,6 +174,27 @@ def test_report_figures_equal_the_raw_rows_and_the_tables_equal_a_rebuild(ticket
         }
         march = sum((v["revenue"] for d, v in raw["days"].items() if d.month == 3), D(0))
         assert months["2026-03"] == march
+
+        # The profit table: margin − expenses per day, the same independent figures.
+        profit = selectors_tables.profit(business=business, start=FIRST, end=LAST, by="day")
+        for row in profit.rows:
+            day = date.fromisoformat(row["key"])
+            want = raw["days"].get(day, {"revenue": 0, "tax": 0, "cost": D(0)})
+            margin = want["revenue"] - want["tax"] - want["cost"].quantize(D("0.01"))
+            assert row["profit"] == margin - spent_on[day], row["key"]
+        # Top products by quantity: every product sold, in order, with the right counts.
+        top = selectors_tables.top_products(
+            business=business, start=FIRST, end=LAST, sort="quantity", limit=100
+        )
+        sold = {k: q for k, q in raw["quantities"].items() if q}
+        listed = {uuid.UUID(r["key"]): r["quantity"] for r in top.rows if r["quantity"]}
+        assert listed == sold  # (a product sold and all returned may be listed at 0)
+        quantities = [r["quantity"] for r in top.rows]
+        assert quantities == sorted(quantities, reverse=True)
+        assert top.total["quantity"] == sum(sold.values(), D(0))
+        # The expenses table by month adds up to what was spent.
+        spent = selectors_tables.expenses(business=business, start=FIRST, end=LAST, by="month")
+        assert spent.total["amount"] == sum(spent_on.values(), D(0))
 
         def snapshot():
             return sorted(
