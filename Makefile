@@ -53,3 +53,19 @@ bench-generate: $(VENV)/.installed-run
 ## bench-http: start `hanout serve --no-demo` on that data, time lookups, searches, pages, export
 bench-http: $(VENV)/.installed-run
 	$(BENCH_ENV) $(BIN)/python bench/http_bench.py --start-server $(BENCH_ARGS)
+
+## bench-sales-generate: LINES register ticket lines (default 5,000,000) over 3 years, 1,000
+##   products, then the daily report tables; DB=sqlite (/tmp/bench-sales-sqlite) or DB=postgres
+LINES ?= 5000000
+SALES_DATA_DIR ?= /tmp/bench-sales-$(DB)
+SALES_PG_URL ?= postgres://postgres@127.0.0.1:5432/hanout_bench_sales
+SALES_ENV = HANOUT_DATA_DIR=$(SALES_DATA_DIR) $(if $(filter postgres,$(DB)),DATABASE_URL=$(SALES_PG_URL))
+
+.PHONY: bench-sales-generate bench-reports
+bench-sales-generate: $(VENV)/.installed-run
+	$(SALES_ENV) $(BIN)/python bench/generate_sales.py --lines $(LINES)
+
+## bench-reports: on that data, time the sales report (a year by day, a quarter by product)
+##   and the dashboard against hand-written SQL (REPORTS_ARGS, e.g. "--runs 50 --http")
+bench-reports: $(VENV)/.installed-run
+	$(SALES_ENV) $(BIN)/python bench/bench_reports.py $(REPORTS_ARGS)
