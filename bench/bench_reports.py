@@ -203,7 +203,8 @@ def check_by_product(report, hand: list[tuple]) -> str:
         assert abs(row.quantity - Decimal(str(h[3]))) < Decimal("0.0005"), (row.quantity, h[3])
     total = sum((cents(h[4]) for h in hand), Decimal(0))
     assert report.total.revenue == total, (report.total.revenue, total)
-    return f"{len(hand)} products, revenue {total:,}; first {report.rows[0].label!r}"
+    first = report.rows[0].label if report.rows else None
+    return f"{len(hand)} products, revenue {total:,}; first {first!r}"
 
 
 def check_dashboard(data, hand: dict) -> str:
@@ -237,7 +238,8 @@ def check_dashboard(data, hand: dict) -> str:
     assert data.low_stock == hand["low"]
     return (
         f"today {data.day.current.revenue:,} ({data.day.current.tickets} tickets), "
-        f"month {data.month.current.revenue:,}, top product {data.top_products[0]['name']!r}, "
+        f"month {data.month.current.revenue:,}, top product "
+        f"{data.top_products[0]['name'] if data.top_products else None!r}, "
         f"{data.low_stock} low, {data.open_sessions} open session"
     )
 

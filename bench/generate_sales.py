@@ -645,7 +645,10 @@ def main(argv=None) -> int:
     tz = ZoneInfo(shop.time_zone)
     now = dt.datetime.now(dt.UTC)
     today = now.astimezone(tz).date()
-    first = today.replace(year=today.year - opts.years) + dt.timedelta(days=1)
+    try:
+        first = today.replace(year=today.year - opts.years) + dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        first = today.replace(year=today.year - opts.years, day=28) + dt.timedelta(days=2)
     days = [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
     weights = day_weights(days, rng)
     # Today's tickets later than now are left out: a few thousand lines fewer than asked.
