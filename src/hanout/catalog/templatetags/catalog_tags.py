@@ -45,8 +45,14 @@ def money(amount, business) -> str:
     except (InvalidOperation, TypeError, ValueError):
         return str(amount)
     currency = getattr(business, "currency", None) or "EUR"
-    locale = _locale(get_language() or "en", getattr(business, "country", "") or "")
+    locale = _babel_locale(_locale(get_language() or "en", getattr(business, "country", "") or ""))
     return format_currency(quantize(value, currency), currency, locale=locale)
+
+
+@lru_cache(maxsize=64)
+def _babel_locale(identifier: str) -> Locale:
+    """The parsed Locale (parsing it on every amount was half of a long report's page)."""
+    return Locale.parse(identifier)
 
 
 @register.filter

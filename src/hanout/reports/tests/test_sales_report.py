@@ -181,3 +181,16 @@ def test_the_day_page_does_not_cost_more_queries_with_more_sales(
     services.daily_refresh_pending(business=till.business)
     with django_assert_max_num_queries(len(few.captured_queries) + 2):
         client.get(url)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar", "zgh", "de", "nl", "ja"])
+def test_day_labels_are_django_short_dates_in_every_language(language):
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    from hanout.reports.selectors_sales import _day_labeller
+
+    with translation.override(language):
+        label = _day_labeller()
+        for day in (date(2026, 3, 5), date(2026, 12, 31), date(2001, 1, 9)):
+            assert label(day) == date_format(day, "SHORT_DATE_FORMAT")
