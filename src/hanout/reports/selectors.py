@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from hanout.core.models import Business, Shop
 from hanout.core.money import quantize
 from hanout.reports.models import DailyProductSales, DailySales
+from hanout.reports.selectors_sales import product_totals
 
 ZERO = Decimal(0)
 TOP = 10
@@ -229,16 +230,12 @@ def dashboard(*, business: Business, today: date, shop: Shop | None = None) -> D
     products = DailyProductSales.objects.filter(business=business, day__gte=first, day__lte=today)
     if shop is not None:
         products = products.filter(shop=shop)
-    top = list(
-        products.values("product_id", "product__name", "product__sku")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("revenue"), cost=Sum("cost"))
-        .order_by("-revenue", "product__name")[:TOP]
-    )
+    top = product_totals(products, limit=TOP)
     top_products = [
         {
             "id": t["product_id"],
-            "name": t["product__name"],
-            "sku": t["product__sku"],
+            "name": t["name"],
+            "sku": t["sku"],
             "quantity": t["quantity"],
             "revenue": quantize(t["revenue"] or ZERO, currency),
         }

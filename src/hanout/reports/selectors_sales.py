@@ -286,24 +286,49 @@ def _by_month(business, start, end, shop) -> list[Row]:
     return rows
 
 
+def product_totals(qs, *, order: str = "revenue", limit: int | None = None) -> list[dict]:
+    """Sums of daily product rows `qs` per product, the biggest `order` ("revenue" or
+    "quantity") first (ties by name), each with the product's name, SKU and category.
+
+    The sums are grouped on the product id alone and the names read afterwards for the
+    rows kept: grouping on the joined names as well made the database sort every
+    product row of the period by text (about twice as slow on a quarter of 5M lines)."""
+    from hanout.catalog.models import Product
+
+    sums = (
+        qs.values("product_id")
+        .annotate(
+            quantity=Sum("quantity"), revenue=Sum("revenue"), tax=Sum("tax"), cost=Sum("cost")
+        )
+        .order_by(f"-{order}", "product_id")
+    )
+    rows = list(sums[:limit] if limit else sums)
+    names = {
+        p["pk"]: p
+        for p in Product.objects.filter(pk__in=[r["product_id"] for r in rows]).values(
+            "pk", "name", "sku", "category__name"
+        )
+    }
+    for r in rows:
+        product = names.get(r["product_id"], {})
+        r["name"] = product.get("name", "")
+        r["sku"] = product.get("sku", "")
+        r["category"] = product.get("category__name")
+    rows.sort(key=lambda r: (-(r[order] or 0), r["name"]))
+    return rows
+
+
 def _by_product(business, start, end, shop) -> list[Row]:
     return [
         Row(
             key=str(r["product_id"]),
-            label=f"{r['product__name']} · {r['product__sku']}"
-            if r["product__sku"]
-            else r["product__name"],
+            label=f"{r['name']} · {r['sku']}" if r["sku"] else r["name"],
             revenue=_money(r["revenue"]),
             tax=_money(r["tax"]),
             cost=_money(r["cost"]),
             quantity=_dec(r["quantity"]),
         )
-        for r in _products(business, start, end, shop)
-        .values("product_id", "product__name", "product__sku")
-        .annotate(
-            quantity=Sum("quantity"), revenue=Sum("revenue"), tax=Sum("tax"), cost=Sum("cost")
-        )
-        .order_by("-revenue", "product__name")
+        for r in product_totals(_products(business, start, end, shop))
     ]
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from hanout.core.models import Business, Shop
 from hanout.core.money import quantize
 from hanout.reports.models import DailyProductSales
+from hanout.reports.selectors_sales import product_totals
 from hanout.reports.tables import Column, Table, chart_of
 
 ZERO = Decimal(0)
@@ -65,13 +66,7 @@ def top_products(
     whole_revenue = quantize(Decimal(whole["r"] or 0), currency)
     whole_net = whole_revenue - quantize(Decimal(whole["t"] or 0), currency)
     whole_margin = whole_net - quantize(Decimal(whole["c"] or 0), currency)
-    found = (
-        qs.values("product_id", "product__name", "product__sku", "product__category__name")
-        .annotate(
-            quantity=Sum("quantity"), revenue=Sum("revenue"), tax=Sum("tax"), cost=Sum("cost")
-        )
-        .order_by(f"-{sort}", "product__name", "product_id")[:limit]
-    )
+    found = product_totals(qs, order=sort, limit=limit)
     rows = []
     for rank, r in enumerate(found, start=1):
         revenue = quantize(Decimal(r["revenue"] or 0), currency)
@@ -82,9 +77,9 @@ def top_products(
             {
                 "key": str(r["product_id"]),
                 "rank": rank,
-                "product": r["product__name"],
-                "sku": r["product__sku"] or "",
-                "category": r["product__category__name"] or _("No category"),
+                "product": r["name"],
+                "sku": r["sku"] or "",
+                "category": r["category"] or _("No category"),
                 "quantity": quantity,
                 "revenue": revenue,
                 "margin": margin,
