@@ -99,9 +99,17 @@ def test_a_replica_url_with_sqlite_is_refused_at_start_up(tmp_path):
     assert "DATABASE_REPLICA_URL needs PostgreSQL" in done.stderr
 
 
+@pytest.fixture
+def replica_closed():
+    """The replica connection closed after the test: left open, it keeps the test database
+    from being dropped at the end of the run."""
+    yield
+    connections["replica"].close()
+
+
 @pytest.mark.skipif(not ON_POSTGRES, reason="a replica is a PostgreSQL setup")
 @pytest.mark.django_db(transaction=True, databases=["default", "replica"])
-def test_reports_read_through_the_replica_and_write_to_the_primary(settings):
+def test_reports_read_through_the_replica_and_write_to_the_primary(settings, replica_closed):
     from hanout.pos.tests.factories import make_till, open_session, sell
     from tests.fixtures import api_client_for
 
