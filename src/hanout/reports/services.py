@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
@@ -54,6 +54,10 @@ def _money(value) -> Decimal:
     return Decimal(value or 0)
 
 
+def _mill(value) -> Decimal:
+    return Decimal(value).quantize(MILL, rounding=ROUND_HALF_UP)
+
+
 @transaction.atomic
 def daily_refresh(*, business: Business, shop: Shop, day: date) -> list[DailySales]:
     """Recompute `shop`'s figures for the local `day`, replacing the old rows."""
@@ -72,6 +76,9 @@ def daily_refresh(*, business: Business, shop: Shop, day: date) -> list[DailySal
         rows.append(orders)
     for row in rows:
         row.business, row.shop, row.day, row.refreshed_at = business, shop, day, now
+        # Σ quantity × unit cost has up to 6 places; the column keeps 3. Rounded here (as
+        # PostgreSQL would on insert), SQLite stores the same figure instead of a float.
+        row.cost = _mill(row.cost)
     DailySales.objects.bulk_create(rows)
     DailyProductSales.objects.bulk_create(
         [
@@ -83,7 +90,7 @@ def daily_refresh(*, business: Business, shop: Shop, day: date) -> list[DailySal
                 quantity=q,
                 revenue=r,
                 tax=t.quantize(MILL),
-                cost=c,
+                cost=_mill(c),
             )
             for pid, (q, r, t, c) in products.items()
             if q or r or t or c

@@ -259,3 +259,33 @@ def test_loyalty_points_paid_are_takings_of_their_own(till, monkeypatch):
     methods = selectors.dashboard(business=till.business, today=date(2026, 3, 17)).methods
     assert methods["labels"][-1] == "Loyalty points"
     assert methods["datasets"][0]["data"][-1] == "2.00"
+
+
+def test_a_cost_of_many_decimals_is_stored_rounded_to_the_column_on_every_database(
+    till, monkeypatch
+):
+    from django.db import connection
+
+    from hanout.catalog.models import Unit
+    from hanout.pos.tests.factories import make_product
+
+    on(monkeypatch, at(date(2026, 3, 16), 10))
+    cheese = make_product(till.business, "Comté", price="24.00", unit=Unit.KG)
+    inventory.stock_receive(
+        business=till.business,
+        actor=None,
+        product=cheese,
+        location=till.location,
+        quantity=D(5),
+        unit_cost=D("13.33"),
+    )
+    # 0.375 kg at 13.33 → 4.99875 out of stock: five places for a three-place column.
+    sell(till, (cheese, D("0.375")))
+    services.daily_refresh_pending(business=till.business)
+    # What the database holds (its sums add these), not what Django reads back: SQLite
+    # would keep 4.99875 as a float where PostgreSQL rounds; both must hold 4.999.
+    with connection.cursor() as cursor:
+        for table in ("reports_dailysales", "reports_dailyproductsales"):
+            cursor.execute(f"SELECT CAST(cost AS TEXT) FROM {table}")  # noqa: S608
+            (stored,) = cursor.fetchone()
+            assert D(stored) == D("4.999"), table
