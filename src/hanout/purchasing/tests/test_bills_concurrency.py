@@ -12,8 +12,8 @@ from hanout.core.errors import Conflict, ValidationFailed
 from hanout.purchasing import selectors_bills, services_bills
 from hanout.purchasing.models import SupplierInvoice, SupplierPayment
 from hanout.purchasing.tests.test_bills_support import make_supplier
+from tests.concurrency import race
 from tests.factories import make_business
-from tests.test_concurrency import race
 
 pytestmark = [
     pytest.mark.postgres,
@@ -54,7 +54,8 @@ def _pay(owner, supplier, invoice, amount="30.00", key=None):
 
 def test_six_clerks_paying_30_on_a_bill_of_100_at_once_never_overpay_it(shop):
     owner, supplier, invoice = shop
-    results, errors = race(6, lambda i: _pay(owner, supplier, invoice))
+    results, errors, crashes = race(6, lambda i: _pay(owner, supplier, invoice))
+    assert crashes == []
     assert len(results) == 3 and len(errors) == 3
     assert all(isinstance(e, ValidationFailed) and "amount" in e.fields for e in errors)
     invoice.refresh_from_db()
@@ -65,7 +66,8 @@ def test_six_clerks_paying_30_on_a_bill_of_100_at_once_never_overpay_it(shop):
 def test_one_client_uuid_sent_twice_at_once_makes_one_payment(shop):
     owner, supplier, invoice = shop
     key = uuid.uuid4()
-    results, errors = race(2, lambda i: _pay(owner, supplier, invoice, key=key))
+    results, errors, crashes = race(2, lambda i: _pay(owner, supplier, invoice, key=key))
+    assert crashes == []
     assert errors == [] and len({p.pk for p in results}) == 1
     invoice.refresh_from_db()
     assert invoice.paid_total == Decimal("30.00")
@@ -75,12 +77,13 @@ def test_one_client_uuid_sent_twice_at_once_makes_one_payment(shop):
 def test_two_reversals_of_one_payment_at_once_make_one(shop):
     owner, supplier, invoice = shop
     payment = _pay(owner, supplier, invoice, "100.00")
-    results, errors = race(
+    results, errors, crashes = race(
         2,
         lambda i: services_bills.supplier_payment_reverse(
             payment=payment, actor=owner.user, reason=f"clerk {i}"
         ),
     )
+    assert crashes == []
     assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Conflict)
     invoice.refresh_from_db()
     assert invoice.paid_total == 0
@@ -89,7 +92,7 @@ def test_two_reversals_of_one_payment_at_once_make_one(shop):
 
 def test_the_same_supplier_number_typed_twice_at_once_is_recorded_once(shop):
     owner, supplier, _ = shop
-    results, errors = race(
+    results, errors, crashes = race(
         2,
         lambda i: services_bills.supplier_invoice_record(
             business=owner.business,
@@ -100,5 +103,6 @@ def test_the_same_supplier_number_typed_twice_at_once_is_recorded_once(shop):
             total=Decimal("10.00"),
         ),
     )
+    assert crashes == []
     assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Conflict)
     assert SupplierInvoice.objects.filter(number__iexact="same-1").count() == 1
