@@ -68,6 +68,11 @@ class Table:
         return [Cell(row.get(c.key), c.kind) for c in self.columns]
 
     @property
+    def wide(self) -> bool:
+        """More columns than an A4 page holds upright: the PDF turns to landscape."""
+        return len(self.columns) > 7
+
+    @property
     def body(self) -> list[list[Cell]]:
         """The rows as cells, for the templates."""
         return [self.cells(r) for r in self.rows]
