@@ -40,6 +40,20 @@ CHARTS = """() => Object.fromEntries([...document.querySelectorAll('canvas[data-
   }]; }))"""
 
 
+def signed_in(browser, live_server, email: str, errors: list[str]):
+    """A page of `browser` signed in as `email`, collecting console and page errors."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
+    return page
+
+
 def test_the_dashboard_draws_its_charts_in_english_and_in_arabic(live_server):
     till = make_till(quantity=None)
     inventory.stock_receive(
@@ -57,15 +71,7 @@ def test_the_dashboard_draws_its_charts_in_english_and_in_arabic(live_server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(10_000)
-            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("input[name=login]", till.owner.user.email)
-            page.fill("input[name=password]", PASSWORD)
-            with page.expect_navigation():
-                page.click("form button[type=submit]")
+            page = signed_in(browser, live_server, till.owner.user.email, errors)
 
             page.goto(f"{live_server.url}/dashboard/")
             page.wait_for_function("document.querySelectorAll('canvas[data-chart]').length === 3")
@@ -117,15 +123,7 @@ def test_the_other_reports_draw_their_charts_right_to_left_in_arabic(live_server
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(10_000)
-            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{live_server.url}/accounts/login/")
-            page.fill("input[name=login]", user.email)
-            page.fill("input[name=password]", PASSWORD)
-            with page.expect_navigation():
-                page.click("form button[type=submit]")
+            page = signed_in(browser, live_server, user.email, errors)
             for path, kind in (
                 ("/reports/top-products/", "bar"),
                 ("/reports/profit/", "bar"),
