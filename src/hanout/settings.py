@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "hanout.expenses",
     "hanout.reports",
     "hanout.referrals",
+    "hanout.chat",
 ]
 
 MIDDLEWARE = [
