@@ -47,6 +47,7 @@ SINGLETONS = {
     "/api/v1/reports/profit/",
     "/api/v1/reports/customers/",
     "/api/v1/reports/expenses/",
+    "/api/v1/chat/settings/",
 }
 # GETs that look up one object by one of several optional query parameters (400 without).
 LOOKUPS = {"/api/v1/customers/lookup/"}

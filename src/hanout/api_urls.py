@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from hanout.accounts import api as accounts_api
 from hanout.catalog import api as catalog_api
+from hanout.chat import api as chat_api
 from hanout.core import api_views as core_api
 from hanout.core.api import not_found
 from hanout.customers import api as customers_api
@@ -44,6 +45,7 @@ sales_orders_api.register(router)
 sales_invoices_api.register(router)
 sales_returns_api.register(router)
 webhooks_api.register(router)
+chat_api.register(router)
 
 urlpatterns = [
     *catalog_api.extra_urls(),  # products/lookup without the trailing slash (no redirect)
