@@ -1,0 +1,251 @@
+"""The chat's WebSocket: `/ws/chat/` (protocol in docs/chat-protocol.md).
+
+One socket per open page carries every conversation the person sees in the
+current business (the session's business, as for the pages):
+
+- on connect the server sends `ready` with each conversation's `last_seq`
+  and unread count; the client asks `sync` for anything after the last seq it
+  holds, so a message pushed while it was away (or dropped by the channel
+  layer) is fetched from the database, never lost;
+- `message.new` / `message.updated` / `message.deleted` are pushed after the
+  database has them (services push on commit);
+- `heartbeat` keeps presence (online / idle / offline, in the cache);
+- `typing` is relayed to the conversation's other sockets and never stored.
+
+Writes (send, edit, delete, read marker) go through the REST API, which
+answers with status codes and idempotency; the socket only listens, relays
+typing and reports presence.
+
+Close codes: 4401 not signed in, 4403 no access to the Chat module.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
+
+from hanout.chat import presence, selectors
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+SYNC_BATCH = 100
+
+
+def _cache(fn):
+    """Run a presence function off the event loop (the cache may be Redis, which blocks)."""
+    return sync_to_async(fn, thread_sensitive=False)
+
+
+def presence_group(business_id) -> str:
+    return f"chat-presence-{business_id}"
+
+
+@database_sync_to_async
+def _membership(user, session):
+    from hanout.core.middleware import SESSION_BUSINESS_KEY, resolve_membership
+    from hanout.core.permissions import Level, Module
+
+    business_id = session.get(SESSION_BUSINESS_KEY) if session is not None else None
+    membership = resolve_membership(user, business_id)
+    if membership is None or not membership.allows(Module.CHAT, Level.READ):
+        return None
+    return membership
+
+
+@database_sync_to_async
+def _overview(business, user) -> list[dict]:
+    return [
+        {"id": str(c.pk), "kind": c.kind, "last_seq": c.last_seq, "unread": c.unread}
+        for c in selectors.conversation_list(business=business, user=user)
+    ]
+
+
+@database_sync_to_async
+def _visible(business, user, conversation_id) -> bool:
+    return (
+        selectors.conversation_list(business=business, user=user)
+        .filter(pk=conversation_id)
+        .exists()
+    )
+
+
+@database_sync_to_async
+def _missed(business, user, conversation_id, after: int) -> dict | None:
+    try:
+        conversation = selectors.conversation_get(business=business, user=user, pk=conversation_id)
+    except Exception:  # not visible, or not an id: the same answer
+        return None
+    page = selectors.message_history(conversation=conversation, after=after, size=SYNC_BATCH)
+    return {
+        "type": "messages",
+        "conversation": str(conversation.pk),
+        "messages": [selectors.message_data(m) for m in page.items],
+        "has_more": page.has_more,
+    }
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    membership = None
+
+    async def connect(self):
+        # Accept first, then close with a code the page understands (no retry on 44xx).
+        await self.accept()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        membership = await _membership(user, self.scope.get("session"))
+        if membership is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.membership = membership
+        self.user = user
+        self.business = membership.business
+        self.joined: set[str] = set()
+        # Join first, read second: a message committed in between is in the
+        # overview's last_seq or pushed (or both; the client drops repeats by seq).
+        for group in (
+            presence_group(self.business.pk),
+            selectors.user_group_name(self.business.pk, user.pk),
+        ):
+            await self.channel_layer.group_add(group, self.channel_name)
+        overview = await _overview(self.business, user)
+        for c in overview:
+            await self._join(c["id"])
+        await self.send_json(
+            {
+                "type": "ready",
+                "user": str(user.pk),
+                "business": str(self.business.pk),
+                "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
+                "conversations": overview,
+            }
+        )
+        await self._heartbeat(active=True)
+
+    async def disconnect(self, code):
+        if self.membership is None:
+            return
+        await _cache(presence.went_away)(business_id=self.business.pk, user_id=self.user.pk)
+        await self.channel_layer.group_send(
+            presence_group(self.business.pk),
+            {"type": "chat.presence", "data": await self._presence()},
+        )
+        for group in [
+            presence_group(self.business.pk),
+            selectors.user_group_name(self.business.pk, self.user.pk),
+            *(selectors.group_name(c) for c in self.joined),
+        ]:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def _presence(self) -> dict:
+        found = await _cache(presence.statuses)(
+            business_id=self.business.pk, user_ids=[self.user.pk]
+        )
+        return found[str(self.user.pk)]
+
+    async def _join(self, conversation_id: str) -> None:
+        if conversation_id not in self.joined:
+            self.joined.add(conversation_id)
+            await self.channel_layer.group_add(
+                selectors.group_name(conversation_id), self.channel_name
+            )
+
+    # --- from the client -----------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if text_data:  # binary frames mean nothing here
+            await self.receive_json(await self.decode_json(text_data), **kwargs)
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        try:
+            return await super().decode_json(text_data)
+        except ValueError:
+            return None
+
+    async def receive_json(self, content, **kwargs):
+        if self.membership is None:
+            return
+        if not isinstance(content, dict):
+            await self._error("invalid", _("Send JSON objects with a type."))
+            return
+        kind = content.get("type")
+        if kind == "heartbeat":
+            await self._heartbeat(active=bool(content.get("active", True)))
+            await self.send_json({"type": "pong"})
+        elif kind == "sync":
+            await self._catch_up(content)
+        elif kind == "typing":
+            await self._typing(content)
+        else:
+            await self._error("unknown_type", _("Unknown message type."))
+
+    async def _heartbeat(self, *, active: bool) -> None:
+        before = (await self._presence())["status"]
+        now = await _cache(presence.heartbeat)(
+            business_id=self.business.pk, user_id=self.user.pk, active=active
+        )
+        if now["status"] != before:
+            await self.channel_layer.group_send(
+                presence_group(self.business.pk), {"type": "chat.presence", "data": now}
+            )
+
+    async def _catch_up(self, content: dict) -> None:
+        after = content.get("after", 0)
+        conversation_id = str(content.get("conversation", ""))
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            await self._error("invalid", _("after: a message number (0 or more)."))
+            return
+        answer = await _missed(self.business, self.user, conversation_id, after)
+        if answer is None:
+            await self._error("not_found", _("This conversation does not exist."))
+            return
+        await self._join(answer["conversation"])
+        await self.send_json(answer)
+
+    async def _typing(self, content: dict) -> None:
+        conversation_id = str(content.get("conversation", ""))
+        if conversation_id not in self.joined and not await _visible(
+            self.business, self.user, conversation_id
+        ):
+            await self._error("not_found", _("This conversation does not exist."))
+            return
+        await self.channel_layer.group_send(
+            selectors.group_name(conversation_id),
+            {
+                "type": "chat.typing",
+                "data": {
+                    "conversation": conversation_id,
+                    "user": {
+                        "id": str(self.user.pk),
+                        "name": self.user.full_name or self.user.email,
+                    },
+                },
+            },
+        )
+
+    async def _error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})
+
+    # --- from the channel layer ----------------------------------------------------------
+
+    async def chat_event(self, message):
+        """Pushed by the services after commit."""
+        event, data = message["event"], message["data"]
+        if event == "conversation.joined":
+            await self._join(data["conversation"])
+            await self.send_json({"type": event, **data})
+        elif event.startswith("message."):
+            await self.send_json({"type": event, "message": data})
+        else:
+            await self.send_json({"type": event, **data})
+
+    async def chat_typing(self, message):
+        if message["data"]["user"]["id"] != str(self.user.pk):
+            await self.send_json({"type": "typing", **message["data"]})
+
+    async def chat_presence(self, message):
+        await self.send_json({"type": "presence", **message["data"]})
