@@ -16,9 +16,13 @@ In-process (Django set up once, warm caches), on the business "Bench Sales", wit
 
 and for each a hand-written SQL query — the raw cursor SQL one would write for the
 same figures over the same daily tables, rows fetched, nothing more. The hand SQL
-makes the same round trips as the selector (one query per aggregate), so the ratio
-is what the ORM and the selector's Python cost on top of the database's work. Every
-figure is checked equal between the two (amounts to the cent) before timing.
+makes the same round trips as the selector (the dashboard: the twelve months of the
+daily table in one query, bucketed by day and month, as the selector does; its top 10
+grouped on the product first, in one query where the selector makes two), so the ratio
+is what the ORM and the selector's Python cost on top of the database's work. The
+dashboard is also timed against the hand SQL of one query per aggregate (twelve
+queries, each figure straight from SQL: the selector's old shape). Every figure is
+checked equal between the two (amounts to the cent) before timing.
 
 Runs alternate ORM / SQL so a busy neighbour slows both alike; the table gives the
 median and p95 of `--runs` runs after `--warmup` ones, and two verdicts: the selector's p95
@@ -121,6 +125,66 @@ class Hand:
         )
 
     def dashboard(self, today: date) -> dict:
+        """The same round trips as the selector: the twelve months of the daily table in
+        one query (this month and last month by day, the ten months before by month,
+        bucketed by a CASE of date comparisons), the month's top 10 grouped on the
+        product first and joined to the catalog after (one query where the selector
+        makes two), the month's expenses, the open sessions, the low stock."""
+        from hanout.reports.selectors import month_start
+
+        first, prev_first = month_start(today), month_start(today, 1)
+        whens = " ".join(["WHEN day >= %s THEN day"] + ["WHEN day >= %s THEN %s"] * 9)
+        params = [self.d(prev_first)]
+        for back in range(2, 11):
+            params += [self.d(month_start(today, back))] * 2
+        cast = "::date" if self.pg else ""
+        return {
+            "buckets": self.rows(
+                f"SELECT CASE {whens} ELSE %s{cast} END AS b, SUM(revenue), SUM(tax), "  # noqa: S608
+                "SUM(cost), SUM(tickets), SUM(cash), SUM(card), SUM(phone), SUM(points) "
+                "FROM reports_dailysales WHERE business_id = %s AND day >= %s AND day <= %s "
+                "GROUP BY b",
+                [
+                    *params,
+                    self.d(month_start(today, 11)),
+                    self.b,
+                    self.d(month_start(today, 11)),
+                    self.d(today),
+                ],
+            ),
+            "top": self.rows(
+                "SELECT a.product_id, p.name, p.sku, a.q, a.r, a.c FROM (SELECT product_id, "
+                "SUM(quantity) AS q, SUM(revenue) AS r, SUM(cost) AS c "
+                "FROM reports_dailyproductsales WHERE business_id = %s AND day >= %s "
+                "AND day <= %s GROUP BY product_id ORDER BY r DESC, product_id LIMIT 10) a "
+                "JOIN catalog_product p ON p.id = a.product_id ORDER BY a.r DESC, p.name",
+                [self.b, self.d(first), self.d(today)],
+            ),
+            **self._others(first, today),
+        }
+
+    def _others(self, first: date, today: date) -> dict:
+        return {
+            "expenses": self.rows(
+                "SELECT SUM(amount) FROM expenses_expense "
+                "WHERE business_id = %s AND spent_on >= %s AND spent_on <= %s",
+                [self.b, self.d(first), self.d(today)],
+            )[0][0],
+            "sessions": self.rows(
+                "SELECT COUNT(*), SUM(opening_float + cash_in - cash_change - withdrawals "
+                "- cash_refunds + paid_in - paid_out) FROM pos_cashsession "
+                "WHERE business_id = %s AND status = 'open'",
+                [self.b],
+            )[0],
+            "low": self.rows(
+                "SELECT COUNT(*) FROM inventory_stocklevel WHERE business_id = %s AND is_low",
+                [self.b],
+            )[0][0],
+        }
+
+    def dashboard_by_aggregate(self, today: date) -> dict:
+        """The dashboard's figures one query per aggregate (the selector's shape before it
+        read the daily table once): twelve queries, each figure straight from SQL."""
         from hanout.reports.selectors import _same_day_last_month, month_start
 
         week_ago = today - timedelta(days=7)
@@ -152,21 +216,7 @@ class Hand:
                 "LIMIT 10",
                 [self.b, self.d(first), self.d(today)],
             ),
-            "expenses": self.rows(
-                "SELECT SUM(amount) FROM expenses_expense "
-                "WHERE business_id = %s AND spent_on >= %s AND spent_on <= %s",
-                [self.b, self.d(first), self.d(today)],
-            )[0][0],
-            "sessions": self.rows(
-                "SELECT COUNT(*), SUM(opening_float + cash_in - cash_change - withdrawals "
-                "- cash_refunds + paid_in - paid_out) FROM pos_cashsession "
-                "WHERE business_id = %s AND status = 'open'",
-                [self.b],
-            )[0],
-            "low": self.rows(
-                "SELECT COUNT(*) FROM inventory_stocklevel WHERE business_id = %s AND is_low",
-                [self.b],
-            )[0][0],
+            **self._others(first, today),
         }
         return out
 
@@ -242,6 +292,59 @@ def check_dashboard(data, hand: dict) -> str:
         f"{data.top_products[0]['name'] if data.top_products else None!r}, "
         f"{data.low_stock} low, {data.open_sessions} open session"
     )
+
+
+def exact(value) -> Decimal:
+    """A value as the database returns it (Decimal, or float on SQLite), not rounded."""
+    if value is None:
+        return Decimal(0)
+    return Decimal(str(round(value, 6) if isinstance(value, float) else value))
+
+
+def check_dashboard_one(today: date, hand_by_aggregate: dict):
+    """The check of the one-query hand SQL: its buckets summed per span must give the
+    figures of the hand SQL that asks one query per aggregate (to the cent), and then the
+    selector must agree with both."""
+    from hanout.reports.selectors import _same_day_last_month, month_start
+
+    first, prev_first = month_start(today), month_start(today, 1)
+    prev_last = first - timedelta(days=1)
+
+    def check(data, hand: dict) -> str:
+        buckets = {str(r[0])[:10]: r[1:] for r in hand["buckets"]}
+
+        def span(start: date, end: date) -> tuple:
+            rows = [v for k, v in buckets.items() if start.isoformat() <= k <= end.isoformat()]
+            return tuple(cents(sum((exact(r[i]) for r in rows), Decimal(0))) for i in range(8))
+
+        def fig(start: date, end: date) -> tuple:
+            sums = span(start, end)
+            return (*sums[:3], int(sums[3]))
+
+        def fig_of(row) -> tuple:
+            return (cents(row[0]), cents(row[1]), cents(row[2]), row[3] or 0)
+
+        want = hand_by_aggregate
+        week_ago = today - timedelta(days=7)
+        for key, (start, end) in {
+            "today": (today, today),
+            "week_ago": (week_ago, week_ago),
+            "month": (first, today),
+            "prev_month": (prev_first, _same_day_last_month(today)),
+        }.items():
+            assert fig(start, end) == fig_of(want[key]), (key, fig(start, end), want[key])
+        for key, start, end in (("this_days", first, today), ("last_days", prev_first, prev_last)):
+            assert span(start, end)[0] == sum((cents(r[1]) for r in want[key]), cents(0)), key
+        assert span(month_start(today, 11), today)[0] == sum(
+            (cents(r[1]) for r in want["months"]), cents(0)
+        )
+        assert span(first, today)[4:8] == tuple(cents(v) for v in want["methods"])
+        assert [(uuid.UUID(str(r[0])), cents(r[4])) for r in hand["top"]] == [
+            (uuid.UUID(str(r[0])), cents(r[4])) for r in want["top"]
+        ]
+        return check_dashboard(data, want)
+
+    return check
 
 
 # --- timing -------------------------------------------------------------------------------------
@@ -390,6 +493,12 @@ def main(argv=None) -> int:
             "dashboard, today",
             lambda: dashboard(business=business, today=today),
             lambda: hand.dashboard(today),
+            check_dashboard_one(today, hand.dashboard_by_aggregate(today)),
+        ),
+        (
+            "dashboard, today (hand SQL: one query per aggregate)",
+            lambda: dashboard(business=business, today=today),
+            lambda: hand.dashboard_by_aggregate(today),
             check_dashboard,
         ),
     ]

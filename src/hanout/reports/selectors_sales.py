@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hanout.core.models import Business, Shop
-from hanout.core.money import quantize
+from hanout.core.money import minor_unit, quantize
 from hanout.reports.models import DailyProductSales, DailySales
 
 ZERO = Decimal(0)
@@ -126,13 +126,13 @@ def sales_report(
         raise ValueError(f"unknown grouping {by!r}")
     report = SalesReport(business=business, by=by, start=start, end=end, shop=shop)
     report.rows = _ROWS[by](business, start, end, shop)
-    currency = business.currency
-    for row in report.rows:
-        row.revenue = quantize(row.revenue, currency)
+    unit = minor_unit(business.currency)
+    for row in report.rows:  # as core.money.quantize (the amounts are Decimals already)
+        row.revenue = row.revenue.quantize(unit, ROUND_HALF_UP)
         if row.tax is not None:
-            row.tax = quantize(row.tax, currency)
+            row.tax = row.tax.quantize(unit, ROUND_HALF_UP)
         if row.cost is not None:
-            row.cost = quantize(row.cost, currency)
+            row.cost = row.cost.quantize(unit, ROUND_HALF_UP)
     if by in ("day", "month") and shop is None:
         _add_expenses(report.rows, business, start, end, by)
     report.total = _total(report.rows, by)
@@ -142,16 +142,29 @@ def sales_report(
 
 def _total(rows: list[Row], by: str) -> Row:
     total = Row(key="", label=_("Total"))
-    total.revenue = sum((r.revenue for r in rows), ZERO)
-    total.tax = None if any(r.tax is None for r in rows) else sum((r.tax for r in rows), ZERO)
-    total.cost = None if any(r.cost is None for r in rows) else sum((r.cost for r in rows), ZERO)
+    # One pass over the rows (a year by day is 365 of them); a column with one unknown
+    # (None) value has no total.
+    revenue, tax, cost, tickets, quantity, expenses = ZERO, ZERO, ZERO, 0, ZERO, ZERO
+    for r in rows:
+        revenue += r.revenue
+        if tax is not None:
+            tax = None if r.tax is None else tax + r.tax
+        if cost is not None:
+            cost = None if r.cost is None else cost + r.cost
+        if tickets is not None:
+            tickets = None if r.tickets is None else tickets + r.tickets
+        if quantity is not None:
+            quantity = None if r.quantity is None else quantity + r.quantity
+        if expenses is not None:
+            expenses = None if r.expenses is None else expenses + r.expenses
+    total.revenue, total.tax, total.cost = revenue, tax, cost
     # A ticket paid two ways is in two payment rows: no total of tickets there.
-    if rows and by != "method" and all(r.tickets is not None for r in rows):
-        total.tickets = sum(r.tickets for r in rows)
-    if rows and all(r.quantity is not None for r in rows):
-        total.quantity = sum((r.quantity for r in rows), ZERO)
-    if rows and all(r.expenses is not None for r in rows):
-        total.expenses = sum((r.expenses for r in rows), ZERO)
+    if rows and by != "method" and tickets is not None:
+        total.tickets = tickets
+    if rows and quantity is not None:
+        total.quantity = quantity
+    if rows and expenses is not None:
+        total.expenses = expenses
     return total
 
 
@@ -172,8 +185,10 @@ def _add_expenses(rows: list[Row], business, start, end, by: str) -> None:
             .annotate(total=Sum("amount"))
             .order_by()
         }
+    zero = quantize(ZERO, business.currency)
     for row in rows:
-        row.expenses = quantize(_money(found.get(row.key)), business.currency)
+        spent_then = found.get(row.key)
+        row.expenses = zero if spent_then is None else quantize(spent_then, business.currency)
 
 
 # --- from the daily tables -----------------------------------------------------------------------
@@ -199,61 +214,61 @@ SUMS = {
 
 
 # Django's date format letters that are plain numbers: a short date such as "d/m/Y" is
-# then written without going through django.utils.dateformat on every row (a year by day
-# spent half its time there).
-_NUMERIC = {
-    "d": lambda d: f"{d.day:02d}",
-    "j": lambda d: str(d.day),
-    "m": lambda d: f"{d.month:02d}",
-    "n": lambda d: str(d.month),
-    "Y": lambda d: f"{d.year:04d}",
-    "y": lambda d: f"{d.year % 100:02d}",
-}
+# then written with one str.format per row instead of django.utils.dateformat (a year by
+# day spent half its time there). The arguments: day, month, year, year % 100.
+_NUMERIC = {"d": "{0:02d}", "j": "{0}", "m": "{1:02d}", "n": "{1}", "Y": "{2:04d}", "y": "{3:02d}"}
 
 
 @lru_cache(maxsize=32)
-def _numeric_format(fmt: str) -> tuple | None:
-    """The pieces of `fmt` when it has only numeric letters, else None."""
-    parts: list = []
+def _numeric_format(fmt: str) -> str | None:
+    """`fmt` as a str.format template when it has only numeric letters, else None."""
+    parts: list[str] = []
     for ch in fmt:
         if ch in _NUMERIC:
             parts.append(_NUMERIC[ch])
         elif ch.isalpha() or ch == "\\":
             return None
         else:
-            parts.append(ch)
-    return tuple(parts)
+            parts.append(ch.replace("{", "{{").replace("}", "}}"))
+    return "".join(parts)
 
 
 def _day_labeller():
     """A function writing a day in the active language's SHORT_DATE_FORMAT."""
-    parts = _numeric_format(get_format("SHORT_DATE_FORMAT"))
-    if parts is None:
+    template = _numeric_format(get_format("SHORT_DATE_FORMAT"))
+    if template is None:
         return lambda day: date_format(day, "SHORT_DATE_FORMAT")
-    return lambda day: "".join(p if isinstance(p, str) else p(day) for p in parts)
+    fill = template.format
+    return lambda day: fill(day.day, day.month, day.year, day.year % 100)
 
 
 def _by_day(business, start, end, shop) -> list[Row]:
     label = _day_labeller()
     found = {
-        r["day"]: r
-        for r in _daily(business, start, end, shop).values("day").annotate(**SUMS).order_by()
+        r[0]: r
+        for r in _daily(business, start, end, shop)
+        .values_list("day")
+        .annotate(*SUMS.values())
+        .order_by()
     }
-    rows, day = [], start
+    rows, day, one = [], start, timedelta(days=1)
     while day <= end:
-        r = found.get(day, {})
-        rows.append(
-            Row(
-                key=day.isoformat(),
-                label=label(day),
-                revenue=_money(r.get("revenue")),
-                tax=_money(r.get("tax")),
-                cost=_money(r.get("cost")),
-                tickets=r.get("tickets") or 0,
-                quantity=_dec(r.get("items")),
+        r = found.get(day)
+        if r is None:
+            row = Row(day.isoformat(), label(day), ZERO, ZERO, ZERO, 0, ZERO)
+        else:
+            _day, tickets, items, revenue, tax, cost = r
+            row = Row(
+                day.isoformat(),
+                label(day),
+                _money(revenue),
+                _money(tax),
+                _money(cost),
+                tickets or 0,
+                _dec(items),
             )
-        )
-        day += timedelta(days=1)
+        rows.append(row)
+        day += one
     return rows
 
 
@@ -502,8 +517,9 @@ def _chart(report: SalesReport) -> dict:
     if report.by not in ("day", "month"):
         rows = sorted(rows, key=lambda r: r.revenue, reverse=True)[:CHART_ROWS]
     datasets = [{"label": _("Sales"), "data": [str(r.revenue) for r in rows]}]
-    if all(r.margin is not None for r in rows):
-        datasets.append({"label": _("Margin"), "data": [str(r.margin) for r in rows]})
+    margins = [r.margin for r in rows]
+    if all(m is not None for m in margins):
+        datasets.append({"label": _("Margin"), "data": [str(m) for m in margins]})
     return {
         "type": "line" if report.by == "day" else "bar",
         "currency": report.currency,

@@ -227,3 +227,42 @@ def test_a_shop_filter_keeps_only_that_shops_figures(till, monkeypatch):
     assert both.day.current.revenue == D("6.00")
     assert annexe.day.current.revenue == D("5.00")
     assert annexe.open_sessions == 1
+
+
+def test_twelve_months_come_from_one_daily_query_whatever_the_sales(
+    till, monkeypatch, django_assert_num_queries
+):
+    # TODAY is 17 March 2026: the chart's months are April 2025 … March 2026.
+    sell_on(monkeypatch, till, date(2025, 3, 31), ("cafe", 1))  # before the twelve months
+    sell_on(monkeypatch, till, date(2025, 4, 1), ("chocolat", 2))  # April 2025: 7.00
+    sell_on(monkeypatch, till, date(2025, 12, 31), ("cafe", 2))  # December: 5.00
+    sell_on(monkeypatch, till, date(2026, 1, 31), ("croissant", 3))  # January: 3.00
+    sell_on(monkeypatch, till, date(2026, 2, 1), ("cafe", 1))  # February, day by day
+    sell_on(monkeypatch, till, date(2026, 2, 28), ("chocolat", 1))  # after the 17th
+    sell_on(monkeypatch, till, date(2026, 3, 10), ("croissant", 1))  # a week ago
+    sell_on(monkeypatch, till, TODAY, ("chocolat", 1), ("cafe", 1))  # today: 6.00
+    services.daily_refresh_pending(business=till.business)
+
+    # One query for the daily table (this month and last month day by day, the ten months
+    # before one row each), two for the top products (the sums, then their names), the
+    # month's expenses, the open sessions and the low stock: six, however many sales.
+    with django_assert_num_queries(6):
+        data = selectors.dashboard(business=till.business, today=TODAY)
+    revenue = data.monthly["datasets"][0]["data"]
+    assert revenue == ["7.00", "0", "0", "0", "0", "0", "0", "0", "5.00", "3.00", "6.00", "7.00"]
+    margin = data.monthly["datasets"][1]["data"]
+    assert margin[0] == str(
+        (D("7.00") - (D("7.00") * 6 / 106).quantize(D("0.01")) - 4).quantize(D("0.01"))
+    )
+    assert data.day.current.revenue == D("6.00") and data.day.current.tickets == 1
+    assert data.day.previous.revenue == D("1.00")
+    assert (data.month.current.revenue, data.month.current.tickets) == (D("7.00"), 2)
+    assert (data.month.previous.revenue, data.month.previous.tickets) == (D("2.50"), 1)
+    this, last = (d["data"] for d in data.daily["datasets"])
+    assert this[9] == "1.00" and this[16] == "6.00" and this[15] == "0.00" and this[17] is None
+    assert len(this) == len(last) == 28 and last[0] == "2.50" and last[27] == "3.50"
+    assert sum(D(v) for v in data.methods["datasets"][0]["data"]) == D("7.00")
+
+    with django_assert_num_queries(6):
+        shop_only = selectors.dashboard(business=till.business, today=TODAY, shop=till.shop)
+    assert shop_only.monthly == data.monthly and shop_only.day == data.day
