@@ -30,6 +30,9 @@ New messages, edits, deletions, typing and presence arrive over the WebSocket
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -58,7 +61,9 @@ from hanout.chat.models import (
 )
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import ValidationFailed
+from hanout.core.keyset import keyset_page
 from hanout.core.permissions import Module
+from hanout.core.schema import ErrorSerializer
 from hanout.expenses.exports import attachment_response
 
 # --- output ----------------------------------------------------------------------------------
@@ -175,6 +180,22 @@ class ConversationSerializer(serializers.ModelSerializer):
             if others:
                 return others[0].full_name or others[0].email
         return obj.title or str(obj.get_kind_display())
+
+
+class ConversationPageSerializer(serializers.Serializer):
+    next = serializers.CharField(allow_null=True, help_text=gettext_lazy("The next page."))
+    previous = serializers.CharField(allow_null=True)
+    results = ConversationSerializer(many=True)
+
+
+class ConversationQuerySerializer(serializers.Serializer):
+    after = serializers.CharField(
+        required=False, max_length=200, help_text=gettext_lazy("The cursor of a `next` link.")
+    )
+    before = serializers.CharField(required=False, max_length=200)
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=selectors.MAX_PAGE_SIZE, default=selectors.PAGE_SIZE
+    )
 
 
 class ConversationDetailSerializer(ConversationSerializer):
@@ -305,11 +326,15 @@ class HistoryQuerySerializer(serializers.Serializer):
 
 # --- viewsets --------------------------------------------------------------------------------
 
-MESSAGE_ID = r"messages/(?P<message_id>[0-9a-f-]{36})"
+MESSAGE_ID = (
+    r"messages/(?P<message_id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+)
 
 
 @extend_schema_view(
-    list=extend_schema(responses=ConversationSerializer(many=True)),
+    list=extend_schema(
+        parameters=[ConversationQuerySerializer], responses=ConversationPageSerializer
+    ),
     retrieve=extend_schema(responses=ConversationDetailSerializer),
     create=extend_schema(
         request=ConversationCreateSerializer,
@@ -342,7 +367,32 @@ class ConversationViewSet(ApiViewSet):
         return selectors.conversation_list(business=self.request.business, user=self.request.user)
 
     def list(self, request):
-        return self.respond(ConversationSerializer, self.scoped_queryset(), many=True)
+        """Newest activity first, in keyset pages (`next` / `previous` links)."""
+        query = self.query(ConversationQuerySerializer)
+        page = keyset_page(
+            self.scoped_queryset(),
+            order=selectors.CONVERSATION_ORDER,
+            size=query["page_size"],
+            after=query.get("after"),
+            before=query.get("before"),
+        )
+
+        def link(key, cursor):
+            if cursor is None:
+                return None
+            params = {key: cursor, "page_size": query["page_size"]}
+            return request.build_absolute_uri(f"{request.path}?{urlencode(params)}")
+
+        results = ConversationSerializer(
+            page.items, many=True, context=self.get_serializer_context()
+        ).data
+        return Response(
+            {
+                "next": link("after", page.next_cursor),
+                "previous": link("before", page.previous_cursor),
+                "results": results,
+            }
+        )
 
     def retrieve(self, request, pk=None):
         return self.respond(ConversationDetailSerializer, self.get_object())
@@ -393,7 +443,13 @@ class ConversationViewSet(ApiViewSet):
     @extend_schema(
         methods=["GET"],
         parameters=[HistoryQuerySerializer],
-        responses=MessagePageSerializer,
+        responses={
+            200: MessagePageSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description=gettext_lazy("Bad query parameters; `fields` names them."),
+            ),
+        },
     )
     @extend_schema(
         methods=["POST"],
@@ -447,13 +503,13 @@ class ConversationViewSet(ApiViewSet):
         responses=MessageSerializer,
     )
     @extend_schema(methods=["PATCH"], request=MessageEditSerializer, responses=MessageSerializer)
-    @extend_schema(methods=["DELETE"], request=None, responses=MessageSerializer)
+    @extend_schema(methods=["DELETE"], request=None, responses={200: MessageSerializer})
     @action(detail=True, methods=["get", "patch", "delete"], url_path=MESSAGE_ID)
     def message(self, request, pk=None, message_id=None):
         conversation = self.get_object()
         try:
             message = selectors.message_get(conversation=conversation, pk=message_id)
-        except (Message.DoesNotExist, ValueError) as exc:
+        except (Message.DoesNotExist, ValueError, DjangoValidationError) as exc:
             raise Http404 from exc
         if request.method == "PATCH":
             data = self.validated(MessageEditSerializer)

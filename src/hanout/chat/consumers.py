@@ -238,6 +238,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if event == "conversation.joined":
             await self._join(data["conversation"])
             await self.send_json({"type": event, **data})
+        elif event == "conversation.left":
+            self.joined.discard(data["conversation"])
+            await self.channel_layer.group_discard(
+                selectors.group_name(data["conversation"]), self.channel_name
+            )
+            await self.send_json({"type": event, **data})
         elif event.startswith("message."):
             await self.send_json({"type": event, "message": data})
         else:

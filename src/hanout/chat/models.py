@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hanout.core.models import BusinessOwned
@@ -49,7 +50,8 @@ class Conversation(BusinessOwned):
     # "<smaller user id>:<larger user id>" for a direct conversation, else "".
     direct_key = models.CharField(max_length=80, blank=True, editable=False)
     last_seq = models.PositiveBigIntegerField(default=0)
-    last_message_at = models.DateTimeField(null=True, blank=True)
+    # The last message's time, or the creation time: the list's order ("newest activity first").
+    last_message_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -11,7 +11,17 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from hanout.chat.models import (
@@ -26,6 +36,7 @@ from hanout.chat.models import (
 
 OPEN_KINDS = (ConversationKind.BUSINESS, ConversationKind.SHOP)
 PAGE_SIZE = 50
+CONVERSATION_ORDER = ("-last_message_at", "-id")
 MAX_PAGE_SIZE = 200
 
 
@@ -69,6 +80,9 @@ def conversation_list(*, business, user) -> QuerySet[Conversation]:
     return (
         Conversation.objects.filter(_visible(business, user))
         .select_related("shop")
+        .prefetch_related(
+            Prefetch("members", queryset=ConversationMember.objects.select_related("user"))
+        )
         .annotate(my_last_read=Coalesce(Subquery(marker), Value(0), output_field=IntegerField()))
         .annotate(
             unread=Count(
@@ -76,7 +90,7 @@ def conversation_list(*, business, user) -> QuerySet[Conversation]:
                 filter=Q(messages__seq__gt=F("my_last_read")) & ~Q(messages__author=user),
             )
         )
-        .order_by(F("last_message_at").desc(nulls_last=True), "-id")
+        .order_by(*CONVERSATION_ORDER)
     )
 
 
@@ -117,10 +131,7 @@ def member_users(*, conversation) -> list:
     """Explicit members of a group or direct conversation (empty for open channels)."""
     if conversation.kind in OPEN_KINDS:
         return []
-    return [
-        m.user
-        for m in ConversationMember.objects.filter(conversation=conversation).select_related("user")
-    ]
+    return [m.user for m in conversation.members.all()]  # prefetched by conversation_list
 
 
 def _messages(conversation) -> QuerySet[Message]:

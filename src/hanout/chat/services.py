@@ -246,6 +246,12 @@ def group_leave(*, conversation: Conversation, actor) -> None:
     if conversation.kind != ConversationKind.GROUP:
         raise _invalid("conversation", _("Only a group can be left."))
     ConversationMember.objects.filter(conversation=conversation, user=actor).delete()
+    # The person's open sockets stop listening to it.
+    _push(
+        selectors.user_group_name(conversation.business_id, actor.pk),
+        "conversation.left",
+        {"conversation": str(conversation.pk)},
+    )
     audit.record(
         business=conversation.business,
         actor=actor,

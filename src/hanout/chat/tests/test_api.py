@@ -41,14 +41,14 @@ def test_send_then_read_history_and_unread(team):
     assert again.status_code == 200 and again.json()["id"] == sent.json()["id"]
     assert Message.objects.count() == 1
 
-    listed = {c["id"]: c for c in other.get(BASE).json()}
+    listed = {c["id"]: c for c in other.get(BASE).json()["results"]}
     assert listed[str(channel.pk)]["unread"] == 1
     history = other.get(f"{BASE}{channel.pk}/messages/").json()
     assert [m["text"] for m in history["results"]] == ["Bonjour"]
     assert history["results"][0]["author"]["id"] == str(owner.user.pk)
     read = other.post(f"{BASE}{channel.pk}/read/", {}, format="json")
     assert read.status_code == 200 and read.json()["seq"] == 1
-    listed = {c["id"]: c for c in other.get(BASE).json()}
+    listed = {c["id"]: c for c in other.get(BASE).json()["results"]}
     assert listed[str(channel.pk)]["unread"] == 0
 
 
@@ -78,7 +78,7 @@ def test_another_business_and_non_members_get_404(team, other_owner):
         r = client.post(f"{BASE}{group.pk}/messages/", {"text": "hi"}, format="json")
         assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
         assert client.delete(f"{BASE}{group.pk}/messages/{msg.pk}/").status_code == 404
-        assert str(group.pk) not in {c["id"] for c in client.get(BASE).json()}
+        assert str(group.pk) not in {c["id"] for c in client.get(BASE).json()["results"]}
     assert stranger.get(f"{BASE}{channel.pk}/").status_code == 404
     assert api_client_for(staff).get(f"{BASE}{group.pk}/messages/").status_code == 200
 
@@ -190,3 +190,38 @@ def test_presence_and_settings(team):
         .status_code
         == 403
     )
+
+
+def test_the_conversation_list_costs_the_same_queries_for_many_conversations(
+    team, django_assert_max_num_queries
+):
+    owner, cashier, staff, channel = team
+    for n in range(6):
+        services.group_create(
+            business=owner.business, actor=owner.user, title=f"g{n}", member_ids=[staff.user.pk]
+        )
+        services.direct_open(business=owner.business, actor=owner.user, other_id=cashier.user.pk)
+        services.message_send(conversation=channel, actor=cashier.user, text=f"m{n}")
+    api = api_client_for(owner)
+    with django_assert_max_num_queries(12):
+        body = api.get(BASE).json()["results"]
+    assert len(body) == 2 + 6 + 1
+    assert {c["name"] for c in body if c["kind"] == "direct"} == {"Awa Diallo"}
+    # In pages of 4, newest activity first, nothing skipped or repeated.
+    seen, url = [], f"{BASE}?page_size=4"
+    while url:
+        page = api.get(url).json()
+        seen += [c["id"] for c in page["results"]]
+        url = page["next"]
+    assert seen == [c["id"] for c in body]
+    assert seen[0] == str(channel.pk)  # the channel had the last message
+
+
+def test_leaving_a_group(team):
+    owner, cashier, _staff, _channel = team
+    group = services.group_create(
+        business=owner.business, actor=owner.user, title="g", member_ids=[cashier.user.pk]
+    )
+    api = api_client_for(cashier)
+    assert api.post(f"{BASE}{group.pk}/leave/", {}, format="json").status_code == 204
+    assert api.get(f"{BASE}{group.pk}/").status_code == 404

@@ -258,3 +258,23 @@ def test_typing_reaches_the_others_and_is_not_stored(team):
 
     async_to_sync(scenario)()
     assert not Message.objects.exists()
+
+
+def test_a_socket_stops_hearing_a_group_it_left(team):
+    owner, cashier, _staff, _channel = team
+    group = services.group_create(
+        business=owner.business, actor=owner.user, title="g", member_ids=[cashier.user.pk]
+    )
+    cookie = cookie_of(cashier.user)
+
+    async def scenario():
+        ws = Socket(cookie)
+        await ws.open()
+        await database_sync_to_async(services.group_leave)(conversation=group, actor=cashier.user)
+        assert (await ws.next_of("conversation.left"))["conversation"] == str(group.pk)
+        await send(conversation=group, actor=owner.user, text="after you left")
+        while not await ws.receive_nothing(timeout=0.3):
+            assert (await ws.receive())["type"] != "message.new"
+        await ws.close()
+
+    async_to_sync(scenario)()
