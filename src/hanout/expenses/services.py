@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hanout.core import audit, events
-from hanout.core.errors import NotFound, ValidationFailed
+from hanout.core.errors import Conflict, NotFound, ValidationFailed
 from hanout.core.models import Business
 from hanout.core.money import quantize
 from hanout.expenses import attachments as files
@@ -379,6 +379,16 @@ def expense_update(*, expense: Expense, actor, data: dict[str, Any]) -> Expense:
     after = _snapshot(expense)
     changes = audit.diff(before, after)
     if changes:
+        if (
+            "spent_on" in changes
+            and expense.recurring_id
+            and Expense.objects.filter(recurring_id=expense.recurring_id, spent_on=expense.spent_on)
+            .exclude(pk=expense.pk)
+            .exists()
+        ):
+            # Each recurring expense is made once a day (a database constraint): say so, not a 500.
+            message = _("This recurring expense already has an entry on that day.")
+            raise Conflict(message, code="recurring_day_taken", fields={"spent_on": [message]})
         expense.search_text = _search_text(expense)
         expense.save()
         audit.record(

@@ -139,3 +139,17 @@ def test_changing_the_first_date_skips_dates_already_recorded(owner):
     assert template.next_on == D(2026, 2, 20)
     services_recurring.recurring_record_due(template=template, today=D(2026, 3, 25))
     assert _dates(template) == [D(2026, 1, 15), D(2026, 2, 15), D(2026, 2, 20), D(2026, 3, 20)]
+
+
+def test_moving_a_recorded_expense_onto_another_day_of_the_same_template_is_a_conflict(owner):
+    from hanout.core.errors import Conflict
+    from hanout.expenses import services
+
+    template = _rent(owner)
+    services_recurring.recurring_record_due(template=template, today=D(2026, 2, 28))
+    january, february = Expense.objects.filter(recurring=template).order_by("spent_on")
+    with pytest.raises(Conflict) as err:
+        services.expense_update(expense=february, actor=owner.user, data={"spent_on": january.spent_on})
+    assert "spent_on" in err.value.fields
+    february.refresh_from_db()
+    assert february.spent_on == D(2026, 2, 28)
