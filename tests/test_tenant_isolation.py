@@ -48,7 +48,15 @@ SINGLETONS = {
     "/api/v1/reports/customers/",
     "/api/v1/reports/expenses/",
     "/api/v1/chat/settings/",
+    "/api/v1/market/wallet/",
+    "/api/v1/market/profile/",
+    "/api/v1/market/analytics/",
 }
+# The marketplace's shop window: every business's published listings are public by design
+# (src/hanout/marketplace/tests/test_api.py proves drafts and everything else stay private).
+PUBLIC = ("/api/v1/market/listings/",)
+# The platform administrators' queues (is_staff, not a business's member): tested there too.
+PLATFORM = ("/api/v1/market/admin/",)
 # GETs that look up one object by one of several optional query parameters (400 without).
 LOOKUPS = {"/api/v1/customers/lookup/"}
 # Fields that may change by merely using the API (a token's last use; "now" in a report).
@@ -175,6 +183,8 @@ def _needs_query(operation: dict) -> bool:
 def _routes(schema: dict):
     lists, singletons, object_ops = [], [], []
     for path, operations in schema["paths"].items():
+        if path.startswith(PUBLIC + PLATFORM):
+            continue
         for method in METHODS:
             operation = operations.get(method)
             if operation is None:

@@ -11,6 +11,7 @@ from hanout.core.api import not_found
 from hanout.customers import api as customers_api
 from hanout.expenses import api as expenses_api
 from hanout.inventory import api as inventory_api
+from hanout.marketplace import api as marketplace_api
 from hanout.pos import api as pos_api
 from hanout.pos import api_payments as pos_payments_api
 from hanout.pos import api_reports as pos_reports_api
@@ -45,6 +46,7 @@ sales_orders_api.register(router)
 sales_invoices_api.register(router)
 sales_returns_api.register(router)
 webhooks_api.register(router)
+marketplace_api.register(router)
 chat_api.register(router)
 
 urlpatterns = [

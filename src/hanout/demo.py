@@ -317,6 +317,9 @@ def load_demo(stdout=None) -> list[Business]:
             from hanout.chat import demo as demo_chat
 
             demo_chat.load(business, spec)
+            from hanout.marketplace import demo as demo_marketplace
+
+            demo_marketplace.load(business, spec)
             from hanout.reports.services import daily_rebuild
 
             daily_rebuild(business=business)  # the dashboard opens on a year of figures

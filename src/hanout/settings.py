@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "hanout.reports",
     "hanout.referrals",
     "hanout.chat",
+    "hanout.marketplace",
 ]
 
 MIDDLEWARE = [
@@ -407,6 +408,13 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "hanout.webhooks.models.DeliveryStatus",
         "FrequencyEnum": "hanout.expenses.models.Frequency",
         "LanguageEnum": "hanout.settings.LANGUAGES",
+        "WalletEntryKindEnum": "hanout.marketplace.models.EntryKind",
+        "WalletRequestKindEnum": "hanout.marketplace.models.RequestKind",
+        "WalletRequestStatusEnum": "hanout.marketplace.models.RequestStatus",
+        "ListingStatusEnum": "hanout.marketplace.models.ListingStatus",
+        "ListingCategoryEnum": "hanout.marketplace.models.ListingCategory",
+        "OfferStatusEnum": "hanout.marketplace.models.OfferStatus",
+        "PurchaseStatusEnum": "hanout.marketplace.models.PurchaseStatus",
     },
 }
 

@@ -85,3 +85,12 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
                 _("A personal API token, sent as `Token hnt_…`. Make one on your profile page.")
             ),
         }
+
+
+class OneObjectListSchema(AutoSchema):
+    """For a viewset whose `list` route answers one object (a summary, a wallet, a profile)."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        if getattr(self.view, "action", None) == "list":
+            return False
+        return super()._is_list_view(serializer)

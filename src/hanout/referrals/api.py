@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from hanout.core import clock
 from hanout.core.api_base import ApiViewSet
 from hanout.core.permissions import Module
-from hanout.core.schema import AutoSchema, ErrorSerializer
+from hanout.core.schema import ErrorSerializer, OneObjectListSchema
 from hanout.referrals import selectors, services
 from hanout.referrals.models import ReferralInvitation, RewardEntry, Sponsorship
 
@@ -127,22 +127,13 @@ class InvitationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReferralSchema(AutoSchema):
-    """`GET /referrals/` is the viewset's `list` route but answers one object (the summary)."""
-
-    def _is_list_view(self, serializer=None) -> bool:
-        if getattr(self.view, "action", None) == "list":
-            return False
-        return super()._is_list_view(serializer)
-
-
 class ReferralViewSet(ApiViewSet):
     """Sponsorship: your referral code and link, your sponsees and the rewards earned."""
 
     module = Module.SPONSORSHIP
     model = Sponsorship
     serializer_class = SponseeSerializer
-    schema = ReferralSchema()
+    schema = OneObjectListSchema()  # GET /referrals/ answers one object (the summary)
 
     def scoped_queryset(self, **filters):
         return selectors.sponsee_list(business=self.request.business, day=clock.now().date())

@@ -1,0 +1,1075 @@
+"""REST API of the marketplace (module `marketplace`: reading needs read, anything else full).
+
+Wallet (the business's own):
+- `GET /api/v1/market/wallet/`: balance (posted), held, available, currency.
+- `GET /api/v1/market/wallet/entries/?kind=&since=&until=`: the ledger, newest first.
+- `GET|POST /api/v1/market/wallet/requests/`: deposits and withdrawals
+  `{"kind": "deposit"|"withdrawal", "amount", "reference", "client_uuid"}` (201; 200 with
+  the first request when its client_uuid was seen; 409 when that key came with other data).
+
+Listings:
+- `GET /api/v1/market/listings/?search=&category=&min_price=&max_price=&country=&sort=`:
+  every business's published listings (public by design); `GET {id}/` one of them with its
+  pictures and ownership history; `POST {id}/buy/` `{"quantity", "client_uuid"}` buys now.
+- `/api/v1/market/my-listings/`: the business's own listings in any state: create, change,
+  delete, `POST {id}/publish/`, `POST {id}/unpublish/`, `POST {id}/images/` (multipart
+  `file`), `DELETE {id}/images/{image_id}/`; `POST bulk/` creates, updates or deletes up to
+  1,000 listings (`atomic`: all or nothing).
+
+Offers and purchases (the two parties only):
+- `GET|POST /api/v1/market/offers/`, `POST {id}/accept|decline|counter|withdraw/`.
+- `GET /api/v1/market/purchases/`, `POST {id}/deliver|confirm|cancel/`.
+
+Profile and analytics: `GET|PATCH /api/v1/market/profile/`, `GET /api/v1/market/analytics/`.
+
+Platform administrators (`is_staff`): `/api/v1/market/admin/requests/` and
+`/api/v1/market/admin/purchases/` with `POST {id}/approve|reject/`.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import permissions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from hanout.core.api_base import ApiViewSet
+from hanout.core.errors import DomainError, NotFound, ValidationFailed
+from hanout.core.models import IdempotencyKey
+from hanout.core.money import quantize
+from hanout.core.permissions import Level, Module
+from hanout.core.schema import OneObjectListSchema
+from hanout.marketplace import selectors
+from hanout.marketplace import services_listings as listings
+from hanout.marketplace import services_profile as profiles
+from hanout.marketplace import services_trade as trade
+from hanout.marketplace import services_wallet as wallets
+from hanout.marketplace.models import (
+    EntryKind,
+    Listing,
+    ListingCategory,
+    ListingImage,
+    MarketProfile,
+    Offer,
+    Ownership,
+    Purchase,
+    RequestKind,
+    RequestStatus,
+    Wallet,
+    WalletEntry,
+    WalletRequest,
+)
+
+BULK_MAX = 1000
+
+
+class Priced(serializers.DecimalField):
+    """An amount at the precision of the currency of the object it belongs to."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 3)
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        return None if value is None else (value, instance.currency)
+
+    def to_representation(self, pair):
+        value, currency = pair
+        return str(quantize(value, currency))
+
+
+# --- serializers -------------------------------------------------------------------------------
+
+
+class WalletSerializer(serializers.ModelSerializer):
+    balance = Priced(source="posted")
+    held = Priced()
+    available = Priced()
+
+    class Meta:
+        model = Wallet
+        fields = ["currency", "balance", "held", "available"]
+        read_only_fields = fields
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    posted_change = Priced()
+    held_change = Priced()
+    posted_after = Priced()
+    held_after = Priced()
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    counterparty_name = serializers.CharField(
+        source="counterparty.name", read_only=True, default=None
+    )
+
+    class Meta:
+        model = WalletEntry
+        fields = [
+            "id",
+            "seq",
+            "kind",
+            "kind_label",
+            "posted_change",
+            "held_change",
+            "posted_after",
+            "held_after",
+            "currency",
+            "request",
+            "purchase",
+            "counterparty",
+            "counterparty_name",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class EntryQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EntryKind.choices, required=False)
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    amount = Priced()
+    business_name = serializers.CharField(source="business.name", read_only=True)
+
+    class Meta:
+        model = WalletRequest
+        fields = [
+            "id",
+            "business",
+            "business_name",
+            "kind",
+            "amount",
+            "currency",
+            "status",
+            "reference",
+            "reason",
+            "expires_at",
+            "decided_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class RequestCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RequestKind.choices)
+    amount = serializers.CharField(max_length=40)
+    reference = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    client_uuid = serializers.UUIDField(required=False)
+
+
+class RequestQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)
+
+
+class ImageSerializer(serializers.ModelSerializer):
+    url = serializers.ImageField(source="image", read_only=True)
+    thumbnail_url = serializers.ImageField(source="thumbnail", read_only=True)
+
+    class Meta:
+        model = ListingImage
+        fields = ["id", "url", "thumbnail_url", "position"]
+        read_only_fields = fields
+
+
+class OwnerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="business.name", read_only=True)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=3, read_only=True)
+
+    class Meta:
+        model = Ownership
+        fields = ["business", "name", "since", "quantity", "unit_price", "purchase"]
+        read_only_fields = fields
+
+
+class ListingSerializer(serializers.ModelSerializer):
+    price = Priced()
+    seller = serializers.UUIDField(source="business_id", read_only=True)
+    seller_name = serializers.CharField(source="business.name", read_only=True)
+    images = ImageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Listing
+        fields = [
+            "id",
+            "name",
+            "description",
+            "category",
+            "price",
+            "currency",
+            "quantity",
+            "status",
+            "country",
+            "seller",
+            "seller_name",
+            "product",
+            "location",
+            "reserved",
+            "images",
+            "published_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ListingDetailSerializer(ListingSerializer):
+    owners = serializers.SerializerMethodField()
+
+    class Meta(ListingSerializer.Meta):
+        fields = [*ListingSerializer.Meta.fields, "owners"]
+        read_only_fields = fields
+
+    @extend_schema_field(OwnerSerializer(many=True))
+    def get_owners(self, obj):
+        return OwnerSerializer(selectors.ownership_history(obj), many=True).data
+
+
+class ListingWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=160, required=False)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    category = serializers.ChoiceField(choices=ListingCategory.choices, required=False)
+    price = serializers.CharField(max_length=40, required=False)
+    quantity = serializers.IntegerField(
+        min_value=0, max_value=listings.MAX_QUANTITY, required=False
+    )
+
+
+class ListingCreateSerializer(ListingWriteSerializer):
+    name = serializers.CharField(max_length=160)
+    price = serializers.CharField(max_length=40)
+    product = serializers.UUIDField(required=False)
+    location = serializers.UUIDField(required=False)
+    publish = serializers.BooleanField(default=False)
+    client_uuid = serializers.UUIDField(required=False)
+
+
+class BrowseQuerySerializer(serializers.Serializer):
+    search = serializers.CharField(max_length=100, required=False)
+    category = serializers.ChoiceField(choices=ListingCategory.choices, required=False)
+    min_price = serializers.DecimalField(max_digits=14, decimal_places=3, required=False)
+    max_price = serializers.DecimalField(max_digits=14, decimal_places=3, required=False)
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False)
+    sort = serializers.ChoiceField(choices=list(selectors.SORTS), required=False)
+
+
+class BuySerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, default=1)
+    client_uuid = serializers.UUIDField(required=False)
+
+
+class ListingImageUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    unit_price = Priced()
+    amount = Priced()
+    buyer = serializers.UUIDField(source="business_id", read_only=True)
+    buyer_name = serializers.CharField(source="business.name", read_only=True)
+    seller_name = serializers.CharField(source="seller.name", read_only=True)
+    listing_name = serializers.CharField(source="listing.name", read_only=True)
+
+    class Meta:
+        model = Offer
+        fields = [
+            "id",
+            "listing",
+            "listing_name",
+            "buyer",
+            "buyer_name",
+            "seller",
+            "seller_name",
+            "unit_price",
+            "quantity",
+            "amount",
+            "currency",
+            "message",
+            "status",
+            "counters",
+            "expires_at",
+            "decided_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class OfferCreateSerializer(serializers.Serializer):
+    listing = serializers.UUIDField()
+    unit_price = serializers.CharField(max_length=40)
+    quantity = serializers.IntegerField(min_value=1, default=1)
+    expires_at = serializers.DateTimeField(required=False)
+    message = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    client_uuid = serializers.UUIDField(required=False)
+
+
+class CounterSerializer(serializers.Serializer):
+    unit_price = serializers.CharField(max_length=40)
+    quantity = serializers.IntegerField(min_value=1, required=False)
+
+
+class SideQuerySerializer(serializers.Serializer):
+    side = serializers.ChoiceField(
+        choices=[("buyer", "buyer"), ("seller", "seller")], required=False
+    )
+    status = serializers.CharField(max_length=20, required=False)
+
+
+class PurchaseSerializer(serializers.ModelSerializer):
+    unit_price = Priced()
+    amount = Priced()
+    buyer = serializers.UUIDField(source="business_id", read_only=True)
+    buyer_name = serializers.CharField(source="business.name", read_only=True)
+    seller_name = serializers.CharField(source="seller.name", read_only=True)
+    listing_name = serializers.CharField(source="listing.name", read_only=True)
+
+    class Meta:
+        model = Purchase
+        fields = [
+            "id",
+            "listing",
+            "listing_name",
+            "buyer",
+            "buyer_name",
+            "seller",
+            "seller_name",
+            "offer",
+            "quantity",
+            "unit_price",
+            "amount",
+            "currency",
+            "status",
+            "needs_approval",
+            "delivered_at",
+            "confirm_by",
+            "completed_at",
+            "cancelled_at",
+            "reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="business.name", read_only=True)
+    country = serializers.CharField(source="business.country", read_only=True)
+
+    class Meta:
+        model = MarketProfile
+        fields = ["name", "country", "bio", "address", "picture"]
+        read_only_fields = fields
+
+
+class ProfileUpdateSerializer(serializers.Serializer):
+    bio = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    picture = serializers.ImageField(required=False)
+
+
+class TotalsSerializer(serializers.Serializer):
+    deposited = serializers.DecimalField(max_digits=16, decimal_places=3)
+    withdrawn = serializers.DecimalField(max_digits=16, decimal_places=3)
+    earned = serializers.DecimalField(max_digits=16, decimal_places=3)
+    spent = serializers.DecimalField(max_digits=16, decimal_places=3)
+
+
+class MonthSerializer(TotalsSerializer):
+    month = serializers.CharField()
+
+
+class TopItemSerializer(serializers.Serializer):
+    listing = serializers.UUIDField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+    quantity = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=16, decimal_places=3)
+
+
+class AnalyticsSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    totals = TotalsSerializer()
+    pending_requests = serializers.IntegerField()
+    by_month = MonthSerializer(many=True)
+    top_by_count = TopItemSerializer(many=True)
+    top_by_revenue = TopItemSerializer(many=True)
+
+
+class PeriodSerializer(serializers.Serializer):
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+
+def _seen(request, key) -> bool:
+    """Was this client_uuid used before (the answer is then 200, not 201)?"""
+    return (
+        key is not None
+        and IdempotencyKey.objects.filter(business=request.business, key=key).exists()
+    )
+
+
+def _created(seen: bool) -> int:
+    return status.HTTP_200_OK if seen else status.HTTP_201_CREATED
+
+
+class MarketViewSet(ApiViewSet):
+    module = Module.MARKETPLACE
+
+
+# --- wallet ------------------------------------------------------------------------------------
+
+
+class WalletViewSet(MarketViewSet):
+    """The business's wallet: balance, ledger, deposits and withdrawals."""
+
+    schema = OneObjectListSchema()
+
+    model = WalletEntry
+    serializer_class = EntrySerializer
+
+    def scoped_queryset(self, **filters):
+        return selectors.entry_list(business=self.request.business, **filters)
+
+    @extend_schema(responses=WalletSerializer)
+    def list(self, request):
+        return self.respond(WalletSerializer, selectors.wallet_get(request.business))
+
+    @extend_schema(parameters=[EntryQuerySerializer], responses=EntrySerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def entries(self, request):
+        return self.paginated(
+            EntrySerializer, self.scoped_queryset(**self.query(EntryQuerySerializer))
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[RequestQuerySerializer], responses=RequestSerializer(many=True)),
+    retrieve=extend_schema(responses=RequestSerializer),
+    create=extend_schema(
+        request=RequestCreateSerializer, responses={201: RequestSerializer, 200: RequestSerializer}
+    ),
+)
+class WalletRequestViewSet(MarketViewSet):
+    """Deposits and withdrawals: pending until a platform administrator decides."""
+
+    model = WalletRequest
+    serializer_class = RequestSerializer
+
+    def scoped_queryset(self, **filters):
+        return selectors.request_list(business=self.request.business, **filters)
+
+    def list(self, request):
+        return self.paginated(
+            RequestSerializer, self.scoped_queryset(**self.query(RequestQuerySerializer))
+        )
+
+    def retrieve(self, request, pk=None):
+        return self.respond(RequestSerializer, self.get_object())
+
+    def create(self, request):
+        data = self.validated(RequestCreateSerializer)
+        key = data.get("client_uuid")
+        seen = _seen(request, key)
+        make = (
+            wallets.deposit_request
+            if data["kind"] == RequestKind.DEPOSIT
+            else wallets.withdrawal_request
+        )
+        made = make(
+            business=request.business,
+            actor=request.user,
+            amount=data["amount"],
+            reference=data.get("reference", ""),
+            key=key,
+        )
+        return self.respond(RequestSerializer, made, status_code=_created(seen))
+
+
+# --- listings ------------------------------------------------------------------------------------
+
+
+def _listing_detail(listing) -> dict:
+    return ListingDetailSerializer(listing).data
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[BrowseQuerySerializer], responses=ListingSerializer(many=True)),
+    retrieve=extend_schema(responses=ListingDetailSerializer),
+)
+class ListingViewSet(MarketViewSet):
+    """Every business's published listings: browse, read, buy now."""
+
+    model = Listing
+    serializer_class = ListingSerializer
+
+    def scoped_queryset(self, **filters):
+        return selectors.listing_browse(**filters)
+
+    def get_object(self):
+        return selectors.listing_get(viewer=self.request.business, pk=self.kwargs["pk"])
+
+    def list(self, request):
+        q = self.query(BrowseQuerySerializer)
+        q["q"] = q.pop("search", "")
+        return self.paginated(ListingSerializer, self.scoped_queryset(**q))
+
+    def retrieve(self, request, pk=None):
+        return Response(_listing_detail(self.get_object()))
+
+    @extend_schema(
+        request=BuySerializer, responses={201: PurchaseSerializer, 200: PurchaseSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def buy(self, request, pk=None):
+        listing = self.get_object()
+        data = self.validated(BuySerializer)
+        seen = _seen(request, data.get("client_uuid"))
+        purchase = trade.buy_now(
+            business=request.business,
+            actor=request.user,
+            listing=listing,
+            quantity=data["quantity"],
+            key=data.get("client_uuid"),
+        )
+        return self.respond(PurchaseSerializer, purchase, status_code=_created(seen))
+
+
+class ListingBulkRowSerializer(serializers.Serializer):
+    op = serializers.ChoiceField(
+        choices=[("create", "create"), ("update", "update"), ("delete", "delete")]
+    )
+    id = serializers.UUIDField(required=False)
+    data = serializers.DictField(required=False)
+
+
+class ListingBulkSerializer(serializers.Serializer):
+    atomic = serializers.BooleanField(default=False)
+    rows = ListingBulkRowSerializer(many=True)
+
+    def validate_rows(self, rows):
+        if not rows:
+            raise serializers.ValidationError(_("Send at least one row."))
+        if len(rows) > BULK_MAX:
+            raise serializers.ValidationError(
+                _("At most %(n)d rows per request.") % {"n": BULK_MAX}
+            )
+        return rows
+
+
+class ListingBulkResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    id = serializers.UUIDField(allow_null=True)
+    error = serializers.DictField(allow_null=True)
+
+
+class ListingBulkResponseSerializer(serializers.Serializer):
+    atomic = serializers.BooleanField()
+    applied = serializers.BooleanField()
+    results = ListingBulkResultSerializer(many=True)
+
+
+class _RollBack(Exception):
+    pass
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[RequestQuerySerializer], responses=ListingSerializer(many=True)),
+    retrieve=extend_schema(responses=ListingDetailSerializer),
+    create=extend_schema(request=ListingCreateSerializer, responses={201: ListingDetailSerializer}),
+    partial_update=extend_schema(request=ListingWriteSerializer, responses=ListingDetailSerializer),
+    destroy=extend_schema(responses={204: None}),
+)
+class MyListingViewSet(MarketViewSet):
+    """The business's own listings, in any state."""
+
+    model = Listing
+    serializer_class = ListingSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def scoped_queryset(self, **filters):
+        return selectors.listing_list_own(business=self.request.business, **filters)
+
+    def get_object(self):
+        return selectors.listing_get_own(business=self.request.business, pk=self.kwargs["pk"])
+
+    def list(self, request):
+        return self.paginated(
+            ListingSerializer, self.scoped_queryset(**self.query(RequestQuerySerializer))
+        )
+
+    def retrieve(self, request, pk=None):
+        return Response(_listing_detail(self.get_object()))
+
+    def _create(self, data):
+        business = self.request.business
+        product = location = None
+        if data.get("product"):
+            from hanout.catalog.models import Product
+
+            product = Product.objects.filter(business=business, pk=data["product"]).first()
+            if product is None:
+                raise NotFound(
+                    _("This product was not found."), fields={"product": [_("Not found.")]}
+                )
+        if data.get("location"):
+            from hanout.inventory.models import Location
+
+            location = Location.objects.filter(business=business, pk=data["location"]).first()
+            if location is None:
+                raise NotFound(
+                    _("This location was not found."), fields={"location": [_("Not found.")]}
+                )
+        fields = {
+            k: data[k]
+            for k in ("name", "description", "category", "price", "quantity")
+            if k in data
+        }
+        return listings.listing_create(
+            business=business,
+            actor=self.request.user,
+            data=fields,
+            product=product,
+            location=location,
+            publish=data.get("publish", False),
+            key=data.get("client_uuid"),
+        )
+
+    def create(self, request):
+        data = self.validated(ListingCreateSerializer)
+        seen = _seen(request, data.get("client_uuid"))
+        listing = self._create(data)
+        return Response(_listing_detail(listing), status=_created(seen))
+
+    def partial_update(self, request, pk=None):
+        listing = listings.listing_update(
+            listing=self.get_object(),
+            actor=request.user,
+            data=self.validated(ListingWriteSerializer, partial=True),
+        )
+        return Response(_listing_detail(listing))
+
+    def destroy(self, request, pk=None):
+        listings.listing_delete(listing=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=ListingDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return Response(
+            _listing_detail(listings.listing_publish(listing=self.get_object(), actor=request.user))
+        )
+
+    @extend_schema(request=None, responses=ListingDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request, pk=None):
+        return Response(
+            _listing_detail(
+                listings.listing_unpublish(listing=self.get_object(), actor=request.user)
+            )
+        )
+
+    @extend_schema(methods=["GET"], request=None, responses=ImageSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": ListingImageUploadSerializer},
+        responses={201: ImageSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def images(self, request, pk=None):
+        listing = self.get_object()
+        if request.method == "GET":
+            return self.respond(ImageSerializer, listing.images.all(), many=True)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed(
+                _("file: choose an image."), fields={"file": [_("Choose an image.")]}
+            )
+        image = listings.listing_add_image(listing=listing, actor=request.user, upload=upload)
+        return self.respond(ImageSerializer, image, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"images/(?P<image_id>[0-9a-f-]{36})")
+    def image(self, request, pk=None, image_id=None):
+        listing = self.get_object()
+        image = ListingImage.objects.filter(listing=listing, pk=image_id).first()
+        if image is None:
+            raise NotFound(_("This picture was not found."))
+        listings.listing_remove_image(image=image, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ListingBulkSerializer, responses=ListingBulkResponseSerializer)
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """Create, update or delete up to 1,000 listings; one result per row.
+
+        With `atomic`, any failing row leaves everything unchanged (`applied: false`).
+        """
+        payload = self.validated(ListingBulkSerializer)
+        results, failed = [], False
+        try:
+            with transaction.atomic():
+                for index, row in enumerate(payload["rows"]):
+                    try:
+                        with transaction.atomic():
+                            done = self._bulk_row(row)
+                        results.append({"index": index, "ok": True, "id": done, "error": None})
+                    except DomainError as exc:
+                        failed = True
+                        results.append(
+                            {
+                                "index": index,
+                                "ok": False,
+                                "id": row.get("id"),
+                                "error": {
+                                    "code": exc.code,
+                                    "message": exc.message,
+                                    "fields": exc.fields,
+                                },
+                            }
+                        )
+                if failed and payload["atomic"]:
+                    raise _RollBack
+        except _RollBack:
+            pass
+        applied = not (failed and payload["atomic"])
+        body = {"atomic": payload["atomic"], "applied": applied, "results": results}
+        return Response(body, status=status.HTTP_200_OK)
+
+    def _bulk_row(self, row):
+        data = row.get("data") or {}
+        if row["op"] == "create":
+            checked = ListingCreateSerializer(data=data)
+            if not checked.is_valid():
+                raise ValidationFailed(_("This row is not valid."), fields=checked.errors)
+            return self._create(checked.validated_data).pk
+        if not row.get("id"):
+            raise ValidationFailed(_("id: say which listing."), fields={"id": [_("Required.")]})
+        listing = selectors.listing_get_own(business=self.request.business, pk=row["id"])
+        if row["op"] == "delete":
+            listings.listing_delete(listing=listing, actor=self.request.user)
+            return None
+        checked = ListingWriteSerializer(data=data, partial=True)
+        if not checked.is_valid():
+            raise ValidationFailed(_("This row is not valid."), fields=checked.errors)
+        listings.listing_update(
+            listing=listing, actor=self.request.user, data=checked.validated_data
+        )
+        if "status" in data:
+            if data["status"] == "published":
+                listings.listing_publish(listing=listing, actor=self.request.user)
+            elif data["status"] == "unpublished":
+                listings.listing_unpublish(listing=listing, actor=self.request.user)
+        return listing.pk
+
+
+# --- offers and purchases ------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[SideQuerySerializer], responses=OfferSerializer(many=True)),
+    retrieve=extend_schema(responses=OfferSerializer),
+    create=extend_schema(
+        request=OfferCreateSerializer, responses={201: OfferSerializer, 200: OfferSerializer}
+    ),
+)
+class OfferViewSet(MarketViewSet):
+    """Offers made by the business (side=buyer) and received by it (side=seller)."""
+
+    model = Offer
+    serializer_class = OfferSerializer
+
+    def scoped_queryset(self, **filters):
+        return selectors.offer_list(business=self.request.business, **filters)
+
+    def get_object(self):
+        return selectors.offer_get(business=self.request.business, pk=self.kwargs["pk"])
+
+    def list(self, request):
+        return self.paginated(
+            OfferSerializer, self.scoped_queryset(**self.query(SideQuerySerializer))
+        )
+
+    def retrieve(self, request, pk=None):
+        return self.respond(OfferSerializer, self.get_object())
+
+    def create(self, request):
+        data = self.validated(OfferCreateSerializer)
+        listing = selectors.listing_get(viewer=request.business, pk=data["listing"])
+        seen = _seen(request, data.get("client_uuid"))
+        offer = trade.offer_make(
+            business=request.business,
+            actor=request.user,
+            listing=listing,
+            unit_price=data["unit_price"],
+            quantity=data["quantity"],
+            expires_at=data.get("expires_at"),
+            message=data.get("message", ""),
+            key=data.get("client_uuid"),
+        )
+        return self.respond(OfferSerializer, offer, status_code=_created(seen))
+
+    @extend_schema(request=None, responses={201: PurchaseSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        purchase = trade.offer_accept(
+            offer=self.get_object(), business=request.business, actor=request.user
+        )
+        return self.respond(PurchaseSerializer, purchase, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=OfferSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        offer = trade.offer_decline(
+            offer=self.get_object(), business=request.business, actor=request.user
+        )
+        return self.respond(OfferSerializer, offer)
+
+    @extend_schema(request=CounterSerializer, responses=OfferSerializer)
+    @action(detail=True, methods=["post"])
+    def counter(self, request, pk=None):
+        offer = self.get_object()
+        data = self.validated(CounterSerializer)
+        offer = trade.offer_counter(
+            offer=offer,
+            business=request.business,
+            actor=request.user,
+            unit_price=data["unit_price"],
+            quantity=data.get("quantity"),
+        )
+        return self.respond(OfferSerializer, offer)
+
+    @extend_schema(request=None, responses=OfferSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        offer = trade.offer_withdraw(
+            offer=self.get_object(), business=request.business, actor=request.user
+        )
+        return self.respond(OfferSerializer, offer)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[SideQuerySerializer], responses=PurchaseSerializer(many=True)),
+    retrieve=extend_schema(responses=PurchaseSerializer),
+)
+class PurchaseViewSet(MarketViewSet):
+    """Purchases the business made (side=buyer) or sold (side=seller)."""
+
+    model = Purchase
+    serializer_class = PurchaseSerializer
+
+    def scoped_queryset(self, **filters):
+        return selectors.purchase_list(business=self.request.business, **filters)
+
+    def get_object(self):
+        return selectors.purchase_get(business=self.request.business, pk=self.kwargs["pk"])
+
+    def list(self, request):
+        return self.paginated(
+            PurchaseSerializer, self.scoped_queryset(**self.query(SideQuerySerializer))
+        )
+
+    def retrieve(self, request, pk=None):
+        return self.respond(PurchaseSerializer, self.get_object())
+
+    @extend_schema(request=None, responses=PurchaseSerializer)
+    @action(detail=True, methods=["post"])
+    def deliver(self, request, pk=None):
+        p = trade.purchase_deliver(
+            purchase=self.get_object(), business=request.business, actor=request.user
+        )
+        return self.respond(PurchaseSerializer, p)
+
+    @extend_schema(request=None, responses=PurchaseSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        p = trade.purchase_confirm(
+            purchase=self.get_object(), business=request.business, actor=request.user
+        )
+        return self.respond(PurchaseSerializer, p)
+
+    @extend_schema(request=ReasonSerializer, responses=PurchaseSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        purchase = self.get_object()
+        data = self.validated(ReasonSerializer)
+        p = trade.purchase_cancel(
+            purchase=purchase, business=request.business, actor=request.user, reason=data["reason"]
+        )
+        return self.respond(PurchaseSerializer, p)
+
+
+# --- profile and analytics ---------------------------------------------------------------------------
+
+
+class ProfileViewSet(MarketViewSet):
+    """What other businesses read about this one on the marketplace."""
+
+    schema = OneObjectListSchema()
+
+    model = MarketProfile
+    serializer_class = ProfileSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    required_levels = {"list": Level.READ}
+
+    def scoped_queryset(self, **filters):
+        return MarketProfile.objects.filter(business=self.request.business)
+
+    @extend_schema(responses=ProfileSerializer)
+    def list(self, request):
+        return self.respond(ProfileSerializer, selectors.profile_get(request.business))
+
+    @extend_schema(request=ProfileUpdateSerializer, responses=ProfileSerializer)
+    @action(detail=False, methods=["patch"], url_path="update")
+    def update_profile(self, request):
+        data = self.validated(ProfileUpdateSerializer, partial=True)
+        picture = data.pop("picture", None)
+        profile = profiles.profile_update(
+            business=request.business, actor=request.user, data=data, picture=picture
+        )
+        return self.respond(ProfileSerializer, profile)
+
+
+class AnalyticsViewSet(MarketViewSet):
+    """Totals earned, deposited, withdrawn and spent; top items; by month."""
+
+    schema = OneObjectListSchema()
+
+    model = WalletEntry
+    serializer_class = AnalyticsSerializer
+
+    def scoped_queryset(self, **filters):
+        return WalletEntry.objects.for_business(self.request.business)
+
+    @extend_schema(parameters=[PeriodSerializer], responses=AnalyticsSerializer)
+    def list(self, request):
+        period = self.query(PeriodSerializer)
+        return Response(
+            AnalyticsSerializer(selectors.analytics(business=request.business, **period)).data
+        )
+
+
+# --- platform administrators -------------------------------------------------------------------------
+
+
+class IsPlatformAdmin(permissions.BasePermission):
+    message = gettext_lazy("Only a platform administrator can do this.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_staff and user.is_active)
+
+
+class AdminQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    kind = serializers.ChoiceField(choices=RequestKind.choices, required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[AdminQuerySerializer], responses=RequestSerializer(many=True)),
+)
+class AdminRequestViewSet(ApiViewSet):
+    """Platform administrators: deposits and withdrawals waiting for a decision."""
+
+    permission_classes = [IsPlatformAdmin]
+    model = WalletRequest
+    serializer_class = RequestSerializer
+
+    def scoped_queryset(self, **filters):
+        return selectors.admin_request_queue(**filters)
+
+    def get_object(self):
+        found = WalletRequest.objects.filter(pk=self.kwargs["pk"]).first()
+        if found is None:
+            raise NotFound(_("This request was not found."))
+        return found
+
+    def list(self, request):
+        return self.paginated(
+            RequestSerializer, self.scoped_queryset(**self.query(AdminQuerySerializer))
+        )
+
+    @extend_schema(request=None, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self.respond(
+            RequestSerializer,
+            wallets.request_approve(request=self.get_object(), admin=request.user),
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        target = self.get_object()
+        reason = self.validated(ReasonSerializer)["reason"]
+        return self.respond(
+            RequestSerializer,
+            wallets.request_reject(request=target, admin=request.user, reason=reason),
+        )
+
+
+@extend_schema_view(list=extend_schema(responses=PurchaseSerializer(many=True)))
+class AdminPurchaseViewSet(ApiViewSet):
+    """Platform administrators: purchases above the threshold waiting for approval."""
+
+    permission_classes = [IsPlatformAdmin]
+    model = Purchase
+    serializer_class = PurchaseSerializer
+
+    def scoped_queryset(self, **filters):
+        return selectors.admin_purchase_queue()
+
+    def get_object(self):
+        found = Purchase.objects.filter(pk=self.kwargs["pk"]).first()
+        if found is None:
+            raise NotFound(_("This purchase was not found."))
+        return found
+
+    def list(self, request):
+        return self.paginated(PurchaseSerializer, self.scoped_queryset())
+
+    @extend_schema(request=None, responses=PurchaseSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self.respond(
+            PurchaseSerializer,
+            trade.purchase_approve(purchase=self.get_object(), admin=request.user),
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=PurchaseSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        target = self.get_object()
+        reason = self.validated(ReasonSerializer)["reason"]
+        return self.respond(
+            PurchaseSerializer,
+            trade.purchase_cancel(purchase=target, actor=request.user, reason=reason),
+        )
+
+
+def register(router):
+    router.register("market/wallet/requests", WalletRequestViewSet, basename="market-request")
+    router.register("market/wallet", WalletViewSet, basename="market-wallet")
+    router.register("market/listings", ListingViewSet, basename="market-listing")
+    router.register("market/my-listings", MyListingViewSet, basename="market-my-listing")
+    router.register("market/offers", OfferViewSet, basename="market-offer")
+    router.register("market/purchases", PurchaseViewSet, basename="market-purchase")
+    router.register("market/profile", ProfileViewSet, basename="market-profile")
+    router.register("market/analytics", AnalyticsViewSet, basename="market-analytics")
+    router.register("market/admin/requests", AdminRequestViewSet, basename="market-admin-request")
+    router.register(
+        "market/admin/purchases", AdminPurchaseViewSet, basename="market-admin-purchase"
+    )

@@ -1,0 +1,187 @@
+"""Who hears about marketplace events: in-app and by email, in each person's language.
+
+Offers and purchases tell the other party's members who can read the
+marketplace; deposits and withdrawals tell the business's own. Webhooks hear the
+same events through `hanout.webhooks` (see its EVENT_CHOICES).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from hanout.core import events
+from hanout.core.permissions import Module
+
+LINK = "/market/"
+
+
+def _tell(business_id, *, kind: str, title, body, link: str = LINK) -> None:
+    from hanout.accounts.models import Membership
+    from hanout.core.models import Business
+    from hanout.notifications.services import in_language, notify
+
+    business = Business.objects.get(pk=business_id)
+    members = (
+        Membership.objects.filter(business=business, is_active=True, user__is_active=True)
+        .select_related("user")
+        .prefetch_related("module_access")
+    )
+    for member in members:
+        if not member.can_read(Module.MARKETPLACE):
+            continue
+        with in_language(member.user.language or business.default_language):
+            notify(
+                business=business,
+                recipient=member.user,
+                kind=kind,
+                title=str(title()),
+                body=str(body()),
+                link=link,
+            )
+
+
+def _money(payload) -> str:
+    return f"{payload['amount'] if 'amount' in payload else payload['unit_price']} {payload['currency']}"
+
+
+def _listing_name(payload) -> str:
+    from hanout.marketplace.models import Listing
+
+    return (
+        Listing.objects.filter(pk=payload["listing"]).values_list("name", flat=True).first() or ""
+    )
+
+
+# Each event is delivered once per business (the emitting service emits to both parties):
+# the handler answers only for the business that should hear it.
+
+
+@events.subscribe("market.offer_made")
+def offer_made(event: events.Event) -> None:
+    p = event.payload
+    if event.business_id == p["seller"]:
+        name = _listing_name(p)
+        _tell(
+            p["seller"],
+            kind="market.offer",
+            title=lambda: _("New offer on %(item)s") % {"item": name},
+            body=lambda: (
+                _("%(quantity)s × %(price)s %(currency)s, until %(until)s.")
+                % {
+                    "quantity": p["quantity"],
+                    "price": p["unit_price"],
+                    "currency": p["currency"],
+                    "until": p["expires_at"][:16],
+                }
+            ),
+            link=f"{LINK}offers/",
+        )
+
+
+def _offer_answer(event: events.Event, *, to: str, title) -> None:
+    p = event.payload
+    if event.business_id == p[to]:
+        name = _listing_name(p)
+        _tell(
+            p[to],
+            kind="market.offer",
+            title=lambda: title() % {"item": name},
+            body=lambda: (
+                _("%(quantity)s × %(price)s %(currency)s.")
+                % {"quantity": p["quantity"], "price": p["unit_price"], "currency": p["currency"]}
+            ),
+            link=f"{LINK}offers/",
+        )
+
+
+@events.subscribe("market.offer_accepted")
+def offer_accepted(event):
+    _offer_answer(event, to="buyer", title=lambda: _("Offer accepted: %(item)s"))
+
+
+@events.subscribe("market.offer_declined")
+def offer_declined(event):
+    _offer_answer(event, to="buyer", title=lambda: _("Offer declined: %(item)s"))
+
+
+@events.subscribe("market.offer_countered")
+def offer_countered(event):
+    _offer_answer(event, to="buyer", title=lambda: _("Counter-offer on %(item)s"))
+
+
+@events.subscribe("market.purchase_opened")
+def purchase_opened(event):
+    p = event.payload
+    if event.business_id == p["seller"]:
+        name = _listing_name(p)
+        _tell(
+            p["seller"],
+            kind="market.purchase",
+            title=lambda: _("Sold: %(item)s") % {"item": name},
+            body=lambda: (
+                _("%(quantity)s bought for %(amount)s. The money is held until delivery.")
+                % {"quantity": p["quantity"], "amount": _money(p)}
+            ),
+            link=f"{LINK}purchases/{p['id']}/",
+        )
+
+
+@events.subscribe("market.purchase_delivered")
+def purchase_delivered(event):
+    p = event.payload
+    if event.business_id == p["buyer"]:
+        name = _listing_name(p)
+        _tell(
+            p["buyer"],
+            kind="market.purchase",
+            title=lambda: _("Delivered: %(item)s") % {"item": name},
+            body=lambda: _("Confirm that you received it, so the seller is paid."),
+            link=f"{LINK}purchases/{p['id']}/",
+        )
+
+
+@events.subscribe("market.purchase_completed")
+def purchase_completed(event):
+    p = event.payload
+    if event.business_id == p["seller"]:
+        name = _listing_name(p)
+        _tell(
+            p["seller"],
+            kind="market.payout",
+            title=lambda: _("Paid: %(amount)s for %(item)s") % {"amount": _money(p), "item": name},
+            body=lambda: _("The money is in your wallet."),
+            link=f"{LINK}wallet/",
+        )
+
+
+@events.subscribe("market.purchase_cancelled")
+def purchase_cancelled(event):
+    p = event.payload
+    name = _listing_name(p)
+    _tell(
+        event.business_id,
+        kind="market.purchase",
+        title=lambda: _("Purchase cancelled: %(item)s") % {"item": name},
+        body=lambda: _("%(amount)s: the held money is released.") % {"amount": _money(p)},
+        link=f"{LINK}purchases/{p['id']}/",
+    )
+
+
+def _request_decided(event, title):
+    p = event.payload
+    _tell(
+        event.business_id,
+        kind="market.wallet",
+        title=lambda: title() % {"amount": _money(p)},
+        body=lambda: p.get("reason") or "",
+        link=f"{LINK}wallet/",
+    )
+
+
+for _name, _title in [
+    ("wallet.deposit_approved", lambda: _("Deposit approved: %(amount)s")),
+    ("wallet.deposit_rejected", lambda: _("Deposit rejected: %(amount)s")),
+    ("wallet.withdrawal_approved", lambda: _("Withdrawal paid out: %(amount)s")),
+    ("wallet.withdrawal_rejected", lambda: _("Withdrawal rejected: %(amount)s")),
+]:
+    events.subscribe(_name)(lambda event, _t=_title: _request_decided(event, _t))

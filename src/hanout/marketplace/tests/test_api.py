@@ -1,0 +1,255 @@
+"""The marketplace through the REST API: the same rules, the same words, the right status codes."""
+
+import io
+import uuid
+from decimal import Decimal
+
+import pytest
+from PIL import Image
+
+from hanout.core.permissions import Role
+from hanout.marketplace.models import Listing, ListingImage, Purchase, WalletRequest
+from hanout.marketplace.tests.helpers import admin_user, balance, funded, listed
+from tests.factories import make_member
+from tests.fixtures import api_client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seller():
+    return funded("0", name="Seller")
+
+
+@pytest.fixture
+def buyer():
+    return funded("100", name="Buyer")
+
+
+def _png(name="x.png"):
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(out, "PNG")
+    out.seek(0)
+    out.name = name
+    return out
+
+
+def test_wallet_deposit_is_pending_and_idempotent_on_its_client_uuid(buyer):
+    api = api_client_for(buyer)
+    key = str(uuid.uuid4())
+    body = {"kind": "deposit", "amount": "20.00", "reference": "BANK-9", "client_uuid": key}
+    first = api.post("/api/v1/market/wallet/requests/", body, format="json")
+    assert first.status_code == 201, first.content
+    assert first.json()["status"] == "pending"
+    again = api.post("/api/v1/market/wallet/requests/", body, format="json")
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    other = api.post("/api/v1/market/wallet/requests/", {**body, "amount": "21"}, format="json")
+    assert other.status_code == 409
+    wallet = api.get("/api/v1/market/wallet/").json()
+    assert wallet == {"currency": "EUR", "balance": "100.00", "held": "0.00", "available": "100.00"}
+
+
+@pytest.mark.parametrize("amount", ["-1", "0", "1.234", "abc", "99999999999"])
+def test_bad_amounts_are_a_400_naming_the_field(buyer, amount):
+    api = api_client_for(buyer)
+    before = WalletRequest.objects.count()
+    response = api.post(
+        "/api/v1/market/wallet/requests/", {"kind": "withdrawal", "amount": amount}, format="json"
+    )
+    assert response.status_code == 400
+    assert "amount" in response.json()["error"]["fields"]
+    assert WalletRequest.objects.count() == before
+
+
+def test_a_withdrawal_above_the_available_money_is_a_409(buyer):
+    api = api_client_for(buyer)
+    response = api.post(
+        "/api/v1/market/wallet/requests/", {"kind": "withdrawal", "amount": "100.01"}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "insufficient_funds"
+
+
+def test_listing_lifecycle_through_the_api(seller, buyer):
+    api = api_client_for(seller)
+    created = api.post(
+        "/api/v1/market/my-listings/",
+        {"name": "Vitrine", "price": "40", "quantity": 2, "category": "equipment"},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    listing = created.json()
+    assert listing["status"] == "draft" and listing["owners"][0]["business"] == str(
+        seller.business.pk
+    )
+    # Not public before it is published.
+    other = api_client_for(buyer)
+    assert other.get(f"/api/v1/market/listings/{listing['id']}/").status_code == 404
+    assert api.post(f"/api/v1/market/my-listings/{listing['id']}/publish/").status_code == 200
+    seen = other.get("/api/v1/market/listings/?search=VITRINE").json()["results"]
+    assert [x["id"] for x in seen] == [listing["id"]]
+    # Pictures: an image is taken, something that is not an image is a 400.
+    ok = api.post(
+        f"/api/v1/market/my-listings/{listing['id']}/images/", {"file": _png()}, format="multipart"
+    )
+    assert ok.status_code == 201, ok.content
+    fake = io.BytesIO(b"%PDF-1.4 not an image")
+    fake.name = "photo.png"
+    bad = api.post(
+        f"/api/v1/market/my-listings/{listing['id']}/images/", {"file": fake}, format="multipart"
+    )
+    assert bad.status_code == 400 and "file" in bad.json()["error"]["fields"]
+    assert ListingImage.objects.count() == 1
+    # The buyer buys one; the other business cannot edit the listing.
+    bought = other.post(
+        f"/api/v1/market/listings/{listing['id']}/buy/", {"quantity": 1}, format="json"
+    )
+    assert bought.status_code == 201, bought.content
+    assert (
+        other.patch(
+            f"/api/v1/market/my-listings/{listing['id']}/", {"price": "1"}, format="json"
+        ).status_code
+        == 404
+    )
+
+
+def test_offer_counter_accept_deliver_confirm_through_the_api(seller, buyer):
+    listing = listed(seller, price="10", quantity=5)
+    s, b = api_client_for(seller), api_client_for(buyer)
+    offer = b.post(
+        "/api/v1/market/offers/",
+        {"listing": str(listing.pk), "unit_price": "7", "quantity": 2},
+        format="json",
+    )
+    assert offer.status_code == 201, offer.content
+    oid = offer.json()["id"]
+    assert s.get("/api/v1/market/offers/?side=seller").json()["results"][0]["id"] == oid
+    assert (
+        s.post(
+            f"/api/v1/market/offers/{oid}/counter/", {"unit_price": "8"}, format="json"
+        ).status_code
+        == 200
+    )
+    accepted = b.post(f"/api/v1/market/offers/{oid}/accept/")
+    assert accepted.status_code == 201, accepted.content
+    pid = accepted.json()["id"]
+    assert accepted.json()["amount"] == "16.00"
+    assert s.post(f"/api/v1/market/purchases/{pid}/deliver/").status_code == 200
+    done = b.post(f"/api/v1/market/purchases/{pid}/confirm/")
+    assert done.json()["status"] == "completed"
+    detail = b.get(f"/api/v1/market/listings/{listing.pk}/").json()
+    assert [o["business"] for o in detail["owners"]] == [
+        str(seller.business.pk),
+        str(buyer.business.pk),
+    ]
+    analytics = s.get("/api/v1/market/analytics/").json()
+    assert Decimal(analytics["totals"]["earned"]) == Decimal(16)
+    assert analytics["top_by_revenue"][0]["name"] == listing.name
+
+
+def test_an_offer_on_an_unpublished_or_own_listing_is_refused(seller, buyer):
+    draft = listed(seller, publish=False)
+    b, s = api_client_for(buyer), api_client_for(seller)
+    response = b.post(
+        "/api/v1/market/offers/", {"listing": str(draft.pk), "unit_price": "1"}, format="json"
+    )
+    assert response.status_code == 404  # an unpublished listing of another business does not exist
+    own = listed(seller)
+    response = s.post(
+        "/api/v1/market/offers/", {"listing": str(own.pk), "unit_price": "1"}, format="json"
+    )
+    assert response.status_code == 409 and response.json()["error"]["code"] == "own_listing"
+
+
+def test_bulk_creates_updates_deletes_and_atomic_rolls_back(seller):
+    api = api_client_for(seller)
+    keep = listed(seller, name="Keep", publish=False)
+    drop = listed(seller, name="Drop", publish=False)
+    rows = [
+        {"op": "create", "data": {"name": "New lot", "price": "3", "quantity": 5}},
+        {"op": "update", "id": str(keep.pk), "data": {"price": "9.50", "status": "published"}},
+        {"op": "delete", "id": str(drop.pk)},
+        {"op": "create", "data": {"name": "", "price": "-1"}},
+    ]
+    atomic = api.post(
+        "/api/v1/market/my-listings/bulk/", {"atomic": True, "rows": rows}, format="json"
+    )
+    assert atomic.status_code == 200, atomic.content
+    body = atomic.json()
+    assert body["applied"] is False and [r["ok"] for r in body["results"]] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert Listing.objects.filter(business=seller.business).count() == 2
+    keep.refresh_from_db()
+    assert keep.price == Decimal("4.000") and keep.status == "draft"
+
+    partial = api.post(
+        "/api/v1/market/my-listings/bulk/", {"atomic": False, "rows": rows}, format="json"
+    ).json()
+    assert partial["applied"] is True
+    assert set(Listing.objects.filter(business=seller.business).values_list("name", flat=True)) == {
+        "Keep",
+        "New lot",
+    }
+    keep.refresh_from_db()
+    assert keep.price == Decimal("9.5") and keep.status == "published"
+    too_many = api.post(
+        "/api/v1/market/my-listings/bulk/",
+        {"rows": [{"op": "delete", "id": str(keep.pk)}] * 1001},
+        format="json",
+    )
+    assert too_many.status_code == 400
+
+
+def test_another_business_reaching_for_private_rows_gets_404(seller, buyer):
+    stranger = funded("0", name="Stranger")
+    listing = listed(seller)
+    purchase = Purchase.objects.get(
+        pk=api_client_for(buyer)
+        .post(f"/api/v1/market/listings/{listing.pk}/buy/", {}, format="json")
+        .json()["id"]
+    )
+    request = WalletRequest.objects.filter(business=buyer.business).first()
+    api = api_client_for(stranger)
+    for path in (
+        f"/api/v1/market/purchases/{purchase.pk}/",
+        f"/api/v1/market/wallet/requests/{request.pk}/",
+        f"/api/v1/market/my-listings/{listing.pk}/",
+    ):
+        assert api.get(path).status_code == 404, path
+    assert api.post(f"/api/v1/market/purchases/{purchase.pk}/deliver/").status_code == 404
+    assert api.get("/api/v1/market/purchases/").json()["results"] == []
+
+
+def test_a_cashier_cannot_use_the_marketplace(seller):
+    cashier = make_member(seller, role=Role.CASHIER)
+    assert api_client_for(cashier).get("/api/v1/market/wallet/").status_code == 403
+
+
+def test_the_administrators_queue_is_for_platform_administrators_only(buyer):
+    pending = WalletRequest.objects.create(
+        business=buyer.business,
+        kind="deposit",
+        amount=Decimal(5),
+        currency="EUR",
+        expires_at="2999-01-01T00:00:00Z",
+    )
+    assert api_client_for(buyer).get("/api/v1/market/admin/requests/").status_code == 403
+    from rest_framework.test import APIClient
+
+    admin = APIClient()
+    admin.force_authenticate(admin_user())
+    queue = admin.get("/api/v1/market/admin/requests/")
+    assert queue.status_code == 200, queue.content
+    assert [r["id"] for r in queue.json()["results"]] == [str(pending.pk)]
+    assert (
+        admin.post(
+            f"/api/v1/market/admin/requests/{pending.pk}/reject/", {}, format="json"
+        ).status_code
+        == 400
+    )
+    assert admin.post(f"/api/v1/market/admin/requests/{pending.pk}/approve/").status_code == 200
+    assert balance(buyer.business) == (Decimal(105), Decimal(0))
