@@ -40,8 +40,17 @@ def _tell(business_id, *, kind: str, title, body, link: str = LINK) -> None:
             )
 
 
+def _amount(value, currency: str) -> str:
+    from decimal import Decimal
+
+    from hanout.core.money import quantize
+
+    return f"{quantize(Decimal(str(value)), currency)}"
+
+
 def _money(payload) -> str:
-    return f"{payload['amount'] if 'amount' in payload else payload['unit_price']} {payload['currency']}"
+    value = payload["amount"] if "amount" in payload else payload["unit_price"]
+    return f"{_amount(value, payload['currency'])} {payload['currency']}"
 
 
 def _listing_name(payload) -> str:
@@ -69,7 +78,7 @@ def offer_made(event: events.Event) -> None:
                 _("%(quantity)s × %(price)s %(currency)s, until %(until)s.")
                 % {
                     "quantity": p["quantity"],
-                    "price": p["unit_price"],
+                    "price": _amount(p["unit_price"], p["currency"]),
                     "currency": p["currency"],
                     "until": p["expires_at"][:16],
                 }
@@ -88,7 +97,11 @@ def _offer_answer(event: events.Event, *, to: str, title) -> None:
             title=lambda: title() % {"item": name},
             body=lambda: (
                 _("%(quantity)s × %(price)s %(currency)s.")
-                % {"quantity": p["quantity"], "price": p["unit_price"], "currency": p["currency"]}
+                % {
+                    "quantity": p["quantity"],
+                    "price": _amount(p["unit_price"], p["currency"]),
+                    "currency": p["currency"],
+                }
             ),
             link=f"{LINK}offers/",
         )
