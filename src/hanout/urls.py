@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("hanout.webhooks.urls")),
     path("", include("hanout.expenses.urls")),
     path("", include("hanout.referrals.urls")),
+    path("", include("hanout.marketplace.urls")),
     path("", include("hanout.reports.urls")),
     path("api/v1/", include("hanout.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,212 @@
+"""The marketplace pages, as a person uses them: the same services, the same words."""
+
+import io
+import uuid
+
+import pytest
+from PIL import Image
+
+from hanout.core.permissions import Role
+from hanout.marketplace import services_trade, services_wallet
+from hanout.marketplace.models import Listing, Offer, Purchase, RequestStatus, WalletRequest
+from hanout.marketplace.tests.helpers import admin_user, balance, funded, listed
+from tests.factories import make_member
+from tests.fixtures import login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seller():
+    return funded("0", name="Seller")
+
+
+@pytest.fixture
+def buyer():
+    return funded("100", name="Buyer")
+
+
+def _png():
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(out, "PNG")
+    out.seek(0)
+    out.name = "x.png"
+    return out
+
+
+def test_every_marketplace_page_renders_for_an_owner(client, seller, buyer):
+    listing = listed(seller, price="4.00", quantity=5)
+    own = listed(buyer, name="Old shelves", publish=False)
+    purchase = services_trade.buy_now(
+        business=buyer.business, actor=buyer.user, listing=listing, quantity=1
+    )
+    login(client, buyer)
+    for url in [
+        "/market/",
+        "/market/?q=espresso&category=other&min_price=1&max_price=9&country=be&sort=price",
+        f"/market/listings/{listing.pk}/",
+        f"/market/listings/{own.pk}/",
+        f"/market/listings/{own.pk}/edit/",
+        "/market/listings/new/",
+        "/market/mine/",
+        "/market/offers/",
+        "/market/purchases/",
+        f"/market/purchases/{purchase.pk}/",
+        "/market/wallet/",
+        "/market/wallet/?kind=deposit&since=2020-01-01",
+        "/market/profile/",
+        "/market/analytics/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert b"Espresso machine" in client.get("/market/?q=ESPRESSO").content
+    assert b'href="/market/"' in client.get("/market/").content  # the menu link
+
+
+def test_buy_now_through_the_item_page_holds_the_money(client, seller, buyer):
+    listing = listed(seller, price="4.00", quantity=5)
+    login(client, buyer)
+    response = client.post(
+        f"/market/listings/{listing.pk}/buy/", {"quantity": "2", "client_uuid": str(uuid.uuid4())}
+    )
+    purchase = Purchase.objects.get(business=buyer.business)
+    assert response.status_code == 302
+    assert response["Location"] == f"/market/purchases/{purchase.pk}/"
+    assert purchase.quantity == 2
+    assert balance(buyer.business)[1] == 8
+
+
+def test_a_bad_quantity_rerenders_with_the_services_words_and_buys_nothing(client, seller, buyer):
+    listing = listed(seller, quantity=3)
+    login(client, buyer)
+    response = client.post(f"/market/listings/{listing.pk}/buy/", {"quantity": "9"})
+    assert response.status_code == 409
+    assert "Only 3 left." in response.content.decode()
+    response = client.post(f"/market/listings/{listing.pk}/buy/", {"quantity": "zero"})
+    assert response.status_code == 400
+    assert "Enter a whole number of units, at least 1." in response.content.decode()
+    assert not Purchase.objects.exists()
+
+
+def test_an_offer_through_the_item_page_and_a_bad_amount(client, seller, buyer):
+    listing = listed(seller, price="4.00", quantity=3)
+    login(client, buyer)
+    response = client.post(
+        f"/market/listings/{listing.pk}/offer/",
+        {"unit_price": "3.505", "quantity": "1", "message": ""},
+    )
+    assert response.status_code == 400
+    assert "EUR has 2 decimals: 3.505 has more." in response.content.decode()
+    assert not Offer.objects.exists()
+    response = client.post(
+        f"/market/listings/{listing.pk}/offer/",
+        {"unit_price": "3.50", "quantity": "2", "message": "Tomorrow?"},
+    )
+    assert response.status_code == 302
+    offer = Offer.objects.get()
+    assert (offer.unit_price, offer.quantity, offer.message) == (3.5, 2, "Tomorrow?")
+
+    # The seller sees it and accepts it from the offers page.
+    client.force_login(seller.user)
+    assert "Tomorrow?" in client.get("/market/offers/").content.decode()
+    response = client.post(f"/market/offers/{offer.pk}/accept/")
+    assert response.status_code == 302
+    assert Purchase.objects.get().amount == 7
+
+
+def test_another_businesss_draft_listing_is_not_found(client, seller, buyer):
+    draft = listed(seller, publish=False)
+    login(client, buyer)
+    assert client.get(f"/market/listings/{draft.pk}/").status_code == 404
+    assert client.get(f"/market/listings/{draft.pk}/edit/").status_code == 404
+    assert client.post(f"/market/listings/{draft.pk}/delete/").status_code == 404
+    assert Listing.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_cashier_cannot_open_the_marketplace(client, seller):
+    cashier = make_member(seller, role=Role.CASHIER)
+    login(client, cashier)
+    assert client.get("/market/").status_code == 403
+    assert client.get("/market/wallet/").status_code == 403
+
+
+def test_new_listing_form_with_a_picture_then_unpublish(client, seller):
+    login(client, seller)
+    response = client.post(
+        "/market/listings/new/",
+        {
+            "name": "Fridge",
+            "description": "Works",
+            "category": "equipment",
+            "price": "120",
+            "quantity": "1",
+            "pictures": [_png()],
+            "publish": "on",
+        },
+    )
+    listing = Listing.objects.get(name="Fridge")
+    assert response.status_code == 302
+    assert listing.status == "published"
+    assert listing.images.count() == 1
+    client.post(f"/market/listings/{listing.pk}/publish/", {"action": "unpublish"})
+    listing.refresh_from_db()
+    assert listing.status == "unpublished"
+    response = client.post(
+        "/market/listings/new/", {"name": "", "category": "other", "price": "-1", "quantity": "1"}
+    )
+    assert response.status_code == 400
+    assert Listing.objects.count() == 1
+
+
+def test_the_admin_queue_is_refused_to_an_owner_and_approves_for_staff(client, buyer):
+    request = services_wallet.deposit_request(
+        business=buyer.business, actor=buyer.user, amount="25", reference="TX-9"
+    )
+    login(client, buyer)
+    assert client.get("/market/admin/").status_code == 404
+    assert client.post(f"/market/admin/request/{request.pk}/approve/").status_code == 404
+    client.force_login(admin_user())
+    page = client.get("/market/admin/").content.decode()
+    assert "TX-9" in page
+    response = client.post(f"/market/admin/request/{request.pk}/approve/")
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == RequestStatus.POSTED
+    assert balance(buyer.business)[0] == 125
+    # A rejection needs a reason; without one nothing changes.
+    other = services_wallet.deposit_request(business=buyer.business, actor=buyer.user, amount="5")
+    assert client.post(f"/market/admin/request/{other.pk}/reject/").status_code == 400
+    assert WalletRequest.objects.get(pk=other.pk).status == RequestStatus.PENDING
+    client.post(f"/market/admin/request/{other.pk}/reject/", {"reason": "No transfer seen"})
+    assert WalletRequest.objects.get(pk=other.pk).status == RequestStatus.VOIDED
+    trail = client.get("/market/admin/?status=").content.decode()
+    assert "Approved a deposit or withdrawal" in trail
+    assert "Rejected a deposit or withdrawal" in trail
+
+
+def test_a_deposit_request_from_the_wallet_page_is_idempotent(client, buyer):
+    login(client, buyer)
+    key = str(uuid.uuid4())
+    for _ in range(2):
+        response = client.post(
+            "/market/wallet/deposit/", {"amount": "12.50", "reference": "R1", "client_uuid": key}
+        )
+        assert response.status_code == 302
+    assert WalletRequest.objects.filter(business=buyer.business, reference="R1").count() == 1
+    response = client.post("/market/wallet/withdrawal/", {"amount": "1.001"})
+    assert response.status_code == 400
+    assert "EUR has 2 decimals" in response.content.decode()
+
+
+def test_the_csv_export_has_the_filtered_ledger(client, seller, buyer):
+    listing = listed(seller, price="4.00", quantity=5)
+    services_trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing, quantity=1)
+    login(client, buyer)
+    body = b"".join(client.get("/market/wallet/export/").streaming_content).decode("utf-8-sig")
+    lines = body.strip().splitlines()
+    assert len(lines) == 3  # header, the deposit, the purchase hold
+    assert "Deposit" in body and "Espresso machine" in body
+    only = b"".join(client.get("/market/wallet/export/?kind=deposit").streaming_content).decode(
+        "utf-8-sig"
+    )
+    assert len(only.strip().splitlines()) == 2
