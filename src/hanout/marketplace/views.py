@@ -27,6 +27,7 @@ from hanout.catalog import selectors as catalog_selectors
 from hanout.core import audit, exports
 from hanout.core.errors import DomainError, NotFound
 from hanout.core.models import AuditEntry
+from hanout.core.money import quantize
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
 from hanout.inventory import selectors as inventory_selectors
@@ -111,7 +112,11 @@ def _item_page(request, listing, *, buy_form=None, offer_form=None, status=200):
         "buy_form": buy_form or BuyForm(auto_id="buy_%s", initial={"client_uuid": uuid.uuid4()}),
         "offer_form": offer_form
         or OfferForm(
-            auto_id="offer_%s", initial={"unit_price": listing.price, "client_uuid": uuid.uuid4()}
+            auto_id="offer_%s",
+            initial={
+                "unit_price": quantize(listing.price, listing.currency),
+                "client_uuid": uuid.uuid4(),
+            },
         ),
         "seller_profile": selectors.profile_get(listing.business),
     }
@@ -282,7 +287,7 @@ def listing_edit(request, pk):
         "name": listing.name,
         "description": listing.description,
         "category": listing.category,
-        "price": listing.price,
+        "price": quantize(listing.price, listing.currency),
         "quantity": listing.quantity,
     }
     form = ListingForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
@@ -627,9 +632,10 @@ def staff_required(view):
 
 
 def _admin_page(request, *, reject_form=None, reject_for=None, status=200):
-    form = AdminQueueForm(request.GET or None)
+    # Pending first: that is the work; "All" is an explicit empty status.
+    form = AdminQueueForm(request.GET or None, initial={"status": RequestStatus.PENDING})
     filters = form.cleaned_data if form.is_valid() else {}
-    wanted = filters.get("status", RequestStatus.PENDING) if request.GET else RequestStatus.PENDING
+    wanted = filters.get("status", "") if form.is_bound else RequestStatus.PENDING
     requests_qs = selectors.admin_request_queue(status=wanted, kind=filters.get("kind") or None)
     # No selector reads the audit across businesses yet; this is the platform's own trail.
     trail = list(
