@@ -22,8 +22,19 @@ SORT_CHOICES = [
 ]
 
 
+class AmountField(forms.CharField):
+    """Text for the service to check; "12,50" (a decimal comma, as French and Arabic write it)
+    is read as 12.50 — thousands separators are not guessed."""
+
+    def to_python(self, value):
+        text = super().to_python(value).replace(" ", "").replace("\u00a0", "")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        return text
+
+
 def _amount(label):
-    return forms.CharField(
+    return AmountField(
         label=label,
         max_length=24,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr", "autocomplete": "off"}),

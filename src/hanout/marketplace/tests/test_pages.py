@@ -2,6 +2,7 @@
 
 import io
 import uuid
+from decimal import Decimal
 
 import pytest
 from PIL import Image
@@ -210,3 +211,13 @@ def test_the_csv_export_has_the_filtered_ledger(client, seller, buyer):
         "utf-8-sig"
     )
     assert len(only.strip().splitlines()) == 2
+
+
+def test_a_decimal_comma_is_read_as_a_decimal_point(client, seller, buyer):
+    listing = listed(seller, price="4.00", quantity=3)
+    login(client, buyer)
+    response = client.post(
+        f"/market/listings/{listing.pk}/offer/", {"unit_price": "3,25", "quantity": "1"}
+    )
+    assert response.status_code == 302
+    assert Offer.objects.get().unit_price == Decimal("3.25")
