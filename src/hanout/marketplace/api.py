@@ -29,6 +29,7 @@ Platform administrators (`is_staff`): `/api/v1/market/admin/requests/` and
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -171,13 +172,20 @@ class RequestQuerySerializer(serializers.Serializer):
 
 
 class ImageSerializer(serializers.ModelSerializer):
-    url = serializers.ImageField(source="image", read_only=True)
-    thumbnail_url = serializers.ImageField(source="thumbnail", read_only=True)
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
 
     class Meta:
         model = ListingImage
         fields = ["id", "url", "thumbnail_url", "position"]
         read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        """The picture (served to signed-in members of any business that may see the listing)."""
+        return reverse("listing_picture", args=[obj.listing_id, obj.pk, "full"])
+
+    def get_thumbnail_url(self, obj) -> str:
+        return reverse("listing_picture", args=[obj.listing_id, obj.pk, "thumb"])
 
 
 class OwnerSerializer(serializers.ModelSerializer):
@@ -366,11 +374,17 @@ class ReasonSerializer(serializers.Serializer):
 class ProfileSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="business.name", read_only=True)
     country = serializers.CharField(source="business.country", read_only=True)
+    picture = serializers.SerializerMethodField()
 
     class Meta:
         model = MarketProfile
         fields = ["name", "country", "bio", "address", "picture"]
         read_only_fields = fields
+
+    def get_picture(self, obj) -> str | None:
+        if not obj.picture:
+            return None
+        return reverse("market_profile_picture", args=[obj.business_id])
 
 
 class ProfileUpdateSerializer(serializers.Serializer):

@@ -16,6 +16,16 @@ urlpatterns = [
         views.listing_image_remove,
         name="listing_image_remove",
     ),
+    path(
+        "market/listings/<uuid:pk>/pictures/<uuid:image_pk>/<str:size>/",
+        views.listing_picture,
+        name="listing_picture",
+    ),
+    path(
+        "market/businesses/<uuid:business_pk>/picture/",
+        views.profile_picture,
+        name="market_profile_picture",
+    ),
     path("market/mine/", views.market_mine, name="market_mine"),
     path("market/offers/", views.market_offers, name="market_offers"),
     path("market/offers/<uuid:pk>/<str:action>/", views.offer_action, name="market_offer_action"),

@@ -17,7 +17,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -121,6 +121,42 @@ def _item_page(request, listing, *, buy_form=None, offer_form=None, status=200):
         "seller_profile": selectors.profile_get(listing.business),
     }
     return render(request, "marketplace/item.html", context, status=status)
+
+
+def _file_response(file):
+    """A stored picture's bytes (media files are served by the app, never as a folder)."""
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@require_GET
+@member_required(MARKET)
+def listing_picture(request, pk, image_pk, size):
+    """A picture of a listing the viewer may see (any published one, or its own)."""
+    listing = _or_404(selectors.listing_get, viewer=request.business, pk=pk)
+    image = listing.images.filter(pk=image_pk).first()
+    if image is None:
+        raise Http404
+    return _file_response(image.thumbnail if size == "thumb" else image.image)
+
+
+@require_GET
+@member_required(MARKET)
+def profile_picture(request, business_pk):
+    """A business's marketplace picture: public to every business on the marketplace."""
+    from hanout.core.models import Business
+
+    business = Business.objects.filter(pk=business_pk).first()
+    if business is None:
+        raise Http404
+    return _file_response(selectors.profile_get(business).picture)
 
 
 @member_required(MARKET)

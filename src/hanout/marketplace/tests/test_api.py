@@ -253,3 +253,21 @@ def test_the_administrators_queue_is_for_platform_administrators_only(buyer):
     )
     assert admin.post(f"/api/v1/market/admin/requests/{pending.pk}/approve/").status_code == 200
     assert balance(buyer.business) == (Decimal(105), Decimal(0))
+
+
+def test_pictures_are_served_to_whoever_may_see_the_listing(client, seller, buyer):
+    from tests.fixtures import login
+
+    api = api_client_for(seller)
+    draft = listed(seller, publish=False)
+    made = api.post(
+        f"/api/v1/market/my-listings/{draft.pk}/images/", {"file": _png()}, format="multipart"
+    )
+    url, thumb = made.json()["url"], made.json()["thumbnail_url"]
+    login(client, seller)
+    assert client.get(url).status_code == 200 and client.get(thumb)["Content-Type"] == "image/webp"
+    login(client, buyer)
+    assert client.get(url).status_code == 404  # a draft: not on the market
+    api.post(f"/api/v1/market/my-listings/{draft.pk}/publish/")
+    response = client.get(thumb)
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:4] == b"RIFF"
