@@ -296,3 +296,20 @@ def admin_purchase_queue() -> QuerySet[Purchase]:
         .select_related("business", "seller", "listing")
         .order_by("confirmed_at", "id")
     )
+
+
+def admin_decisions(*, limit: int = 50) -> list:
+    """The platform administrators' latest decisions (and expiries), from the audit trail."""
+    from hanout.core.models import AuditEntry
+
+    actions = ["wallet.request_approve", "wallet.request_reject", "wallet.request_expire"]
+    decided = (
+        Q(action__in=actions)
+        | Q(action="purchase.approve")
+        | Q(action="purchase.cancel", actor__is_staff=True)  # rejected by an administrator
+    )
+    return list(
+        AuditEntry.objects.filter(decided)
+        .select_related("business", "actor")
+        .order_by("-at")[:limit]
+    )

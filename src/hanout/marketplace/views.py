@@ -26,7 +26,6 @@ from django.views.decorators.http import require_GET, require_POST
 from hanout.catalog import selectors as catalog_selectors
 from hanout.core import audit, exports
 from hanout.core.errors import DomainError, NotFound
-from hanout.core.models import AuditEntry
 from hanout.core.money import quantize
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
@@ -55,13 +54,6 @@ from hanout.marketplace.models import ListingStatus, OfferStatus, PurchaseStatus
 MARKET = Module.MARKETPLACE
 PAGE_SIZE = 24
 LEDGER_PAGE = 50
-ADMIN_ACTIONS = (
-    "wallet.request_approve",
-    "wallet.request_reject",
-    "wallet.request_expire",
-    "purchase.approve",
-    "purchase.cancel",
-)
 
 
 def _query_without_page(request) -> str:
@@ -96,9 +88,21 @@ def _next_or(request, fallback: str):
 @member_required(MARKET)
 def market_browse(request):
     form = BrowseForm(request.GET or None)
-    listings = selectors.listing_browse(**form.filters())
+    # Listings one can buy come first: in the business's own currency unless asked for all.
+    every_currency = request.GET.get("currency") == "all"
+    currency = None if every_currency else request.business.currency
+    listings = selectors.listing_browse(**form.filters(), currency=currency)
     page = Paginator(listings, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": _query_without_page(request)}
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("currency", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": _query_without_page(request),
+        "every_currency": every_currency,
+        "toggle_query": query.urlencode(),
+    }
     return render(request, "marketplace/browse.html", context)
 
 
@@ -673,12 +677,7 @@ def _admin_page(request, *, reject_form=None, reject_for=None, status=200):
     filters = form.cleaned_data if form.is_valid() else {}
     wanted = filters.get("status", "") if form.is_bound else RequestStatus.PENDING
     requests_qs = selectors.admin_request_queue(status=wanted, kind=filters.get("kind") or None)
-    # No selector reads the audit across businesses yet; this is the platform's own trail.
-    trail = list(
-        AuditEntry.objects.filter(action__in=ADMIN_ACTIONS)
-        .select_related("business", "actor")
-        .order_by("-at")[:50]
-    )
+    trail = selectors.admin_decisions(limit=50)
     for entry in trail:
         entry.label = audit.action_label(entry.action)
     context = {

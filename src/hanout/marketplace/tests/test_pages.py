@@ -221,3 +221,14 @@ def test_a_decimal_comma_is_read_as_a_decimal_point(client, seller, buyer):
     )
     assert response.status_code == 302
     assert Offer.objects.get().unit_price == Decimal("3.25")
+
+
+def test_browse_shows_the_wallets_currency_first_and_every_currency_on_request(client, seller, buyer):
+    moroccan = funded("0", name="Souk", currency="MAD", country="MA")
+    listed(seller, name="Etagere euro")
+    listed(moroccan, name="Etagere dirham", price="40")
+    login(client, buyer)
+    mine = client.get("/market/?q=etagere").content.decode()
+    assert "Etagere euro" in mine and "Etagere dirham" not in mine
+    every = client.get("/market/?q=etagere&currency=all").content.decode()
+    assert "Etagere euro" in every and "Etagere dirham" in every
