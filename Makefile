@@ -69,3 +69,10 @@ bench-sales-generate: $(VENV)/.installed-run
 ##   and the dashboard against hand-written SQL (REPORTS_ARGS, e.g. "--runs 50 --http")
 bench-reports: $(VENV)/.installed-run
 	$(SALES_ENV) $(BIN)/python bench/bench_reports.py $(REPORTS_ARGS)
+
+## bench-wallet: wallet transfers/s with 16 concurrent clients on PostgreSQL (127.0.0.1:5432,
+##   its own database hanout_bench_wallet, made and dropped), service layer and API, then the
+##   lost-update check (WALLET_ARGS, e.g. "--seconds 20 --no-api")
+.PHONY: bench-wallet
+bench-wallet: $(VENV)/.installed-run
+	$(BIN)/python bench/bench_wallet.py $(WALLET_ARGS)
