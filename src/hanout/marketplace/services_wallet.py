@@ -107,15 +107,22 @@ def wallet_of(business: Business) -> Wallet:
 
 
 def lock_wallets(*businesses: Business) -> dict:
-    """The wallets of these businesses, locked in the order of their ids; by business id."""
-    ids = sorted({wallet_of(b).pk for b in businesses})
-    locked = {
-        w.pk: w
-        for w in Wallet.objects.select_for_update(no_key=True, of=("self",))
-        .filter(pk__in=ids)
-        .order_by("pk")
-    }
-    return {w.business_id: w for w in (locked[i] for i in ids)}
+    """The wallets of these businesses, locked in the order of their ids; by business id.
+
+    One statement when the wallets exist (the usual case); a missing one is made first.
+    """
+    wanted = {b.pk for b in businesses}
+
+    def locked():
+        rows = Wallet.objects.select_for_update(no_key=True, of=("self",))
+        return list(rows.filter(business_id__in=wanted).order_by("pk"))
+
+    wallets = locked()
+    if len(wallets) < len(wanted):
+        for business in businesses:
+            wallet_of(business)
+        wallets = locked()
+    return {w.business_id: w for w in wallets}
 
 
 @dataclass(frozen=True)
