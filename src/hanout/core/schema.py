@@ -94,3 +94,9 @@ class OneObjectListSchema(AutoSchema):
         if getattr(self.view, "action", None) == "list":
             return False
         return super()._is_list_view(serializer)
+
+    def _error_codes(self) -> list[str]:
+        codes = super()._error_codes()
+        if self.method.upper() == "GET" and "400" not in codes:
+            codes = sorted([*codes, "400"])  # its query parameters can be wrong, as a list's can
+        return codes

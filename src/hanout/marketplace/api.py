@@ -32,7 +32,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -43,7 +48,7 @@ from hanout.core.errors import DomainError, NotFound, ValidationFailed
 from hanout.core.models import IdempotencyKey
 from hanout.core.money import quantize
 from hanout.core.permissions import Level, Module
-from hanout.core.schema import OneObjectListSchema
+from hanout.core.schema import ErrorSerializer, OneObjectListSchema
 from hanout.marketplace import selectors
 from hanout.marketplace import services_listings as listings
 from hanout.marketplace import services_profile as profiles
@@ -66,6 +71,12 @@ from hanout.marketplace.models import (
 )
 
 BULK_MAX = 1000
+NOT_FOUND = OpenApiResponse(
+    response=ErrorSerializer,
+    description=gettext_lazy(
+        "Something named in the request (a listing, product or location) is not found."
+    ),
+)
 
 
 class Priced(serializers.DecimalField):
@@ -602,7 +613,10 @@ class _RollBack(Exception):
 @extend_schema_view(
     list=extend_schema(parameters=[RequestQuerySerializer], responses=ListingSerializer(many=True)),
     retrieve=extend_schema(responses=ListingDetailSerializer),
-    create=extend_schema(request=ListingCreateSerializer, responses={201: ListingDetailSerializer}),
+    create=extend_schema(
+        request=ListingCreateSerializer,
+        responses={201: ListingDetailSerializer, 200: ListingDetailSerializer, 404: NOT_FOUND},
+    ),
     partial_update=extend_schema(request=ListingWriteSerializer, responses=ListingDetailSerializer),
     destroy=extend_schema(responses={204: None}),
 )
@@ -719,7 +733,11 @@ class MyListingViewSet(MarketViewSet):
     @action(detail=True, methods=["delete"], url_path=r"images/(?P<image_id>[0-9a-f-]{36})")
     def image(self, request, pk=None, image_id=None):
         listing = self.get_object()
-        image = ListingImage.objects.filter(listing=listing, pk=image_id).first()
+        image = (
+            ListingImage.objects.filter(listing=listing, pk=image_id).first()
+            if selectors.valid_id(image_id)
+            else None
+        )
         if image is None:
             raise NotFound(_("This picture was not found."))
         listings.listing_remove_image(image=image, actor=request.user)
@@ -797,7 +815,8 @@ class MyListingViewSet(MarketViewSet):
     list=extend_schema(parameters=[SideQuerySerializer], responses=OfferSerializer(many=True)),
     retrieve=extend_schema(responses=OfferSerializer),
     create=extend_schema(
-        request=OfferCreateSerializer, responses={201: OfferSerializer, 200: OfferSerializer}
+        request=OfferCreateSerializer,
+        responses={201: OfferSerializer, 200: OfferSerializer, 404: NOT_FOUND},
     ),
 )
 class OfferViewSet(MarketViewSet):
@@ -1006,7 +1025,8 @@ class AdminRequestViewSet(ApiViewSet):
         return selectors.admin_request_queue(**filters)
 
     def get_object(self):
-        found = WalletRequest.objects.filter(pk=self.kwargs["pk"]).first()
+        pk = self.kwargs["pk"]
+        found = WalletRequest.objects.filter(pk=pk).first() if selectors.valid_id(pk) else None
         if found is None:
             raise NotFound(_("This request was not found."))
         return found
@@ -1047,7 +1067,8 @@ class AdminPurchaseViewSet(ApiViewSet):
         return selectors.admin_purchase_queue()
 
     def get_object(self):
-        found = Purchase.objects.filter(pk=self.kwargs["pk"]).first()
+        pk = self.kwargs["pk"]
+        found = Purchase.objects.filter(pk=pk).first() if selectors.valid_id(pk) else None
         if found is None:
             raise NotFound(_("This purchase was not found."))
         return found

@@ -9,6 +9,7 @@ is "not found".
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -34,6 +35,16 @@ from hanout.marketplace.models import (
     WalletEntry,
     WalletRequest,
 )
+
+
+def valid_id(pk) -> bool:
+    """A malformed id names nothing: a 404 like an unknown one, not a 400."""
+    try:
+        uuid.UUID(str(pk))
+    except ValueError:
+        return False
+    return True
+
 
 SORTS = {
     "recent": ["-published_at", "-id"],
@@ -75,6 +86,8 @@ def request_list(*, business: Business, status: str | None = None) -> QuerySet[W
 
 
 def request_get(*, business: Business, pk) -> WalletRequest:
+    if not valid_id(pk):
+        raise NotFound(_("This request was not found."))
     found = WalletRequest.objects.for_business(business).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("This request was not found."))
@@ -123,6 +136,8 @@ def listing_list_own(*, business: Business, status: str | None = None) -> QueryS
 
 def listing_get(*, viewer: Business, pk) -> Listing:
     """A listing the viewer may see: any published one, or its own in any state."""
+    if not valid_id(pk):
+        raise NotFound(_("This listing was not found."))
     found = (
         Listing.objects.filter(Q(status=ListingStatus.PUBLISHED) | Q(business=viewer), pk=pk)
         .select_related("business", "product", "location")
@@ -135,6 +150,8 @@ def listing_get(*, viewer: Business, pk) -> Listing:
 
 
 def listing_get_own(*, business: Business, pk) -> Listing:
+    if not valid_id(pk):
+        raise NotFound(_("This listing was not found."))
     found = Listing.objects.for_business(business).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("This listing was not found."))
@@ -167,6 +184,8 @@ def offer_list(
 
 
 def offer_get(*, business: Business, pk) -> Offer:
+    if not valid_id(pk):
+        raise NotFound(_("This offer was not found."))
     found = _sides(Offer.objects.select_related("listing"), business, None).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("This offer was not found."))
@@ -183,6 +202,8 @@ def purchase_list(
 
 
 def purchase_get(*, business: Business, pk) -> Purchase:
+    if not valid_id(pk):
+        raise NotFound(_("This purchase was not found."))
     found = _sides(Purchase.objects.select_related("listing"), business, None).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("This purchase was not found."))

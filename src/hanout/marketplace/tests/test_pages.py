@@ -223,7 +223,9 @@ def test_a_decimal_comma_is_read_as_a_decimal_point(client, seller, buyer):
     assert Offer.objects.get().unit_price == Decimal("3.25")
 
 
-def test_browse_shows_the_wallets_currency_first_and_every_currency_on_request(client, seller, buyer):
+def test_browse_shows_the_wallets_currency_first_and_every_currency_on_request(
+    client, seller, buyer
+):
     moroccan = funded("0", name="Souk", currency="MAD", country="MA")
     listed(seller, name="Etagere euro")
     listed(moroccan, name="Etagere dirham", price="40")
