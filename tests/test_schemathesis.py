@@ -46,22 +46,45 @@ def keep_test_connection():
         request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """The demo loaded once for the whole module, inside a transaction rolled back at its end.
+
+    Loading the demo takes seconds and this module has one test per operation (hundreds):
+    each test's own transaction (the `db` fixture) is a savepoint inside this one, so it
+    sees the demo, and nothing of it outlives the module.
+    """
+    from django.db import transaction
+    from django.test import Client
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            load_demo()
+            owner = Membership.objects.get(user__email="admin@kaching.example", role=Role.OWNER)
+            token, raw = api_token_create(membership=owner, name="schemathesis")
+            headers = {"Authorization": f"Token {raw}"}
+            client = Client()
+            ids = {}
+            for path in schema.raw_schema["paths"]:
+                if "/{id}/" in path:
+                    parent = path[: path.index("{id}/")]
+                    with keep_test_connection():
+                        body = client.get(parent, headers=headers, data={"page_size": 200}).json()
+                    # A route the owner may not read (the platform administrators' queues) has no ids.
+                    items = body.get("results", [])
+                    ids[path] = [item["id"] for item in items if item["id"] != str(token.pk)]
+            yield headers, ids
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(db, client):
+def demo(demo_once, db):
     """A token of the owner of demo business A, and A's object ids by list path."""
-    load_demo()
-    owner = Membership.objects.get(user__email="admin@kaching.example", role=Role.OWNER)
-    token, raw = api_token_create(membership=owner, name="schemathesis")
-    headers = {"Authorization": f"Token {raw}"}
-    ids = {}
-    for path in schema.raw_schema["paths"]:
-        if "/{id}/" in path:
-            parent = path[: path.index("{id}/")]
-            body = client.get(parent, headers=headers, data={"page_size": 200}).json()
-            # A route the owner may not read (the platform administrators' queues) has no ids.
-            items = body.get("results", [])
-            ids[path] = [item["id"] for item in items if item["id"] != str(token.pk)]
-    return headers, ids
+    return demo_once
 
 
 _turn = itertools.count()
