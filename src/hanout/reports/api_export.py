@@ -49,6 +49,17 @@ class ExportQuerySerializer(serializers.Serializer):
     end = serializers.DateField(required=False, help_text=_lazy("Last day (default: today)."))
     shop = serializers.UUIDField(required=False, help_text=_lazy("Only this shop."))
 
+    def _plausible(self, value):
+        if value is not None and value.year < 1900:  # 0001-01-01 minus 30 days is no date
+            raise serializers.ValidationError(_lazy("Choose a day from 1900 on."))
+        return value
+
+    def validate_start(self, value):
+        return self._plausible(value)
+
+    def validate_end(self, value):
+        return self._plausible(value)
+
     def validate(self, data):
         start, end = data.get("start"), data.get("end")
         if start and end:

@@ -243,3 +243,11 @@ def test_only_members_who_may_read_reports_export(shop_day):
             assert response.status_code == 403
             assert response.json()["error"]["code"]
     assert not RefreshMark.objects.filter(business=shop_day.business).exists()
+
+
+@pytest.mark.django_db
+def test_an_export_with_a_day_before_1900_is_a_400_not_a_500(owner):
+    api = api_client_for(owner)
+    response = api.get("/api/v1/reports/export/daily-sales/?end=0001-01-01")
+    assert response.status_code == 400
+    assert "end" in response.json()["error"]["fields"]
