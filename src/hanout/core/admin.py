@@ -5,6 +5,19 @@ from django.contrib import admin
 from hanout.core.models import AuditEntry, Business, OpeningHours, Shop
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the operator may read but never add, change or delete (ledgers, records)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
     extra = 0

@@ -7,18 +7,8 @@ the services: the ledger is never edited here.
 
 from django.contrib import admin
 
+from hanout.core.admin import ReadOnlyAdmin
 from hanout.marketplace.models import MarketTerms, Wallet, WalletEntry, WalletRequest
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MarketTerms)

@@ -4,6 +4,7 @@ the services: a return, not an edit)."""
 
 from django.contrib import admin
 
+from hanout.core.admin import ReadOnlyAdmin
 from hanout.pos.models import (
     CashMovement,
     CashSession,
@@ -14,17 +15,6 @@ from hanout.pos.models import (
     Sale,
     SaleLine,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -6,6 +6,7 @@ reversal entry (the ledger is never edited)."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from hanout.core.admin import ReadOnlyAdmin
 from hanout.core.errors import DomainError
 from hanout.referrals.models import (
     ReferralCode,
@@ -14,17 +15,6 @@ from hanout.referrals.models import (
     RewardProgramme,
     Sponsorship,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RewardProgramme)
