@@ -19,7 +19,8 @@ def test_bench_wallet_runs_and_the_ledger_holds(capsys):
     try:
         import bench_wallet
 
-        args = ["--in-place", "--clients", "2", "--seconds", "0.3", "--businesses", "4"]
+        args = ["--in-place", "--modes", "threads", "--clients", "2", "--seconds", "0.3"]
+        args += ["--businesses", "4"]
         assert bench_wallet.main([*args, "--purchases", "4", "--no-api"]) == 0
     finally:
         sys.path.remove(str(BENCH))
