@@ -13,14 +13,16 @@
 - `…/{id}/messages/{message_id}/`: GET; PATCH `{"text"}` (own, 15 minutes);
   DELETE (own, or any for an owner or manager) leaves a "deleted" mark.
 - `…/{id}/uploads/`: POST multipart `file`, `kind` (image, file, voice),
-  optional `text`, `client_id`, and for voice `duration_ms` and `waveform`
-  ("0,12,80,…"): one message with the file.
+  optional `text`, `client_id`: one message with the file (a voice message's
+  length and waveform are measured here, and it gets a copy every browser
+  plays).
 - `…/{id}/read/`: POST `{"seq"}` (default: the latest): read up to there.
 - `…/{id}/members/`: POST `{"members": [user ids]}` adds people to a group;
   `…/{id}/leave/`: POST leaves it.
 - `/api/v1/chat/attachments/`: files shared in your conversations; `{id}/`
   answers JSON, `?raw=1` the bytes (files always as a download, never shown
-  inline), `?thumbnail=1` an image's WebP thumbnail.
+  inline), `?thumbnail=1` an image's WebP thumbnail, `?playable=1` a voice
+  message's AAC copy.
 - `/api/v1/chat/presence/`: who is online, idle or offline, with last seen.
 - `/api/v1/chat/settings/`: GET/PATCH `{"max_file_mb"}` (owners).
 
@@ -74,6 +76,7 @@ class PersonSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+_YES = ("1", "true")
 _MESSAGE_KINDS = gettext_lazy("One of: text, image, file, voice.")
 _CONVERSATION_KINDS = gettext_lazy("One of: business, shop, group, direct.")
 
@@ -82,6 +85,13 @@ class AttachmentSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(help_text=_MESSAGE_KINDS)
     url = serializers.CharField(help_text=gettext_lazy("The bytes (`?raw=1`)."))
     thumbnail_url = serializers.CharField(allow_null=True)
+    playable_url = serializers.CharField(
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Voice: what an audio player should play (an AAC copy, or the recording itself"
+            " when every browser plays it)."
+        ),
+    )
     waveform = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=100))
 
     class Meta:
@@ -98,6 +108,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "waveform",
             "url",
             "thumbnail_url",
+            "playable_url",
         ]
         read_only_fields = fields
 
@@ -278,26 +289,11 @@ class UploadSerializer(serializers.Serializer):
         max_length=MAX_TEXT, allow_blank=True, trim_whitespace=False, required=False, default=""
     )
     client_id = serializers.UUIDField(required=False, allow_null=True)
-    duration_ms = serializers.IntegerField(required=False, min_value=1)
-    waveform = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=600,
-        help_text=gettext_lazy("Voice: loudness from 0 to 100, comma-separated."),
-    )
 
     def validate_kind(self, value):
         if value not in (MessageKind.IMAGE, MessageKind.FILE, MessageKind.VOICE):
             raise serializers.ValidationError(_("Choose image, file or voice."))
         return value
-
-    def validate_waveform(self, value):
-        try:
-            return [int(v) for v in value.split(",") if v.strip()]
-        except ValueError:
-            raise serializers.ValidationError(
-                _("Whole numbers from 0 to 100, separated by commas.")
-            ) from None
 
 
 class ReadMarkSerializer(serializers.Serializer):
@@ -492,8 +488,6 @@ class ConversationViewSet(ApiViewSet):
             text=data.get("text", ""),
             upload=data["file"],
             kind=data["kind"],
-            duration_ms=data.get("duration_ms"),
-            waveform=data.get("waveform"),
         )
 
     @extend_schema(
@@ -556,11 +550,21 @@ class ConversationViewSet(ApiViewSet):
                 required=False,
                 description=gettext_lazy("1: an image's WebP thumbnail."),
             ),
+            OpenApiParameter(
+                "playable",
+                OpenApiTypes.BOOL,
+                required=False,
+                description=gettext_lazy(
+                    "1: a voice message's AAC/MP4 copy, which every browser plays."
+                ),
+            ),
         ],
         responses={
             200: OpenApiResponse(
                 AttachmentSerializer,
-                description=gettext_lazy("JSON; with ?raw=1 or ?thumbnail=1 the bytes."),
+                description=gettext_lazy(
+                    "JSON; with ?raw=1, ?thumbnail=1 or ?playable=1 the bytes."
+                ),
             )
         },
     ),
@@ -580,13 +584,21 @@ class AttachmentViewSet(ApiViewSet):
 
     def retrieve(self, request, pk=None):
         att = self.get_object()
-        thumb = request.query_params.get("thumbnail") in ("1", "true")
-        if thumb and not att.thumbnail:
-            raise Http404
-        if thumb or request.query_params.get("raw") in ("1", "true"):
+        asked = {k for k in ("raw", "thumbnail", "playable") if request.query_params.get(k) in _YES}
+        if "thumbnail" in asked:
+            if not att.thumbnail:
+                raise Http404
+            return attachment_response(att, field=att.thumbnail, content_type="image/webp")
+        if "playable" in asked:
+            if att.kind != MessageKind.VOICE:
+                raise Http404
+            if not att.playable:  # the recording plays everywhere as it is
+                return attachment_response(att)
+            return attachment_response(att, field=att.playable, content_type="audio/mp4")
+        if "raw" in asked:
             # Images and voice play inline (their type was read from their bytes);
             # any other file is only ever a download.
-            return attachment_response(att, thumbnail=thumb, download=att.kind == MessageKind.FILE)
+            return attachment_response(att, download=att.kind == MessageKind.FILE)
         return self.respond(AttachmentSerializer, att)
 
 

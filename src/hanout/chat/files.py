@@ -3,8 +3,9 @@
 - images: fully decoded by the catalog's image checker (a renamed PDF or a
   truncated file is refused), which also makes the WebP thumbnail from pixels;
 - voice messages: recognised by their first bytes (WebM/Matroska, Ogg, MP4,
-  MP3, WAV: what browsers' MediaRecorder makes), with the length and waveform
-  the recorder measured;
+  MP3, WAV: what browsers' MediaRecorder makes), then decoded (`audio`): the
+  length and waveform are measured here, and a copy every browser plays is
+  made when the recording is not one already;
 - any other file: only its size is checked (the business's limit); it is kept
   under a name of ours and only ever served as a download.
 
@@ -21,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from hanout.catalog import images
+from hanout.chat import audio
 from hanout.chat.models import MessageKind
 from hanout.core.errors import ValidationFailed
 
@@ -49,6 +51,7 @@ class CheckedFile:
     height: int | None = None
     duration_ms: int | None = None
     waveform: list[int] = field(default_factory=list)
+    playable: ContentFile | None = None
 
 
 def refuse(message: str, name: str = FIELD) -> ValidationFailed:
@@ -89,8 +92,6 @@ def check(
     *,
     kind: str,
     max_bytes: int,
-    duration_ms: int | None = None,
-    waveform: list | None = None,
 ) -> CheckedFile:
     """The upload checked for `kind`, or ValidationFailed naming the field at fault."""
     if upload is None:
@@ -133,31 +134,24 @@ def check(
         )
 
     if kind == MessageKind.VOICE:
-        audio = _audio_type(head)
-        if audio is None:
+        fmt = _audio_type(head)
+        if fmt is None:
             raise refuse(_("This is not a voice recording we can play (WebM, Ogg, MP4, MP3, WAV)."))
-        if duration_ms is None or not 1 <= duration_ms <= MAX_VOICE_MS:
-            raise refuse(
-                _("Give the recording's length, up to %(min)d minutes.")
-                % {"min": MAX_VOICE_MS // 60000},
-                "duration_ms",
-            )
-        waveform = list(waveform or [])
-        if len(waveform) > MAX_WAVEFORM or any(
-            not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 100 for v in waveform
-        ):
-            raise refuse(
-                _("At most %(n)d whole numbers from 0 to 100.") % {"n": MAX_WAVEFORM}, "waveform"
-            )
-        content_type, ext = VOICE_TYPES[audio]
+        try:
+            voice = audio.inspect(upload, fmt, max_ms=MAX_VOICE_MS)
+        except audio.AudioRefused as exc:
+            raise refuse(str(exc)) from None
+        upload.seek(0)
+        content_type, ext = VOICE_TYPES[fmt]
         return CheckedFile(
             kind=kind,
             content_type=content_type,
             extension=ext,
             original_name=name,
             size=size,
-            duration_ms=duration_ms,
-            waveform=waveform,
+            duration_ms=voice.duration_ms,
+            waveform=voice.waveform,
+            playable=ContentFile(voice.playable) if voice.playable is not None else None,
         )
 
     if kind != MessageKind.FILE:

@@ -188,9 +188,13 @@ class Attachment(BusinessOwned):
     size = models.PositiveBigIntegerField(_("size"))
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
-    # Voice messages: length and a coarse loudness curve (0–100), measured by the recorder.
+    # Voice messages: length and a coarse loudness curve (0–100), measured on upload
+    # (chat.audio), and an AAC/MP4 copy when the recording does not play everywhere.
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     waveform = models.JSONField(default=list, blank=True)
+    playable = models.FileField(
+        _("playable copy"), storage=_private_storage, upload_to="chat/playable/", blank=True
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -31,6 +31,7 @@ from hanout.chat.models import (
     ConversationKind,
     ConversationMember,
     Message,
+    MessageKind,
     ReadMarker,
 )
 
@@ -226,6 +227,12 @@ def attachment_data(att: Attachment) -> dict:
         "waveform": list(att.waveform or []),
         "url": base + "?raw=1",
         "thumbnail_url": base + "?thumbnail=1" if att.thumbnail else None,
+        # what an <audio> should play: the AAC copy, or the recording when it plays everywhere
+        "playable_url": (
+            (base + "?playable=1" if att.playable else base + "?raw=1")
+            if att.kind == MessageKind.VOICE
+            else None
+        ),
     }
 
 

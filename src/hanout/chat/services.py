@@ -317,8 +317,6 @@ def message_send(
     mentions: list | None = None,
     upload=None,
     kind: str = MessageKind.TEXT,
-    duration_ms: int | None = None,
-    waveform: list | None = None,
 ) -> Message:
     """Save a message (with at most one attachment), then push it to the conversation.
 
@@ -339,8 +337,6 @@ def message_send(
             upload,
             kind=kind,
             max_bytes=selectors.max_file_bytes(business=conversation.business),
-            duration_ms=duration_ms,
-            waveform=waveform,
         )
     fingerprint = {
         "conversation": str(conversation.pk),
@@ -398,6 +394,8 @@ def _attach(message: Message, upload, checked: files.CheckedFile) -> Attachment:
     att.file.save(f"{att.pk}{checked.extension}", upload, save=False)
     if checked.thumbnail is not None:
         att.thumbnail.save(f"{att.pk}-thumb.webp", checked.thumbnail, save=False)
+    if checked.playable is not None:
+        att.playable.save(f"{att.pk}.m4a", checked.playable, save=False)
     att.save()
     return att
 

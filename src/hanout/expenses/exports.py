@@ -44,11 +44,20 @@ def expense_export_rows(expenses):
     return header, rows()
 
 
-def attachment_response(attachment, *, thumbnail: bool = False, download: bool = False):
-    """The stored document (or its thumbnail), never run by the browser."""
-    field = attachment.thumbnail if thumbnail else attachment.file
+def attachment_response(
+    attachment,
+    *,
+    thumbnail: bool = False,
+    download: bool = False,
+    field=None,
+    content_type: str | None = None,
+):
+    """The stored document (or its thumbnail, or another of its files), never run by the browser."""
+    if field is None:
+        field = attachment.thumbnail if thumbnail else attachment.file
     handle = field.open("rb")
-    content_type = "image/webp" if thumbnail else attachment.content_type
+    if content_type is None:
+        content_type = "image/webp" if thumbnail else attachment.content_type
     response = FileResponse(
         handle,
         content_type=content_type,
