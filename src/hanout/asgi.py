@@ -9,17 +9,15 @@ from hanout.core.asgi import get_http_application  # noqa: E402
 # Django's HTTP side on a thread pool, one hop per request (see hanout/core/asgi.py).
 django_asgi_app = get_http_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from hanout.core.ws_auth import TokenOrSessionAuth  # noqa: E402
 from hanout.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        # a page by its session cookie (and Origin), the desktop app by its API token
+        "websocket": TokenOrSessionAuth(URLRouter(websocket_urlpatterns)),
     }
 )

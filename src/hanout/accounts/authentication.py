@@ -13,6 +13,33 @@ from hanout.accounts.services import TOKEN_PREFIX, hash_token
 from hanout.core.selectors import business_time_zone
 
 
+def token_membership(key: str):
+    """(token, membership) for a live token of an active person in an active business, else None.
+
+    Shared by the REST API (below) and the WebSockets (hanout.core.ws_auth)."""
+    if not key.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("membership__business", "membership__user")
+        .prefetch_related("membership__module_access")
+        .filter(key_hash=hash_token(key), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        return None
+    membership = token.membership
+    if not (membership.is_active and membership.user.is_active and membership.business.is_active):
+        return None
+    return token, membership
+
+
+def touch(token) -> None:
+    """Remember when the token was last used (at most one write a minute)."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     keywords = ("token", "bearer")
 
@@ -22,20 +49,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2 or not header[1].startswith(TOKEN_PREFIX):
             raise exceptions.AuthenticationFailed(_("Malformed token header: use “Token hnt_…”."))
-        token = (
-            ApiToken.objects.select_related("membership__business", "membership__user")
-            .prefetch_related("membership__module_access")
-            .filter(key_hash=hash_token(header[1]), revoked_at__isnull=True)
-            .first()
-        )
-        membership = token.membership if token else None
-        if (
-            token is None
-            or not membership.is_active
-            or not membership.user.is_active
-            or not membership.business.is_active
-        ):
+        found = token_membership(header[1])
+        if found is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        token, membership = found
         # The token is bound to one business: it decides the tenant of the request.
         django_request = request._request
         django_request.membership = membership
@@ -45,9 +62,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         zone = business_time_zone(membership.business)
         if zone:
             timezone.activate(zoneinfo.ZoneInfo(zone))
-        now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        touch(token)
         return membership.user, token
 
     def authenticate_header(self, request):

@@ -1,7 +1,7 @@
 """The chat's WebSocket: `/ws/chat/` (protocol in docs/chat-protocol.md).
 
 One socket per open page carries every conversation the person sees in the
-current business (the session's business, as for the pages):
+current business (the session's business, as for the pages, or the token's):
 
 - on connect the server sends `ready` with each conversation's `last_seq`
   and unread count; the client asks `sync` for anything after the last seq it
@@ -16,7 +16,10 @@ Writes (send, edit, delete, read marker) go through the REST API, which
 answers with status codes and idempotency; the socket only listens, relays
 typing and reports presence.
 
-Close codes: 4401 not signed in, 4403 no access to the Chat module.
+Signed in by the session cookie (pages) or an API token in the Authorization
+header (the desktop app); see hanout.core.ws_auth.
+
+Close codes: 4401 not signed in (or a bad token), 4403 no access to the Chat module.
 """
 
 from __future__ import annotations
@@ -43,12 +46,17 @@ def presence_group(business_id) -> str:
 
 
 @database_sync_to_async
-def _membership(user, session):
+def _membership(user, scope):
+    """The token's membership (core.ws_auth), or the session's current business's."""
     from hanout.core.middleware import SESSION_BUSINESS_KEY, resolve_membership
     from hanout.core.permissions import Level, Module
 
-    business_id = session.get(SESSION_BUSINESS_KEY) if session is not None else None
-    membership = resolve_membership(user, business_id)
+    if scope.get("auth") == "token":
+        membership = scope.get("membership")
+    else:
+        session = scope.get("session")
+        business_id = session.get(SESSION_BUSINESS_KEY) if session is not None else None
+        membership = resolve_membership(user, business_id)
     if membership is None or not membership.allows(Module.CHAT, Level.READ):
         return None
     return membership
@@ -96,7 +104,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        membership = await _membership(user, self.scope.get("session"))
+        membership = await _membership(user, self.scope)
         if membership is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return

@@ -19,7 +19,11 @@ class NotificationsConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
             return
-        self.groups_joined = [group_name(b) for b in await _business_ids(user)]
+        if self.scope.get("auth") == "token":  # a token speaks for its one business
+            business_ids = [str(self.scope["membership"].business_id)]
+        else:
+            business_ids = await _business_ids(user)
+        self.groups_joined = [group_name(b) for b in business_ids]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()

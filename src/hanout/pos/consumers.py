@@ -30,7 +30,7 @@ CLOSE_FORBIDDEN = 4403
 
 
 @database_sync_to_async
-def _may_listen(user, register_id) -> bool:
+def _may_listen(user, register_id, token_membership=None) -> bool:
     from hanout.accounts.models import Membership
     from hanout.core.permissions import Level, Module
     from hanout.pos.models import Register
@@ -42,6 +42,10 @@ def _may_listen(user, register_id) -> bool:
     )
     if register is None:
         return False
+    if token_membership is not None:  # a token speaks for its one business
+        return token_membership.business_id == register.business_id and (
+            token_membership.allows(Module.REGISTER, Level.READ)
+        )
     membership = (
         Membership.objects.filter(user=user, business_id=register.business_id, is_active=True)
         .prefetch_related("module_access")
@@ -67,7 +71,7 @@ class RegisterConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         register_id = self.scope["url_route"]["kwargs"]["register_id"]
-        if not await _may_listen(user, register_id):
+        if not await _may_listen(user, register_id, self.scope.get("membership")):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.register_id = register_id
