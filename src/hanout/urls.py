@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("hanout.core.urls")),
     path("", include("hanout.accounts.urls")),
     path("", include("hanout.notifications.urls")),
+    path("", include("hanout.chat.urls")),
     path("", include("hanout.catalog.urls")),
     path("", include("hanout.suppliers.urls")),
     path("", include("hanout.inventory.urls")),

@@ -1,5 +1,7 @@
 """What the base layout needs on every page: navigation, language, direction."""
 
+import functools
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -9,6 +11,7 @@ from hanout.core.permissions import Module
 NAV = [
     # (module, url name, icon); a module without a page yet is not listed.
     (Module.REPORTS, "dashboard", "speedometer2"),
+    (Module.CHAT, "chat", "chat-dots"),
     (Module.CATALOG, "catalog_explorer", "grid-3x3-gap"),
     (Module.STOCK, "stock_levels", "boxes"),
     (Module.SUPPLIERS, "supplier_list", "truck"),
@@ -50,6 +53,7 @@ def shell(request):
                 "icon": icon,
                 "read_only": not membership.can_edit(m),
                 "active": False,
+                "badge": _badge(url, request),
             }
             for m, url, icon in NAV
             if membership.can_read(m)
@@ -79,11 +83,27 @@ def shell(request):
     }
 
 
+def _badge(url_name: str, request):
+    """A number beside a menu entry, read only when the menu is drawn (not for htmx partials):
+    the chat's unread messages."""
+    if url_name != "chat":
+        return None
+
+    @functools.cache
+    def unread() -> int:
+        from hanout.chat.selectors import unread_total
+
+        return unread_total(business=request.business, user=request.user)
+
+    return unread
+
+
 def label_for(url_name: str) -> str:
     from django.utils.translation import gettext as _
 
     return {
         "dashboard": _("Dashboard"),
+        "chat": _("Chat"),
         "catalog_explorer": _("Catalog"),
         "stock_levels": _("Stock"),
         "supplier_list": _("Suppliers"),

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from hanout.chat import views
+
+urlpatterns = [
+    path("chat/", views.chat_page, name="chat"),
+]
