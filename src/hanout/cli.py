@@ -99,6 +99,9 @@ def cmd_serve(opts) -> int:
             workers=opts.workers,
             log_level="info",
             proxy_headers=bool(os.environ.get("HANOUT_BEHIND_PROXY")),
+            # WebSocket frames are small JSON; compressing each one for each socket cost
+            # more server time than the whole fan-out of a chat message (bench/bench_chat.py)
+            ws_per_message_deflate=False,
         )
     finally:
         if worker is not None:

@@ -228,7 +228,11 @@ if REDIS_URL:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Channels' in-memory layer, sweeping for expired entries once a second, not on every
+    # receive (hanout.core.channel_layers: the stock one is quadratic in open sockets).
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "hanout.core.channel_layers.SweptInMemoryChannelLayer"}
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     HUEY = {
         "huey_class": "huey.SqliteHuey",

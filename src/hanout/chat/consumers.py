@@ -24,7 +24,12 @@ Close codes: 4401 not signed in (or a bad token), 4403 no access to the Chat mod
 
 from __future__ import annotations
 
+import asyncio
+import json
+import weakref
+
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
@@ -43,6 +48,47 @@ def _cache(fn):
 
 def presence_group(business_id) -> str:
     return f"chat-presence-{business_id}"
+
+
+PRESENCE_EVERY_SECONDS = 1.0
+
+
+class PresenceChanges:
+    """Status changes made by this process's sockets, sent to each business once a second.
+
+    Opening or closing a socket changes its person's status, and every socket
+    of the business hears of it. Sent one by one, 1,000 people reconnecting
+    after a restart would be 1,000 × 1,000 frames (the server then spends
+    minutes on presence and the channel layer drops what overflows). Gathered
+    for a second, it is one `presence` frame per socket carrying every change,
+    the latest per person. Kept per event loop (one in a server process).
+    """
+
+    def __init__(self):
+        self._by_loop: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def note(self, layer, business_id, status: dict) -> None:
+        loop = asyncio.get_running_loop()
+        pending = self._by_loop.setdefault(loop, {})
+        business = str(business_id)
+        if business not in pending:
+            pending[business] = {}
+            loop.call_later(
+                PRESENCE_EVERY_SECONDS,
+                lambda: loop.create_task(self._send(layer, business, pending)),
+            )
+        pending[business][status["user"]] = status
+
+    async def _send(self, layer, business: str, pending: dict) -> None:
+        changes = list(pending.pop(business, {}).values())
+        if changes:
+            frame = json.dumps({"type": "presence", "changes": changes})
+            await layer.group_send(
+                presence_group(business), {"type": "chat.presence", "frame": frame}
+            )
+
+
+_changes = PresenceChanges()
 
 
 @database_sync_to_async
@@ -97,6 +143,20 @@ def _missed(business, user, conversation_id, after: int) -> dict | None:
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     membership = None
 
+    async def dispatch(self, message):
+        """As Channels' dispatch, without its database clean-up before every message.
+
+        Channels closes stale database connections before each message through
+        a hop to the one sync thread. Every database call here goes through
+        `database_sync_to_async`, which does that itself, and a push (a
+        thousand of them for one message to a 1,000-member conversation)
+        touches no database: the hops only queued the pushes behind each other.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self):
         # Accept first, then close with a code the page understands (no retry on 44xx).
         await self.accept()
@@ -137,10 +197,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if self.membership is None:
             return
         await _cache(presence.went_away)(business_id=self.business.pk, user_id=self.user.pk)
-        await self.channel_layer.group_send(
-            presence_group(self.business.pk),
-            {"type": "chat.presence", "data": await self._presence()},
-        )
+        _changes.note(self.channel_layer, self.business.pk, await self._presence())
         for group in [
             presence_group(self.business.pk),
             selectors.user_group_name(self.business.pk, self.user.pk),
@@ -197,9 +254,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             business_id=self.business.pk, user_id=self.user.pk, active=active
         )
         if now["status"] != before:
-            await self.channel_layer.group_send(
-                presence_group(self.business.pk), {"type": "chat.presence", "data": now}
-            )
+            _changes.note(self.channel_layer, self.business.pk, now)
 
     async def _catch_up(self, content: dict) -> None:
         after = content.get("after", 0)
@@ -241,25 +296,20 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     # --- from the channel layer ----------------------------------------------------------
 
     async def chat_event(self, message):
-        """Pushed by the services after commit."""
-        event, data = message["event"], message["data"]
+        """Pushed by the services after commit, with the frame already encoded."""
+        event, data = message["event"], message.get("data")
         if event == "conversation.joined":
             await self._join(data["conversation"])
-            await self.send_json({"type": event, **data})
         elif event == "conversation.left":
             self.joined.discard(data["conversation"])
             await self.channel_layer.group_discard(
                 selectors.group_name(data["conversation"]), self.channel_name
             )
-            await self.send_json({"type": event, **data})
-        elif event.startswith("message."):
-            await self.send_json({"type": event, "message": data})
-        else:
-            await self.send_json({"type": event, **data})
+        await self.send(text_data=message["frame"])
 
     async def chat_typing(self, message):
         if message["data"]["user"]["id"] != str(self.user.pk):
             await self.send_json({"type": "typing", **message["data"]})
 
     async def chat_presence(self, message):
-        await self.send_json({"type": "presence", **message["data"]})
+        await self.send(text_data=message["frame"])

@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from django.test import Client
 
 from hanout.accounts.services import module_access_set
-from hanout.chat import presence, services
+from hanout.chat import consumers, presence, services
 from hanout.chat.models import Conversation, ConversationKind, Message
 from hanout.core import clock
 from hanout.core.permissions import Role
@@ -79,8 +79,9 @@ class Socket(ApplicationCommunicator):
         """The next presence change of `user` (one's own arrives too)."""
         while True:
             message = await self.next_of("presence")
-            if message["user"] == str(user.pk):
-                return message
+            for change in message["changes"]:
+                if change["user"] == str(user.pk):
+                    return change
 
     async def close(self) -> None:
         await self.send_input({"type": "websocket.disconnect", "code": 1000})
@@ -203,6 +204,7 @@ def test_reconnecting_after_a_seq_gets_every_missed_message(team):
 
 def test_presence_follows_heartbeats_and_the_clock(team, monkeypatch):
     owner, cashier, _staff, _channel = team
+    monkeypatch.setattr(consumers, "PRESENCE_EVERY_SECONDS", 0.05)
     start = clock.now()
     moment = {"now": start}
     monkeypatch.setattr(clock, "now", lambda: moment["now"])
@@ -236,6 +238,38 @@ def test_presence_follows_heartbeats_and_the_clock(team, monkeypatch):
         await ws.close()
         assert (await watcher.presence_of(cashier.user))["status"] == "offline"
         await watcher.close()
+
+    async_to_sync(scenario)()
+
+
+def test_presence_changes_of_a_second_go_out_as_one_frame(team):
+    """Many people connecting at once (a server restart) is one frame per socket, with the
+    latest status of each, not one frame per person per socket."""
+    owner, cashier, staff, _channel = team
+    cookies = [cookie_of(m.user) for m in (owner, cashier, staff)]
+
+    async def scenario():
+        watcher = Socket(cookies[0])
+        await watcher.open()
+        await watcher.next_of("presence")  # the watcher's own arrival
+        others = [Socket(c) for c in cookies[1:]]
+        for ws in others:
+            await ws.open()
+        frame = await watcher.next_of("presence")
+        assert {c["user"]: c["status"] for c in frame["changes"]} == {
+            str(cashier.user.pk): "online",
+            str(staff.user.pk): "online",
+        }
+        # one arrives and leaves within the second: only where they ended counts
+        await others[0].close()
+        again = Socket(cookies[1])
+        await again.open()
+        frame = await watcher.next_of("presence")
+        assert [(c["user"], c["status"]) for c in frame["changes"]] == [
+            (str(cashier.user.pk), "online")
+        ]
+        for ws in (again, others[1], watcher):
+            await ws.close()
 
     async_to_sync(scenario)()
 

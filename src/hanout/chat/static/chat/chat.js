@@ -81,9 +81,10 @@
       // A conversation the list does not have yet (a first direct message races its
       // conversation.joined): fetched now, after the commit, so its unread count holds this one.
       C.fetchConversation(message.conversation)
-        .then((fetched) => message.author && message.author.id !== me && notify(message, fetched))
+        .then((fetched) => notifyNew(adopt(fetched), message))
         .catch(() => {});
     }
+    if (c && live) notifyNew(adopt(c), message);
     if (c) {
       if (message.seq > (c.last_seq || 0)) {
         c.last_seq = message.seq;
@@ -93,7 +94,6 @@
           c.unread = (c.unread || 0) + 1;
           if ((message.mentions || []).includes(me)) S.mentioned.add(c.id);
         }
-        if (live && !mine) notify(message, c);
       }
     }
     if (h.loaded && (known || message.seq >= h.minSeq)) {
@@ -105,6 +105,28 @@
       if (message.conversation === S.openId) place(message, known);
     }
     if (message.author) dropTyping(message.conversation, message.author.id);
+  }
+
+  // Each message is notified once: `notified` is the highest seq considered, from the
+  // last seq at load for the conversations listed then, from the read marker for new ones.
+  function adopt(c) {
+    if (c.notified === undefined) c.notified = c.my_last_read || 0;
+    return c;
+  }
+  function notifyNew(c, message) {
+    if (message.seq <= (c.notified || 0)) return;
+    c.notified = message.seq;
+    if (message.author && message.author.id !== me) notify(message, c);
+  }
+
+  // A conversation one was added to: fetched, and its unread messages (a push sent before
+  // this socket joined it is lost) read once, for the notifications.
+  async function joined(id) {
+    const c = adopt(await C.fetchConversation(id));
+    if (c.unread > 0) {
+      const page = await C.request(`conversations/${id}/messages/?after=${c.my_last_read || 0}&size=20`);
+      page.results.forEach((m) => receive(m, { live: true }));
+    }
   }
 
   // Ask for everything after the last seq held without a gap (the socket's `sync`, or REST).
@@ -839,7 +861,7 @@
       seen.add(row.id);
       const c = S.conversations.get(row.id);
       if (!c) {
-        C.fetchConversation(row.id).catch(() => {});
+        joined(row.id).catch(() => {});
         continue;
       }
       c.unread = row.id === S.openId && visible() ? c.unread : row.unread;
@@ -866,7 +888,7 @@
     C.renderList();
     if (nearBottom()) markRead();
   }
-  C.on("ws:conversation.joined", (frame) => C.fetchConversation(frame.conversation).catch(() => {}));
+  C.on("ws:conversation.joined", (frame) => joined(frame.conversation).catch(() => {}));
   C.on("ws:conversation.left", (frame) => {
     C.removeConversation(frame.conversation);
     if (frame.conversation === S.openId) C.openConversation(null);
@@ -887,7 +909,8 @@
     if (frame.conversation === S.openId) renderTyping();
   });
   C.on("ws:presence", (frame) => {
-    C.setPresence(frame);
+    // the server gathers a second's changes into one frame (a restart reconnects everyone)
+    frame.changes.forEach((change) => C.setPresence(change));
     header(S.conversations.get(S.openId));
   });
 
