@@ -231,6 +231,14 @@ def _send(page, text: str) -> None:
     page.locator("#chat-text").press("Enter")
 
 
+def _start_direct(page, person) -> None:
+    page.locator("#chat-new-direct").click()
+    page.locator(f'#chat-people-pick [data-user="{person.pk}"]').click()
+    # The dialog keeps the focus until it is gone: type only after.
+    expect(page.locator("#chat-people-dialog")).to_be_hidden()
+    expect(page.locator("#chat-title")).to_have_text(person.full_name)
+
+
 def _bodies(page) -> list[str]:
     return page.locator("#chat-messages li.chat-msg[data-seq] .chat-body").all_text_contents()
 
@@ -579,9 +587,7 @@ def test_groups_direct_messages_badges_and_leaving(asgi_server, contexts):
     _open(karim, asgi_server)
 
     # Awa writes to Karim directly: his list and his menu badge count it, live.
-    awa.locator("#chat-new-direct").click()
-    awa.locator(f'#chat-people-pick [data-user="{shop["karim"].pk}"]').click()
-    expect(awa.locator("#chat-title")).to_have_text("Karim Benali")
+    _start_direct(awa, shop["karim"])
     _send(awa, "Tu peux faire la fermeture samedi ?")
     direct = karim.locator('#chat-conversations [data-kind="direct"]')
     expect(direct).to_contain_text("Awa Diop")
@@ -740,8 +746,7 @@ def test_notifications_are_asked_for_with_a_button_and_shown_for_direct_messages
     # Unread while hidden: the list and the menu badge count them.
     expect(karim.locator("[data-nav-badge-count]")).to_have_text("2")
 
-    awa.locator("#chat-new-direct").click()
-    awa.locator(f'#chat-people-pick [data-user="{shop["karim"].pk}"]').click()
+    _start_direct(awa, shop["karim"])
     _send(awa, "Tu es là ?")
     karim.wait_for_function("() => window.__shown.length === 2")
     assert karim.evaluate("window.__shown[1]") == {"title": "Awa Diop", "body": "Tu es là ?"}

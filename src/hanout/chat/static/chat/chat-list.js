@@ -34,7 +34,11 @@
     }
     const keep = new Set(found.map((c) => c.id));
     for (const id of [...S.conversations.keys()]) if (!keep.has(id)) S.conversations.delete(id);
-    found.forEach((c) => C.upsertConversation(c));
+    found.forEach((c) => {
+      C.upsertConversation(c);
+      const held = S.conversations.get(c.id);
+      if (held.notified === undefined) held.notified = held.last_seq; // nothing old is notified
+    });
     C.renderList();
   };
 

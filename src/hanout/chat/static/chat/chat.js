@@ -662,13 +662,17 @@
   }
   C.pending = pending;
 
+  // Texts leave one after the other, so they keep the order they were written in (the
+  // server numbers messages in commit order); files go at once, each with its progress bar.
+  let textChain = Promise.resolve();
   function queue(p) {
     p.client_id = C.uuid();
     p.conversation = S.openId;
     pending.set(p.client_id, p);
     list.append(pendingNode(p));
     toBottom();
-    attempt(p);
+    if (p.file) attempt(p);
+    else textChain = textChain.then(() => attempt(p));
   }
 
   const composer = document.getElementById("chat-composer");
