@@ -251,7 +251,14 @@
       C.$("#chat-group-title").classList.remove("is-invalid");
       C.$("#chat-people-error").textContent = "";
       this.render(c);
+      this.closing = false;
       window.bootstrap.Modal.getOrCreateInstance(this.node).show();
+    },
+    // Bootstrap ignores a hide() asked during the opening animation (a quick click on a
+    // colleague): it is asked again once the dialog is shown.
+    close() {
+      this.closing = true;
+      window.bootstrap.Modal.getOrCreateInstance(this.node).hide();
     },
     render(c) {
       const mode = this.mode;
@@ -276,7 +283,7 @@
             el(
               "button",
               { type: "button", class: "btn w-100 text-start d-flex align-items-center gap-2", dataset: { user: p.id }, onclick: async () => {
-                if (await C.startDirect(p.id)) window.bootstrap.Modal.getOrCreateInstance(this.node).hide();
+                if (await C.startDirect(p.id)) this.close();
               } },
               dot,
               el("bdi", { text: p.name })
@@ -320,7 +327,7 @@
         } else return;
         C.upsertConversation(c);
         C.renderList();
-        window.bootstrap.Modal.getOrCreateInstance(this.node).hide();
+        this.close();
         C.openConversation(c.id, { force: true });
       } catch (err) {
         if (err.fields && err.fields.title) {
@@ -331,6 +338,9 @@
     },
   };
   C.peopleDialog = dialog;
+  dialog.node.addEventListener("shown.bs.modal", () => {
+    if (dialog.closing) window.bootstrap.Modal.getOrCreateInstance(dialog.node).hide();
+  });
 
   function bind(id, event, fn) {
     const node = document.getElementById(id);
