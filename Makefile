@@ -76,3 +76,10 @@ bench-reports: $(VENV)/.installed-run
 .PHONY: bench-wallet
 bench-wallet: $(VENV)/.installed-run
 	$(BIN)/python bench/bench_wallet.py $(WALLET_ARGS)
+
+## bench-chat: 1,000 WebSockets on one server process, a message to all of them: delivery
+##   p50/p99, messages/s, the loss check; in memory and through channels-redis (127.0.0.1:6379/8)
+##   (CHAT_ARGS, e.g. "--clients 200 --layers memory")
+.PHONY: bench-chat
+bench-chat: $(VENV)/.installed-run
+	$(BIN)/python bench/bench_chat.py $(CHAT_ARGS)

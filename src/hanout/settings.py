@@ -206,11 +206,15 @@ AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env("REDIS_URL")
 
+# A chat hub's channel carries every chat message for its whole process (hanout.chat.hub):
+# it gets more room than a socket's channel (100).
+HUB_CAPACITY = {"*!chat-hub-*": 10_000}
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "channel_capacity": HUB_CAPACITY},
         }
     }
     CACHES = {
@@ -231,7 +235,10 @@ else:
     # Channels' in-memory layer, sweeping for expired entries once a second, not on every
     # receive (hanout.core.channel_layers: the stock one is quadratic in open sockets).
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "hanout.core.channel_layers.SweptInMemoryChannelLayer"}
+        "default": {
+            "BACKEND": "hanout.core.channel_layers.SweptInMemoryChannelLayer",
+            "CONFIG": {"channel_capacity": HUB_CAPACITY},
+        }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     HUEY = {

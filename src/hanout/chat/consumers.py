@@ -35,6 +35,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
 from hanout.chat import presence, selectors
+from hanout.chat.hub import hub_for
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -83,9 +84,8 @@ class PresenceChanges:
         changes = list(pending.pop(business, {}).values())
         if changes:
             frame = json.dumps({"type": "presence", "changes": changes})
-            await layer.group_send(
-                presence_group(business), {"type": "chat.presence", "frame": frame}
-            )
+            group = presence_group(business)
+            await layer.group_send(group, {"type": "chat.presence", "group": group, "frame": frame})
 
 
 _changes = PresenceChanges()
@@ -174,11 +174,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.joined: set[str] = set()
         # Join first, read second: a message committed in between is in the
         # overview's last_seq or pushed (or both; the client drops repeats by seq).
-        for group in (
-            presence_group(self.business.pk),
-            selectors.user_group_name(self.business.pk, user.pk),
-        ):
-            await self.channel_layer.group_add(group, self.channel_name)
+        self.hub = hub_for(self.channel_layer)
+        await self.hub.add(presence_group(self.business.pk), self)
+        await self.channel_layer.group_add(
+            selectors.user_group_name(self.business.pk, user.pk), self.channel_name
+        )
         overview = await _overview(self.business, user)
         for c in overview:
             await self._join(c["id"])
@@ -198,12 +198,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         await _cache(presence.went_away)(business_id=self.business.pk, user_id=self.user.pk)
         _changes.note(self.channel_layer, self.business.pk, await self._presence())
-        for group in [
-            presence_group(self.business.pk),
-            selectors.user_group_name(self.business.pk, self.user.pk),
-            *(selectors.group_name(c) for c in self.joined),
-        ]:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        await self.channel_layer.group_discard(
+            selectors.user_group_name(self.business.pk, self.user.pk), self.channel_name
+        )
+        for group in [presence_group(self.business.pk), *map(selectors.group_name, self.joined)]:
+            await self.hub.discard(group, self)
 
     async def _presence(self) -> dict:
         found = await _cache(presence.statuses)(
@@ -214,9 +213,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def _join(self, conversation_id: str) -> None:
         if conversation_id not in self.joined:
             self.joined.add(conversation_id)
-            await self.channel_layer.group_add(
-                selectors.group_name(conversation_id), self.channel_name
-            )
+            await self.hub.add(selectors.group_name(conversation_id), self)
 
     # --- from the client -----------------------------------------------------------------
 
@@ -276,10 +273,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         ):
             await self._error("not_found", _("This conversation does not exist."))
             return
+        group = selectors.group_name(conversation_id)
         await self.channel_layer.group_send(
-            selectors.group_name(conversation_id),
+            group,
             {
                 "type": "chat.typing",
+                "group": group,
                 "data": {
                     "conversation": conversation_id,
                     "user": {
@@ -295,6 +294,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     # --- from the channel layer ----------------------------------------------------------
 
+    async def deliver(self, message):
+        """A message the process's hub received for a group this socket is in."""
+        await getattr(self, get_handler_name(message))(message)
+
     async def chat_event(self, message):
         """Pushed by the services after commit, with the frame already encoded."""
         event, data = message["event"], message.get("data")
@@ -302,9 +305,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._join(data["conversation"])
         elif event == "conversation.left":
             self.joined.discard(data["conversation"])
-            await self.channel_layer.group_discard(
-                selectors.group_name(data["conversation"]), self.channel_name
-            )
+            await self.hub.discard(selectors.group_name(data["conversation"]), self)
         await self.send(text_data=message["frame"])
 
     async def chat_typing(self, message):

@@ -64,10 +64,16 @@ def _push(group: str, event: str, data: dict) -> None:
     message to a 1,000-member conversation is one JSON encoding, not 1,000."""
     if event.startswith("message."):  # the sockets only pass the frame on
         frame = json.dumps({"type": event, "message": data})
-        message = {"type": "chat.event", "event": event, "frame": frame}
+        message = {"type": "chat.event", "group": group, "event": event, "frame": frame}
     else:  # joining or leaving: the socket needs the conversation too
         frame = json.dumps({"type": event, **data})
-        message = {"type": "chat.event", "event": event, "data": data, "frame": frame}
+        message = {
+            "type": "chat.event",
+            "group": group,
+            "event": event,
+            "data": data,
+            "frame": frame,
+        }
     transaction.on_commit(lambda: events.push(group, message))
 
 

@@ -8,6 +8,8 @@ square of the sockets (measured with bench/bench_chat.py: most of the server's
 time at 1,000 sockets went there). Expiry is a safety net for messages nobody
 reads and groups nobody left (60 s and a day by default), so sweeping once a
 second changes nothing a client can see.
+
+It also honours `channel_capacity` (the chat hub's channel gets more room).
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ SWEEP_EVERY_SECONDS = 1.0
 
 class SweptInMemoryChannelLayer(InMemoryChannelLayer):
     _next_sweep = 0.0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Channels 4 keeps `channel_capacity` as given here, but reads it as compiled
+        # (pattern, capacity) pairs: compile it, as channels-redis does.
+        self.channel_capacity = self.compile_capacities(self.channel_capacity)
 
     def _clean_expired(self):
         now = time.monotonic()

@@ -242,10 +242,12 @@ def test_presence_follows_heartbeats_and_the_clock(team, monkeypatch):
     async_to_sync(scenario)()
 
 
-def test_presence_changes_of_a_second_go_out_as_one_frame(team):
+def test_presence_changes_of_a_second_go_out_as_one_frame(team, monkeypatch):
     """Many people connecting at once (a server restart) is one frame per socket, with the
     latest status of each, not one frame per person per socket."""
     owner, cashier, staff, _channel = team
+    # a wider window than the server's second: opening sockets is slower on a busy machine
+    monkeypatch.setattr(consumers, "PRESENCE_EVERY_SECONDS", 3.0)
     cookies = [cookie_of(m.user) for m in (owner, cashier, staff)]
 
     async def scenario():
