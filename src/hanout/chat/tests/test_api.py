@@ -6,8 +6,9 @@ import io
 import uuid
 
 import pytest
+from django.test import Client
 
-from hanout.chat import audio, services
+from hanout.chat import audio, selectors, services
 from hanout.chat.models import Attachment, Conversation, ConversationKind, Message
 from hanout.chat.tests.factories import document, m4a, png, webm
 from hanout.core.permissions import Role
@@ -244,3 +245,30 @@ def test_leaving_a_group(team):
     api = api_client_for(cashier)
     assert api.post(f"{BASE}{group.pk}/leave/", {}, format="json").status_code == 204
     assert api.get(f"{BASE}{group.pk}/").status_code == 404
+
+
+def test_a_deactivated_employee_is_shut_out_and_their_messages_stay(team):
+    """An employee who leaves: their token and their session stop working at once, they
+    are no longer in the business channel's audience, and what they wrote stays, signed."""
+    owner, cashier, _staff, channel = team
+    mine = api_client_for(cashier)
+    sent = mine.post(f"{BASE}{channel.pk}/messages/", {"text": "Je pars"}, format="json")
+    assert sent.status_code == 201
+    session = Client()
+    session.force_login(cashier.user)
+    assert session.get("/chat/").status_code == 200
+    from hanout.accounts import services as accounts
+
+    accounts.employee_set_active(actor_membership=owner, membership=cashier, active=False)
+    assert mine.get(BASE).status_code == 401
+    assert (
+        mine.post(f"{BASE}{channel.pk}/messages/", {"text": "x"}, format="json").status_code == 401
+    )
+    assert session.get("/chat/").status_code in (302, 403)
+    assert session.get(BASE).status_code in (401, 403)
+    history = api_client_for(owner).get(f"{BASE}{channel.pk}/messages/").json()["results"]
+    assert [(m["text"], m["author"]["name"]) for m in history] == [("Je pars", "Awa Diallo")]
+    assert cashier.user.pk not in set(
+        selectors.audience(conversation=channel).values_list("pk", flat=True)
+    )
+    assert Message.objects.count() == 1
