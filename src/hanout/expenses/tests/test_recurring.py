@@ -149,7 +149,9 @@ def test_moving_a_recorded_expense_onto_another_day_of_the_same_template_is_a_co
     services_recurring.recurring_record_due(template=template, today=D(2026, 2, 28))
     january, february = Expense.objects.filter(recurring=template).order_by("spent_on")
     with pytest.raises(Conflict) as err:
-        services.expense_update(expense=february, actor=owner.user, data={"spent_on": january.spent_on})
+        services.expense_update(
+            expense=february, actor=owner.user, data={"spent_on": january.spent_on}
+        )
     assert "spent_on" in err.value.fields
     february.refresh_from_db()
     assert february.spent_on == D(2026, 2, 28)
