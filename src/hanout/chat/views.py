@@ -16,6 +16,7 @@ from hanout.chat import presence, selectors, services
 from hanout.chat.models import EDIT_WINDOW_MINUTES, ConversationKind, MessageKind
 from hanout.core.pages import member_required
 from hanout.core.permissions import Module, Role
+from hanout.core.selectors import business_time_zone
 
 
 @require_GET
@@ -36,6 +37,8 @@ def chat_page(request):
         # Labels Django already translates (the models' choices), so the page says them alike.
         "kinds": {str(k): str(label) for k, label in ConversationKind.choices},
         "message_kinds": {str(k): str(label) for k, label in MessageKind.choices},
+        # times are shown in the shop's zone, as on every other page (not the computer's)
+        "time_zone": business_time_zone(business) or "UTC",
         "api": "/api/v1/chat/",
         "ws": "/ws/chat/",
     }

@@ -643,6 +643,18 @@ def test_the_chat_in_arabic_reads_right_to_left(asgi_server, contexts):
     assert awa.get_attribute("html", "dir") == "rtl"
     _send(awa, "صباح الخير! سلعة الدقيق توصل على 10.")
     _send(karim, "مفهوم، غادي نستقبلها.")
+    # The business channel had the oldest activity; its new messages bring it to the top,
+    # live, on both sides (the list compares times, not their text in two time zones).
+    for page in (awa, karim):
+        expect(page.locator("#chat-conversations [data-kind]").first).to_have_attribute(
+            "data-kind", "business"
+        )
+    # A reply that opens with a Latin @name still reads right to left; a Latin one left to right.
+    _send(karim, "@Awa مفهوم، غادي نستقبلها.")
+    _send(karim, "@Awa OK")
+    bodies = awa.locator("#chat-messages .chat-body")
+    expect(bodies.nth(-2)).to_have_attribute("dir", "rtl")
+    expect(bodies.last).to_have_attribute("dir", "ltr")
     _hold_mic(awa, hold_ms=1500)
     expect(karim.locator("#chat-messages .chat-voice")).to_be_visible(timeout=15_000)
     # Mirrored: the conversation list on the right, one's own messages on the left,

@@ -22,6 +22,17 @@
   C._ = gt;
   C.n_ = ngt;
   // "%(name)s is typing…" + {name: "Awa"}
+  // The direction of a message: its first letter once @mentions are set aside, so
+  // "@Youssef مفهوم" reads right to left and "@Salma OK" left to right.
+  const RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  const LETTER = /[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u2D30-\u2D7F]/;
+  C.direction = function (text) {
+    for (const ch of String(text || "").replace(/@\S+/g, "")) {
+      if (RTL.test(ch)) return "rtl";
+      if (LETTER.test(ch)) return "ltr";
+    }
+    return "auto";
+  };
   C.fmt = function (template, values) {
     return String(template).replace(/%\((\w+)\)s/g, (m, key) =>
       values && key in values ? String(values[key]) : m
@@ -82,15 +93,23 @@
       return make(fallback || "en");
     }
   }
-  const timeFormat = safeFormat((l) => new Intl.DateTimeFormat(l, { hour: "2-digit", minute: "2-digit" }));
-  const dayFormat = safeFormat((l) => new Intl.DateTimeFormat(l, { weekday: "long", day: "numeric", month: "long" }));
-  const shortFormat = safeFormat((l) => new Intl.DateTimeFormat(l, { day: "numeric", month: "short" }));
-  const fullFormat = safeFormat((l) => new Intl.DateTimeFormat(l, { dateStyle: "medium", timeStyle: "short" }));
+  // In the shop's time zone, as the other pages show times (the computer may be set otherwise).
+  let zone = config.time_zone || undefined;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+  } catch (e) {
+    zone = undefined; // an unknown zone: the computer's
+  }
+  const timeFormat = safeFormat((l) => new Intl.DateTimeFormat(l, { hour: "2-digit", minute: "2-digit", timeZone: zone }));
+  const dayFormat = safeFormat((l) => new Intl.DateTimeFormat(l, { weekday: "long", day: "numeric", month: "long", timeZone: zone }));
+  const shortFormat = safeFormat((l) => new Intl.DateTimeFormat(l, { day: "numeric", month: "short", timeZone: zone }));
+  const fullFormat = safeFormat((l) => new Intl.DateTimeFormat(l, { dateStyle: "medium", timeStyle: "short", timeZone: zone }));
+  const dayKey = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: zone });
   const relative = safeFormat((l) => new Intl.RelativeTimeFormat(l, { numeric: "auto" }));
   const numbers = safeFormat((l) => new Intl.NumberFormat(l, { maximumFractionDigits: 1 }));
 
-  const sameDay = (a, b) =>
-    a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+  // the same calendar day in the shop's zone
+  const sameDay = (a, b) => dayKey.format(a) === dayKey.format(b);
   C.sameDay = sameDay;
   C.time = (iso) => timeFormat.format(new Date(iso));
   C.fullTime = (iso) => fullFormat.format(new Date(iso));
@@ -99,8 +118,7 @@
     const d = new Date(iso);
     const now = new Date();
     if (sameDay(d, now)) return _("Today");
-    const y = new Date(now);
-    y.setDate(now.getDate() - 1);
+    const y = new Date(now.getTime() - 24 * 3600 * 1000);
     if (sameDay(d, y)) return _("Yesterday");
     return dayFormat.format(d);
   };

@@ -6,6 +6,7 @@
 
   const C = window.HanoutChat;
   const { el, icon, _, config } = C;
+  const ngettext = C.n_; // named so: makemessages finds the plural strings by this name
 
   const S = (C.state = {
     conversations: new Map(), // id → conversation as the API gives it (+ members when fetched)
@@ -110,7 +111,7 @@
               unread
                 ? el(
                     "span",
-                    { class: "badge rounded-pill text-bg-primary chat-conv-unread", title: C.fmt(C.n_("%(n)s unread message", "%(n)s unread messages", unread), { n: unread }) },
+                    { class: "badge rounded-pill text-bg-primary chat-conv-unread", title: C.fmt(ngettext("%(n)s unread message", "%(n)s unread messages", unread), { n: unread }) },
                     String(unread)
                   )
                 : null

@@ -8,6 +8,7 @@
   const C = window.HanoutChat;
   if (!C.root) return;
   const { el, icon, _, config, socket } = C;
+  const ngettext = C.n_; // named so: makemessages finds the plural strings by this name
   const S = C.state;
   const me = config.me.id;
 
@@ -88,7 +89,8 @@
     if (c) {
       if (message.seq > (c.last_seq || 0)) {
         c.last_seq = message.seq;
-        if (message.created_at > c.last_message_at) c.last_message_at = message.created_at;
+        // as times, not text: the API writes UTC for messages, the shop's zone for conversations
+        if (new Date(message.created_at) > new Date(c.last_message_at)) c.last_message_at = message.created_at;
         const mine = message.author && message.author.id === me;
         if (!mine && !(message.conversation === S.openId && visible())) {
           c.unread = (c.unread || 0) + 1;
@@ -155,7 +157,7 @@
 
   // @Full Name of the people a message mentions, highlighted (text nodes only).
   function body(message) {
-    const node = el("div", { class: "chat-body", dir: "auto" });
+    const node = el("div", { class: "chat-body", dir: C.direction(message.text) });
     const names = (message.mentions || [])
       .map((id) => (S.people.get(id) || {}).name)
       .filter(Boolean)
@@ -168,7 +170,7 @@
     }
     const parts = message.text.split(new RegExp(`(${names.join("|")})`, "g"));
     parts.forEach((part, i) => {
-      if (i % 2) node.append(el("span", { class: "chat-mention", text: part }));
+      if (i % 2) node.append(el("bdi", { class: "chat-mention", text: part })); // "@" stays with the name in RTL
       else if (part) node.append(document.createTextNode(part));
     });
     return node;
@@ -374,7 +376,7 @@
     if (!c || c.id !== S.openId) return;
     document.getElementById("chat-title").textContent = c.name || c.title;
     let sub = C.kindLabel(c.kind);
-    if (c.kind === "group" && c.members) sub = C.fmt(C.n_("Group · %(n)s person", "Group · %(n)s people", c.members.length), { n: c.members.length });
+    if (c.kind === "group" && c.members) sub = C.fmt(ngettext("Group · %(n)s person", "Group · %(n)s people", c.members.length), { n: c.members.length });
     if (c.kind === "direct" && c.members) {
       const other = c.members.find((m) => m.id !== me);
       const person = other && S.people.get(other.id);
@@ -532,7 +534,7 @@
       const page = await C.request(`conversations/${id}/messages/?search=${encodeURIComponent(words)}&size=50`);
       const found = page.results.slice().reverse(); // newest first
       document.getElementById("chat-results-title").textContent = C.fmt(
-        C.n_("%(n)s message found", "%(n)s messages found", found.length),
+        ngettext("%(n)s message found", "%(n)s messages found", found.length),
         { n: found.length }
       );
       document.getElementById("chat-results-list").replaceChildren(
@@ -544,7 +546,7 @@
               "button",
               { type: "button", class: "chat-result", dataset: { seq: m.seq }, onclick: () => jumpTo(id, m.seq) },
               el("span", { class: "chat-result-meta" }, el("bdi", { text: m.author ? m.author.name : "" }), " · ", el("time", { datetime: m.created_at, text: C.fullTime(m.created_at) })),
-              el("span", { class: "chat-result-text", dir: "auto", text: m.text })
+              el("span", { class: "chat-result-text", dir: C.direction(m.text), text: m.text })
             )
           )
         )
@@ -583,7 +585,7 @@
       "div",
       { class: "chat-bubble" },
       el("div", { class: "chat-meta" }, el("bdi", { class: "chat-author", text: config.me.name })),
-      p.text ? el("div", { class: "chat-body", dir: "auto", text: p.text }) : null,
+      p.text ? el("div", { class: "chat-body", dir: C.direction(p.text), text: p.text }) : null,
       p.file ? el("div", { class: "chat-atts" }, el("span", { class: "chat-file" }, icon(p.kind === "voice" ? "mic" : p.kind === "image" ? "image" : "file-earmark"), el("bdi", { text: p.file.name }), el("span", { class: "small text-body-secondary", text: C.size(p.file.size) }))) : null,
       p.file ? bar : null,
       status
