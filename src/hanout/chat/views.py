@@ -9,6 +9,7 @@ their writes anyway).
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -43,3 +44,15 @@ def chat_page(request):
         "ws": "/ws/chat/",
     }
     return render(request, "chat/page.html", {"chat_config": config})
+
+
+@require_GET
+@member_required(Module.CHAT)
+def chat_unread(request):
+    """The menu's chat badge: how many messages wait for the person, asked by the page's
+    script after it is shown (one indexed query here, none in every page's rendering)."""
+    response = JsonResponse(
+        {"unread": selectors.unread_total(business=request.business, user=request.user)}
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

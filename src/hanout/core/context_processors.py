@@ -1,7 +1,5 @@
 """What the base layout needs on every page: navigation, language, direction."""
 
-import functools
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -83,19 +81,12 @@ def shell(request):
     }
 
 
-def _badge(url_name: str, request):
-    """A number beside a menu entry, read only when the menu is drawn (not for htmx partials):
-    the chat's unread messages."""
+def _badge(url_name: str, request) -> str | None:
+    """Where the page's script reads the number beside a menu entry (the chat's unread
+    messages): asked after the page is shown, so drawing the menu costs no query."""
     if url_name != "chat":
         return None
-
-    @functools.cache
-    def unread() -> int:
-        from hanout.chat.selectors import unread_total
-
-        return unread_total(business=request.business, user=request.user)
-
-    return unread
+    return reverse("chat_unread")
 
 
 def label_for(url_name: str) -> str:

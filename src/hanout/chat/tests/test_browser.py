@@ -634,6 +634,20 @@ def test_groups_direct_messages_badges_and_leaving(asgi_server, contexts):
     shot(karim, "after-leaving")
 
 
+def test_the_menu_badge_counts_unread_messages_on_other_pages(asgi_server, contexts):
+    shop = _bakery()
+    awa = contexts(shop["awa_cookie"])
+    karim = contexts(shop["karim_cookie"])
+    _open(awa, asgi_server)
+    _start_direct(awa, shop["karim"])
+    _send(awa, "Tu passes à la caisse ?")
+    expect(awa.locator("#chat-messages .chat-msg")).to_have_count(1)
+    karim.goto(asgi_server + "/profile/")
+    badge = karim.locator('[data-nav-badge="chat"]')
+    expect(badge).to_be_visible()
+    expect(badge.locator("[data-nav-badge-count]")).to_have_text("1")
+
+
 def test_the_chat_in_arabic_reads_right_to_left(asgi_server, contexts):
     shop = _bakery(language="ar", currency="MAD", country="MA", time_zone="Africa/Casablanca")
     awa = contexts(shop["awa_cookie"], locale="ar-MA")

@@ -133,6 +133,7 @@
     for (const c of S.conversations.values()) total += Math.max(0, c.unread || 0);
     const badge = document.querySelector('[data-nav-badge="chat"]');
     if (badge) {
+      badge.dataset.live = "1"; // hanout.js's one-off count must not overwrite this one
       badge.hidden = total === 0;
       const count = badge.querySelector("[data-nav-badge-count]");
       if (count) count.textContent = String(total);
