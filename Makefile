@@ -15,8 +15,8 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml desktop/pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]' -e './desktop[test]'
 	@touch $@ $(VENV)/.installed-run
 
 ## run: install into .venv, migrate, load demo data on first start, serve on http://127.0.0.1:8000

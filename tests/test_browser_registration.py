@@ -10,16 +10,14 @@ and at 360 px wide (`…-360.png`).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import os
 import re
-import struct
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.otp import fresh_totp, totp
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls this test
 # makes (fixtures, assertions) are plain synchronous calls.
@@ -131,26 +129,6 @@ def code_in(body: str) -> str:
     match = re.search(r"^\s*([A-Z0-9]{3,}(?:-[A-Z0-9]{3,})+|\d{6,9})\s*$", body, re.MULTILINE)
     assert match, f"no sign-in code in:\n{body}"
     return match.group(1)
-
-
-# --- TOTP (RFC 6238) -----------------------------------------------------------------------
-
-
-def totp(secret: str, at: float | None = None, period: int = 30, digits: int = 6) -> str:
-    secret = secret.strip().replace(" ", "").upper().rstrip("=")
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    counter = int((time.time() if at is None else at) // period)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return str(value % 10**digits).zfill(digits)
-
-
-def fresh_totp(secret: str, period: int = 30) -> str:
-    """A code with at least 3 s of life left, so it is still valid when the server checks it."""
-    if period - time.time() % period < 3:
-        time.sleep(period - time.time() % period + 0.1)
-    return totp(secret)
 
 
 # --- steps ---------------------------------------------------------------------------------

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.headless",
     "hanout.core",
     "hanout.accounts",
     "hanout.notifications",
@@ -288,6 +289,10 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hanout] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Hanout"
+# The desktop app signs in through allauth's headless API for apps
+# (/_allauth/app/v1/…: password, one-time code, TOTP, with its rate limits),
+# then makes itself a personal API token with that session (docs/adr/0013).
+HEADLESS_CLIENTS = ("app",)
 
 # --- Internationalisation -----------------------------------------------------------------
 
@@ -363,6 +368,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "hanout.accounts.authentication.ApiTokenAuthentication",
+        "hanout.accounts.authentication.AppSessionAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["hanout.core.permissions.ModulePermission"],

@@ -14,6 +14,7 @@ urlpatterns = [
     path("register/", views_register.store_step, name="register"),
     path("accounts/signup/", views_register.ManagerSignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
     path("", include("hanout.core.urls")),
     path("", include("hanout.accounts.urls")),
     path("", include("hanout.notifications.urls")),

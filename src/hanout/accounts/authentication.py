@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 
+from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -67,3 +68,31 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return "Token"
+
+
+class AppSessionAuthentication(XSessionTokenAuthentication):
+    """`X-Session-Token: …` from allauth's headless sign-in (the desktop app).
+
+    The desktop uses it for one thing: to make itself a personal API token
+    (`POST tokens/`), which then carries every other request and the WebSockets.
+    The member and business are resolved as for a browser session."""
+
+    allow_anonymous_users = False
+    allow_invalid_session_tokens = False
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, session = result
+        from hanout.core.middleware import SESSION_BUSINESS_KEY, resolve_membership
+
+        membership = resolve_membership(user, session.get(SESSION_BUSINESS_KEY))
+        django_request = request._request
+        django_request.membership = membership
+        django_request.business = membership.business if membership is not None else None
+        if membership is not None:
+            zone = business_time_zone(membership.business)
+            if zone:
+                timezone.activate(zoneinfo.ZoneInfo(zone))
+        return result

@@ -87,6 +87,25 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+class AppSessionScheme(OpenApiAuthenticationExtension):
+    """`X-Session-Token` from the app sign-in at /_allauth/app/v1/ (the desktop app)."""
+
+    target_class = "hanout.accounts.authentication.AppSessionAuthentication"
+    name = "appSession"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Session-Token",
+            "description": str(
+                _(
+                    "The session of an app sign-in (/_allauth/app/v1/auth/login). Use it to make a personal token with POST /api/v1/tokens/."
+                )
+            ),
+        }
+
+
 class OneObjectListSchema(AutoSchema):
     """For a viewset whose `list` route answers one object (a summary, a wallet, a profile)."""
 

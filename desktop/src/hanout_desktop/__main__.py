@@ -1,0 +1,3 @@
+from hanout_desktop.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,40 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+
+ApplicationWindow {
+    id: window
+    objectName: "mainWindow"
+    width: 1200
+    height: 800
+    minimumWidth: 720
+    minimumHeight: 480
+    visible: true
+    title: session.state === "signedIn"
+           ? qsTr("Hanout — %1").arg(session.me.business ? session.me.business.name : "")
+           : qsTr("Hanout")
+
+    // Arabic mirrors the whole layout; every child inherits it.
+    LayoutMirroring.enabled: desktop.rightToLeft
+    LayoutMirroring.childrenInherit: true
+    Material.accent: Material.Teal
+    Material.primary: Material.Teal
+    font.family: desktop.language === "zgh" ? "Noto Sans Tifinagh" : font.family
+
+    // A thin bar under the title while any call to the server is in flight.
+    ProgressBar {
+        objectName: "busyBar"
+        anchors { left: parent.left; right: parent.right; top: parent.top }
+        z: 10
+        indeterminate: true
+        visible: api.busy
+        height: 3
+    }
+
+    Loader {
+        id: page
+        anchors.fill: parent
+        source: session.state === "signedIn" ? "Shell.qml" : "SignIn.qml"
+    }
+}

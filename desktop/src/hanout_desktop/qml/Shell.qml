@@ -1,0 +1,100 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+
+// The signed-in window: the modules this person may open on the side, the
+// chosen one beside it. A module they can only read opens without edit controls.
+Page {
+    id: shell
+    objectName: "shell"
+    property string current: session.modules.length > 0 ? session.modules[0].key : ""
+
+    function open(key) { current = key }
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: 12
+            anchors.rightMargin: 8
+            Label {
+                text: session.me.business ? session.me.business.name : ""
+                font.pixelSize: 18
+                font.bold: true
+                elide: Text.ElideRight
+                Layout.fillWidth: true
+            }
+            Label {
+                objectName: "offlineLabel"
+                visible: !api.reachable
+                text: qsTr("Server unreachable")
+                color: Material.color(Material.Orange)
+            }
+            Label {
+                text: session.me.user ? (session.me.user.name || session.me.user.email) : ""
+                elide: Text.ElideRight
+            }
+            ComboBox {
+                model: desktop.languages
+                textRole: "name"
+                valueRole: "code"
+                Component.onCompleted: currentIndex = indexOfValue(desktop.language)
+                onActivated: desktop.setLanguage(currentValue)
+                Accessible.name: qsTr("Language")
+            }
+            ToolButton {
+                objectName: "signOutButton"
+                text: qsTr("Sign out")
+                onClicked: session.signOut()
+            }
+        }
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        ListView {
+            id: menu
+            objectName: "moduleMenu"
+            Layout.preferredWidth: 200
+            Layout.fillHeight: true
+            model: session.modules
+            clip: true
+            delegate: ItemDelegate {
+                required property var modelData
+                objectName: "menu_" + modelData.key
+                width: ListView.view.width
+                highlighted: shell.current === modelData.key
+                text: shell.titleOf(modelData.key)
+                onClicked: shell.open(modelData.key)
+            }
+        }
+
+        ToolSeparator { orientation: Qt.Vertical; Layout.fillHeight: true }
+
+        Loader {
+            id: screen
+            objectName: "screenLoader"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            source: shell.current ? "screens/" + shell.current.charAt(0).toUpperCase()
+                                    + shell.current.slice(1) + "Screen.qml" : ""
+        }
+    }
+
+    function titleOf(key) {
+        switch (key) {
+        case "catalog": return qsTr("Catalog")
+        case "stock": return qsTr("Stock")
+        case "expenses": return qsTr("Expenses")
+        case "suppliers": return qsTr("Suppliers")
+        case "customers": return qsTr("Clients")
+        case "staff": return qsTr("Employees")
+        case "sponsorship": return qsTr("Sponsorship")
+        case "dayReport": return qsTr("Day report")
+        case "chat": return qsTr("Chat")
+        }
+        return key
+    }
+}

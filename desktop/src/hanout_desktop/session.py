@@ -1,0 +1,329 @@
+"""Signing in and out, and who is signed in: the `session` object QML sees.
+
+The steps are the web's: a password (or a one-time code sent by email), then a
+TOTP code when the person turned two-factor on. They run on allauth's headless
+API for apps (`/_allauth/app/v1/`), which keeps the server's rate limits. Once
+signed in, the app makes itself a personal API token named after this computer
+(`POST /api/v1/tokens/`, listed and revocable on the person's profile page),
+ends the sign-in session, and from then on sends only that token, also on the
+WebSocket. Signing out revokes the token.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Property, QCoreApplication, QObject, QSettings, Signal, Slot
+
+from hanout_desktop.api import APP_AUTH_PREFIX, ApiClient
+
+# What QML shows: one of these.
+SIGNED_OUT = "signedOut"
+NEEDS_CODE = "code"  # a one-time code was emailed; type it
+NEEDS_TOTP = "totp"  # the password was right; the authenticator's code is next
+SIGNED_IN = "signedIn"
+
+# The modules a desktop user can open, in the order of the menu. Each maps to
+# the server's module whose access level decides whether it shows and whether
+# it can be changed. (The register is its own mode, not a menu entry.)
+MODULES = [
+    ("catalog", "catalog"),
+    ("stock", "stock"),
+    ("expenses", "expenses"),
+    ("suppliers", "suppliers"),
+    ("customers", "customers"),
+    ("staff", "staff"),
+    ("sponsorship", "sponsorship"),
+    ("dayReport", "reports"),
+    ("chat", "chat"),
+]
+
+
+SCREENS = Path(__file__).resolve().parent / "qml" / "screens"
+
+
+def screen_exists(key: str) -> bool:
+    """A module shows in the menu once its screen is part of the app."""
+    return (SCREENS / f"{key[0].upper()}{key[1:]}Screen.qml").exists()
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Session", text)
+
+
+class Session(QObject):
+    stateChanged = Signal()
+    busyChanged = Signal()
+    errorChanged = Signal()
+    meChanged = Signal()
+    serverUrlChanged = Signal()
+
+    def __init__(self, api: ApiClient, settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.api = api
+        self.settings = settings or QSettings()
+        self._state = SIGNED_OUT
+        self._busy = False
+        self._error = ""
+        self._field_errors: dict[str, str] = {}
+        self._me: dict[str, Any] = {}
+        self._token_id = ""
+        self._pending_session = ""  # the allauth session between two steps
+        self._email = ""
+        saved = self.settings.value("server/url", "")
+        if saved:
+            self.api.set_base_url(str(saved))
+        api.baseUrlChanged.connect(self.serverUrlChanged)
+        api.unauthorized.connect(self._lost_token)
+
+    # --- properties -----------------------------------------------------------------------
+    def _get_state(self) -> str:
+        return self._state
+
+    state = Property(str, _get_state, notify=stateChanged)
+
+    def _get_busy(self) -> bool:
+        return self._busy
+
+    busy = Property(bool, _get_busy, notify=busyChanged)
+
+    def _get_error(self) -> str:
+        return self._error
+
+    error = Property(str, _get_error, notify=errorChanged)
+
+    def _get_field_errors(self) -> dict:
+        return dict(self._field_errors)
+
+    fieldErrors = Property("QVariantMap", _get_field_errors, notify=errorChanged)
+
+    def _get_me(self) -> dict:
+        return dict(self._me)
+
+    me = Property("QVariantMap", _get_me, notify=meChanged)
+
+    def _get_server_url(self) -> str:
+        return self.api.baseUrl
+
+    serverUrl = Property(str, _get_server_url, notify=serverUrlChanged)
+
+    def _get_email(self) -> str:
+        return self._email
+
+    email = Property(str, _get_email, notify=stateChanged)
+
+    def _get_modules(self) -> list:
+        levels = (self._me or {}).get("levels") or {}
+        return [
+            {"key": key, "module": module, "level": levels.get(module)}
+            for key, module in MODULES
+            if levels.get(module) in ("read", "full") and screen_exists(key)
+        ]
+
+    modules = Property("QVariantList", _get_modules, notify=meChanged)
+
+    # --- what QML asks ----------------------------------------------------------------------
+    @Slot(str, result=bool)
+    def canRead(self, module: str) -> bool:
+        return ((self._me or {}).get("levels") or {}).get(module) in ("read", "full")
+
+    @Slot(str, result=bool)
+    def canWrite(self, module: str) -> bool:
+        return ((self._me or {}).get("levels") or {}).get(module) == "full"
+
+    @Slot(str)
+    def setServerUrl(self, url: str) -> None:
+        self.api.set_base_url(url)
+        self.settings.setValue("server/url", self.api.baseUrl)
+
+    @Slot(str, str)
+    def signIn(self, email: str, password: str) -> None:
+        self._email = email.strip()
+        if not self._email or not password:
+            self._fail(
+                tr("Enter your email address and your password."),
+                {
+                    **({"email": tr("Required.")} if not self._email else {}),
+                    **({"password": tr("Required.")} if not password else {}),
+                },
+            )
+            return
+        self._start()
+        call = self._auth("auth/login", {"email": self._email, "password": password})
+        call.done.connect(self._signed_in)
+        self._on_auth_failure(call)
+
+    @Slot(str)
+    def requestCode(self, email: str) -> None:
+        self._email = email.strip()
+        if not self._email:
+            self._fail(tr("Enter your email address."), {"email": tr("Required.")})
+            return
+        self._start()
+        call = self._auth("auth/code/request", {"email": self._email})
+        call.done.connect(self._signed_in)  # never: the server always asks for the code
+        self._on_auth_failure(call)
+
+    @Slot(str)
+    def confirmCode(self, code: str) -> None:
+        self._start()
+        call = self._auth("auth/code/confirm", {"code": code.strip()}, self._pending_session)
+        call.done.connect(self._signed_in)
+        self._on_auth_failure(call)
+
+    @Slot(str)
+    def authenticateTotp(self, code: str) -> None:
+        self._start()
+        call = self._auth(
+            "auth/2fa/authenticate", {"code": code.strip().replace(" ", "")}, self._pending_session
+        )
+        call.done.connect(self._signed_in)
+        self._on_auth_failure(call)
+
+    @Slot()
+    def cancel(self) -> None:
+        """Back to the first step (from the code or TOTP step)."""
+        self._pending_session = ""
+        self._set_error("", {})
+        self._set_state(SIGNED_OUT)
+
+    @Slot()
+    def signOut(self) -> None:
+        if self._token_id:
+            # Revoke the token; sign out here whether or not the server hears it.
+            self.api.call("DELETE", f"tokens/{self._token_id}/")
+        self.api.token = ""
+        self._token_id = ""
+        self._me = {}
+        self.meChanged.emit()
+        self._set_error("", {})
+        self._set_state(SIGNED_OUT)
+
+    @Slot()
+    def reloadMe(self) -> None:
+        call = self.api.call("GET", "me/")
+        call.done.connect(self._got_me)
+
+    # --- the steps ------------------------------------------------------------------------
+    def _auth(self, path: str, body: dict, session_token: str = ""):
+        headers = {"X-Session-Token": session_token} if session_token else None
+        return self.api.call("POST", APP_AUTH_PREFIX + path, body, headers=headers)
+
+    def _on_auth_failure(self, call) -> None:
+        call.failed.connect(lambda m, s, f: self._auth_failed(call, m, s, f))
+
+    def _signed_in(self, body: dict) -> None:
+        session_token = ((body or {}).get("meta") or {}).get("session_token", "")
+        self._pending_session = ""
+        name = tr("Hanout desktop on %1").replace("%1", socket.gethostname() or "this computer")
+        call = self.api.call(
+            "POST", "tokens/", {"name": name[:80]}, headers={"X-Session-Token": session_token}
+        )
+        call.done.connect(lambda made: self._got_token(made, session_token))
+        call.failed.connect(self._step_failed)
+
+    def _got_token(self, made: dict, session_token: str) -> None:
+        self.api.token = made["token"]
+        self._token_id = made["id"]
+        # The sign-in session is no longer needed: only the token remains.
+        self.api.call(
+            "DELETE", APP_AUTH_PREFIX + "auth/session", headers={"X-Session-Token": session_token}
+        )
+        call = self.api.call("GET", "me/")
+        call.done.connect(self._got_me)
+        call.failed.connect(self._step_failed)
+
+    def _got_me(self, me: dict) -> None:
+        self._me = me or {}
+        language = (self._me.get("user") or {}).get("language")
+        if language:
+            self.api.language = language
+        self.meChanged.emit()
+        self._set_busy(False)
+        self._set_error("", {})
+        self._set_state(SIGNED_IN)
+
+    def _auth_failed(self, call, message: str, status: int, fields: dict) -> None:
+        body = _json(call.raw_body)
+        if status == 401 and isinstance(body, dict):
+            # Not an error: allauth says which step is next.
+            pending = [
+                flow.get("id")
+                for flow in (body.get("data") or {}).get("flows", [])
+                if flow.get("is_pending")
+            ]
+            self._pending_session = (body.get("meta") or {}).get("session_token", "")
+            if "mfa_authenticate" in pending:
+                self._set_busy(False)
+                self._set_error("", {})
+                self._set_state(NEEDS_TOTP)
+                return
+            if "login_by_code" in pending:
+                self._set_busy(False)
+                self._set_error("", {})
+                self._set_state(NEEDS_CODE)
+                return
+            if "verify_email" in pending:
+                self._fail(
+                    tr(
+                        "Confirm your email address first: open the link in the email Hanout sent you, then sign in again."
+                    ),
+                    {},
+                )
+                return
+            message = message or tr("The email address or the password is not right.")
+        if status == 409:
+            # The pending step expired (or was already used): start again.
+            self._pending_session = ""
+            self._set_state(SIGNED_OUT)
+            message = tr("That step has expired. Sign in again.")
+        self._fail(message, fields)
+
+    def _step_failed(self, message: str, status: int, fields: dict) -> None:
+        self._fail(message, fields)
+
+    def _lost_token(self) -> None:
+        if self._state == SIGNED_IN:
+            self.api.token = ""
+            self._token_id = ""
+            self._me = {}
+            self.meChanged.emit()
+            self._set_state(SIGNED_OUT)
+            self._set_error(
+                tr("You were signed out: the token was revoked or your access ended."), {}
+            )
+
+    # --- state ------------------------------------------------------------------------------
+    def _start(self) -> None:
+        self._set_error("", {})
+        self._set_busy(True)
+
+    def _fail(self, message: str, fields: dict) -> None:
+        self._set_busy(False)
+        self._set_error(message, fields)
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.stateChanged.emit()
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busyChanged.emit()
+
+    def _set_error(self, message: str, fields: dict) -> None:
+        self._error = message
+        self._field_errors = dict(fields)
+        self.errorChanged.emit()
+
+
+def _json(raw: bytes) -> Any:
+    """The decoded body of a failed call (allauth's 401 carries the next step)."""
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        return None

@@ -1,0 +1,207 @@
+"""The desktop app's tests: the real app (offscreen) against a real Hanout server.
+
+The server is `hanout serve` in its own process, on SQLite in a temporary
+folder, with the demo data and its job worker, and its email going to a real
+SMTP server (aiosmtpd) in this process. It starts once per test session.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+# Before any Qt import: no screen here, and no settings from this person's own app.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QUICK_CONTROLS_STYLE", "Material")
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+import PySide6.QtQuick  # noqa: E402, F401  (root objects come back as QQuickWindow)
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
+
+from tests.fixtures import Mailbox  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "desktop"
+DEMO_PASSWORD = "hanout-demo"
+OWNER = "admin@kaching.example"  # French shop, full access
+READER = "khadija@kaching.example"  # cashier (her stock request is pending)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class HanoutServer:
+    """A `hanout serve` process and what a test needs to reach it."""
+
+    def __init__(self, data_dir: Path, port: int, smtp_port: int, mailbox: Mailbox):
+        self.data_dir = data_dir
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.smtp_port = smtp_port
+        self.mailbox = mailbox
+        self.process: subprocess.Popen | None = None
+        self.log = data_dir / "server.log"
+
+    def env(self) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "QT_QPA_PLATFORM"}
+        }
+        env.update(
+            HANOUT_DATA_DIR=str(self.data_dir),
+            HANOUT_PUBLIC_URL=self.url,
+            HANOUT_DEMO_HISTORY_DAYS="14",
+            HANOUT_EMAIL_HOST="127.0.0.1",
+            HANOUT_EMAIL_PORT=str(self.smtp_port),
+            HANOUT_SECRET_KEY="desktop-tests-only",
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    def start(self, timeout: float = 240) -> None:
+        hanout = Path(sys.executable).with_name("hanout")
+        command = [str(hanout), "serve", "--port", str(self.port)]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                command, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"hanout serve stopped:\n{self.log.read_text()[-4000:]}")
+            if self.healthy():
+                return
+            time.sleep(0.5)
+        raise RuntimeError(f"hanout serve did not answer:\n{self.log.read_text()[-4000:]}")
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:  # noqa: S310
+                return response.status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def manage_shell(self, code: str) -> str:
+        """Run Python in the server's own Django (its data folder): set-up a test needs."""
+        hanout = Path(sys.executable).with_name("hanout")
+        result = subprocess.run(  # noqa: S603
+            [str(hanout), "manage", "shell", "-c", code],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+
+@pytest.fixture(scope="session")
+def hanout_server(tmp_path_factory):
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    smtp_port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    server = HanoutServer(tmp_path_factory.mktemp("hanout-server"), free_port(), smtp_port, mailbox)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        controller.stop()
+
+
+@pytest.fixture
+def desktop(qapp, hanout_server, tmp_path):
+    """The whole app, its main window loaded, pointed at the test server, in English."""
+    from hanout_desktop import app as desktop_app
+
+    # Each test starts with fresh remembered settings (server, language) in tmp_path.
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
+    )
+    app, engine, shell, session, api = desktop_app.build(
+        [], server=hanout_server.url, language="en"
+    )
+    window = engine.rootObjects()[0]
+
+    class Desktop:
+        pass
+
+    d = Desktop()
+    d.app, d.engine, d.desktop, d.session, d.api, d.window = (
+        app,
+        engine,
+        shell,
+        session,
+        api,
+        window,
+    )
+    yield d
+    # Tear the QML down before the Python objects it binds to go away.
+    window.close()
+    for root in engine.rootObjects():
+        root.deleteLater()
+    engine.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+
+
+def find(root, object_name: str):
+    """The QML item with this objectName (fails the test when absent)."""
+    from PySide6.QtCore import QObject
+
+    item = root.findChild(QObject, object_name)
+    assert item is not None, f"no QML item named {object_name!r}"
+    return item
+
+
+def click(window, item) -> None:
+    """A real mouse click in the middle of a QML item."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtTest import QTest
+
+    point = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+    QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+
+
+def sign_in(qtbot, d, email: str = OWNER, password: str = DEMO_PASSWORD) -> None:
+    find(d.window, "emailField").setProperty("text", email)
+    find(d.window, "passwordField").setProperty("text", password)
+    click(d.window, find(d.window, "signInButton"))
+    qtbot.waitUntil(lambda: d.session.state == "signedIn" or d.session.error != "", timeout=20_000)
+    assert d.session.state == "signedIn", d.session.error
+
+
+def screenshot(window, name: str) -> Path:
+    """Save what the window shows under artifacts/desktop/ (looked at by people, not asserted)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    image = window.grabWindow()
+    image.save(str(path))
+    return path
