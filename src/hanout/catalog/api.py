@@ -89,7 +89,20 @@ class ProductSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_thumbnail(self, obj: Product) -> str | None:
-        return selectors.thumbnail_url(obj)
+        return api_thumbnail_url(obj.pk, getattr(obj, "thumbnail_name", None))
+
+
+def api_thumbnail_url(product_id, thumbnail_name: str | None) -> str | None:
+    """The product's first thumbnail, served by the API itself (a token reads it).
+
+    `?v=` changes when the first picture does, so a client may cache the URL."""
+    if not thumbnail_name:
+        return None
+    return f"/api/v1/products/{product_id}/thumbnail/?v={thumbnail_name.rsplit('/', 1)[-1]}"
+
+
+def api_image_url(image: ProductImage, size: str) -> str:
+    return f"/api/v1/products/{image.product_id}/images/{image.pk}/{size}/"
 
 
 class ProductLookupSerializer(ProductSerializer):
@@ -125,7 +138,7 @@ def _lookup_representation(row: dict, *, currency: str) -> dict:
         elif name == "barcodes":
             out[name] = row["barcodes"]
         elif name == "thumbnail":
-            out[name] = selectors.media_url(row["thumbnail_name"])
+            out[name] = api_thumbnail_url(row["id"], row["thumbnail_name"])
         elif name == "sale_price":
             out[name] = str(quantize(row[name], currency))
         else:
@@ -145,11 +158,11 @@ class ProductImageSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_image(self, obj: ProductImage) -> str | None:
-        return selectors.media_url(obj.image.name)
+        return api_image_url(obj, "full") if obj.image else None
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_thumbnail(self, obj: ProductImage) -> str | None:
-        return selectors.media_url(obj.thumbnail.name)
+        return api_image_url(obj, "thumb") if obj.thumbnail else None
 
 
 class ProductDetailSerializer(ProductSerializer):
@@ -509,6 +522,42 @@ class ProductViewSet(ApiViewSet):
         data = self.validated(ImageUploadSerializer)
         image = services.product_image_add(product=product, actor=request.user, file=data["file"])
         return self.respond(ProductImageSerializer, image, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={(200, "image/*"): OpenApiTypes.BINARY},
+        description=gettext_lazy("The first picture's thumbnail (the file), or 404."),
+    )
+    @action(detail=True, methods=["get"], url_path="thumbnail", url_name="thumbnail")
+    def thumbnail(self, request, pk=None):
+        from hanout.catalog.views import _image_response
+
+        product = self.get_object()
+        first = selectors.image_list(product=product).order_by("position", "id").first()
+        return _image_response(first, thumbnail=True)
+
+    @extend_schema(
+        responses={(200, "image/*"): OpenApiTypes.BINARY},
+        description=gettext_lazy("A picture's file: `thumb` (the thumbnail) or `full`."),
+        parameters=[
+            OpenApiParameter("image_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
+            OpenApiParameter("size", str, OpenApiParameter.PATH, enum=["thumb", "full"]),
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"images/(?P<image_id>[^/.]+)/(?P<size>thumb|full)",
+        url_name="image-file",
+    )
+    def image_file(self, request, pk=None, image_id=None, size=None):
+        from hanout.catalog.views import _image_response
+
+        product = self.get_object()
+        try:
+            image = selectors.image_get(product=product, pk=image_id)
+        except (ProductImage.DoesNotExist, DjangoValidationError, ValueError) as exc:
+            raise Http404 from exc
+        return _image_response(image, thumbnail=size == "thumb")
 
     @action(
         detail=True,

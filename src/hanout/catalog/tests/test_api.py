@@ -125,6 +125,7 @@ def test_product_shape(owner, owner_api):
     assert item["barcodes"] == [{"code": "4829105637487", "kind": "ean13"}]
     assert item["sale_price"] == "1.00"  # at the currency's precision (EUR)
     assert item["tax_rate"] == "21.00"
+    assert item["thumbnail"].startswith(f"/api/v1/products/{item['id']}/thumbnail/?v=")
     assert item["thumbnail"].endswith(".webp")
     detail = owner_api.get(f"{PRODUCTS}{product.pk}/").json()
     assert len(detail["images"]) == 1
@@ -354,7 +355,7 @@ def test_image_upload_list_and_delete(owner, owner_api, other_owner):
     response = owner_api.post(url, {"file": png_upload()}, format="multipart")
     assert response.status_code == 201, response.content
     image_id = response.json()["id"]
-    assert response.json()["thumbnail"].endswith(".webp")
+    assert response.json()["thumbnail"] == f"{url}{image_id}/thumb/"
     assert [i["id"] for i in owner_api.get(url).json()] == [image_id]
     bad = owner_api.post(
         url, {"file": SimpleUploadedFile("x.png", b"not an image")}, format="multipart"
@@ -422,3 +423,24 @@ def test_long_image_file_names_are_kept_whole(owner):
     assert image.thumbnail.name.endswith(f"/{stem}-thumb.webp")
     assert image.image.name.endswith(f"/{stem}.webp") or f"/{stem}." in image.image.name
     assert image.thumbnail.storage.exists(image.thumbnail.name)
+
+
+def test_pictures_are_served_to_a_token_and_to_no_other_business(owner, owner_api, other_owner):
+    """The URLs the API gives for pictures answer with the file, to the same token."""
+    product = create(owner)
+    url = f"{PRODUCTS}{product.pk}/images/"
+    image = owner_api.post(url, {"file": png_upload()}, format="multipart").json()
+    listed = owner_api.get(f"{PRODUCTS}{product.pk}/").json()
+    for link in (image["thumbnail"], image["image"], listed["thumbnail"]):
+        response = owner_api.get(link)
+        assert response.status_code == 200, link
+        body = b"".join(response.streaming_content)
+        assert body[:4] in (b"RIFF", b"\x89PNG")  # WebP thumbnail, the original PNG
+        assert response["Cache-Control"] == "private, max-age=86400"
+    other = api_client_for(other_owner)
+    for link in (image["thumbnail"], image["image"], listed["thumbnail"]):
+        assert other.get(link).status_code == 404
+    assert owner_api.get(f"{url}not-a-uuid/thumb/").status_code == 404
+    assert owner_api.get(f"{url}{image['id']}/huge/").status_code == 404
+    without_picture = create(owner, name="Bare", sku="BARE-1")
+    assert owner_api.get(f"{PRODUCTS}{without_picture.pk}/thumbnail/").status_code == 404
