@@ -173,12 +173,26 @@ def desktop(qapp, hanout_server, tmp_path):
 
 
 def find(root, object_name: str):
-    """The QML item with this objectName (fails the test when absent)."""
+    """The QML item with this objectName (fails the test when absent).
+
+    Looks through the object tree, then through the visual tree (items a
+    Repeater or a view made are children of their parent item only)."""
     from PySide6.QtCore import QObject
 
-    item = root.findChild(QObject, object_name)
+    item = root.findChild(QObject, object_name) or find_visual(root, object_name)
     assert item is not None, f"no QML item named {object_name!r}"
     return item
+
+
+def find_visual(root, object_name: str):
+    start = root.contentItem() if hasattr(root, "contentItem") else root
+    stack = [start]
+    while stack:
+        item = stack.pop()
+        if item.objectName() == object_name:
+            return item
+        stack.extend(item.childItems())
+    return None
 
 
 def click(window, item) -> None:

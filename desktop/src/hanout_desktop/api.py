@@ -34,15 +34,12 @@ from PySide6.QtNetwork import (
     QNetworkReply,
     QNetworkRequest,
 )
+from shiboken6 import Shiboken
 
 API_PREFIX = "/api/v1/"
 APP_AUTH_PREFIX = "/_allauth/app/v1/"
 # A request that has not finished after this long is abandoned with a message.
 TIMEOUT_MS = 30_000
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Api", text)
 
 
 def error_from_body(status: int, body: bytes) -> tuple[str, dict[str, str]]:
@@ -67,10 +64,17 @@ def error_from_body(status: int, body: bytes) -> tuple[str, dict[str, str]]:
                 fields.setdefault(item["param"], item.get("message", ""))
         return str(data["errors"][0].get("message", "")), fields
     if status >= 500:
-        return tr(
-            "The server failed (HTTP %1). Try again; if it goes on, tell the operator."
+        return QCoreApplication.translate(
+            "Api", "The server failed (HTTP %1). Try again; if it goes on, tell the operator."
         ).replace("%1", str(status)), fields
-    return tr("The server refused the request (HTTP %1).").replace("%1", str(status)), fields
+    return QCoreApplication.translate("Api", "The server refused the request (HTTP %1).").replace(
+        "%1", str(status)
+    ), fields
+
+
+def alive(obj: QObject) -> bool:
+    """False once Qt has deleted the object (a QML screen closed while its call was in flight)."""
+    return Shiboken.isValid(obj)
 
 
 def _address(url: QUrl) -> str:
@@ -94,6 +98,8 @@ class Call(QObject):
         self.fields: dict[str, str] = {}
         self.raw_body = b""
         self.finished = False
+        self.aborted = False  # given up by the app (a newer query): not a network failure
+        self.used_token = False  # sent with the personal token (a 401 then means it is dead)
         reply.finished.connect(self._finish)
 
     def _finish(self) -> None:
@@ -112,12 +118,12 @@ class Call(QObject):
         self.finished = True
         if self.status == 0:
             if reply.error() == QNetworkReply.NetworkError.OperationCanceledError:
-                self.error = tr(
-                    "The server took too long to answer. Check the connection and try again."
+                self.error = QCoreApplication.translate(
+                    "Api", "The server took too long to answer. Check the connection and try again."
                 )
             else:
                 self.error = (
-                    tr("Cannot reach the server at %1: %2")
+                    QCoreApplication.translate("Api", "Cannot reach the server at %1: %2")
                     .replace("%1", _address(reply.url()))
                     .replace("%2", reply.errorString())
                 )
@@ -133,13 +139,16 @@ class Call(QObject):
             try:
                 self.body = json.loads(data) if data else None
             except ValueError:
-                self.error = tr("The server sent an answer that is not JSON.")
+                self.error = QCoreApplication.translate(
+                    "Api", "The server sent an answer that is not JSON."
+                )
                 self.failed.emit(self.error, self.status, {})
                 return
         self.done.emit(self.body)
 
     def abort(self) -> None:
         if not self.finished:
+            self.aborted = True
             self.reply.abort()
 
 
@@ -206,11 +215,14 @@ class ApiClient(QObject):
             url.setQuery(query)
         return url
 
+    def _sends_token(self, headers: dict[str, str] | None) -> bool:
+        return bool(self.token) and not (headers and "X-Session-Token" in headers)
+
     def _request(self, url: QUrl, headers: dict[str, str] | None) -> QNetworkRequest:
         request = QNetworkRequest(url)
         request.setRawHeader(b"Accept", b"application/json")
         request.setRawHeader(b"Accept-Language", self.language.encode())
-        if self.token and not (headers and "X-Session-Token" in headers):
+        if self._sends_token(headers):
             request.setRawHeader(b"Authorization", f"Token {self.token}".encode())
         for name, value in (headers or {}).items():
             request.setRawHeader(name.encode(), value.encode())
@@ -240,7 +252,9 @@ class ApiClient(QObject):
             reply = self._nam.deleteResource(request)
         else:
             reply = self._nam.sendCustomRequest(request, method.encode(), data)
-        return self._track(Call(reply, raw, self))
+        call = Call(reply, raw, self)
+        call.used_token = self._sends_token(headers)
+        return self._track(call)
 
     def upload(
         self,
@@ -271,27 +285,35 @@ class ApiClient(QObject):
             )
             device = QFile(str(path_obj), multi)
             if not device.open(QIODevice.OpenModeFlag.ReadOnly):
-                raise OSError(tr("Cannot read %1").replace("%1", str(path_obj)))
+                raise OSError(
+                    QCoreApplication.translate("Api", "Cannot read %1").replace("%1", str(path_obj))
+                )
             part.setBodyDevice(device)
             multi.append(part)
         request = self._request(self.url(path), None)
         reply = self._nam.sendCustomRequest(request, method.encode(), multi)
         multi.setParent(reply)
-        return self._track(Call(reply, False, self))
+        call = Call(reply, False, self)
+        call.used_token = self._sends_token(None)
+        return self._track(call)
 
     # --- bookkeeping ----------------------------------------------------------------------
     def _track(self, call: Call) -> Call:
         was_busy = bool(self._calls)
         self._calls.add(call)
         call.done.connect(lambda _body: self._set_reachable(True))
-        call.failed.connect(self._on_failed)
+        call.failed.connect(lambda m, status, f: self._on_failed(call, status))
         if not was_busy:
             self.busyChanged.emit()
         return call
 
-    def _on_failed(self, _message: str, status: int, _fields: dict) -> None:
+    def _on_failed(self, call: Call, status: int) -> None:
+        if call.aborted:
+            return
         self._set_reachable(status != 0)
-        if status == 401 and self.token:
+        # A 401 to the token means it was revoked or the member deactivated. (Sign-in
+        # steps answer 401 to say which step comes next: they carry no token.)
+        if status == 401 and call.used_token:
             self.unauthorized.emit()
 
     def _set_reachable(self, value: bool) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtQml import QmlElement
 
 from hanout_desktop import api as api_module
-from hanout_desktop.api import ApiClient
+from hanout_desktop.api import ApiClient, alive
 
 QML_IMPORT_NAME = "Hanout"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -178,8 +178,9 @@ class ApiListModel(QAbstractListModel):
         generation = self._generation
         call = self.api.call("GET", path, params=params)
         self._call = call
-        call.done.connect(lambda body: self._page(generation, body))
-        call.failed.connect(lambda message, *_: self._failed(generation, message))
+        # The view may be gone (another screen opened) before the answer comes.
+        call.done.connect(lambda body: alive(self) and self._page(generation, body))
+        call.failed.connect(lambda message, *_: alive(self) and self._failed(generation, message))
 
     def _page(self, generation: int, body: Any) -> None:
         if generation != self._generation:

@@ -50,10 +50,6 @@ def screen_exists(key: str) -> bool:
     return (SCREENS / f"{key[0].upper()}{key[1:]}Screen.qml").exists()
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Session", text)
-
-
 class Session(QObject):
     stateChanged = Signal()
     busyChanged = Signal()
@@ -144,10 +140,20 @@ class Session(QObject):
         self._email = email.strip()
         if not self._email or not password:
             self._fail(
-                tr("Enter your email address and your password."),
+                QCoreApplication.translate(
+                    "Session", "Enter your email address and your password."
+                ),
                 {
-                    **({"email": tr("Required.")} if not self._email else {}),
-                    **({"password": tr("Required.")} if not password else {}),
+                    **(
+                        {"email": QCoreApplication.translate("Session", "Required.")}
+                        if not self._email
+                        else {}
+                    ),
+                    **(
+                        {"password": QCoreApplication.translate("Session", "Required.")}
+                        if not password
+                        else {}
+                    ),
                 },
             )
             return
@@ -160,7 +166,10 @@ class Session(QObject):
     def requestCode(self, email: str) -> None:
         self._email = email.strip()
         if not self._email:
-            self._fail(tr("Enter your email address."), {"email": tr("Required.")})
+            self._fail(
+                QCoreApplication.translate("Session", "Enter your email address."),
+                {"email": QCoreApplication.translate("Session", "Required.")},
+            )
             return
         self._start()
         call = self._auth("auth/code/request", {"email": self._email})
@@ -218,7 +227,9 @@ class Session(QObject):
     def _signed_in(self, body: dict) -> None:
         session_token = ((body or {}).get("meta") or {}).get("session_token", "")
         self._pending_session = ""
-        name = tr("Hanout desktop on %1").replace("%1", socket.gethostname() or "this computer")
+        name = QCoreApplication.translate("Session", "Hanout desktop on %1").replace(
+            "%1", socket.gethostname() or "this computer"
+        )
         call = self.api.call(
             "POST", "tokens/", {"name": name[:80]}, headers={"X-Session-Token": session_token}
         )
@@ -238,9 +249,6 @@ class Session(QObject):
 
     def _got_me(self, me: dict) -> None:
         self._me = me or {}
-        language = (self._me.get("user") or {}).get("language")
-        if language:
-            self.api.language = language
         self.meChanged.emit()
         self._set_busy(False)
         self._set_error("", {})
@@ -268,18 +276,21 @@ class Session(QObject):
                 return
             if "verify_email" in pending:
                 self._fail(
-                    tr(
-                        "Confirm your email address first: open the link in the email Hanout sent you, then sign in again."
+                    QCoreApplication.translate(
+                        "Session",
+                        "Confirm your email address first: open the link in the email Hanout sent you, then sign in again.",
                     ),
                     {},
                 )
                 return
-            message = message or tr("The email address or the password is not right.")
+            message = message or QCoreApplication.translate(
+                "Session", "The email address or the password is not right."
+            )
         if status == 409:
             # The pending step expired (or was already used): start again.
             self._pending_session = ""
             self._set_state(SIGNED_OUT)
-            message = tr("That step has expired. Sign in again.")
+            message = QCoreApplication.translate("Session", "That step has expired. Sign in again.")
         self._fail(message, fields)
 
     def _step_failed(self, message: str, status: int, fields: dict) -> None:
@@ -293,7 +304,10 @@ class Session(QObject):
             self.meChanged.emit()
             self._set_state(SIGNED_OUT)
             self._set_error(
-                tr("You were signed out: the token was revoked or your access ended."), {}
+                QCoreApplication.translate(
+                    "Session", "You were signed out: the token was revoked or your access ended."
+                ),
+                {},
             )
 
     # --- state ------------------------------------------------------------------------------
