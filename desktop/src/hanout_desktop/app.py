@@ -27,7 +27,11 @@ from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuickControls2 import QQuickStyle
 
 from hanout_desktop import __version__
+from hanout_desktop import chat as _chat  # noqa: F401  (registers ChatClient)
+from hanout_desktop import forms as _forms  # noqa: F401  (registers ApiForm)
+from hanout_desktop import images as _images  # noqa: F401  (registers ApiPicture)
 from hanout_desktop import models as _models  # noqa: F401  (registers the QML types)
+from hanout_desktop import resources as _resources  # noqa: F401  (registers ApiResource)
 from hanout_desktop.api import ApiClient, set_default_client
 from hanout_desktop.session import Session
 

@@ -1,0 +1,69 @@
+"""The day report screen shows the server's own end-of-day figures."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import urllib.request
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from conftest import click, find, screenshot, sign_in
+
+
+def api_get(server, token: str, path: str) -> dict:
+    request = urllib.request.Request(  # noqa: S310
+        f"{server.url}/api/v1/{path}", headers={"Authorization": f"Token {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def report_of(screen) -> dict:
+    value = screen.property("report")
+    value = value.toVariant() if hasattr(value, "toVariant") else value
+    return value or {}
+
+
+def test_the_day_report_matches_the_api_and_moves_by_day(qtbot, desktop, hanout_server):
+    sign_in(qtbot, desktop)
+    shell = find(desktop.window, "shell")
+    shell.setProperty("current", "dayReport")
+    screen = None
+
+    def loaded():
+        nonlocal screen
+        screen = desktop.window.findChild(type(shell), "dayReportScreen")
+        return screen is not None and report_of(screen).get("date")
+
+    qtbot.waitUntil(loaded, timeout=20_000)
+    today = datetime.date.today()
+    # The demo's history ends yesterday in the shop's zone: look at yesterday.
+    click(desktop.window, find(desktop.window, "dayPrevious"))
+    yesterday = (today - datetime.timedelta(days=1)).isoformat()
+    qtbot.waitUntil(lambda: report_of(screen).get("date") == yesterday, timeout=20_000)
+    qtbot.waitUntil(lambda: not desktop.api.busy, timeout=20_000)
+    expected = api_get(hanout_server, desktop.api.token, f"reports/day/?date={yesterday}")
+    shown = report_of(screen)
+    assert shown["sales_count"] == expected["sales_count"]
+    assert shown["revenue"] == expected["revenue"]
+    assert find(desktop.window, "dayLines").property("count") == len(expected["lines"])
+    assert find(desktop.window, "dayReportDate").property("text") == yesterday
+    sales_tile = find(desktop.window, "daySalesCount")
+    assert sales_tile.property("value") == str(expected["sales_count"])
+    screenshot(desktop.window, "day-report-en")
+
+
+def test_a_bad_date_is_said_in_place(qtbot, desktop):
+    sign_in(qtbot, desktop)
+    find(desktop.window, "shell").setProperty("current", "dayReport")
+    qtbot.waitUntil(lambda: not desktop.api.busy, timeout=20_000)
+    field = find(desktop.window, "dayReportDate")
+    click(desktop.window, field)
+    field.setProperty("text", "2026-13-45")
+    QTest.keyClick(desktop.window, Qt.Key.Key_Return)
+    error = find(desktop.window, "dayReportError")
+    qtbot.waitUntil(lambda: error.property("text") != "", timeout=20_000)
+    assert "YYYY-MM-DD" in error.property("text")
+    assert error.property("visible")
