@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint demo clean-venv
+.PHONY: run test lint demo clean-venv desktop-translations
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Hanout needs Python 3.11 or newer")'
@@ -31,6 +31,15 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## desktop-translations: collect the desktop app's strings into its .ts files (Qt Linguist),
+##   then compile them to the .qm files it loads
+DESKTOP_PKG := desktop/src/hanout_desktop
+desktop-translations: $(VENV)/.installed-test
+	for lang in fr ar zgh; do (cd $(DESKTOP_PKG) && $(abspath $(BIN))/pyside6-lupdate -silent \
+	  -no-obsolete -locations none -target-language $$lang -extensions py,qml . \
+	  -ts i18n/hanout_desktop_$$lang.ts) || exit 1; done
+	for ts in $(DESKTOP_PKG)/i18n/*.ts; do $(BIN)/pyside6-lrelease -silent $$ts -qm $${ts%.ts}.qm; done
 
 demo: $(VENV)/.installed-run
 	$(BIN)/hanout demo
@@ -76,6 +85,12 @@ bench-reports: $(VENV)/.installed-run
 .PHONY: bench-wallet
 bench-wallet: $(VENV)/.installed-run
 	$(BIN)/python bench/bench_wallet.py $(WALLET_ARGS)
+
+## bench-desktop: the desktop app's start-up to the sign-in window, and the catalog explorer
+##   scrolled through 10,000 products (frame times); DESKTOP_ARGS e.g. "--products 10000 --runs 5"
+.PHONY: bench-desktop
+bench-desktop: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_desktop.py $(DESKTOP_ARGS)
 
 ## bench-chat: 1,000 WebSockets on one server process, a message to all of them: delivery
 ##   p50/p99, messages/s, the loss check; in memory and through channels-redis (127.0.0.1:6379/8)

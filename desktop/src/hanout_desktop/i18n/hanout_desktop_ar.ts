@@ -1,0 +1,910 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ar">
+<context>
+    <name>Api</name>
+    <message>
+        <source>The server failed (HTTP %1). Try again; if it goes on, tell the operator.</source>
+        <translation>تعذّر على الخادم تنفيذ الطلب (HTTP %1). حاول مرة أخرى؛ وإذا استمر الخطأ فأبلغ المسؤول عن التشغيل.</translation>
+    </message>
+    <message>
+        <source>The server refused the request (HTTP %1).</source>
+        <translation>رفض الخادم الطلب (HTTP %1).</translation>
+    </message>
+    <message>
+        <source>The server took too long to answer. Check the connection and try again.</source>
+        <translation>استغرق الخادم وقتًا طويلًا للرد. تحقق من الاتصال وحاول مرة أخرى.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server at %1: %2</source>
+        <translation>تعذّر الوصول إلى الخادم على %1: %2</translation>
+    </message>
+    <message>
+        <source>The server sent an answer that is not JSON.</source>
+        <translation>أرسل الخادم ردًا ليس بصيغة JSON.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1</source>
+        <translation>تعذّرت قراءة %1</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogScreen</name>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>الفئات</translation>
+    </message>
+    <message>
+        <source>Collapse</source>
+        <translation>طيّ</translation>
+    </message>
+    <message>
+        <source>Expand</source>
+        <translation>توسيع</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>كل المنتجات</translation>
+    </message>
+    <message>
+        <source>Search by name, SKU or barcode</source>
+        <translation>ابحث بالاسم أو SKU أو الباركود</translation>
+    </message>
+    <message>
+        <source>%1+ products</source>
+        <translation>أكثر من %1 منتج</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n product(s)</source>
+        <translation>
+            <numerusform>%n منتج</numerusform>
+            <numerusform>منتج واحد</numerusform>
+            <numerusform>منتجان</numerusform>
+            <numerusform>%n منتجات</numerusform>
+            <numerusform>%n منتجًا</numerusform>
+            <numerusform>%n منتج</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>SKU %1</source>
+        <translation>SKU %1</translation>
+    </message>
+    <message>
+        <source>Inactive</source>
+        <translation>غير نشط</translation>
+    </message>
+    <message>
+        <source>No product matches “%1”.</source>
+        <translation>لا يوجد منتج يطابق «%1».</translation>
+    </message>
+    <message>
+        <source>No products in this category.</source>
+        <translation>لا توجد منتجات في هذه الفئة.</translation>
+    </message>
+</context>
+<context>
+    <name>Chat</name>
+    <message>
+        <source>Former member</source>
+        <translation>عضو سابق</translation>
+    </message>
+    <message>
+        <source>The chat refused this sign-in (signed out, or no access to Chat).</source>
+        <translation>رفضت الدردشة تسجيل الدخول هذا (تم تسجيل الخروج، أو لا تملك وصولًا إلى الدردشة).</translation>
+    </message>
+    <message>
+        <source>You have no access to the chat.</source>
+        <translation>ليس لديك وصول إلى الدردشة.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1</source>
+        <translation>تعذّرت قراءة %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChatScreen</name>
+    <message>
+        <source>%1 MB</source>
+        <translation>%1 ميغابايت</translation>
+    </message>
+    <message>
+        <source>%1 KB</source>
+        <translation>%1 كيلوبايت</translation>
+    </message>
+    <message>
+        <source>%1 bytes</source>
+        <translation>%1 بايت</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>الدردشة</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>متصل</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>جارٍ الاتصال…</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>غير متصل</translation>
+    </message>
+    <message>
+        <source>Offline, reconnecting…</source>
+        <translation>غير متصل، جارٍ إعادة الاتصال…</translation>
+    </message>
+    <message>
+        <source>%1 online</source>
+        <translation>%1 متصل</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %n unread</source>
+        <translation>
+            <numerusform>%1، %n رسالة غير مقروءة</numerusform>
+            <numerusform>%1، رسالة واحدة غير مقروءة</numerusform>
+            <numerusform>%1، رسالتان غير مقروءتين</numerusform>
+            <numerusform>%1، %n رسائل غير مقروءة</numerusform>
+            <numerusform>%1، %n رسالة غير مقروءة</numerusform>
+            <numerusform>%1، %n رسالة غير مقروءة</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No conversations yet.</source>
+        <translation>لا توجد محادثات بعد.</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>جارٍ التحميل…</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>فتح %1</translation>
+    </message>
+    <message>
+        <source>This message was deleted.</source>
+        <translation>تم حذف هذه الرسالة.</translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation>لم تُرسَل</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>حاول مرة أخرى</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>جارٍ الإرسال…</translation>
+    </message>
+    <message>
+        <source>%1 (edited)</source>
+        <translation>%1 (معدّلة)</translation>
+    </message>
+    <message>
+        <source>No messages yet. Say hello!</source>
+        <translation>لا توجد رسائل بعد. ألقِ التحية!</translation>
+    </message>
+    <message>
+        <source>Attach…</source>
+        <translation>إرفاق…</translation>
+    </message>
+    <message>
+        <source>Attach a file or a photo</source>
+        <translation>إرفاق ملف أو صورة</translation>
+    </message>
+    <message>
+        <source>Write to %1</source>
+        <translation>اكتب إلى %1</translation>
+    </message>
+    <message>
+        <source>Write a message</source>
+        <translation>اكتب رسالة</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>الرسالة</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>إرسال</translation>
+    </message>
+    <message>
+        <source>Online: %1</source>
+        <translation>المتصلون: %1</translation>
+    </message>
+    <message>
+        <source>%1, online</source>
+        <translation>%1، متصل</translation>
+    </message>
+    <message>
+        <source>%1, away</source>
+        <translation>%1، غائب</translation>
+    </message>
+    <message>
+        <source>%1, offline</source>
+        <translation>%1، غير متصل</translation>
+    </message>
+    <message>
+        <source>Send a file</source>
+        <translation>إرسال ملف</translation>
+    </message>
+</context>
+<context>
+    <name>DayReportScreen</name>
+    <message>
+        <source>Day report</source>
+        <translation>تقرير اليوم</translation>
+    </message>
+    <message>
+        <source>Previous day</source>
+        <translation>اليوم السابق</translation>
+    </message>
+    <message>
+        <source>Next day</source>
+        <translation>اليوم التالي</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>اليوم</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>تحديث</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>المبيعات</translation>
+    </message>
+    <message>
+        <source>Returns</source>
+        <translation>المرتجعات</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>الإيرادات</translation>
+    </message>
+    <message>
+        <source>Tax</source>
+        <translation>الضريبة</translation>
+    </message>
+    <message>
+        <source>Cash withdrawals</source>
+        <translation>السحوبات النقدية</translation>
+    </message>
+    <message>
+        <source>Collected</source>
+        <translation>المُحصَّل</translation>
+    </message>
+    <message>
+        <source>By payment method</source>
+        <translation>حسب طريقة الدفع</translation>
+    </message>
+    <message>
+        <source>No payments on this day.</source>
+        <translation>لا توجد مدفوعات في هذا اليوم.</translation>
+    </message>
+    <message>
+        <source>By seller</source>
+        <translation>حسب البائع</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s)</source>
+        <translation>
+            <numerusform>%n عملية بيع</numerusform>
+            <numerusform>عملية بيع واحدة</numerusform>
+            <numerusform>عمليتا بيع</numerusform>
+            <numerusform>%n عمليات بيع</numerusform>
+            <numerusform>%n عملية بيع</numerusform>
+            <numerusform>%n عملية بيع</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cash sessions</source>
+        <translation>جلسات الصندوق</translation>
+    </message>
+    <message>
+        <source>%1 #%2</source>
+        <translation>%1 #%2</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>مغلقة</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>مفتوحة</translation>
+    </message>
+    <message>
+        <source>expected %1</source>
+        <translation>المتوقع %1</translation>
+    </message>
+    <message>
+        <source>counted %1</source>
+        <translation>المعدود %1</translation>
+    </message>
+    <message>
+        <source>No cash session on this day.</source>
+        <translation>لا توجد جلسة صندوق في هذا اليوم.</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>البنود</translation>
+    </message>
+    <message>
+        <source>Nothing sold on this day.</source>
+        <translation>لم يُبَع شيء في هذا اليوم.</translation>
+    </message>
+</context>
+<context>
+    <name>ExpensesScreen</name>
+    <message>
+        <source>Expenses</source>
+        <translation>المصاريف</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>بحث</translation>
+    </message>
+    <message>
+        <source>Search expenses</source>
+        <translation>البحث في المصاريف</translation>
+    </message>
+    <message>
+        <source>New expense</source>
+        <translation>مصروف جديد</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>التاريخ</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>الفئة</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>الوصف</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>المبلغ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s)</source>
+        <translation>
+            <numerusform>%n مرفق</numerusform>
+            <numerusform>مرفق واحد</numerusform>
+            <numerusform>مرفقان</numerusform>
+            <numerusform>%n مرفقات</numerusform>
+            <numerusform>%n مرفقًا</numerusform>
+            <numerusform>%n مرفق</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No expense matches this search.</source>
+        <translation>لا يوجد مصروف يطابق هذا البحث.</translation>
+    </message>
+    <message>
+        <source>No expenses recorded yet.</source>
+        <translation>لم تُسجَّل أي مصاريف بعد.</translation>
+    </message>
+    <message>
+        <source>Choose a category.</source>
+        <translation>اختر فئة.</translation>
+    </message>
+    <message>
+        <source>Choose a photo of the bill</source>
+        <translation>اختر صورة الفاتورة</translation>
+    </message>
+    <message>
+        <source>Photos and PDF (*.jpg *.jpeg *.png *.webp *.pdf)</source>
+        <translation>الصور وملفات PDF (*.jpg *.jpeg *.png *.webp *.pdf)</translation>
+    </message>
+    <message>
+        <source>e.g. 125.40</source>
+        <translation>مثال: 125.40</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>e.g. Electricity bill for March</source>
+        <translation>مثال: فاتورة الكهرباء لشهر مارس</translation>
+    </message>
+    <message>
+        <source>Details (optional)</source>
+        <translation>التفاصيل (اختياري)</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>التفاصيل</translation>
+    </message>
+    <message>
+        <source>Photo of the bill (optional)</source>
+        <translation>صورة الفاتورة (اختياري)</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>اختر ملفًا…</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>تغيير…</translation>
+    </message>
+    <message>
+        <source>No file chosen</source>
+        <translation>لم يتم اختيار أي ملف</translation>
+    </message>
+    <message>
+        <source>Remove the file</source>
+        <translation>إزالة الملف</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>إلغاء</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>حفظ</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Hanout — %1</source>
+        <translation>Hanout — %1</translation>
+    </message>
+    <message>
+        <source>Hanout</source>
+        <translation>Hanout</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <source>Enter your email address and your password.</source>
+        <translation>أدخل بريدك الإلكتروني وكلمة المرور.</translation>
+    </message>
+    <message>
+        <source>Required.</source>
+        <translation>مطلوب.</translation>
+    </message>
+    <message>
+        <source>Enter your email address.</source>
+        <translation>أدخل بريدك الإلكتروني.</translation>
+    </message>
+    <message>
+        <source>Hanout desktop on %1</source>
+        <translation>Hanout لسطح المكتب على %1</translation>
+    </message>
+    <message>
+        <source>Confirm your email address first: open the link in the email Hanout sent you, then sign in again.</source>
+        <translation>أكّد بريدك الإلكتروني أولًا: افتح الرابط في الرسالة التي أرسلها إليك Hanout، ثم سجّل الدخول مرة أخرى.</translation>
+    </message>
+    <message>
+        <source>The email address or the password is not right.</source>
+        <translation>البريد الإلكتروني أو كلمة المرور غير صحيحة.</translation>
+    </message>
+    <message>
+        <source>That step has expired. Sign in again.</source>
+        <translation>انتهت صلاحية هذه الخطوة. سجّل الدخول مرة أخرى.</translation>
+    </message>
+    <message>
+        <source>You were signed out: the token was revoked or your access ended.</source>
+        <translation>تم تسجيل خروجك: أُلغي الرمز المميز أو انتهى وصولك.</translation>
+    </message>
+</context>
+<context>
+    <name>Shell</name>
+    <message>
+        <source>Server unreachable</source>
+        <translation>تعذّر الوصول إلى الخادم</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>اللغة</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>تسجيل الخروج</translation>
+    </message>
+    <message>
+        <source>Catalog</source>
+        <translation>الكتالوج</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>المخزون</translation>
+    </message>
+    <message>
+        <source>Expenses</source>
+        <translation>المصاريف</translation>
+    </message>
+    <message>
+        <source>Suppliers</source>
+        <translation>الموردون</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>الزبناء</translation>
+    </message>
+    <message>
+        <source>Employees</source>
+        <translation>الموظفون</translation>
+    </message>
+    <message>
+        <source>Sponsorship</source>
+        <translation>الرعاية</translation>
+    </message>
+    <message>
+        <source>Day report</source>
+        <translation>تقرير اليوم</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>الدردشة</translation>
+    </message>
+</context>
+<context>
+    <name>SignIn</name>
+    <message>
+        <source>Hanout</source>
+        <translation>Hanout</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>اللغة</translation>
+    </message>
+    <message>
+        <source>Two-factor authentication</source>
+        <translation>التحقق بخطوتين</translation>
+    </message>
+    <message>
+        <source>Check your email</source>
+        <translation>تحقق من بريدك الإلكتروني</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>تسجيل الدخول</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>الخادم</translation>
+    </message>
+    <message>
+        <source>Email address</source>
+        <translation>البريد الإلكتروني</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>كلمة المرور</translation>
+    </message>
+    <message>
+        <source>Email me a sign-in code instead</source>
+        <translation>أرسل لي رمز تسجيل الدخول بالبريد الإلكتروني بدلًا من ذلك</translation>
+    </message>
+    <message>
+        <source>We sent a sign-in code to %1. Type it here.</source>
+        <translation>أرسلنا رمز تسجيل الدخول إلى %1. اكتبه هنا.</translation>
+    </message>
+    <message>
+        <source>Open your authenticator app and type the 6-digit code for Hanout.</source>
+        <translation>افتح تطبيق المصادقة واكتب الرمز المكوّن من 6 أرقام الخاص بـ Hanout.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>متابعة</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>رجوع</translation>
+    </message>
+</context>
+<context>
+    <name>StaffScreen</name>
+    <message>
+        <source>Catalog</source>
+        <translation>الكتالوج</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>المخزون</translation>
+    </message>
+    <message>
+        <source>Suppliers</source>
+        <translation>الموردون</translation>
+    </message>
+    <message>
+        <source>Purchasing</source>
+        <translation>المشتريات</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>المبيعات</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>الصندوق</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>الزبناء</translation>
+    </message>
+    <message>
+        <source>Expenses</source>
+        <translation>المصاريف</translation>
+    </message>
+    <message>
+        <source>Sponsorship</source>
+        <translation>الرعاية</translation>
+    </message>
+    <message>
+        <source>Marketplace</source>
+        <translation>السوق</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>الدردشة</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>التقارير</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>الموظفون</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>الإعدادات</translation>
+    </message>
+    <message>
+        <source>No access</source>
+        <translation>بدون وصول</translation>
+    </message>
+    <message>
+        <source>Read only</source>
+        <translation>قراءة فقط</translation>
+    </message>
+    <message>
+        <source>Full access</source>
+        <translation>وصول كامل</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>المالك</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>المدير</translation>
+    </message>
+    <message>
+        <source>Staff member</source>
+        <translation>موظف</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>أمين الصندوق</translation>
+    </message>
+    <message>
+        <source>Employees</source>
+        <translation>الموظفون</translation>
+    </message>
+    <message>
+        <source>Search by name, email or code</source>
+        <translation>ابحث بالاسم أو البريد الإلكتروني أو الرقم</translation>
+    </message>
+    <message>
+        <source>Search employees</source>
+        <translation>البحث في الموظفين</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>نشط</translation>
+    </message>
+    <message>
+        <source>Inactive</source>
+        <translation>غير نشط</translation>
+    </message>
+    <message>
+        <source>No employee matches this search.</source>
+        <translation>لا يوجد موظف يطابق هذا البحث.</translation>
+    </message>
+    <message>
+        <source>No employees yet.</source>
+        <translation>لا يوجد موظفون بعد.</translation>
+    </message>
+    <message>
+        <source>Choose an employee to see their access.</source>
+        <translation>اختر موظفًا لعرض صلاحيات وصوله.</translation>
+    </message>
+    <message>
+        <source>Code %1</source>
+        <translation>الرقم %1</translation>
+    </message>
+    <message>
+        <source>Deactivated on %1</source>
+        <translation>عُطّل في %1</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>تعطيل</translation>
+    </message>
+    <message>
+        <source>Reactivate</source>
+        <translation>إعادة تفعيل</translation>
+    </message>
+    <message>
+        <source>Access by module</source>
+        <translation>الوصول حسب القسم</translation>
+    </message>
+    <message>
+        <source>“Role default” follows the role; any other choice applies to this employee only.</source>
+        <translation>«حسب الدور» يتبع الدور؛ وأي اختيار آخر ينطبق على هذا الموظف فقط.</translation>
+    </message>
+    <message>
+        <source>What this employee may see and change in each module.</source>
+        <translation>ما يمكن لهذا الموظف رؤيته وتعديله في كل قسم.</translation>
+    </message>
+    <message>
+        <source>Set for this employee</source>
+        <translation>محدد لهذا الموظف</translation>
+    </message>
+    <message>
+        <source>Role default</source>
+        <translation>حسب الدور</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>بدون</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>قراءة</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>كامل</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Deactivate %1?</source>
+        <translation>تعطيل %1؟</translation>
+    </message>
+    <message>
+        <source>They can no longer sign in, their API tokens are revoked, and their history is kept. You can reactivate them later.</source>
+        <translation>لن يتمكن بعد الآن من تسجيل الدخول، وتُلغى رموز API الخاصة به، ويُحتفظ بسجله. يمكنك إعادة تفعيله لاحقًا.</translation>
+    </message>
+    <message>
+        <source>Note (optional)</source>
+        <translation>ملاحظة (اختياري)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>إلغاء</translation>
+    </message>
+</context>
+<context>
+    <name>StockScreen</name>
+    <message>
+        <source>Search by product name, SKU or barcode</source>
+        <translation>ابحث باسم المنتج أو SKU أو الباركود</translation>
+    </message>
+    <message>
+        <source>Low stock only</source>
+        <translation>المخزون المنخفض فقط</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>المنتج</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>الموقع</translation>
+    </message>
+    <message>
+        <source>On hand</source>
+        <translation>المتوفر</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>المتاح</translation>
+    </message>
+    <message>
+        <source>SKU %1</source>
+        <translation>SKU %1</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>منخفض</translation>
+    </message>
+    <message>
+        <source>No product is low on stock.</source>
+        <translation>لا يوجد منتج بمخزون منخفض.</translation>
+    </message>
+    <message>
+        <source>No stock levels match.</source>
+        <translation>لا توجد مستويات مخزون مطابقة.</translation>
+    </message>
+</context>
+<context>
+    <name>SuppliersScreen</name>
+    <message>
+        <source>Suppliers</source>
+        <translation>الموردون</translation>
+    </message>
+    <message>
+        <source>Search suppliers</source>
+        <translation>البحث في الموردين</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n product(s)</source>
+        <translation>
+            <numerusform>%n منتج</numerusform>
+            <numerusform>منتج واحد</numerusform>
+            <numerusform>منتجان</numerusform>
+            <numerusform>%n منتجات</numerusform>
+            <numerusform>%n منتجًا</numerusform>
+            <numerusform>%n منتج</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Inactive</source>
+        <translation>غير نشط</translation>
+    </message>
+    <message>
+        <source>No supplier matches this search.</source>
+        <translation>لا يوجد مورد يطابق هذا البحث.</translation>
+    </message>
+    <message>
+        <source>No suppliers yet.</source>
+        <translation>لا يوجد موردون بعد.</translation>
+    </message>
+    <message>
+        <source>Spend per supplier</source>
+        <translation>الإنفاق حسب المورد</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>آخر 30 يومًا</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>آخر 90 يومًا</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>آخر 12 شهرًا</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>الفترة</translation>
+    </message>
+    <message>
+        <source>Invoices dated in the period, tax included: %1 in all.</source>
+        <translation>الفواتير المؤرخة خلال الفترة، شاملة الضريبة: %1 في المجموع.</translation>
+    </message>
+    <message>
+        <source>The spend per supplier comes from Purchasing; you have no access to it.</source>
+        <translation>يأتي الإنفاق حسب المورد من المشتريات؛ وليس لديك وصول إليها.</translation>
+    </message>
+    <message>
+        <source>No supplier invoice in this period.</source>
+        <translation>لا توجد فاتورة مورد في هذه الفترة.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,890 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr">
+<context>
+    <name>Api</name>
+    <message>
+        <source>The server failed (HTTP %1). Try again; if it goes on, tell the operator.</source>
+        <translation>Le serveur a échoué (HTTP %1). Réessayez ; si cela continue, prévenez l&apos;opérateur.</translation>
+    </message>
+    <message>
+        <source>The server refused the request (HTTP %1).</source>
+        <translation>Le serveur a refusé la requête (HTTP %1).</translation>
+    </message>
+    <message>
+        <source>The server took too long to answer. Check the connection and try again.</source>
+        <translation>Le serveur a mis trop de temps à répondre. Vérifiez la connexion et réessayez.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server at %1: %2</source>
+        <translation>Impossible de joindre le serveur %1 : %2</translation>
+    </message>
+    <message>
+        <source>The server sent an answer that is not JSON.</source>
+        <translation>Le serveur a envoyé une réponse qui n&apos;est pas du JSON.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1</source>
+        <translation>Impossible de lire %1</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogScreen</name>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>Catégories</translation>
+    </message>
+    <message>
+        <source>Collapse</source>
+        <translation>Replier</translation>
+    </message>
+    <message>
+        <source>Expand</source>
+        <translation>Déplier</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>Tous les produits</translation>
+    </message>
+    <message>
+        <source>Search by name, SKU or barcode</source>
+        <translation>Rechercher par nom, SKU ou code-barres</translation>
+    </message>
+    <message>
+        <source>%1+ products</source>
+        <translation>%1+ produits</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n product(s)</source>
+        <translation>
+            <numerusform>%n produit</numerusform>
+            <numerusform>%n produits</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>SKU %1</source>
+        <translation>SKU %1</translation>
+    </message>
+    <message>
+        <source>Inactive</source>
+        <translation>Inactif</translation>
+    </message>
+    <message>
+        <source>No product matches “%1”.</source>
+        <translation>Aucun produit ne correspond à « %1 ».</translation>
+    </message>
+    <message>
+        <source>No products in this category.</source>
+        <translation>Aucun produit dans cette catégorie.</translation>
+    </message>
+</context>
+<context>
+    <name>Chat</name>
+    <message>
+        <source>Former member</source>
+        <translation>Ancien membre</translation>
+    </message>
+    <message>
+        <source>The chat refused this sign-in (signed out, or no access to Chat).</source>
+        <translation>Le chat a refusé cette connexion (déconnecté, ou pas d&apos;accès au Chat).</translation>
+    </message>
+    <message>
+        <source>You have no access to the chat.</source>
+        <translation>Vous n&apos;avez pas accès au chat.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1</source>
+        <translation>Impossible de lire %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChatScreen</name>
+    <message>
+        <source>%1 MB</source>
+        <translation>%1 Mo</translation>
+    </message>
+    <message>
+        <source>%1 KB</source>
+        <translation>%1 Ko</translation>
+    </message>
+    <message>
+        <source>%1 bytes</source>
+        <translation>%1 octets</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Connecté</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connexion…</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Non connecté</translation>
+    </message>
+    <message>
+        <source>Offline, reconnecting…</source>
+        <translation>Hors ligne, reconnexion…</translation>
+    </message>
+    <message>
+        <source>%1 online</source>
+        <translation>%1 en ligne</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %n unread</source>
+        <translation>
+            <numerusform>%1, %n non lu</numerusform>
+            <numerusform>%1, %n non lus</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No conversations yet.</source>
+        <translation>Aucune conversation pour l&apos;instant.</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>Ouvrir %1</translation>
+    </message>
+    <message>
+        <source>This message was deleted.</source>
+        <translation>Ce message a été supprimé.</translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation>Non envoyé</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Envoi…</translation>
+    </message>
+    <message>
+        <source>%1 (edited)</source>
+        <translation>%1 (modifié)</translation>
+    </message>
+    <message>
+        <source>No messages yet. Say hello!</source>
+        <translation>Aucun message pour l&apos;instant. Dites bonjour !</translation>
+    </message>
+    <message>
+        <source>Attach…</source>
+        <translation>Joindre…</translation>
+    </message>
+    <message>
+        <source>Attach a file or a photo</source>
+        <translation>Joindre un fichier ou une photo</translation>
+    </message>
+    <message>
+        <source>Write to %1</source>
+        <translation>Écrire à %1</translation>
+    </message>
+    <message>
+        <source>Write a message</source>
+        <translation>Écrire un message</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Envoyer</translation>
+    </message>
+    <message>
+        <source>Online: %1</source>
+        <translation>En ligne : %1</translation>
+    </message>
+    <message>
+        <source>%1, online</source>
+        <translation>%1, en ligne</translation>
+    </message>
+    <message>
+        <source>%1, away</source>
+        <translation>%1, absent</translation>
+    </message>
+    <message>
+        <source>%1, offline</source>
+        <translation>%1, hors ligne</translation>
+    </message>
+    <message>
+        <source>Send a file</source>
+        <translation>Envoyer un fichier</translation>
+    </message>
+</context>
+<context>
+    <name>DayReportScreen</name>
+    <message>
+        <source>Day report</source>
+        <translation>Rapport du jour</translation>
+    </message>
+    <message>
+        <source>Previous day</source>
+        <translation>Jour précédent</translation>
+    </message>
+    <message>
+        <source>Next day</source>
+        <translation>Jour suivant</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Aujourd&apos;hui</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualiser</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>Ventes</translation>
+    </message>
+    <message>
+        <source>Returns</source>
+        <translation>Retours</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>Chiffre d&apos;affaires</translation>
+    </message>
+    <message>
+        <source>Tax</source>
+        <translation>Taxe</translation>
+    </message>
+    <message>
+        <source>Cash withdrawals</source>
+        <translation>Retraits d&apos;espèces</translation>
+    </message>
+    <message>
+        <source>Collected</source>
+        <translation>Encaissé</translation>
+    </message>
+    <message>
+        <source>By payment method</source>
+        <translation>Par moyen de paiement</translation>
+    </message>
+    <message>
+        <source>No payments on this day.</source>
+        <translation>Aucun paiement ce jour-là.</translation>
+    </message>
+    <message>
+        <source>By seller</source>
+        <translation>Par vendeur</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s)</source>
+        <translation>
+            <numerusform>%n vente</numerusform>
+            <numerusform>%n ventes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cash sessions</source>
+        <translation>Sessions de caisse</translation>
+    </message>
+    <message>
+        <source>%1 #%2</source>
+        <translation>%1 n° %2</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>clôturée</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>ouverte</translation>
+    </message>
+    <message>
+        <source>expected %1</source>
+        <translation>attendu %1</translation>
+    </message>
+    <message>
+        <source>counted %1</source>
+        <translation>compté %1</translation>
+    </message>
+    <message>
+        <source>No cash session on this day.</source>
+        <translation>Aucune session de caisse ce jour-là.</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>Lignes</translation>
+    </message>
+    <message>
+        <source>Nothing sold on this day.</source>
+        <translation>Rien n&apos;a été vendu ce jour-là.</translation>
+    </message>
+</context>
+<context>
+    <name>ExpensesScreen</name>
+    <message>
+        <source>Expenses</source>
+        <translation>Dépenses</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Rechercher</translation>
+    </message>
+    <message>
+        <source>Search expenses</source>
+        <translation>Rechercher des dépenses</translation>
+    </message>
+    <message>
+        <source>New expense</source>
+        <translation>Nouvelle dépense</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Montant</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s)</source>
+        <translation>
+            <numerusform>%n pièce jointe</numerusform>
+            <numerusform>%n pièces jointes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No expense matches this search.</source>
+        <translation>Aucune dépense ne correspond à cette recherche.</translation>
+    </message>
+    <message>
+        <source>No expenses recorded yet.</source>
+        <translation>Aucune dépense enregistrée pour l&apos;instant.</translation>
+    </message>
+    <message>
+        <source>Choose a category.</source>
+        <translation>Choisissez une catégorie.</translation>
+    </message>
+    <message>
+        <source>Choose a photo of the bill</source>
+        <translation>Choisissez une photo de la facture</translation>
+    </message>
+    <message>
+        <source>Photos and PDF (*.jpg *.jpeg *.png *.webp *.pdf)</source>
+        <translation>Photos et PDF (*.jpg *.jpeg *.png *.webp *.pdf)</translation>
+    </message>
+    <message>
+        <source>e.g. 125.40</source>
+        <translation>ex. 125.40</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>AAAA-MM-JJ</translation>
+    </message>
+    <message>
+        <source>e.g. Electricity bill for March</source>
+        <translation>ex. Facture d&apos;électricité de mars</translation>
+    </message>
+    <message>
+        <source>Details (optional)</source>
+        <translation>Détails (facultatif)</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Détails</translation>
+    </message>
+    <message>
+        <source>Photo of the bill (optional)</source>
+        <translation>Photo de la facture (facultatif)</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>Choisir un fichier…</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>Changer…</translation>
+    </message>
+    <message>
+        <source>No file chosen</source>
+        <translation>Aucun fichier choisi</translation>
+    </message>
+    <message>
+        <source>Remove the file</source>
+        <translation>Retirer le fichier</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Hanout — %1</source>
+        <translation>Hanout — %1</translation>
+    </message>
+    <message>
+        <source>Hanout</source>
+        <translation>Hanout</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <source>Enter your email address and your password.</source>
+        <translation>Saisissez votre adresse e-mail et votre mot de passe.</translation>
+    </message>
+    <message>
+        <source>Required.</source>
+        <translation>Obligatoire.</translation>
+    </message>
+    <message>
+        <source>Enter your email address.</source>
+        <translation>Saisissez votre adresse e-mail.</translation>
+    </message>
+    <message>
+        <source>Hanout desktop on %1</source>
+        <translation>Hanout bureau sur %1</translation>
+    </message>
+    <message>
+        <source>Confirm your email address first: open the link in the email Hanout sent you, then sign in again.</source>
+        <translation>Confirmez d&apos;abord votre adresse e-mail : ouvrez le lien de l&apos;e-mail envoyé par Hanout, puis reconnectez-vous.</translation>
+    </message>
+    <message>
+        <source>The email address or the password is not right.</source>
+        <translation>L&apos;adresse e-mail ou le mot de passe est incorrect.</translation>
+    </message>
+    <message>
+        <source>That step has expired. Sign in again.</source>
+        <translation>Cette étape a expiré. Reconnectez-vous.</translation>
+    </message>
+    <message>
+        <source>You were signed out: the token was revoked or your access ended.</source>
+        <translation>Vous avez été déconnecté : le jeton a été révoqué ou votre accès a pris fin.</translation>
+    </message>
+</context>
+<context>
+    <name>Shell</name>
+    <message>
+        <source>Server unreachable</source>
+        <translation>Serveur injoignable</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Se déconnecter</translation>
+    </message>
+    <message>
+        <source>Catalog</source>
+        <translation>Catalogue</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>Stock</translation>
+    </message>
+    <message>
+        <source>Expenses</source>
+        <translation>Dépenses</translation>
+    </message>
+    <message>
+        <source>Suppliers</source>
+        <translation>Fournisseurs</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <source>Employees</source>
+        <translation>Employés</translation>
+    </message>
+    <message>
+        <source>Sponsorship</source>
+        <translation>Parrainage</translation>
+    </message>
+    <message>
+        <source>Day report</source>
+        <translation>Rapport du jour</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+</context>
+<context>
+    <name>SignIn</name>
+    <message>
+        <source>Hanout</source>
+        <translation>Hanout</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>Two-factor authentication</source>
+        <translation>Authentification à deux facteurs</translation>
+    </message>
+    <message>
+        <source>Check your email</source>
+        <translation>Vérifiez vos e-mails</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Serveur</translation>
+    </message>
+    <message>
+        <source>Email address</source>
+        <translation>Adresse e-mail</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <source>Email me a sign-in code instead</source>
+        <translation>M&apos;envoyer plutôt un code de connexion par e-mail</translation>
+    </message>
+    <message>
+        <source>We sent a sign-in code to %1. Type it here.</source>
+        <translation>Nous avons envoyé un code de connexion à %1. Saisissez-le ici.</translation>
+    </message>
+    <message>
+        <source>Open your authenticator app and type the 6-digit code for Hanout.</source>
+        <translation>Ouvrez votre application d&apos;authentification et saisissez le code à 6 chiffres pour Hanout.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Continuer</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Retour</translation>
+    </message>
+</context>
+<context>
+    <name>StaffScreen</name>
+    <message>
+        <source>Catalog</source>
+        <translation>Catalogue</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>Stock</translation>
+    </message>
+    <message>
+        <source>Suppliers</source>
+        <translation>Fournisseurs</translation>
+    </message>
+    <message>
+        <source>Purchasing</source>
+        <translation>Achats</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>Ventes</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>Caisse</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <source>Expenses</source>
+        <translation>Dépenses</translation>
+    </message>
+    <message>
+        <source>Sponsorship</source>
+        <translation>Parrainage</translation>
+    </message>
+    <message>
+        <source>Marketplace</source>
+        <translation>Place de marché</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Rapports</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>Personnel</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <source>No access</source>
+        <translation>Aucun accès</translation>
+    </message>
+    <message>
+        <source>Read only</source>
+        <translation>Lecture seule</translation>
+    </message>
+    <message>
+        <source>Full access</source>
+        <translation>Accès complet</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Propriétaire</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>Gérant</translation>
+    </message>
+    <message>
+        <source>Staff member</source>
+        <translation>Employé</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>Caissier</translation>
+    </message>
+    <message>
+        <source>Employees</source>
+        <translation>Employés</translation>
+    </message>
+    <message>
+        <source>Search by name, email or code</source>
+        <translation>Rechercher par nom, e-mail ou code</translation>
+    </message>
+    <message>
+        <source>Search employees</source>
+        <translation>Rechercher des employés</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Actif</translation>
+    </message>
+    <message>
+        <source>Inactive</source>
+        <translation>Inactif</translation>
+    </message>
+    <message>
+        <source>No employee matches this search.</source>
+        <translation>Aucun employé ne correspond à cette recherche.</translation>
+    </message>
+    <message>
+        <source>No employees yet.</source>
+        <translation>Aucun employé pour l&apos;instant.</translation>
+    </message>
+    <message>
+        <source>Choose an employee to see their access.</source>
+        <translation>Choisissez un employé pour voir ses accès.</translation>
+    </message>
+    <message>
+        <source>Code %1</source>
+        <translation>Code %1</translation>
+    </message>
+    <message>
+        <source>Deactivated on %1</source>
+        <translation>Désactivé le %1</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>Désactiver</translation>
+    </message>
+    <message>
+        <source>Reactivate</source>
+        <translation>Réactiver</translation>
+    </message>
+    <message>
+        <source>Access by module</source>
+        <translation>Accès par module</translation>
+    </message>
+    <message>
+        <source>“Role default” follows the role; any other choice applies to this employee only.</source>
+        <translation>« Selon le rôle » suit le rôle ; tout autre choix s&apos;applique à cet employé uniquement.</translation>
+    </message>
+    <message>
+        <source>What this employee may see and change in each module.</source>
+        <translation>Ce que cet employé peut voir et modifier dans chaque module.</translation>
+    </message>
+    <message>
+        <source>Set for this employee</source>
+        <translation>Défini pour cet employé</translation>
+    </message>
+    <message>
+        <source>Role default</source>
+        <translation>Selon le rôle</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Aucun</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>Lecture</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>Complet</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>Deactivate %1?</source>
+        <translation>Désactiver %1 ?</translation>
+    </message>
+    <message>
+        <source>They can no longer sign in, their API tokens are revoked, and their history is kept. You can reactivate them later.</source>
+        <translation>Cette personne ne pourra plus se connecter, ses jetons d&apos;API sont révoqués et son historique est conservé. Vous pourrez la réactiver plus tard.</translation>
+    </message>
+    <message>
+        <source>Note (optional)</source>
+        <translation>Note (facultatif)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+</context>
+<context>
+    <name>StockScreen</name>
+    <message>
+        <source>Search by product name, SKU or barcode</source>
+        <translation>Rechercher par nom de produit, SKU ou code-barres</translation>
+    </message>
+    <message>
+        <source>Low stock only</source>
+        <translation>Stock bas uniquement</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Produit</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>Emplacement</translation>
+    </message>
+    <message>
+        <source>On hand</source>
+        <translation>En stock</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Disponible</translation>
+    </message>
+    <message>
+        <source>SKU %1</source>
+        <translation>SKU %1</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Bas</translation>
+    </message>
+    <message>
+        <source>No product is low on stock.</source>
+        <translation>Aucun produit n&apos;est en stock bas.</translation>
+    </message>
+    <message>
+        <source>No stock levels match.</source>
+        <translation>Aucun niveau de stock ne correspond.</translation>
+    </message>
+</context>
+<context>
+    <name>SuppliersScreen</name>
+    <message>
+        <source>Suppliers</source>
+        <translation>Fournisseurs</translation>
+    </message>
+    <message>
+        <source>Search suppliers</source>
+        <translation>Rechercher des fournisseurs</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n product(s)</source>
+        <translation>
+            <numerusform>%n produit</numerusform>
+            <numerusform>%n produits</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Inactive</source>
+        <translation>Inactif</translation>
+    </message>
+    <message>
+        <source>No supplier matches this search.</source>
+        <translation>Aucun fournisseur ne correspond à cette recherche.</translation>
+    </message>
+    <message>
+        <source>No suppliers yet.</source>
+        <translation>Aucun fournisseur pour l&apos;instant.</translation>
+    </message>
+    <message>
+        <source>Spend per supplier</source>
+        <translation>Dépenses par fournisseur</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>30 derniers jours</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>90 derniers jours</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>12 derniers mois</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Période</translation>
+    </message>
+    <message>
+        <source>Invoices dated in the period, tax included: %1 in all.</source>
+        <translation>Factures datées de la période, TTC : %1 au total.</translation>
+    </message>
+    <message>
+        <source>The spend per supplier comes from Purchasing; you have no access to it.</source>
+        <translation>Les dépenses par fournisseur proviennent des Achats ; vous n&apos;y avez pas accès.</translation>
+    </message>
+    <message>
+        <source>No supplier invoice in this period.</source>
+        <translation>Aucune facture fournisseur sur cette période.</translation>
+    </message>
+</context>
+</TS>

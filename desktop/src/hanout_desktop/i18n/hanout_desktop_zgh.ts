@@ -1,0 +1,884 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zgh">
+<context>
+    <name>Api</name>
+    <message>
+        <source>The server failed (HTTP %1). Try again; if it goes on, tell the operator.</source>
+        <translation>ⵉⵅⵚⵕ ⵓⵙⵉⵔⴼⵉⵔ (HTTP %1). ⴰⵍⵙ; ⵎⴽ ⵉⴽⵎⵎⵍ, ⵉⵏⵉ ⵜ ⵉ ⵓⵎⵙⵙⵓⴷⵓ.</translation>
+    </message>
+    <message>
+        <source>The server refused the request (HTTP %1).</source>
+        <translation>ⵉⴳⴷⵍ ⵓⵙⵉⵔⴼⵉⵔ ⴰⵙⵓⵜⵔ (HTTP %1).</translation>
+    </message>
+    <message>
+        <source>The server took too long to answer. Check the connection and try again.</source>
+        <translation>ⵉⵙⵙⵓⵖⵣⴼ ⵓⵙⵉⵔⴼⵉⵔ ⴰⵟⵟⴰⵚ ⴰⴷ ⴷ ⵢⴰⵔⵓⵍ. ⵙⵙⵉⴷⵏ ⴰⵣⴷⴰⵢ ⵜⴰⵍⵙⴷ.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server at %1: %2</source>
+        <translation>ⵓⵔ ⵉⵜⵜⵡⴰⵍⴽⴰⵎ ⵓⵙⵉⵔⴼⵉⵔ ⴳ %1: %2</translation>
+    </message>
+    <message>
+        <source>The server sent an answer that is not JSON.</source>
+        <translation>ⵉⵣⵏ ⴷ ⵓⵙⵉⵔⴼⵉⵔ ⵜⴰⵔⴰⵔⵓⵜ ⵓⵔ ⵉⴳⵉⵏ JSON.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1</source>
+        <translation>ⵓⵔ ⵉⵣⵎⵉⵔ ⴰⴷ ⵉⵜⵜⵢⴰⵖⵔ %1</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogScreen</name>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>ⵜⵉⵙⵎⵉⵍⵉⵏ</translation>
+    </message>
+    <message>
+        <source>Collapse</source>
+        <translation>ⵙⵎⵥⵉ</translation>
+    </message>
+    <message>
+        <source>Expand</source>
+        <translation>ⵙⵙⵉⵔⴷⵓ</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>ⵉⴼⴰⵔⵙⵏ ⴰⴽⴽⵯ</translation>
+    </message>
+    <message>
+        <source>Search by name, SKU or barcode</source>
+        <translation>ⵔⵣⵓ ⵙ ⵉⵙⵎ, SKU ⵏⵖ ⴰⴱⴰⵔⴽⵓⴷ</translation>
+    </message>
+    <message>
+        <source>%1+ products</source>
+        <translation>%1+ ⵏ ⵉⴼⴰⵔⵙⵏ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n product(s)</source>
+        <translation>
+            <numerusform>%n ⵏ ⵉⴼⴰⵔⵙⵏ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>SKU %1</source>
+        <translation>SKU %1</translation>
+    </message>
+    <message>
+        <source>Inactive</source>
+        <translation>ⵓⵔ ⵉⵔⵎⵉⴷ</translation>
+    </message>
+    <message>
+        <source>No product matches “%1”.</source>
+        <translation>ⵓⵍⴰ ⴰⴼⴰⵔⵙ ⵉⵎⵙⴰⵙⴰⵏ ⴷ “%1”.</translation>
+    </message>
+    <message>
+        <source>No products in this category.</source>
+        <translation>ⵓⵔ ⵍⵍⵉⵏ ⵉⴼⴰⵔⵙⵏ ⴳ ⵜⵙⵎⵉⵍⵜ ⴰ.</translation>
+    </message>
+</context>
+<context>
+    <name>Chat</name>
+    <message>
+        <source>Former member</source>
+        <translation>ⴰⴳⵎⴰⵎ ⴰⵇⴱⵓⵔ</translation>
+    </message>
+    <message>
+        <source>The chat refused this sign-in (signed out, or no access to Chat).</source>
+        <translation>ⵉⴳⴷⵍ ⵓⵎⵙⴰⵡⴰⵍ ⴰⴽⵛⵛⵓⵎ ⴰ (ⵜⴼⴼⵖⴷ, ⵏⵖ ⵓⵔ ⵉⵍⵍⵉ ⵓⴽⵛⴰⵎ ⵖⵔ ⵓⵎⵙⴰⵡⴰⵍ).</translation>
+    </message>
+    <message>
+        <source>You have no access to the chat.</source>
+        <translation>ⵓⵔ ⵖⵓⵔⴽ ⴰⴽⵛⴰⵎ ⵖⵔ ⵓⵎⵙⴰⵡⴰⵍ.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1</source>
+        <translation>ⵓⵔ ⵉⵣⵎⵉⵔ ⴰⴷ ⵉⵜⵜⵢⴰⵖⵔ %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChatScreen</name>
+    <message>
+        <source>%1 MB</source>
+        <translation>%1 MB</translation>
+    </message>
+    <message>
+        <source>%1 KB</source>
+        <translation>%1 KB</translation>
+    </message>
+    <message>
+        <source>%1 bytes</source>
+        <translation>%1 ⵏ ⵉⴱⴰⵢⵜⵏ</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>ⴰⵎⵙⴰⵡⴰⵍ</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>ⵉⵜⵜⵓⵣⴷⴰ</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>ⴰⵣⴷⴰⵢ…</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>ⵓⵔ ⵉⵜⵜⵓⵣⴷⵉ</translation>
+    </message>
+    <message>
+        <source>Offline, reconnecting…</source>
+        <translation>ⴱⵍⴰ ⴰⵥⵟⵟⴰ, ⴰⵣⴷⴰⵢ ⴷⴰⵖ…</translation>
+    </message>
+    <message>
+        <source>%1 online</source>
+        <translation>%1 ⵖⴼ ⵓⵥⵟⵟⴰ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %n unread</source>
+        <translation>
+            <numerusform>%1, %n ⵓⵔ ⵉⵜⵜⵓⵖⵔⵉⵏ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No conversations yet.</source>
+        <translation>ⵓⵔ ⵙⴰⵔ ⵍⵍⵉⵏ ⵉⵎⵙⴰⵡⴰⵍⵏ.</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>ⴰⵙⴰⵍⵉ…</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>ⵕⵥⵎ %1</translation>
+    </message>
+    <message>
+        <source>This message was deleted.</source>
+        <translation>ⵜⵓⵣⵉⵏⵜ ⴰ ⵜⵜⵡⴰⴽⴽⵙ.</translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation>ⵓⵔ ⵜⵜⵓⵣⵏ</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>ⴰⵍⵙ</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>ⴰⵣⴰⵏ…</translation>
+    </message>
+    <message>
+        <source>%1 (edited)</source>
+        <translation>%1 (ⵉⵜⵜⵓⵙⵏⴼⵍ)</translation>
+    </message>
+    <message>
+        <source>No messages yet. Say hello!</source>
+        <translation>ⵓⵔ ⵙⴰⵔ ⵍⵍⵉⵏⵜ ⵜⵓⵣⵉⵏⵉⵏ. ⵉⵏⵉ ⴰⵣⵓⵍ!</translation>
+    </message>
+    <message>
+        <source>Attach…</source>
+        <translation>ⵙⵏⴰⴼⵍ…</translation>
+    </message>
+    <message>
+        <source>Attach a file or a photo</source>
+        <translation>ⵙⵏⴰⴼⵍ ⴰⴼⴰⵢⵍⵓ ⵏⵖ ⵜⴰⵡⵍⴰⴼⵜ</translation>
+    </message>
+    <message>
+        <source>Write to %1</source>
+        <translation>ⴰⵔⵓ ⵉ %1</translation>
+    </message>
+    <message>
+        <source>Write a message</source>
+        <translation>ⴰⵔⵓ ⵜⵓⵣⵉⵏⵜ</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>ⵜⵓⵣⵉⵏⵜ</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>ⴰⵣⵏ</translation>
+    </message>
+    <message>
+        <source>Online: %1</source>
+        <translation>ⵖⴼ ⵓⵥⵟⵟⴰ: %1</translation>
+    </message>
+    <message>
+        <source>%1, online</source>
+        <translation>%1, ⵖⴼ ⵓⵥⵟⵟⴰ</translation>
+    </message>
+    <message>
+        <source>%1, away</source>
+        <translation>%1, ⵉⴳⴳⵓⴳ</translation>
+    </message>
+    <message>
+        <source>%1, offline</source>
+        <translation>%1, ⴱⵍⴰ ⴰⵥⵟⵟⴰ</translation>
+    </message>
+    <message>
+        <source>Send a file</source>
+        <translation>ⴰⵣⵏ ⴰⴼⴰⵢⵍⵓ</translation>
+    </message>
+</context>
+<context>
+    <name>DayReportScreen</name>
+    <message>
+        <source>Day report</source>
+        <translation>ⴰⵏⵇⵇⵉⵙ ⵏ ⵡⴰⵙⵙ</translation>
+    </message>
+    <message>
+        <source>Previous day</source>
+        <translation>ⴰⵙⵙ ⵉⵣⵔⵉⵏ</translation>
+    </message>
+    <message>
+        <source>Next day</source>
+        <translation>ⴰⵙⵙ ⴷ ⵉⴷⴷⵓⵏ</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>ⴰⵙⵙ ⴰ</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>ⵙⵎⴰⵢⵏⵓ</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>ⴰⵣⵏⵣⵉ</translation>
+    </message>
+    <message>
+        <source>Returns</source>
+        <translation>ⴰⵔⵔⴰ</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>ⴰⵎⵓⵏ ⵏ ⵓⵣⵏⵣⵉ</translation>
+    </message>
+    <message>
+        <source>Tax</source>
+        <translation>ⵜⴰⴱⵣⵔⵜ</translation>
+    </message>
+    <message>
+        <source>Cash withdrawals</source>
+        <translation>ⵉⵙⵙⵓⴼⵖⵏ ⵏ ⵉⴷⵔⵉⵎⵏ</translation>
+    </message>
+    <message>
+        <source>Collected</source>
+        <translation>ⵉⵜⵜⵓⵎⵎⴰⵥⵏ</translation>
+    </message>
+    <message>
+        <source>By payment method</source>
+        <translation>ⵙ ⵓⵎⵓⵜⵜⵓ ⵏ ⵓⵅⵍⵍⵚ</translation>
+    </message>
+    <message>
+        <source>No payments on this day.</source>
+        <translation>ⵓⵔ ⵍⵍⵉⵏ ⵉⵅⵍⵍⵚⵏ ⴳ ⵡⴰⵙⵙ ⴰ.</translation>
+    </message>
+    <message>
+        <source>By seller</source>
+        <translation>ⵙ ⵓⵎⵣⵏⵣⴰ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s)</source>
+        <translation>
+            <numerusform>%n ⵏ ⵓⵣⵏⵣⵉ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cash sessions</source>
+        <translation>ⵜⵉⵖⵉⵎⵉⵜⵉⵏ ⵏ ⵓⵙⵏⴷⵓⵇ</translation>
+    </message>
+    <message>
+        <source>%1 #%2</source>
+        <translation>%1 #%2</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>ⵉⵇⵇⵏ</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>ⵉⵕⵥⵎ</translation>
+    </message>
+    <message>
+        <source>expected %1</source>
+        <translation>ⵉⵜⵜⵡⴰⵔⴰⵊⴰ %1</translation>
+    </message>
+    <message>
+        <source>counted %1</source>
+        <translation>ⵉⵜⵜⵓⵙⵉⴹⵏ %1</translation>
+    </message>
+    <message>
+        <source>No cash session on this day.</source>
+        <translation>ⵓⵔ ⵜⵍⵍⵉ ⴽⵔⴰ ⵏ ⵜⵖⵉⵎⵉⵜ ⵏ ⵓⵙⵏⴷⵓⵇ ⴳ ⵡⴰⵙⵙ ⴰ.</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>ⵉⵣⵔⵉⵔⴳⵏ</translation>
+    </message>
+    <message>
+        <source>Nothing sold on this day.</source>
+        <translation>ⵓⵔ ⵉⵜⵜⵓⵣⵏⵣⴰ ⴽⵔⴰ ⴳ ⵡⴰⵙⵙ ⴰ.</translation>
+    </message>
+</context>
+<context>
+    <name>ExpensesScreen</name>
+    <message>
+        <source>Expenses</source>
+        <translation>ⵜⵉⵙⵙⵓⴼⵖⴰ</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>ⵔⵣⵓ</translation>
+    </message>
+    <message>
+        <source>Search expenses</source>
+        <translation>ⵔⵣⵓ ⵜⵉⵙⵙⵓⴼⵖⴰ</translation>
+    </message>
+    <message>
+        <source>New expense</source>
+        <translation>ⵜⴰⵙⵙⵓⴼⵖⵜ ⵜⴰⵎⴰⵢⵏⵓⵜ</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>ⴰⵙⴰⴽⵓⴷ</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>ⵜⴰⵙⵎⵉⵍⵜ</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>ⴰⴳⵍⴰⵎ</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>ⵜⴰⵙⵡⵉⵜ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attachment(s)</source>
+        <translation>
+            <numerusform>%n ⵏ ⵉⵙⵏⴰⴼⵍⵏ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No expense matches this search.</source>
+        <translation>ⵓⵍⴰ ⵜⴰⵙⵙⵓⴼⵖⵜ ⵉⵎⵙⴰⵙⴰⵏ ⴷ ⵓⵔⵣⵣⵓ ⴰ.</translation>
+    </message>
+    <message>
+        <source>No expenses recorded yet.</source>
+        <translation>ⵓⵔ ⵙⴰⵔ ⵜⵜⵓⵙⵊⵊⵍⵏⵜ ⵜⵉⵙⵙⵓⴼⵖⴰ.</translation>
+    </message>
+    <message>
+        <source>Choose a category.</source>
+        <translation>ⵙⵜⵉ ⵜⴰⵙⵎⵉⵍⵜ.</translation>
+    </message>
+    <message>
+        <source>Choose a photo of the bill</source>
+        <translation>ⵙⵜⵉ ⵜⴰⵡⵍⴰⴼⵜ ⵏ ⵜⴼⴰⴽⵜⵓⵔⵜ</translation>
+    </message>
+    <message>
+        <source>Photos and PDF (*.jpg *.jpeg *.png *.webp *.pdf)</source>
+        <translation>ⵜⵉⵡⵍⴰⴼⵉⵏ ⴷ PDF (*.jpg *.jpeg *.png *.webp *.pdf)</translation>
+    </message>
+    <message>
+        <source>e.g. 125.40</source>
+        <translation>ⵣⵓⵏⴷ 125.40</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>e.g. Electricity bill for March</source>
+        <translation>ⵣⵓⵏⴷ ⵜⴰⴼⴰⴽⵜⵓⵔⵜ ⵏ ⵜⵣⵔⵔⵉⴳⵜ ⵏ ⵎⴰⵕⵚ</translation>
+    </message>
+    <message>
+        <source>Details (optional)</source>
+        <translation>ⵉⵙⵎⵉⵏⵢⴰ (ⵉⵏⴼⵍⴰ)</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>ⵉⵙⵎⵉⵏⵢⴰ</translation>
+    </message>
+    <message>
+        <source>Photo of the bill (optional)</source>
+        <translation>ⵜⴰⵡⵍⴰⴼⵜ ⵏ ⵜⴼⴰⴽⵜⵓⵔⵜ (ⵜⴰⵏⴼⵍⵉⵜ)</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>ⵙⵜⵉ ⴰⴼⴰⵢⵍⵓ…</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>ⵙⵏⴼⵍ…</translation>
+    </message>
+    <message>
+        <source>No file chosen</source>
+        <translation>ⵓⵔ ⵉⵜⵜⵓⵙⵜⴰ ⴽⵔⴰ ⵏ ⵓⴼⴰⵢⵍⵓ</translation>
+    </message>
+    <message>
+        <source>Remove the file</source>
+        <translation>ⴽⴽⵙ ⴰⴼⴰⵢⵍⵓ</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>ⵙⵔ</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>ⵃⴹⵓ</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Hanout — %1</source>
+        <translation>Hanout — %1</translation>
+    </message>
+    <message>
+        <source>Hanout</source>
+        <translation>Hanout</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <source>Enter your email address and your password.</source>
+        <translation>ⵙⴽⵛⵎ ⵜⴰⵏⵙⴰ ⵏ ⵉⵎⴰⵢⵍ ⵏⵏⴽ ⴷ ⵜⴳⵓⵔⵉ ⵏ ⵓⵣⵔⴰⵢ ⵏⵏⴽ.</translation>
+    </message>
+    <message>
+        <source>Required.</source>
+        <translation>ⵉⵜⵜⵓⵙⵓⵜⵔ.</translation>
+    </message>
+    <message>
+        <source>Enter your email address.</source>
+        <translation>ⵙⴽⵛⵎ ⵜⴰⵏⵙⴰ ⵏ ⵉⵎⴰⵢⵍ ⵏⵏⴽ.</translation>
+    </message>
+    <message>
+        <source>Hanout desktop on %1</source>
+        <translation>Hanout ⵏ ⵓⵎⵙⵙⵓⴷⵙ ⴳ %1</translation>
+    </message>
+    <message>
+        <source>Confirm your email address first: open the link in the email Hanout sent you, then sign in again.</source>
+        <translation>ⵙⵖⵏⵙ ⵜⴰⵏⵙⴰ ⵏ ⵉⵎⴰⵢⵍ ⵏⵏⴽ ⵣⵡⴰⵔ: ⵕⵥⵎ ⴰⵙⵖⵡⵏ ⴳ ⵉⵎⴰⵢⵍ ⵍⵍⵉ ⴽ ⵉⵣⵏ Hanout, ⵙ ⴽⵛⵎ ⴷⴰⵖ.</translation>
+    </message>
+    <message>
+        <source>The email address or the password is not right.</source>
+        <translation>ⵜⴰⵏⵙⴰ ⵏ ⵉⵎⴰⵢⵍ ⵏⵖ ⵜⴰⴳⵓⵔⵉ ⵏ ⵓⵣⵔⴰⵢ ⵓⵔ ⵜⵚⵃⵉ.</translation>
+    </message>
+    <message>
+        <source>That step has expired. Sign in again.</source>
+        <translation>ⵉⵥⵔⵉ ⵓⵣⵎⵣ ⵏ ⵜⵙⴽⵯⴼⵍⵜ ⴰⵏⵏ. ⴽⵛⵎ ⴷⴰⵖ.</translation>
+    </message>
+    <message>
+        <source>You were signed out: the token was revoked or your access ended.</source>
+        <translation>ⵜⴼⴼⵖⴷ: token ⵉⵜⵜⵡⴰⴽⴽⵙ ⵏⵖ ⵉⴽⵎⵍ ⵓⴽⵛⴰⵎ ⵏⵏⴽ.</translation>
+    </message>
+</context>
+<context>
+    <name>Shell</name>
+    <message>
+        <source>Server unreachable</source>
+        <translation>ⵓⵔ ⵉⵜⵜⵡⴰⵍⴽⴰⵎ ⵓⵙⵉⵔⴼⵉⵔ</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>ⵜⵓⵜⵍⴰⵢⵜ</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>ⴼⴼⵖ</translation>
+    </message>
+    <message>
+        <source>Catalog</source>
+        <translation>ⴰⴽⴰⵜⴰⵍⵓⴳ</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>ⴰⵙⵜⵓⴽ</translation>
+    </message>
+    <message>
+        <source>Expenses</source>
+        <translation>ⵜⵉⵙⵙⵓⴼⵖⴰ</translation>
+    </message>
+    <message>
+        <source>Suppliers</source>
+        <translation>ⵉⵎⵙⵉⵡⴹⵏ</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>ⵉⵎⵙⵖⴰⵏ</translation>
+    </message>
+    <message>
+        <source>Employees</source>
+        <translation>ⵉⵎⵙⵡⵓⵔⵉⵢⵏ</translation>
+    </message>
+    <message>
+        <source>Sponsorship</source>
+        <translation>ⴰⵙⵙⵏⵎⵍ</translation>
+    </message>
+    <message>
+        <source>Day report</source>
+        <translation>ⴰⵏⵇⵇⵉⵙ ⵏ ⵡⴰⵙⵙ</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>ⴰⵎⵙⴰⵡⴰⵍ</translation>
+    </message>
+</context>
+<context>
+    <name>SignIn</name>
+    <message>
+        <source>Hanout</source>
+        <translation>Hanout</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>ⵜⵓⵜⵍⴰⵢⵜ</translation>
+    </message>
+    <message>
+        <source>Two-factor authentication</source>
+        <translation>ⴰⴽⵛⵛⵓⵎ ⵙ ⵙⵏⴰⵜ ⵏ ⵜⵖⴰⵔⴰⵙⵉⵏ</translation>
+    </message>
+    <message>
+        <source>Check your email</source>
+        <translation>ⵙⵙⵉⴷⵏ ⵉⵎⴰⵢⵍ ⵏⵏⴽ</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>ⴽⵛⵎ</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>ⴰⵙⵉⵔⴼⵉⵔ</translation>
+    </message>
+    <message>
+        <source>Email address</source>
+        <translation>ⵜⴰⵏⵙⴰ ⵏ ⵉⵎⴰⵢⵍ</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>ⵜⴰⴳⵓⵔⵉ ⵏ ⵓⵣⵔⴰⵢ</translation>
+    </message>
+    <message>
+        <source>Email me a sign-in code instead</source>
+        <translation>ⴰⵣⵏ ⵉⵢⵉ ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⴽⵛⵛⵓⵎ ⵙ ⵉⵎⴰⵢⵍ ⴳ ⵓⵎⴽⴰⵏ ⵏ ⵓⵢⴰ</translation>
+    </message>
+    <message>
+        <source>We sent a sign-in code to %1. Type it here.</source>
+        <translation>ⵏⵓⵣⵏ ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⴽⵛⵛⵓⵎ ⵖⵔ %1. ⴰⵔⵓ ⵜⵜ ⴷⴰ.</translation>
+    </message>
+    <message>
+        <source>Open your authenticator app and type the 6-digit code for Hanout.</source>
+        <translation>ⵕⵥⵎ ⴰⵙⵏⴼⴰⵔ ⵏ ⵓⵙⵙⵉⴷⵏ ⵏⵏⴽ ⵜⴰⵔⵓⴷ ⵜⴰⵏⴳⴰⵍⵜ ⵏ 6 ⵏ ⵉⵎⴹⴰⵏ ⵏ Hanout.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>ⴽⵎⵎⵍ</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>ⴰⵖⵓⵍ</translation>
+    </message>
+</context>
+<context>
+    <name>StaffScreen</name>
+    <message>
+        <source>Catalog</source>
+        <translation>ⴰⴽⴰⵜⴰⵍⵓⴳ</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>ⴰⵙⵜⵓⴽ</translation>
+    </message>
+    <message>
+        <source>Suppliers</source>
+        <translation>ⵉⵎⵙⵉⵡⴹⵏ</translation>
+    </message>
+    <message>
+        <source>Purchasing</source>
+        <translation>ⴰⵙⵖⴰ</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>ⴰⵣⵏⵣⵉ</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>ⴰⵙⵏⴷⵓⵇ</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>ⵉⵎⵙⵖⴰⵏ</translation>
+    </message>
+    <message>
+        <source>Expenses</source>
+        <translation>ⵜⵉⵙⵙⵓⴼⵖⴰ</translation>
+    </message>
+    <message>
+        <source>Sponsorship</source>
+        <translation>ⴰⵙⵙⵏⵎⵍ</translation>
+    </message>
+    <message>
+        <source>Marketplace</source>
+        <translation>ⴰⵙⵓⵇ</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>ⴰⵎⵙⴰⵡⴰⵍ</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>ⵉⵏⵇⵇⵉⵙⵏ</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>ⵉⵎⵙⵡⵓⵔⵉⵢⵏ</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>ⵜⵉⵙⵖⴰⵍ</translation>
+    </message>
+    <message>
+        <source>No access</source>
+        <translation>ⵓⵔ ⵉⵍⵍⵉ ⵓⴽⵛⴰⵎ</translation>
+    </message>
+    <message>
+        <source>Read only</source>
+        <translation>ⵖⵔ ⴽⴰⵏ</translation>
+    </message>
+    <message>
+        <source>Full access</source>
+        <translation>ⴰⴽⵛⴰⵎ ⴰⵎⴰⵙⵙⴰⵏ</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>ⴰⵎⵍⴰⵍ</translation>
+    </message>
+    <message>
+        <source>Manager</source>
+        <translation>ⴰⵏⵎⵀⴰⵍ</translation>
+    </message>
+    <message>
+        <source>Staff member</source>
+        <translation>ⴰⵎⵙⵡⵓⵔⵉ</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>ⴰⵎⵙⵙⵓⵙⵔⴼ ⵏ ⵓⵙⵏⴷⵓⵇ</translation>
+    </message>
+    <message>
+        <source>Employees</source>
+        <translation>ⵉⵎⵙⵡⵓⵔⵉⵢⵏ</translation>
+    </message>
+    <message>
+        <source>Search by name, email or code</source>
+        <translation>ⵔⵣⵓ ⵙ ⵉⵙⵎ, ⵉⵎⴰⵢⵍ ⵏⵖ ⵜⴰⵏⴳⴰⵍⵜ</translation>
+    </message>
+    <message>
+        <source>Search employees</source>
+        <translation>ⵔⵣⵓ ⵉⵎⵙⵡⵓⵔⵉⵢⵏ</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>ⵉⵔⵎⴷ</translation>
+    </message>
+    <message>
+        <source>Inactive</source>
+        <translation>ⵓⵔ ⵉⵔⵎⵉⴷ</translation>
+    </message>
+    <message>
+        <source>No employee matches this search.</source>
+        <translation>ⵓⵍⴰ ⴰⵎⵙⵡⵓⵔⵉ ⵉⵎⵙⴰⵙⴰⵏ ⴷ ⵓⵔⵣⵣⵓ ⴰ.</translation>
+    </message>
+    <message>
+        <source>No employees yet.</source>
+        <translation>ⵓⵔ ⵙⴰⵔ ⵍⵍⵉⵏ ⵉⵎⵙⵡⵓⵔⵉⵢⵏ.</translation>
+    </message>
+    <message>
+        <source>Choose an employee to see their access.</source>
+        <translation>ⵙⵜⵉ ⴰⵎⵙⵡⵓⵔⵉ ⴰⴷ ⵜⵥⵕⴷ ⴰⴽⵛⴰⵎ ⵏⵏⵙ.</translation>
+    </message>
+    <message>
+        <source>Code %1</source>
+        <translation>ⵜⴰⵏⴳⴰⵍⵜ %1</translation>
+    </message>
+    <message>
+        <source>Deactivated on %1</source>
+        <translation>ⵉⵜⵜⵓⵙⵅⵙⴰ ⴳ %1</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>ⵙⵅⵙⵉ</translation>
+    </message>
+    <message>
+        <source>Reactivate</source>
+        <translation>ⵙⵔⵎⴷ ⴷⴰⵖ</translation>
+    </message>
+    <message>
+        <source>Access by module</source>
+        <translation>ⴰⴽⵛⴰⵎ ⵙ ⵓⵎⵓⴷⵓⵍ</translation>
+    </message>
+    <message>
+        <source>“Role default” follows the role; any other choice applies to this employee only.</source>
+        <translation>“ⴰⵙⵡⵉⵔ ⵏ ⵓⵡⵜⵜⴰⵙ” ⵉⵜⵜⴰⴹⴼⵕ ⴰⵡⵜⵜⴰⵙ; ⴽⵓ ⴰⵙⵜⵉ ⵢⴰⴹⵏ ⵉⵜⵜⵓⵙⵏⵙⴰ ⵖⴰⵙ ⵖⴼ ⵓⵎⵙⵡⵓⵔⵉ ⴰ.</translation>
+    </message>
+    <message>
+        <source>What this employee may see and change in each module.</source>
+        <translation>ⵎⴰ ⵉⵣⵎⵔ ⵓⵎⵙⵡⵓⵔⵉ ⴰ ⴰⴷ ⵉⵥⵕ ⴷ ⵎⴰ ⵉⵣⵎⵔ ⴰⴷ ⵉⵙⵏⴼⵍ ⴳ ⴽⵓ ⴰⵎⵓⴷⵓⵍ.</translation>
+    </message>
+    <message>
+        <source>Set for this employee</source>
+        <translation>ⵉⵜⵜⵓⵙⵔⵙ ⵉ ⵓⵎⵙⵡⵓⵔⵉ ⴰ</translation>
+    </message>
+    <message>
+        <source>Role default</source>
+        <translation>ⴰⵙⵡⵉⵔ ⵏ ⵓⵡⵜⵜⴰⵙ</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>ⵡⴰⵍⵓ</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>ⵖⵔ</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>ⴰⵎⴰⵙⵙⴰⵏ</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Deactivate %1?</source>
+        <translation>ⴰⴷ ⵜⵙⵅⵙⵉⴷ %1?</translation>
+    </message>
+    <message>
+        <source>They can no longer sign in, their API tokens are revoked, and their history is kept. You can reactivate them later.</source>
+        <translation>ⵓⵔ ⴷ ⴷⴰⵖ ⵉⵣⵎⵉⵔ ⴰⴷ ⵉⴽⵛⵎ, ⵉⴷ token API ⵏⵏⵙ ⴰⴷ ⵜⵜⵡⴰⴽⴽⵙⵏ, ⴷ ⴰⵎⵣⵔⵓⵢ ⵏⵏⵙ ⴰⴷ ⵉⵇⵇⵉⵎ. ⵜⵣⵎⵔⴷ ⴰⴷ ⵜ ⵜⵙⵔⵎⴷⴷ ⴷⴰⵖ ⴷⴼⴼⵉⵔ.</translation>
+    </message>
+    <message>
+        <source>Note (optional)</source>
+        <translation>ⵜⴰⵣⵎⵉⵍⵜ (ⵜⴰⵏⴼⵍⵉⵜ)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>ⵙⵔ</translation>
+    </message>
+</context>
+<context>
+    <name>StockScreen</name>
+    <message>
+        <source>Search by product name, SKU or barcode</source>
+        <translation>ⵔⵣⵓ ⵙ ⵉⵙⵎ ⵏ ⵓⴼⴰⵔⵙ, SKU ⵏⵖ ⴰⴱⴰⵔⴽⵓⴷ</translation>
+    </message>
+    <message>
+        <source>Low stock only</source>
+        <translation>ⵖⴰⵙ ⴰⵙⵜⵓⴽ ⵉⴷⵔⵓⵙⵏ</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>ⴰⴼⴰⵔⵙ</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>ⴰⴷⵖⴰⵔ</translation>
+    </message>
+    <message>
+        <source>On hand</source>
+        <translation>ⵍⵍⵉ ⵉⵍⵍⴰⵏ</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>ⵉⵍⵍⴰⵏ</translation>
+    </message>
+    <message>
+        <source>SKU %1</source>
+        <translation>SKU %1</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>ⵉⴷⵔⵓⵙ</translation>
+    </message>
+    <message>
+        <source>No product is low on stock.</source>
+        <translation>ⵓⵍⴰ ⴰⴼⴰⵔⵙ ⵖⵓⵔ ⵉⴷⵔⵓⵙ ⵓⵙⵜⵓⴽ.</translation>
+    </message>
+    <message>
+        <source>No stock levels match.</source>
+        <translation>ⵓⵍⴰ ⴰⵙⵡⵉⵔ ⵏ ⵓⵙⵜⵓⴽ ⵉⵎⵙⴰⵙⴰⵏ.</translation>
+    </message>
+</context>
+<context>
+    <name>SuppliersScreen</name>
+    <message>
+        <source>Suppliers</source>
+        <translation>ⵉⵎⵙⵉⵡⴹⵏ</translation>
+    </message>
+    <message>
+        <source>Search suppliers</source>
+        <translation>ⵔⵣⵓ ⵉⵎⵙⵉⵡⴹⵏ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n product(s)</source>
+        <translation>
+            <numerusform>%n ⵏ ⵉⴼⴰⵔⵙⵏ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Inactive</source>
+        <translation>ⵓⵔ ⵉⵔⵎⵉⴷ</translation>
+    </message>
+    <message>
+        <source>No supplier matches this search.</source>
+        <translation>ⵓⵍⴰ ⴰⵎⵙⵉⵡⴹ ⵉⵎⵙⴰⵙⴰⵏ ⴷ ⵓⵔⵣⵣⵓ ⴰ.</translation>
+    </message>
+    <message>
+        <source>No suppliers yet.</source>
+        <translation>ⵓⵔ ⵙⴰⵔ ⵍⵍⵉⵏ ⵉⵎⵙⵉⵡⴹⵏ.</translation>
+    </message>
+    <message>
+        <source>Spend per supplier</source>
+        <translation>ⵉⵙⵙⵉⴼⴹⵏ ⵙ ⵓⵎⵙⵉⵡⴹ</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>30 ⵏ ⵡⵓⵙⵙⴰⵏ ⵉⴳⴳⵯⵔⴰ</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>90 ⵏ ⵡⵓⵙⵙⴰⵏ ⵉⴳⴳⵯⵔⴰ</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>12 ⵏ ⵉⵢⵢⵉⵔⵏ ⵉⵏⴳⴳⵓⵔⴰ</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>ⵜⵉⵣⵉ</translation>
+    </message>
+    <message>
+        <source>Invoices dated in the period, tax included: %1 in all.</source>
+        <translation>ⵜⵉⴼⴰⴽⵜⵓⵔⵉⵏ ⵍⵍⵉ ⵖⵓⵔ ⵉⵍⵍⴰ ⵓⵙⴰⴽⵓⴷ ⴳ ⵜⵉⵣⵉ, ⵙ ⵜⴱⵣⵔⵜ: %1 ⴳ ⵓⵎⵓⵏ.</translation>
+    </message>
+    <message>
+        <source>The spend per supplier comes from Purchasing; you have no access to it.</source>
+        <translation>ⵉⵙⵙⵉⴼⴹⵏ ⵙ ⵓⵎⵙⵉⵡⴹ ⴷ ⵉⴷⴷⴰⵏ ⵙⴳ ⵓⵙⵖⴰ; ⵓⵔ ⵖⵓⵔⴽ ⴰⴽⵛⴰⵎ ⵖⵔⵙ.</translation>
+    </message>
+    <message>
+        <source>No supplier invoice in this period.</source>
+        <translation>ⵓⵔ ⵜⵍⵍⵉ ⵜⴼⴰⴽⵜⵓⵔⵜ ⵏ ⵓⵎⵙⵉⵡⴹ ⴳ ⵜⵉⵣⵉ ⴰ.</translation>
+    </message>
+</context>
+</TS>
