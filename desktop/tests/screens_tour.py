@@ -1,0 +1,76 @@
+"""Open every screen of the desktop app in a real window and save a picture of it.
+
+Run by test_desktop_screens_under_xvfb.py on a virtual screen (Xvfb, Qt's xcb
+platform): sign in, then for each language, each module of the menu; the
+pictures land in the folder given. Usage:
+
+    python screens_tour.py SERVER_URL EMAIL PASSWORD OUT_DIR LANG [LANG …]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import PySide6.QtQuick  # noqa: F401  (root objects as QQuickWindow)
+from PySide6.QtCore import QElapsedTimer, QObject, QSettings
+from PySide6.QtTest import QTest
+
+
+def wait(condition, ms: int = 20_000) -> bool:
+    timer = QElapsedTimer()
+    timer.start()
+    while not condition():
+        if timer.elapsed() > ms:
+            return False
+        QTest.qWait(50)
+    return True
+
+
+def settle(api, ms: int = 600) -> None:
+    """Let calls finish and the window draw."""
+    wait(lambda: not api.busy)
+    QTest.qWait(ms)
+
+
+def main(argv: list[str]) -> int:
+    server, email, password, out, *languages = argv[1:]
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(out_dir / "settings")
+    )
+    from hanout_desktop import app as desktop_app
+
+    app, engine, desktop, session, api = desktop_app.build([argv[0]], server=server, language="en")
+    window = engine.rootObjects()[0]
+    settle(api)
+    for language in languages:
+        desktop.setLanguage(language)
+        settle(api)
+        window.grabWindow().save(str(out_dir / f"sign-in-{language}.png"))
+    session.signIn(email, password)
+    if not wait(lambda: session.state == "signedIn" or session.error != ""):
+        print("sign-in did not finish", file=sys.stderr)
+        return 1
+    if session.state != "signedIn":
+        print(f"sign-in failed: {session.error}", file=sys.stderr)
+        return 1
+    shell = window.findChild(QObject, "shell")
+    saved = []
+    for language in languages:
+        desktop.setLanguage(language)
+        for module in session.modules:
+            shell.setProperty("current", module["key"])
+            settle(api, 1200)
+            path = out_dir / f"{module['key']}-{language}.png"
+            window.grabWindow().save(str(path))
+            saved.append(path.name)
+    print("\n".join(saved))
+    engine.deleteLater()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
