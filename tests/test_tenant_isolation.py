@@ -128,7 +128,21 @@ class Walker:
         assert response.status_code == 200, (
             f"GET {path}: {response.status_code} {response.content[:300]!r}"
         )
+        if not response["Content-Type"].startswith("application/json"):
+            # A file (a picture): compared by size; its ids are in the URL, not the body.
+            content = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+            return {"file": response["Content-Type"], "bytes": len(content)}
         return response.json()
+
+    def enum(self, template: str, name: str) -> list[str] | None:
+        """The values a path parameter may take when the schema lists them (`thumb|full`)."""
+        for operation in self.schema["paths"].get(template, {}).values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") == "path" and parameter.get("name") == name:
+                    return parameter.get("schema", {}).get("enum")
+        return None
 
     def read_list(self, path: str) -> list:
         body = self.get(path)
@@ -143,18 +157,28 @@ class Walker:
         self.items[path] = items
         return items
 
-    def concrete(self, template: str) -> Iterator[str]:
+    def concrete(self, template: str, schema_path: str | None = None) -> Iterator[str]:
         """The template with its parameters filled from this business's parent lists."""
+        schema_path = schema_path or template
         match = PARAM.search(template)
         if not match:
             yield template
+            return
+        values = self.enum(schema_path, match.group(1))
+        if values:
+            for value in values:
+                yield from self.concrete(
+                    template[: match.start()] + value + template[match.end() :], schema_path
+                )
             return
         parent = template[: match.start()]  # earlier parameters are filled already
         assert parent in self.items, (
             f"cannot fill {{{match.group(1)}}} in {template}: {parent} is not a list route"
         )
         for item in self.items[parent][:MAX_PARENTS]:
-            yield from self.concrete(parent + str(item["id"]) + template[match.end() :])
+            yield from self.concrete(
+                parent + str(item["id"]) + template[match.end() :], schema_path
+            )
 
     def walk(self, list_templates: list[str], singletons: list[str]) -> None:
         for template in sorted(list_templates, key=lambda t: (t.count("{"), t)):
