@@ -86,15 +86,17 @@ class Mailbox:
         return "250 Message accepted for delivery"
 
     def bodies(self) -> list[str]:
-        out = []
-        for msg in self.messages:
-            parts = msg.walk() if msg.is_multipart() else [msg]
-            for part in parts:
-                if part.get_content_type() == "text/plain":
-                    out.append(
-                        part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-                    )
-        return out
+        return [body for msg in self.messages for body in self.bodies_of(msg)]
+
+    @staticmethod
+    def bodies_of(msg: Message) -> list[str]:
+        """The plain-text parts of one message."""
+        parts = msg.walk() if msg.is_multipart() else [msg]
+        return [
+            part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+            for part in parts
+            if part.get_content_type() == "text/plain"
+        ]
 
 
 def _free_port() -> int:
