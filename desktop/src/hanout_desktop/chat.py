@@ -114,20 +114,14 @@ MESSAGE_ROLES = [
 FIRST_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class MessagesModel(QAbstractListModel):
-    """The open conversation, newest first. Rows are plain dicts (see MESSAGE_ROLES)."""
+class _RowsModel(QAbstractListModel):
+    """A list of dicts for QML: one role per name in ROLES, `computed()` for the derived ones."""
 
-    countChanged = Signal()
+    ROLES: list[str] = []
+    DISPLAY = ""
 
-    def __init__(self, client: ChatClient):
-        super().__init__(client)
-        self.client = client
-        self.rows: list[dict[str, Any]] = []
-        self.me = ""
-
-    # Qt's model API
     def roleNames(self) -> dict[int, QByteArray]:
-        return {FIRST_ROLE + i: QByteArray(n.encode()) for i, n in enumerate(MESSAGE_ROLES)}
+        return {FIRST_ROLE + i: QByteArray(n.encode()) for i, n in enumerate(self.ROLES)}
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -137,15 +131,35 @@ class MessagesModel(QAbstractListModel):
             return None
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return row["body"]
+            return row[self.DISPLAY]
         i = role - FIRST_ROLE
-        if not 0 <= i < len(MESSAGE_ROLES):
+        if not 0 <= i < len(self.ROLES):
             return None
-        name = MESSAGE_ROLES[i]
+        return self.computed(self.ROLES[i], row, index.row())
+
+    def computed(self, name: str, row: dict[str, Any], position: int) -> Any:
+        return row.get(name)
+
+
+class MessagesModel(_RowsModel):
+    """The open conversation, newest first. Rows are plain dicts (see MESSAGE_ROLES)."""
+
+    ROLES = MESSAGE_ROLES
+    DISPLAY = "body"
+
+    countChanged = Signal()
+
+    def __init__(self, client: ChatClient):
+        super().__init__(client)
+        self.client = client
+        self.rows: list[dict[str, Any]] = []
+        self.me = ""
+
+    def computed(self, name: str, row: dict[str, Any], position: int) -> Any:
         if name == "mine":
             return bool(row["authorId"]) and row["authorId"] == self.me
         if name == "showAuthor":
-            older = self.rows[index.row() + 1] if index.row() + 1 < len(self.rows) else None
+            older = self.rows[position + 1] if position + 1 < len(self.rows) else None
             return older is None or older["authorId"] != row["authorId"]
         return row.get(name)
 
@@ -314,8 +328,11 @@ class MessagesModel(QAbstractListModel):
 CONVERSATION_ROLES = ["id", "kind", "name", "unread", "lastSeq", "lastMessageAt", "current"]
 
 
-class ConversationsModel(QAbstractListModel):
+class ConversationsModel(_RowsModel):
     """The person's conversations, newest activity first, with their unread counts."""
+
+    ROLES = CONVERSATION_ROLES
+    DISPLAY = "name"
 
     countChanged = Signal()
     unreadChanged = Signal()
@@ -325,24 +342,10 @@ class ConversationsModel(QAbstractListModel):
         self.client = client
         self.rows: list[dict[str, Any]] = []
 
-    def roleNames(self) -> dict[int, QByteArray]:
-        return {FIRST_ROLE + i: QByteArray(n.encode()) for i, n in enumerate(CONVERSATION_ROLES)}
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row["name"]
-        i = role - FIRST_ROLE
-        if not 0 <= i < len(CONVERSATION_ROLES):
-            return None
-        if CONVERSATION_ROLES[i] == "current":
+    def computed(self, name: str, row: dict[str, Any], position: int) -> Any:
+        if name == "current":
             return row["id"] == self.client._open_id
-        return row.get(CONVERSATION_ROLES[i])
+        return row.get(name)
 
     def _get_count(self) -> int:
         return len(self.rows)
