@@ -54,7 +54,8 @@ from PySide6.QtQml import QmlElement
 from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
 
 from hanout_desktop import api as api_module
-from hanout_desktop.api import ApiClient
+from hanout_desktop import images as pictures
+from hanout_desktop.api import ApiClient, alive
 
 QML_IMPORT_NAME = "Hanout"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -436,7 +437,8 @@ class ChatClient(QObject):
         self._people: list[dict] = []
         self._touched = True
         self._thumbs: dict[str, str] = {}  # attachment id → file:// URL
-        self._thumb_calls: set[str] = set()
+        self._thumb_paths: dict[str, str] = {}  # thumbnail URL being fetched → attachment id
+        pictures.cache().ready.connect(self._alive(self._got_thumbnail))
         self._files = QTemporaryDir()
         self._reconnect = QTimer(self, singleShot=True)
         self._reconnect.timeout.connect(self._connect)
@@ -1019,24 +1021,22 @@ class ChatClient(QObject):
         return self._thumbs.get(str(attachment.get("id") or ""), "")
 
     def _fetch_thumbnail_of(self, message: dict) -> None:
+        """Image thumbnails come through the app's picture cache (fetched with the token)."""
         for attachment in message.get("attachments") or []:
             if attachment.get("kind") != "image" or not attachment.get("thumbnail_url"):
                 continue
             att_id = str(attachment.get("id") or "")
-            if not att_id or att_id in self._thumbs or att_id in self._thumb_calls:
+            if not att_id or att_id in self._thumbs:
                 continue
-            self._thumb_calls.add(att_id)
-            call = self.api.call("GET", attachment["thumbnail_url"], raw=True)
-            call.done.connect(self._alive(lambda data, a=att_id: self._got_thumbnail(a, data)))
-            call.failed.connect(self._alive(lambda *_, a=att_id: self._thumb_calls.discard(a)))
+            self._thumb_paths[attachment["thumbnail_url"]] = att_id
+            source = pictures.cache().get(attachment["thumbnail_url"])
+            if source:
+                self._got_thumbnail(attachment["thumbnail_url"], source)
 
-    def _got_thumbnail(self, att_id: str, data: bytes) -> None:
-        self._thumb_calls.discard(att_id)
-        if not self._files.isValid():
+    def _got_thumbnail(self, path: str, source: str) -> None:
+        att_id = self._thumb_paths.pop(path, None)
+        if att_id is None or not alive(self):
             return
-        path = Path(self._files.path()) / f"{att_id}.webp"
-        path.write_bytes(data)
-        source = QUrl.fromLocalFile(str(path)).toString()
         self._thumbs[att_id] = source
         self._messages.set_thumbnail(att_id, source)
 
