@@ -12,7 +12,10 @@ B's owner token:
 - afterwards, everything A can read is exactly as before.
 
 Nothing here names a route: a new endpoint is covered as soon as it is in the
-schema and the demo data has an object for it.
+schema and the demo data has an object for it. The one exception is the register
+sign-in, whose credential is a paired device (a header), not a business's token:
+the last tests prove another business's device never signs in one of A's people,
+and never signs them out.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ import pytest
 from hanout.accounts.models import Membership
 from hanout.core.models import Business
 from hanout.core.permissions import Role
-from hanout.demo import load_demo
+from hanout.demo import DEMO_PIN, load_demo
+from hanout.pos.models import Register
+from hanout.pos.services import device_pair
 from tests.fixtures import api_client_for
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +287,66 @@ def test_every_route_keeps_tenants_apart(schema):
             for path in after.concrete(template):
                 after.bodies[path] = after.get(path)
     assert _stable(after.bodies) == before
+
+
+DEVICE_SIGN_IN = "/api/v1/register-devices/sign-in/"
+DEVICE_SIGN_OUT = "/api/v1/register-devices/sign-out/"
+
+
+def _device_of(business: Business) -> str:
+    """The raw token of a computer newly paired as the business's first register."""
+    owner = Membership.objects.get(business=business, role=Role.OWNER, is_active=True)
+    register = Register.objects.for_business(business).order_by("created_at").first()
+    _, raw = device_pair(register=register, actor=owner.user, label="tenant matrix")
+    return raw
+
+
+def _device_sign_in(raw: str, code: str):
+    from rest_framework.test import APIClient
+
+    return APIClient().post(
+        DEVICE_SIGN_IN, {"code": code, "pin": DEMO_PIN}, format="json", HTTP_X_REGISTER_DEVICE=raw
+    )
+
+
+def test_another_business_device_never_signs_in_our_people():
+    from django.core.cache import cache
+
+    from hanout.accounts.models import ApiToken
+
+    load_demo()
+    a, b = Business.objects.get(name="Boulangerie Kaching"), Business.objects.get(name="Alma7al")
+    b_device = _device_of(b)
+    b_members = {
+        str(pk) for pk in Membership.objects.filter(business=b).values_list("pk", flat=True)
+    }
+    a_people = Membership.objects.filter(business=a, is_active=True).exclude(employee_code="")
+    assert a_people.count() >= 3
+    tokens_of_a = ApiToken.objects.filter(membership__business=a).count()
+    for member in a_people:
+        cache.clear()  # no pause after wrong tries: every code gets its own answer
+        response = _device_sign_in(b_device, member.employee_code)
+        # B's own person with the same code may sign in (the demo reuses codes), never A's.
+        assert response.status_code in (200, 400, 403), response.content
+        if response.status_code == 200:
+            assert response.json()["member"]["id"] in b_members, response.content
+    assert ApiToken.objects.filter(membership__business=a).count() == tokens_of_a
+
+
+def test_another_business_device_does_not_sign_out_our_token():
+    from rest_framework.test import APIClient
+
+    load_demo()
+    a, b = Business.objects.get(name="Boulangerie Kaching"), Business.objects.get(name="Alma7al")
+    a_device, b_device = _device_of(a), _device_of(b)
+    owner_code = Membership.objects.get(business=a, role=Role.OWNER).employee_code
+    signed_in = _device_sign_in(a_device, owner_code)  # owners get in at any hour
+    assert signed_in.status_code == 200, signed_in.content
+    till = APIClient()
+    till.credentials(HTTP_AUTHORIZATION=f"Token {signed_in.json()['token']}")
+
+    response = till.post(DEVICE_SIGN_OUT, HTTP_X_REGISTER_DEVICE=b_device)
+
+    assert response.status_code == 404, response.content
+    assert response.json()["error"]["code"] == "not_found"
+    assert till.get("/api/v1/sales/").status_code == 200

@@ -13,6 +13,7 @@ from hanout.expenses import api as expenses_api
 from hanout.inventory import api as inventory_api
 from hanout.marketplace import api as marketplace_api
 from hanout.pos import api as pos_api
+from hanout.pos import api_devices as pos_devices_api
 from hanout.pos import api_payments as pos_payments_api
 from hanout.pos import api_reports as pos_reports_api
 from hanout.purchasing import api as purchasing_api
@@ -33,6 +34,7 @@ catalog_api.register(router)
 suppliers_api.register(router)
 inventory_api.register(router)
 pos_api.register(router)
+pos_devices_api.register(router)
 pos_payments_api.register(router)
 reports_api.register(router)
 reports_export_api.register(router)

@@ -170,6 +170,9 @@ def _load_registers(business: Business, spec) -> None:
     owner = Membership.objects.get(business=business, user__email=spec["owner"].email).user
     shop = Shop.objects.for_business(business).order_by("created_at").first()
     register = pos.register_create(business=business, actor=owner, shop=shop, name=spec["register"])
+    # A paired counter computer, so the list of devices has one (its token is not kept:
+    # a real one is paired from /pos/ or the desktop app).
+    pos.device_pair(register=register, actor=owner, label=_("Counter computer"))
     cashiers = [
         Membership.objects.get(business=business, user__email=p.email).user
         for p in spec["staff"]

@@ -7,7 +7,8 @@
   `POST {id}/close/` {counted_denominations | counted_cash, note}.
 - `/api/v1/sales/`: list (`?register=&session=&date=&kind=`), retrieve, `POST` completes a
   sale (201; 200 with the same sale when its client_uuid was seen; 409 when that
-  uuid came with another basket), `POST {id}/return/` takes lines back.
+  uuid came with another basket), `POST {id}/return/` takes lines back,
+  `POST {id}/escpos/` gives the ticket as ESC/POS bytes (a printer on the till's computer).
 
 The server prices every basket: lines name a product (id or code) and a quantity,
 never a price (a price sent by the client is ignored). Module: Register (read to
@@ -19,8 +20,10 @@ from __future__ import annotations
 import threading
 from zoneinfo import ZoneInfo
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -759,6 +762,14 @@ class CashSessionViewSet(_PosViewSet):
             "Send a failed phone refund of this return to the provider again."
         ),
     ),
+    escpos=extend_schema(
+        request=None,
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        description=gettext_lazy(
+            "The ticket as ESC/POS printer bytes, for a receipt printer attached to the "
+            "register's computer. Recorded as a print in the audit log."
+        ),
+    ),
     return_lines=extend_schema(
         request=SaleReturnSerializer,
         responses={
@@ -852,6 +863,13 @@ class SaleViewSet(_PosViewSet):
             raise NotFound(message, fields={"register": [message]})
         register.business = business
         return register
+
+    @action(detail=True, methods=["post"], url_path="escpos", url_name="escpos")
+    def escpos(self, request, pk=None):
+        from hanout.pos import tickets
+
+        data = tickets.ticket_escpos(self.get_object(), actor=request.user)
+        return HttpResponse(data, content_type="application/octet-stream")
 
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_lines(self, request, pk=None):

@@ -23,6 +23,7 @@ from hanout.pos.models import (
     Payment,
     PaymentMethod,
     Register,
+    RegisterDevice,
     Sale,
     SaleKind,
     SaleLine,
@@ -64,6 +65,14 @@ def register_get(*, business, pk) -> Register:
         return register_list(business=business).get(pk=pk)
     except (ValidationError, ValueError) as exc:
         raise Register.DoesNotExist from exc
+
+
+def register_devices(*, business, active: bool | None = None) -> QuerySet[RegisterDevice]:
+    """The business's paired devices, revoked ones too unless `active` says otherwise."""
+    qs = RegisterDevice.objects.for_business(business).select_related("register__shop")
+    if active is not None:
+        qs = qs.filter(revoked_at__isnull=active)
+    return qs.order_by("-created_at", "-id")
 
 
 # --- cash sessions -------------------------------------------------------------------------

@@ -320,6 +320,15 @@ def device_for_token(*, raw: str) -> RegisterDevice | None:
     return device
 
 
+def device_in_use(*, raw: str) -> RegisterDevice | None:
+    """The device of this raw token when it may act as its register now: paired, not
+    revoked, its register and its business switched on; else None."""
+    device = device_for_token(raw=raw)
+    if device is None or not device.register.is_active or not device.business.is_active:
+        return None
+    return device
+
+
 @transaction.atomic
 def device_revoke(*, device: RegisterDevice, actor) -> RegisterDevice:
     """Unpair a device: its cookie stops working at once."""

@@ -9,8 +9,10 @@ Rules (MISSION §1, KACHING):
   FAILURE_LIMIT wrong tries the device waits LOCK_SECONDS (counted in the
   cache, per device: the PIN is short, so guessing must be slow).
 
-The view logs the person in (Django `login`) after `register_sign_in` returns;
-this module never reads the request.
+The page logs the person in (Django `login`) after `register_sign_in` returns;
+the desktop app (api_devices.py) gets a personal API token instead
+(`register_token_sign_in`), which `register_token_sign_out` revokes. This module
+never reads the request.
 """
 
 from __future__ import annotations
@@ -26,10 +28,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from hanout.accounts.models import Membership
-from hanout.accounts.services import employee_check_pin
+from hanout.accounts.models import ApiToken, Membership
+from hanout.accounts.services import api_token_create, api_token_revoke, employee_check_pin
 from hanout.core import audit, clock
-from hanout.core.errors import DomainError, PermissionDenied, ValidationFailed
+from hanout.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from hanout.core.models import Business, Shop, Weekday
 from hanout.core.permissions import Module, Role, denial_message
 from hanout.pos.models import Register, RegisterDevice
@@ -54,6 +56,40 @@ _DUMMY_HASH: list[str] = []
 class SignInLocked(DomainError):
     code = "sign_in_locked"
     status = 429
+
+
+class DeviceNotPaired(DomainError):
+    """The device token is missing, unknown or revoked, or its register or business is off."""
+
+    code = "device_not_paired"
+    status = 401
+
+
+def device_not_paired() -> DeviceNotPaired:
+    return DeviceNotPaired(
+        _(
+            "This computer is not paired as a register (or was unpaired). Ask a manager to pair it again."
+        )
+    )
+
+
+# --- who manages registers -----------------------------------------------------------------
+
+
+def can_manage_registers(membership) -> bool:
+    """Creating registers and pairing devices: Settings: full, or an owner or manager
+    with Register: full (a cashier's Register: full is for selling, not for pairing)."""
+    if membership is None:
+        return False
+    return membership.can_edit(Module.SETTINGS) or (
+        membership.role in ALWAYS_ALLOWED and membership.can_edit(Module.REGISTER)
+    )
+
+
+def manage_denied_message() -> str:
+    return _(
+        "Only an owner or a manager (or someone with full access to Settings) manages registers and pairs devices."
+    )
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -235,3 +271,31 @@ def register_sign_out(*, register: Register, actor, reason: str = "sign_out") ->
             obj=register,
             changes={"reason": [None, reason]},
         )
+
+
+def register_token_sign_in(
+    *, device: RegisterDevice, code: str, pin: str
+) -> tuple[Membership, ApiToken, str]:
+    """`register_sign_in`, then a personal API token for the member (the desktop app's
+    sign-in): returns (membership, token, raw token shown once).
+
+    Not one transaction on purpose: a refused try records its own audit row (the
+    pause after wrong PINs) and must keep it.
+    """
+    membership = register_sign_in(device=device, code=code, pin=pin)
+    name = _("Register · %(register)s") % {"register": device.register.name}
+    token, raw = api_token_create(membership=membership, name=name[:80])
+    return membership, token, raw
+
+
+@transaction.atomic
+def register_token_sign_out(
+    *, device: RegisterDevice, membership: Membership, token: ApiToken
+) -> None:
+    """The desktop app leaves the register: `token` stops working and the sign-out is
+    recorded. A device of another business is not found (it changes nothing)."""
+    if device.business_id != membership.business_id:
+        message = _("This computer is not paired as a register of this business.")
+        raise NotFound(message)
+    api_token_revoke(membership=membership, token=token)
+    register_sign_out(register=device.register, actor=membership.user, reason="sign_out")

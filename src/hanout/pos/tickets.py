@@ -474,6 +474,15 @@ def print_ticket(sale, printer=None, *, actor=None):
     return printer
 
 
+def ticket_escpos(sale, *, actor=None) -> bytes:
+    """The ticket of `sale` as the bytes an ESC/POS printer takes (for a printer that
+    only the counter computer reaches: the desktop app sends them on). The print is
+    audited like one the server sends itself."""
+    from escpos.printer import Dummy
+
+    return print_ticket(sale, Dummy(), actor=actor).output
+
+
 @transaction.atomic
 def ticket_record_print(*, sale, actor) -> None:
     """Audit a (re)print: reprints are where duplicate-receipt fraud starts."""

@@ -42,7 +42,7 @@ from django.views.decorators.http import require_POST
 from hanout.core.errors import DomainError, NotFound
 from hanout.core.middleware import SESSION_BUSINESS_KEY
 from hanout.core.pages import apply_domain_error, forbidden, member_required
-from hanout.core.permissions import Level, Module, Role, denial_message
+from hanout.core.permissions import Level, Module, denial_message
 from hanout.customers.models import TrustLevel
 from hanout.pos import selectors, services, services_register
 from hanout.pos.forms import (
@@ -52,6 +52,7 @@ from hanout.pos.forms import (
     SignInForm,
 )
 from hanout.pos.models import CashSession, Register, RegisterDevice
+from hanout.pos.services_register import can_manage_registers
 
 DEVICE_COOKIE = "hanout_register"
 DEVICE_SALT = "hanout.pos.register-device"
@@ -60,7 +61,6 @@ SESSION_REGISTER_KEY = "hanout_register_id"
 SESSION_CASHIER_KEY = "register_cashier"
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 ZERO_UUID = "00000000-0000-0000-0000-000000000000"
-MANAGERS = {Role.OWNER, Role.MANAGER}
 
 
 # --- the device and the person at it ----------------------------------------------------------
@@ -76,14 +76,7 @@ def current_device(request) -> RegisterDevice | None:
     if raw:
         from hanout.pos import services
 
-        found = services.device_for_token(raw=raw)
-        if (
-            found is not None
-            and found.revoked_at is None
-            and found.register.is_active
-            and found.business.is_active
-        ):
-            device = found
+        device = services.device_in_use(raw=raw)
     request._pos_device = device
     return device
 
@@ -154,24 +147,8 @@ def wants_json(request) -> bool:
     )
 
 
-def can_manage_registers(membership) -> bool:
-    """Creating registers and pairing devices: Settings: full, or an owner or manager
-    with Register: full (a cashier's Register: full is for selling, not for pairing)."""
-    if membership is None:
-        return False
-    return membership.can_edit(Module.SETTINGS) or (
-        membership.role in MANAGERS and membership.can_edit(Module.REGISTER)
-    )
-
-
 def _manage_denied(request):
-    return forbidden(
-        request,
-        _(
-            "Only an owner or a manager (or someone with full access to Settings) manages registers and pairs devices."
-        ),
-        module=Module.REGISTER,
-    )
+    return forbidden(request, services_register.manage_denied_message(), module=Module.REGISTER)
 
 
 def pending_count(request) -> int:

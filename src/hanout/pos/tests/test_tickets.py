@@ -492,3 +492,22 @@ def test_sales_history_filters_and_pages_without_more_queries(
         with django_assert_max_num_queries(12):
             response = client.get(url + link)
     assert len(seen) == 7 and len(set(seen)) == 7
+
+
+def test_the_api_gives_the_ticket_as_printer_bytes_for_the_tills_own_printer(bakery, other_owner):
+    """`POST /api/v1/sales/{id}/escpos/`: what the desktop register sends on to a printer
+    plugged into its computer. Audited as a print; another business's sale is a 404."""
+    from tests.fixtures import api_client_for
+
+    _shop, _register, session, cashier = bakery
+    sale = morning_sale(session, cashier)
+    url = f"/api/v1/sales/{sale.pk}/escpos/"
+    response = api_client_for(cashier).post(url)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/octet-stream"
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    assert data == tickets.print_ticket(sale, Dummy()).output
+    assert b"000001" in data and b"TOTAL" in data
+    assert AuditEntry.objects.filter(action="sale.ticket_printed", object_id=str(sale.pk)).exists()
+
+    assert api_client_for(other_owner).post(url).status_code == 404
