@@ -136,9 +136,12 @@ def hanout_server(tmp_path_factory):
 
 
 @pytest.fixture
-def desktop(qapp, hanout_server, tmp_path):
+def desktop(qapp, hanout_server, tmp_path, monkeypatch):
     """The whole app, its main window loaded, pointed at the test server, in English."""
     from hanout_desktop import app as desktop_app
+
+    # The register's queue and catalog files: this test's own folder.
+    monkeypatch.setenv("HANOUT_DESKTOP_DATA", str(tmp_path / "data"))
 
     # Each test starts with fresh remembered settings (server, language) in tmp_path.
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)

@@ -9,7 +9,10 @@ pictures land in the folder given. Usage:
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+import urllib.request
 from pathlib import Path
 
 import PySide6.QtQuick  # noqa: F401  (root objects as QQuickWindow)
@@ -41,6 +44,7 @@ def main(argv: list[str]) -> int:
     QSettings.setPath(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(out_dir / "settings")
     )
+    os.environ.setdefault("HANOUT_DESKTOP_DATA", str(out_dir / "data"))
     from hanout_desktop import app as desktop_app
 
     app, engine, desktop, session, api = desktop_app.build([argv[0]], server=server, language="en")
@@ -67,9 +71,49 @@ def main(argv: list[str]) -> int:
             path = out_dir / f"{module['key']}-{language}.png"
             window.grabWindow().save(str(path))
             saved.append(path.name)
+    saved += register_tour(server, window, desktop, session, api, out_dir, languages)
     print("\n".join(saved))
     engine.deleteLater()
     return 0
+
+
+def register_tour(server, window, desktop, session, api, out_dir, languages) -> list[str]:
+    """Register mode: pair this computer, the keypad, then a basket, in each language."""
+    request = urllib.request.Request(  # noqa: S310
+        f"{server}/api/v1/registers/?active=true", headers={"Authorization": f"Token {api.token}"}
+    )
+    with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
+        first = json.loads(response.read())["results"][0]
+    register = desktop.register
+    register.pair(first["id"], "Tour")
+    if not wait(lambda: register.paired or register.error != ""):
+        raise SystemExit(f"pairing did not finish: {register.error}")
+    register.enter()
+    saved = []
+    for language in languages:
+        desktop.setLanguage(language)
+        settle(api)
+        path = out_dir / f"register-sign-in-{language}.png"
+        window.grabWindow().save(str(path))
+        saved.append(path.name)
+    register.signIn("1", "1234")
+    wait(lambda: register.state in ("selling", "drawer") or register.error != "")
+    if register.state == "drawer":
+        register.openDrawer("100")
+        wait(lambda: register.state == "selling" or register.error != "")
+    wait(lambda: register.productCount > 0)
+    for product in register.products[:3]:
+        register.addProduct(product["id"])
+    for language in languages:
+        desktop.setLanguage(language)
+        settle(register.api)
+        path = out_dir / f"register-{language}.png"
+        window.grabWindow().save(str(path))
+        saved.append(path.name)
+    register.clearBasket()
+    register.signOut()
+    settle(register.api)
+    return saved
 
 
 if __name__ == "__main__":

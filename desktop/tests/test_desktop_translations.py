@@ -63,6 +63,11 @@ def test_the_catalogs_hold_every_string_of_the_sources_and_the_qm_is_compiled(la
     ts = I18N / f"hanout_desktop_{language}.ts"
     fresh = tmp_path / ts.name
     shutil.copy(ts, fresh)
+    if language == "zgh":
+        # lupdate leaves a catalog in a language it does not know untouched (this
+        # test then passed whatever the sources said): updated as Japanese, as
+        # `make desktop-translations` does.
+        fresh.write_text(fresh.read_text().replace('language="zgh"', 'language="ja"'))
     subprocess.run(  # noqa: S603
         [str(TOOLS / "pyside6-lupdate"), "-silent", "-no-obsolete", "-locations", "none"]
         + ["-extensions", "py,qml", str(PACKAGE), "-ts", str(fresh)],

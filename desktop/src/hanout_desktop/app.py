@@ -3,6 +3,7 @@
 hanout-desktop                       # the server remembered, else http://127.0.0.1:8000
 hanout-desktop --server https://shop.example
 hanout-desktop --language ar
+hanout-desktop --register            # a paired counter: full screen, straight to the keypad
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from hanout_desktop import images as _images  # noqa: F401  (registers ApiPictur
 from hanout_desktop import models as _models  # noqa: F401  (registers the QML types)
 from hanout_desktop import resources as _resources  # noqa: F401  (registers ApiResource)
 from hanout_desktop.api import ApiClient, set_default_client
+from hanout_desktop.register import CounterRegister
 from hanout_desktop.session import Session
 
 HERE = Path(__file__).resolve().parent
@@ -65,6 +67,7 @@ class Desktop(QObject):
         self.settings = settings
         self._translator: QTranslator | None = None
         self._language = "en"
+        self._kiosk = False
 
     def _get_language(self) -> str:
         return self._language
@@ -80,6 +83,11 @@ class Desktop(QObject):
         return [{"code": code, "name": name} for code, name, _ in LANGUAGES]
 
     languages = Property("QVariantList", _get_languages, constant=True)
+
+    def _get_kiosk(self) -> bool:
+        return self._kiosk
+
+    kiosk = Property(bool, _get_kiosk, constant=True)
 
     def _get_version(self) -> str:
         return __version__
@@ -102,6 +110,8 @@ class Desktop(QObject):
                 self._translator = translator
         self._language = code
         self.api.language = code
+        if getattr(self, "register", None) is not None:
+            self.register.api.language = code
         self.app.setLayoutDirection(
             Qt.LayoutDirection.RightToLeft if self._get_rtl() else Qt.LayoutDirection.LeftToRight
         )
@@ -126,7 +136,13 @@ def default_language(settings: QSettings) -> str:
     return system if system in {c for c, _, _ in LANGUAGES} else "en"
 
 
-def build(argv: list[str], *, server: str | None = None, language: str | None = None):
+def build(
+    argv: list[str],
+    *,
+    server: str | None = None,
+    language: str | None = None,
+    register_mode: bool = False,
+):
     """The application, its engine and its objects, with Main.qml loaded (for main() and tests)."""
     QCoreApplication.setOrganizationName("Hanout")
     QCoreApplication.setApplicationName("Hanout desktop")
@@ -142,10 +158,16 @@ def build(argv: list[str], *, server: str | None = None, language: str | None = 
         session.setServerUrl(server)
     engine = QQmlApplicationEngine()
     desktop = Desktop(app, engine, api, settings)
+    desktop._kiosk = register_mode
+    # A child of `desktop`, so it lives as long as the app.
+    counter = desktop.register = CounterRegister(api, settings, desktop)
+    if register_mode:
+        counter.enter()
     context = engine.rootContext()
     context.setContextProperty("api", api)
     context.setContextProperty("session", session)
     context.setContextProperty("desktop", desktop)
+    context.setContextProperty("register", counter)
     desktop.setLanguage(language or default_language(settings))
     engine.load(str(QML_DIR / "Main.qml"))
     if not engine.rootObjects():
@@ -158,9 +180,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hanout-desktop", description=__doc__.split("\n")[0])
     parser.add_argument("--server", help="the Hanout server's address (remembered)")
     parser.add_argument("--language", choices=[c for c, _, _ in LANGUAGES])
+    parser.add_argument(
+        "--register",
+        action="store_true",
+        help="start in register mode, full screen (a paired counter computer)",
+    )
     parser.add_argument("--version", action="version", version=__version__)
     args, qt_args = parser.parse_known_args(argv[1:])
-    app, engine, *_ = build([argv[0], *qt_args], server=args.server, language=args.language)
+    app, engine, *_ = build(
+        [argv[0], *qt_args],
+        server=args.server,
+        language=args.language,
+        register_mode=args.register,
+    )
     return app.exec()
 
 

@@ -471,6 +471,218 @@
     </message>
 </context>
 <context>
+    <name>Printer</name>
+    <message>
+        <source>No receipt printer is set.</source>
+        <translation>لم تُضبط أي طابعة تذاكر.</translation>
+    </message>
+    <message>
+        <source>%1 is neither host:port nor a device path like /dev/usb/lp0.</source>
+        <translation>%1 ليس مضيفًا:منفذًا ولا مسار جهاز مثل /dev/usb/lp0.</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>لا رد</translation>
+    </message>
+    <message>
+        <source>The receipt printer %1 did not take the ticket (%2). Check that it is on, connected and has paper, then print again.</source>
+        <translation>لم تستقبل طابعة التذاكر %1 التذكرة (%2). تأكد أنها مشغّلة وموصولة وفيها ورق، ثم اطبع مرة أخرى.</translation>
+    </message>
+</context>
+<context>
+    <name>Register</name>
+    <message>
+        <source>Offline: sales are kept and sent later</source>
+        <translation>غير متصل: تُحفظ المبيعات وتُرسل لاحقًا</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s) to send</source>
+        <translation>
+            <numerusform>%n عملية بيع للإرسال</numerusform>
+            <numerusform>عملية بيع واحدة للإرسال</numerusform>
+            <numerusform>عمليتا بيع للإرسال</numerusform>
+            <numerusform>%n عمليات بيع للإرسال</numerusform>
+            <numerusform>%n عملية بيع للإرسال</numerusform>
+            <numerusform>%n عملية بيع للإرسال</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s) refused by the server</source>
+        <translation>
+            <numerusform>%n عملية بيع رفضها الخادم</numerusform>
+            <numerusform>عملية بيع واحدة رفضها الخادم</numerusform>
+            <numerusform>عمليتا بيع رفضهما الخادم</numerusform>
+            <numerusform>%n عمليات بيع رفضها الخادم</numerusform>
+            <numerusform>%n عملية بيع رفضها الخادم</numerusform>
+            <numerusform>%n عملية بيع رفضها الخادم</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>الطابعة</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>تسجيل الخروج</translation>
+    </message>
+    <message>
+        <source>Back office</source>
+        <translation>المكتب الخلفي</translation>
+    </message>
+    <message>
+        <source>Receipt printer</source>
+        <translation>طابعة التذاكر</translation>
+    </message>
+    <message>
+        <source>A network printer as host:port (192.168.1.50:9100), a printer plugged into this computer as its device (/dev/usb/lp0), or empty for none.</source>
+        <translation>طابعة شبكة بصيغة مضيف:منفذ (192.168.1.50:9100)، أو طابعة موصولة بهذا الحاسوب بمسار جهازها (/dev/usb/lp0)، أو فارغ إن لم تكن هناك طابعة.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>حفظ</translation>
+    </message>
+    <message>
+        <source>Your employee code and PIN</source>
+        <translation>رمز الموظف ورمزك السري</translation>
+    </message>
+    <message>
+        <source>Employee code</source>
+        <translation>رمز الموظف</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>الرمز السري</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>تسجيل الدخول</translation>
+    </message>
+    <message>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
+        <translation>هذا الحاسوب ليس صندوقًا بعد. يسجّل مدير الدخول ويفتح وضع الصندوق ويربطه بأحد صناديق المتجر.</translation>
+    </message>
+    <message>
+        <source>No cash session is open. Count the cash in the drawer to open one.</source>
+        <translation>لا توجد جلسة صندوق مفتوحة. عُدّ النقود في الدرج لفتح جلسة.</translation>
+    </message>
+    <message>
+        <source>Opening float</source>
+        <translation>رصيد الافتتاح</translation>
+    </message>
+    <message>
+        <source>Open the drawer</source>
+        <translation>افتح الدرج</translation>
+    </message>
+    <message>
+        <source>Remove the line</source>
+        <translation>احذف السطر</translation>
+    </message>
+    <message>
+        <source>Scan a product or tap it.</source>
+        <translation>امسح منتجًا أو اضغط عليه.</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>المجموع</translation>
+    </message>
+    <message>
+        <source>Ticket %1 · %2 · change %3</source>
+        <translation>التذكرة %1 · %2 · الباقي %3</translation>
+    </message>
+    <message>
+        <source>Sale kept · %1 · change %2</source>
+        <translation>بيع محفوظ · %1 · الباقي %2</translation>
+    </message>
+    <message>
+        <source>Print again</source>
+        <translation>اطبع مرة أخرى</translation>
+    </message>
+    <message>
+        <source>Code or quantity</source>
+        <translation>الرمز أو الكمية</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>الكمية</translation>
+    </message>
+    <message>
+        <source>Add by code</source>
+        <translation>أضف بالرمز</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>نقدًا</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>بطاقة</translation>
+    </message>
+    <message>
+        <source>Cancel the basket</source>
+        <translation>ألغِ السلة</translation>
+    </message>
+    <message>
+        <source>This computer is now the register “%1”.</source>
+        <translation>هذا الحاسوب أصبح الآن الصندوق «%1».</translation>
+    </message>
+    <message>
+        <source>Type your employee code.</source>
+        <translation>اكتب رمز الموظف الخاص بك.</translation>
+    </message>
+    <message>
+        <source>Type your PIN.</source>
+        <translation>اكتب رمزك السري.</translation>
+    </message>
+    <message>
+        <source>Type your employee code and your PIN.</source>
+        <translation>اكتب رمز الموظف ورمزك السري.</translation>
+    </message>
+    <message>
+        <source>Sales made here are still waiting for the server (%1). Sign out once they are sent.</source>
+        <translation>ما زالت مبيعات تمت هنا تنتظر الخادم (%1). سجّل الخروج بعد إرسالها.</translation>
+    </message>
+    <message>
+        <source>Type the cash in the drawer, e.g. 100.</source>
+        <translation>اكتب النقود الموجودة في الدرج، مثلًا 100.</translation>
+    </message>
+    <message>
+        <source>A positive amount.</source>
+        <translation>مبلغ موجب.</translation>
+    </message>
+    <message>
+        <source>Type a quantity, then ×.</source>
+        <translation>اكتب الكمية، ثم ×.</translation>
+    </message>
+    <message>
+        <source>No product with code %1 in this register&apos;s catalog.</source>
+        <translation>لا يوجد منتج بالرمز %1 في كتالوج هذا الصندوق.</translation>
+    </message>
+    <message>
+        <source>No product with code %1.</source>
+        <translation>لا يوجد منتج بالرمز %1.</translation>
+    </message>
+    <message>
+        <source>The customer gave less than the total (%1).</source>
+        <translation>أعطى الزبون أقل من المجموع (%1).</translation>
+    </message>
+    <message>
+        <source>At least the total.</source>
+        <translation>على الأقل المجموع.</translation>
+    </message>
+    <message>
+        <source>The basket is empty.</source>
+        <translation>السلة فارغة.</translation>
+    </message>
+    <message>
+        <source>The server refused a sale: %1</source>
+        <translation>رفض الخادم عملية بيع: %1</translation>
+    </message>
+    <message>
+        <source>Ticket printed.</source>
+        <translation>طُبعت التذكرة.</translation>
+    </message>
+</context>
+<context>
     <name>Session</name>
     <message>
         <source>Enter your email address and your password.</source>
@@ -516,8 +728,32 @@
         <translation>اللغة</translation>
     </message>
     <message>
+        <source>Register mode</source>
+        <translation>وضع الصندوق</translation>
+    </message>
+    <message>
         <source>Sign out</source>
         <translation>تسجيل الخروج</translation>
+    </message>
+    <message>
+        <source>Make this computer a register</source>
+        <translation>اجعل هذا الحاسوب صندوقًا</translation>
+    </message>
+    <message>
+        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
+        <translation>المبيعات التي تتم هنا ستُسجّل لهذا الصندوق. يسجّل أمناء الصندوق الدخول برمز الموظف والرمز السري.</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>الصندوق</translation>
+    </message>
+    <message>
+        <source>Name of this computer, e.g. Counter</source>
+        <translation>اسم هذا الحاسوب، مثلًا الكونتوار</translation>
+    </message>
+    <message>
+        <source>Pair and open the register</source>
+        <translation>اربط وافتح الصندوق</translation>
     </message>
     <message>
         <source>Catalog</source>

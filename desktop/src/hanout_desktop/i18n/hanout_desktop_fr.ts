@@ -455,6 +455,210 @@
     </message>
 </context>
 <context>
+    <name>Printer</name>
+    <message>
+        <source>No receipt printer is set.</source>
+        <translation>Aucune imprimante de tickets n’est réglée.</translation>
+    </message>
+    <message>
+        <source>%1 is neither host:port nor a device path like /dev/usb/lp0.</source>
+        <translation>%1 n’est ni hôte:port ni un chemin de périphérique comme /dev/usb/lp0.</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>pas de réponse</translation>
+    </message>
+    <message>
+        <source>The receipt printer %1 did not take the ticket (%2). Check that it is on, connected and has paper, then print again.</source>
+        <translation>L’imprimante de tickets %1 n’a pas pris le ticket (%2). Vérifiez qu’elle est allumée, branchée et qu’elle a du papier, puis imprimez à nouveau.</translation>
+    </message>
+</context>
+<context>
+    <name>Register</name>
+    <message>
+        <source>Offline: sales are kept and sent later</source>
+        <translation>Hors ligne : les ventes sont gardées et envoyées plus tard</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s) to send</source>
+        <translation>
+            <numerusform>%n vente à envoyer</numerusform>
+            <numerusform>%n ventes à envoyer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s) refused by the server</source>
+        <translation>
+            <numerusform>%n vente refusée par le serveur</numerusform>
+            <numerusform>%n ventes refusées par le serveur</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>Imprimante</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Se déconnecter</translation>
+    </message>
+    <message>
+        <source>Back office</source>
+        <translation>Back-office</translation>
+    </message>
+    <message>
+        <source>Receipt printer</source>
+        <translation>Imprimante de tickets</translation>
+    </message>
+    <message>
+        <source>A network printer as host:port (192.168.1.50:9100), a printer plugged into this computer as its device (/dev/usb/lp0), or empty for none.</source>
+        <translation>Une imprimante réseau en hôte:port (192.168.1.50:9100), une imprimante branchée sur cet ordinateur par son périphérique (/dev/usb/lp0), ou vide pour aucune.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <source>Your employee code and PIN</source>
+        <translation>Votre code employé et votre code PIN</translation>
+    </message>
+    <message>
+        <source>Employee code</source>
+        <translation>Code employé</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>Code PIN</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
+        <translation>Cet ordinateur n’est pas encore une caisse. Un responsable se connecte, ouvre le mode caisse et l’associe à l’une des caisses de la boutique.</translation>
+    </message>
+    <message>
+        <source>No cash session is open. Count the cash in the drawer to open one.</source>
+        <translation>Aucune session de caisse n’est ouverte. Comptez l’espèce du tiroir pour en ouvrir une.</translation>
+    </message>
+    <message>
+        <source>Opening float</source>
+        <translation>Fond de caisse</translation>
+    </message>
+    <message>
+        <source>Open the drawer</source>
+        <translation>Ouvrir la caisse</translation>
+    </message>
+    <message>
+        <source>Remove the line</source>
+        <translation>Retirer la ligne</translation>
+    </message>
+    <message>
+        <source>Scan a product or tap it.</source>
+        <translation>Scannez un produit ou touchez-le.</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Ticket %1 · %2 · change %3</source>
+        <translation>Ticket %1 · %2 · rendu %3</translation>
+    </message>
+    <message>
+        <source>Sale kept · %1 · change %2</source>
+        <translation>Vente gardée · %1 · rendu %2</translation>
+    </message>
+    <message>
+        <source>Print again</source>
+        <translation>Réimprimer</translation>
+    </message>
+    <message>
+        <source>Code or quantity</source>
+        <translation>Code ou quantité</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Quantité</translation>
+    </message>
+    <message>
+        <source>Add by code</source>
+        <translation>Ajouter par code</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>Espèces</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Carte</translation>
+    </message>
+    <message>
+        <source>Cancel the basket</source>
+        <translation>Annuler le panier</translation>
+    </message>
+    <message>
+        <source>This computer is now the register “%1”.</source>
+        <translation>Cet ordinateur est maintenant la caisse « %1 ».</translation>
+    </message>
+    <message>
+        <source>Type your employee code.</source>
+        <translation>Saisissez votre code employé.</translation>
+    </message>
+    <message>
+        <source>Type your PIN.</source>
+        <translation>Saisissez votre code PIN.</translation>
+    </message>
+    <message>
+        <source>Type your employee code and your PIN.</source>
+        <translation>Saisissez votre code employé et votre code PIN.</translation>
+    </message>
+    <message>
+        <source>Sales made here are still waiting for the server (%1). Sign out once they are sent.</source>
+        <translation>Des ventes faites ici attendent encore le serveur (%1). Déconnectez-vous une fois qu’elles sont envoyées.</translation>
+    </message>
+    <message>
+        <source>Type the cash in the drawer, e.g. 100.</source>
+        <translation>Saisissez l’espèce dans le tiroir, p. ex. 100.</translation>
+    </message>
+    <message>
+        <source>A positive amount.</source>
+        <translation>Un montant positif.</translation>
+    </message>
+    <message>
+        <source>Type a quantity, then ×.</source>
+        <translation>Saisissez une quantité, puis ×.</translation>
+    </message>
+    <message>
+        <source>No product with code %1 in this register&apos;s catalog.</source>
+        <translation>Aucun produit avec le code %1 dans le catalogue de cette caisse.</translation>
+    </message>
+    <message>
+        <source>No product with code %1.</source>
+        <translation>Aucun produit avec le code %1.</translation>
+    </message>
+    <message>
+        <source>The customer gave less than the total (%1).</source>
+        <translation>Le client a donné moins que le total (%1).</translation>
+    </message>
+    <message>
+        <source>At least the total.</source>
+        <translation>Au moins le total.</translation>
+    </message>
+    <message>
+        <source>The basket is empty.</source>
+        <translation>Le panier est vide.</translation>
+    </message>
+    <message>
+        <source>The server refused a sale: %1</source>
+        <translation>Le serveur a refusé une vente : %1</translation>
+    </message>
+    <message>
+        <source>Ticket printed.</source>
+        <translation>Ticket imprimé.</translation>
+    </message>
+</context>
+<context>
     <name>Session</name>
     <message>
         <source>Enter your email address and your password.</source>
@@ -500,8 +704,32 @@
         <translation>Langue</translation>
     </message>
     <message>
+        <source>Register mode</source>
+        <translation>Mode caisse</translation>
+    </message>
+    <message>
         <source>Sign out</source>
         <translation>Se déconnecter</translation>
+    </message>
+    <message>
+        <source>Make this computer a register</source>
+        <translation>Faire de cet ordinateur une caisse</translation>
+    </message>
+    <message>
+        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
+        <translation>Les ventes faites ici seront celles de cette caisse. Les caissiers se connectent avec leur code employé et leur code PIN.</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>Caisse</translation>
+    </message>
+    <message>
+        <source>Name of this computer, e.g. Counter</source>
+        <translation>Nom de cet ordinateur, p. ex. Comptoir</translation>
+    </message>
+    <message>
+        <source>Pair and open the register</source>
+        <translation>Associer et ouvrir la caisse</translation>
     </message>
     <message>
         <source>Catalog</source>

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zgh">
 <context>
     <name>Api</name>
@@ -450,6 +451,208 @@
     </message>
 </context>
 <context>
+    <name>Printer</name>
+    <message>
+        <source>No receipt printer is set.</source>
+        <translation>ⵓⵔ ⵜⵍⵍⵉ ⵜⵙⵏⵙⵉⵖⵜ ⵏ ⵜⵙⵖⴰⵍⵉⵏ.</translation>
+    </message>
+    <message>
+        <source>%1 is neither host:port nor a device path like /dev/usb/lp0.</source>
+        <translation>%1 ⵓⵔ ⵉⴳⵉ host:port ⵓⵍⴰ ⴰⴱⵔⵉⴷ ⵏ ⵓⵎⴰⵙⵙ ⴰⵎ /dev/usb/lp0.</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>ⵓⵔ ⵉⵍⵍⵉ ⵓⵔⵓⵔ</translation>
+    </message>
+    <message>
+        <source>The receipt printer %1 did not take the ticket (%2). Check that it is on, connected and has paper, then print again.</source>
+        <translation>ⵜⴰⵙⵏⵙⵉⵖⵜ ⵏ ⵜⵙⵖⴰⵍⵉⵏ %1 ⵓⵔ ⵜⵇⴱⵉⵍ ⵜⴰⵙⵖⴰⵍⵜ (%2). ⵥⵕ ⵉⵙ ⵜⵔⵖⴰ, ⵜⵇⵇⵏ, ⵍⵍⴰⵏ ⴳⵉⵙ ⵉⴽⵔⴰⵡⵏ, ⴷⵖⵉ ⵙⵙⵉⵖ ⵜⵉⴽⵍⵜ ⵢⴰⴹⵏ.</translation>
+    </message>
+</context>
+<context>
+    <name>Register</name>
+    <message>
+        <source>Offline: sales are kept and sent later</source>
+        <translation>ⴱⵍⴰ ⴰⵣⴷⴰⵢ: ⵜⵉⵏⵣⵣⵉⵜⵉⵏ ⴰⵔ ⵜⵜⵓⵃⴹⴰⵏⵜ ⴰⵔ ⵜⵜⵓⵣⵏⴰⵏⵜ ⴷⴼⴼⵉⵔ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s) to send</source>
+        <translation>
+            <numerusform>%n ⵜⵏⵣⵣⵉⵜ ⴰⴷ ⵜⵜⵓⵣⵏ</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s) refused by the server</source>
+        <translation>
+            <numerusform>%n ⵜⵏⵣⵣⵉⵜ ⵉⴳⴷⵍ ⵓⵎⵙⵍⴽⵉⵎ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>ⵜⴰⵙⵏⵙⵉⵖⵜ</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>ⴼⴼⵖ</translation>
+    </message>
+    <message>
+        <source>Back office</source>
+        <translation>ⴰⵏⴰⵔⴰ ⵏ ⵜⵓⵔⵉ</translation>
+    </message>
+    <message>
+        <source>Receipt printer</source>
+        <translation>ⵜⴰⵙⵏⵙⵉⵖⵜ ⵏ ⵜⵙⵖⴰⵍⵉⵏ</translation>
+    </message>
+    <message>
+        <source>A network printer as host:port (192.168.1.50:9100), a printer plugged into this computer as its device (/dev/usb/lp0), or empty for none.</source>
+        <translation>ⵜⴰⵙⵏⵙⵉⵖⵜ ⵏ ⵓⵥⵟⵟⴰ ⵙ host:port (192.168.1.50:9100), ⵜⴰⵙⵏⵙⵉⵖⵜ ⵉⵇⵇⵏⵏ ⵙ ⵓⵙⵓⵎⴰⵜ ⴰⴷ ⵙ ⵓⵎⴰⵙⵙ ⵏⵏⵙ (/dev/usb/lp0), ⵏⵖ ⵉⵅⵡⴰ ⵎⴽ ⵓⵔ ⵜⵍⵍⵉ.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>ⵃⴹⵓ</translation>
+    </message>
+    <message>
+        <source>Your employee code and PIN</source>
+        <translation>ⵜⴰⵏⴳⴰⵍⵜ ⵏⵏⴽ ⵏ ⵓⵎⵙⵅⴷⴰⵎ ⴷ PIN</translation>
+    </message>
+    <message>
+        <source>Employee code</source>
+        <translation>ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⵎⵙⵅⴷⴰⵎ</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>ⴽⵛⵎ</translation>
+    </message>
+    <message>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
+        <translation>ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵓⵔ ⵉⴳⵉ ⵜⴰⵙⵏⴷⵓⵇⵜ ⵖⴰⵙⵙⴰ. ⴰⵏⴱⴷⴰⴷ ⴰⴷ ⵉⴽⵛⵎ, ⴰⴷ ⵉⵕⵥⵎ ⴰⵎⵙⴽⵉⵍ ⵏ ⵜⵙⵏⴷⵓⵇⵜ, ⴰⴷ ⵜ ⵉⵇⵇⵏ ⵙ ⵢⴰⵜ ⵙⴳ ⵜⵙⵏⴷⵓⵇⵉⵏ ⵏ ⵜⵃⴰⵏⵓⵜ.</translation>
+    </message>
+    <message>
+        <source>No cash session is open. Count the cash in the drawer to open one.</source>
+        <translation>ⵓⵔ ⵜⵍⵍⵉ ⵜⵉⵣⵉ ⵏ ⵜⵙⵏⴷⵓⵇⵜ ⵉⵕⵥⵎⵏ. ⵙⵉⴹⵏ ⵉⴷⵔⵉⵎⵏ ⵏ ⵜⴼⵔⴽⵜ ⴰⴷ ⵜⵕⵥⵎⴷ ⵢⴰⵜ.</translation>
+    </message>
+    <message>
+        <source>Opening float</source>
+        <translation>ⵉⴷⵔⵉⵎⵏ ⵏ ⵓⵕⵥⵎ</translation>
+    </message>
+    <message>
+        <source>Open the drawer</source>
+        <translation>ⵕⵥⵎ ⵜⴰⴼⵔⴽⵜ</translation>
+    </message>
+    <message>
+        <source>Remove the line</source>
+        <translation>ⴽⴽⵙ ⴰⵣⵔⵉⵔⴳ</translation>
+    </message>
+    <message>
+        <source>Scan a product or tap it.</source>
+        <translation>ⵙⴽⴰⵏⵉ ⴰⴼⴰⵔⵙ ⵏⵖ ⵙⵙⵏⵜⵉ ⵖⴼⵍⵙ.</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>ⴰⵎⴰⴹⴰⵍ</translation>
+    </message>
+    <message>
+        <source>Ticket %1 · %2 · change %3</source>
+        <translation>ⵜⴰⵙⵖⴰⵍⵜ %1 · %2 · ⴰⵙⵙⵓⵔⴼ %3</translation>
+    </message>
+    <message>
+        <source>Sale kept · %1 · change %2</source>
+        <translation>ⵜⴰⵏⵣⵣⵉⵜ ⵜⵜⵓⵃⴹⴰ · %1 · ⴰⵙⵙⵓⵔⴼ %2</translation>
+    </message>
+    <message>
+        <source>Print again</source>
+        <translation>ⵙⵙⵉⵖ ⵜⵉⴽⵍⵜ ⵢⴰⴹⵏ</translation>
+    </message>
+    <message>
+        <source>Code or quantity</source>
+        <translation>ⵜⴰⵏⴳⴰⵍⵜ ⵏⵖ ⵜⴰⵎⴽⵉⵜ</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>ⵜⴰⵎⴽⵉⵜ</translation>
+    </message>
+    <message>
+        <source>Add by code</source>
+        <translation>ⵔⵏⵓ ⵙ ⵜⵏⴳⴰⵍⵜ</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>ⵉⴷⵔⵉⵎⵏ</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>ⵜⴰⴽⴰⵕⴹⴰ</translation>
+    </message>
+    <message>
+        <source>Cancel the basket</source>
+        <translation>ⵙⵔ ⵜⴰⵇⴼⴼⵓⵜ</translation>
+    </message>
+    <message>
+        <source>This computer is now the register “%1”.</source>
+        <translation>ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵉⴳⴰ ⴷⵖⵉ ⵜⴰⵙⵏⴷⵓⵇⵜ «%1».</translation>
+    </message>
+    <message>
+        <source>Type your employee code.</source>
+        <translation>ⴰⵔⴰ ⵜⴰⵏⴳⴰⵍⵜ ⵏⵏⴽ ⵏ ⵓⵎⵙⵅⴷⴰⵎ.</translation>
+    </message>
+    <message>
+        <source>Type your PIN.</source>
+        <translation>ⴰⵔⴰ PIN ⵏⵏⴽ.</translation>
+    </message>
+    <message>
+        <source>Type your employee code and your PIN.</source>
+        <translation>ⴰⵔⴰ ⵜⴰⵏⴳⴰⵍⵜ ⵏⵏⴽ ⵏ ⵓⵎⵙⵅⴷⴰⵎ ⴷ PIN ⵏⵏⴽ.</translation>
+    </message>
+    <message>
+        <source>Sales made here are still waiting for the server (%1). Sign out once they are sent.</source>
+        <translation>ⵜⵉⵏⵣⵣⵉⵜⵉⵏ ⵏ ⵖⵉⴷ ⴰⵔ ⵜⵜⵔⴰⵊⵓⵏⵜ ⴰⵎⵙⵍⴽⵉⵎ (%1). ⴼⴼⵖ ⵎⴰⵔ ⵜⵜⵓⵣⵏⴰⵏⵜ.</translation>
+    </message>
+    <message>
+        <source>Type the cash in the drawer, e.g. 100.</source>
+        <translation>ⴰⵔⴰ ⵉⴷⵔⵉⵎⵏ ⵏ ⵜⴼⵔⴽⵜ, ⵎⴰⵙⵍ 100.</translation>
+    </message>
+    <message>
+        <source>A positive amount.</source>
+        <translation>ⵢⴰⵏ ⵓⵎⵙⴰⵙⴰ ⵉⵖⵓⴷⴰⵏ.</translation>
+    </message>
+    <message>
+        <source>Type a quantity, then ×.</source>
+        <translation>ⴰⵔⴰ ⵜⴰⵎⴽⵉⵜ, ⴷⵖⵉ ×.</translation>
+    </message>
+    <message>
+        <source>No product with code %1 in this register&apos;s catalog.</source>
+        <translation>ⵓⵔ ⵉⵍⵍⵉ ⵓⴼⴰⵔⵙ ⵙ ⵜⵏⴳⴰⵍⵜ %1 ⴳ ⵓⴽⴰⵜⴰⵍⵓⴳ ⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⴷ.</translation>
+    </message>
+    <message>
+        <source>No product with code %1.</source>
+        <translation>ⵓⵔ ⵉⵍⵍⵉ ⵓⴼⴰⵔⵙ ⵙ ⵜⵏⴳⴰⵍⵜ %1.</translation>
+    </message>
+    <message>
+        <source>The customer gave less than the total (%1).</source>
+        <translation>ⵉⴼⴽⴰ ⵓⵎⵙⴰⵖ ⵓⴳⴳⴰⵔ ⵏ ⵓⵎⴰⴹⴰⵍ (%1).</translation>
+    </message>
+    <message>
+        <source>At least the total.</source>
+        <translation>ⵎⴰⵔⵓ ⴰⵎⴰⴹⴰⵍ.</translation>
+    </message>
+    <message>
+        <source>The basket is empty.</source>
+        <translation>ⵜⴰⵇⴼⴼⵓⵜ ⵜⵅⵡⴰ.</translation>
+    </message>
+    <message>
+        <source>The server refused a sale: %1</source>
+        <translation>ⵉⴳⴷⵍ ⵓⵎⵙⵍⴽⵉⵎ ⵢⴰⵜ ⵜⵏⵣⵣⵉⵜ: %1</translation>
+    </message>
+    <message>
+        <source>Ticket printed.</source>
+        <translation>ⵜⵜⵓⵙⵙⵉⵖ ⵜⴰⵙⵖⴰⵍⵜ.</translation>
+    </message>
+</context>
+<context>
     <name>Session</name>
     <message>
         <source>Enter your email address and your password.</source>
@@ -495,8 +698,32 @@
         <translation>ⵜⵓⵜⵍⴰⵢⵜ</translation>
     </message>
     <message>
+        <source>Register mode</source>
+        <translation>ⴰⵎⵙⴽⵉⵍ ⵏ ⵜⵙⵏⴷⵓⵇⵜ</translation>
+    </message>
+    <message>
         <source>Sign out</source>
         <translation>ⴼⴼⵖ</translation>
+    </message>
+    <message>
+        <source>Make this computer a register</source>
+        <translation>ⴳ ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
+    </message>
+    <message>
+        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
+        <translation>ⵜⵉⵏⵣⵣⵉⵜⵉⵏ ⵏ ⵖⵉⴷ ⴰⴷ ⴳⵏⵜ ⵜⵉⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⴷ. ⵉⵎⵙⵏⴷⵓⵇⵏ ⴰⴷ ⴽⵛⵎⵏ ⵙ ⵜⵏⴳⴰⵍⵜ ⵏⵙⵏ ⴷ PIN.</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
+    </message>
+    <message>
+        <source>Name of this computer, e.g. Counter</source>
+        <translation>ⵉⵙⵎ ⵏ ⵓⵙⵓⵎⴰⵜ ⴰⴷ, ⵎⴰⵙⵍ ⵜⴰⴱⵍⵜ</translation>
+    </message>
+    <message>
+        <source>Pair and open the register</source>
+        <translation>ⵇⵇⵏ ⵜⵕⵥⵎⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
     </message>
     <message>
         <source>Catalog</source>

@@ -11,6 +11,8 @@ ApplicationWindow {
     minimumWidth: 720
     minimumHeight: 480
     visible: true
+    // A counter started with --register fills the screen (a kiosk).
+    visibility: register.active && desktop.kiosk ? Window.FullScreen : Window.AutomaticVisibility
     title: session.state === "signedIn"
            ? qsTr("Hanout — %1").arg(session.me.business ? session.me.business.name : "")
            : qsTr("Hanout")
@@ -35,6 +37,8 @@ ApplicationWindow {
     Loader {
         id: page
         anchors.fill: parent
-        source: session.state === "signedIn" ? "Shell.qml" : "SignIn.qml"
+        focus: true
+        source: register.active ? "Register.qml"
+                : session.state === "signedIn" ? "Shell.qml" : "SignIn.qml"
     }
 }

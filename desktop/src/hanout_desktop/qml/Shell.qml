@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
+import Hanout
 
 // The signed-in window: the modules this person may open on the side, the
 // chosen one beside it. A module they can only read opens without edit controls.
@@ -51,6 +52,12 @@ Page {
                 Accessible.name: qsTr("Language")
             }
             ToolButton {
+                objectName: "registerModeButton"
+                visible: session.canWrite("register")
+                text: qsTr("Register mode")
+                onClicked: register.paired ? register.enter() : pairDialog.open()
+            }
+            ToolButton {
                 objectName: "signOutButton"
                 text: qsTr("Sign out")
                 onClicked: session.signOut()
@@ -88,6 +95,75 @@ Page {
             Layout.fillHeight: true
             source: shell.current ? "screens/" + shell.current.charAt(0).toUpperCase()
                                     + shell.current.slice(1) + "Screen.qml" : ""
+        }
+    }
+
+    // Pairing: this computer becomes one of the business's registers (a manager).
+    Dialog {
+        id: pairDialog
+        objectName: "pairDialog"
+        title: qsTr("Make this computer a register")
+        anchors.centerIn: parent
+        modal: true
+        width: Math.min(shell.width - 40, 420)
+        standardButtons: Dialog.Cancel
+        onOpened: registers.query("registers/", {active: "true"})
+
+        ApiListModel {
+            id: registers
+            objectName: "pairRegisters"
+            roles: ["id", "name", "shop_name"]
+            onLoaded: if (registerBox.currentIndex < 0 && count > 0) registerBox.currentIndex = 0
+        }
+
+        ColumnLayout {
+            anchors.fill: parent
+            spacing: 8
+            Label {
+                text: qsTr("Sales made here will be this register's. Cashiers sign in with their employee code and PIN.")
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            ComboBox {
+                id: registerBox
+                objectName: "pairRegister"
+                model: registers
+                textRole: "name"
+                valueRole: "id"
+                Layout.fillWidth: true
+                Accessible.name: qsTr("Register")
+            }
+            TextField {
+                id: labelField
+                objectName: "pairLabel"
+                placeholderText: qsTr("Name of this computer, e.g. Counter")
+                Layout.fillWidth: true
+            }
+            Label {
+                visible: register.error !== ""
+                text: register.error
+                color: Material.color(Material.Red)
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            Button {
+                objectName: "pairButton"
+                text: qsTr("Pair and open the register")
+                highlighted: true
+                enabled: registerBox.currentIndex >= 0 && !register.busy
+                Layout.fillWidth: true
+                onClicked: register.pair(registerBox.currentValue, labelField.text)
+            }
+        }
+
+        Connections {
+            target: register
+            function onChanged() {
+                if (pairDialog.opened && register.paired) {
+                    pairDialog.close()
+                    register.enter()
+                }
+            }
         }
     }
 

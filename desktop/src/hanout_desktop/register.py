@@ -1,0 +1,674 @@
+"""Register mode: this computer as a counter till (the `register` object QML sees).
+
+A manager signed in to the back office pairs the computer with one of the
+business's registers (`POST /api/v1/register-devices/`); the device token it
+gets back is kept in the app's settings and is the computer's credential from
+then on. At the counter a cashier types their employee code and PIN
+(`POST /api/v1/register-devices/sign-in/` with the device token): the server
+checks the PIN, the Register access and the opening hours, and answers with an
+API token for that person, which carries the sales.
+
+Selling does not wait for the server. The catalog (`/pos/catalog.json`, the
+web till's feed) is kept in memory and in a file, so a scan is found without a
+request; a paid basket becomes a sale with its own `client_uuid`, written to
+the queue file first and sent from there. A sale the server could not be
+reached for stays in the queue, marked `offline` (the server then keeps the
+time it was made), and is sent again every few seconds until the server takes
+it; the same `client_uuid` makes a second delivery of one sale answer the
+first, so a sale arrives once however often it is sent. A sale the server
+refuses (a product removed since) is kept apart with the server's reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    Property,
+    QCoreApplication,
+    QLocale,
+    QObject,
+    QSettings,
+    QStandardPaths,
+    QTimer,
+    Signal,
+    Slot,
+)
+
+from hanout_desktop.api import ApiClient
+from hanout_desktop.printer import PrintJob, parse_target
+
+LOCKED = "locked"  # paired: the code-and-PIN keypad
+DRAWER = "drawer"  # signed in, no cash session open: count the opening float
+SELLING = "selling"
+UNPAIRED = "unpaired"
+
+RETRY_MS = 5_000
+DEVICE_HEADER = "X-Register-Device"
+CENT = Decimal("0.01")
+LINE_ROLES = ("product", "name", "quantity", "price", "amount")
+LOCALES = {"en": "en_GB", "fr": "fr_FR", "ar": "ar_MA", "zgh": "zgh_MA"}
+
+
+def data_dir() -> Path:
+    """Where the queue and the catalog live: HANOUT_DESKTOP_DATA, else the app's data folder."""
+    path = os.environ.get("HANOUT_DESKTOP_DATA") or QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.AppDataLocation
+    )
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Whole or not at all: a power cut while writing leaves the previous file."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def read_json(path: Path, default: Any) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return default
+
+
+def decimal(text: Any) -> Decimal | None:
+    try:
+        value = Decimal(str(text).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+class CounterRegister(QObject):
+    changed = Signal()  # pairing, state, cashier, messages
+    basketChanged = Signal()
+    queueChanged = Signal()
+
+    def __init__(self, api: ApiClient, settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.back_office = api  # the signed-in manager's client (pairing only)
+        self.settings = settings or QSettings()
+        # The cashier's own client: its token is the one the PIN sign-in gave.
+        self.api = ApiClient(api.baseUrl, self)
+        api.baseUrlChanged.connect(lambda: self.api.set_base_url(api.baseUrl))
+        self.api.reachableChanged.connect(self.changed)
+        self._active = False
+        self._state = LOCKED if self._device() else UNPAIRED
+        self._error = ""
+        self._fields: dict[str, str] = {}
+        self._message = ""
+        self._busy = False
+        self._cashier: dict[str, Any] = {}
+        self._session = ""
+        self._currency = str(self.settings.value("register/currency", "") or "")
+        self._entry = ""
+        self._quantity: Decimal | None = None
+        self._lines: list[dict[str, Any]] = []
+        self._last_sale: dict[str, Any] = {}
+        self._sending = False
+        self._folder = data_dir()
+        self._queue: list[dict[str, Any]] = read_json(self._folder / "register-queue.json", [])
+        self._rejected: list[dict[str, Any]] = read_json(
+            self._folder / "register-rejected.json", []
+        )
+        catalog = read_json(self._folder / "register-catalog.json", {})
+        self._products: dict[str, dict] = {}
+        self._codes: dict[str, str] = {}
+        self._index(catalog)
+        token = str(self.settings.value("register/token", "") or "")
+        if token and self._device():
+            # Signed in when the app stopped: the queue can still go out.
+            self.api.token = token
+            self._cashier = read_json(self._folder / "register-cashier.json", {})
+            self._state = SELLING if self._cashier else LOCKED
+        self._timer = QTimer(self)
+        self._timer.setInterval(RETRY_MS)
+        self._timer.timeout.connect(self.flush)
+        if self._queue:
+            self._timer.start()
+
+    # --- properties -------------------------------------------------------------------------
+    def _device(self) -> str:
+        return str(self.settings.value("register/device", "") or "")
+
+    def _get(name):  # noqa: N805 - a small property factory for plain attributes
+        return lambda self: getattr(self, name)
+
+    paired = Property(bool, lambda self: bool(self._device()), notify=changed)
+    active = Property(bool, _get("_active"), notify=changed)
+    state = Property(str, _get("_state"), notify=changed)
+    error = Property(str, _get("_error"), notify=changed)
+    fieldErrors = Property("QVariantMap", lambda self: dict(self._fields), notify=changed)
+    message = Property(str, _get("_message"), notify=changed)
+    busy = Property(bool, _get("_busy"), notify=changed)
+    online = Property(bool, lambda self: self.api.reachable, notify=changed)
+    entry = Property(str, _get("_entry"), notify=basketChanged)
+    quantity = Property(str, lambda self: _plain(self._quantity), notify=basketChanged)
+    lines = Property(
+        "QVariantList",
+        lambda self: [{k: x[k] for k in LINE_ROLES} for x in self._lines],
+        notify=basketChanged,
+    )
+    lastSale = Property("QVariantMap", lambda self: dict(self._last_sale), notify=basketChanged)
+    pending = Property(int, lambda self: len(self._queue), notify=queueChanged)
+    rejected = Property("QVariantList", lambda self: list(self._rejected), notify=queueChanged)
+    productCount = Property(int, lambda self: len(self._products), notify=changed)
+    del _get
+
+    def _get_printer(self) -> str:
+        return str(self.settings.value("register/printer", "") or "")
+
+    printer = Property(str, _get_printer, notify=changed)
+
+    def _get_register_name(self) -> str:
+        return str(self.settings.value("register/name", "") or "")
+
+    registerName = Property(str, _get_register_name, notify=changed)
+
+    def _get_shop_name(self) -> str:
+        return str(self.settings.value("register/shop_name", "") or "")
+
+    shopName = Property(str, _get_shop_name, notify=changed)
+
+    def _get_cashier(self) -> str:
+        return str((self._cashier.get("member") or {}).get("name", ""))
+
+    cashier = Property(str, _get_cashier, notify=changed)
+
+    def _get_total(self) -> str:
+        return self.money(self._total())
+
+    total = Property(str, _get_total, notify=basketChanged)
+
+    def _get_products(self) -> list:
+        """The best sellers first (the catalog's order), for the buttons."""
+        return [
+            {"id": p["id"], "name": p["name"], "price": self.money(decimal(p["price"]) or 0)}
+            for p in list(self._products.values())[:24]
+        ]
+
+    products = Property("QVariantList", _get_products, notify=changed)
+
+    # --- pairing and the mode ---------------------------------------------------------------
+    @Slot(str, str)
+    def pair(self, register_id: str, label: str) -> None:
+        """Make this computer the register `register_id` (a manager, signed in)."""
+        self._start()
+        call = self.back_office.call(
+            "POST", "register-devices/", {"register": register_id, "label": label.strip()}
+        )
+        call.done.connect(self._paired)
+        call.failed.connect(self._failed)
+
+    def _paired(self, body: dict) -> None:
+        self.settings.setValue("register/device", body["token"])
+        self.settings.setValue("register/id", body["register"])
+        self.settings.setValue("register/name", body.get("register_name", ""))
+        self.settings.setValue("register/shop_name", body.get("shop_name", ""))
+        self.settings.sync()
+        self._state = LOCKED
+        self._done(
+            QCoreApplication.translate(
+                "Register", "This computer is now the register “%1”."
+            ).replace("%1", body.get("register_name", ""))
+        )
+
+    @Slot()
+    def unpair(self) -> None:
+        """Forget the pairing here (a manager revokes it on the server too)."""
+        self._sign_out_locally()
+        for key in ("device", "id", "name", "shop_name", "currency"):
+            self.settings.remove(f"register/{key}")
+        self._state = UNPAIRED
+        self._active = False
+        self.changed.emit()
+
+    @Slot()
+    def enter(self) -> None:
+        self._active = True
+        self._set_error("")
+        self.changed.emit()
+
+    @Slot()
+    def leave(self) -> None:
+        """Back to the back office; the cashier is signed out first."""
+        if self._cashier:
+            self.signOut()
+        self._active = False
+        self.changed.emit()
+
+    # --- the cashier ------------------------------------------------------------------------
+    @Slot(str, str)
+    def signIn(self, code: str, pin: str) -> None:
+        code, pin = code.strip(), pin.strip()
+        if not code or not pin:
+            fields = {}
+            if not code:
+                fields["code"] = QCoreApplication.translate("Register", "Type your employee code.")
+            if not pin:
+                fields["pin"] = QCoreApplication.translate("Register", "Type your PIN.")
+            self._set_error(
+                QCoreApplication.translate("Register", "Type your employee code and your PIN."),
+                fields,
+            )
+            return
+        self._start()
+        call = self.api.call(
+            "POST",
+            "register-devices/sign-in/",
+            {"code": code, "pin": pin},
+            headers={DEVICE_HEADER: self._device()},
+        )
+        call.done.connect(self._signed_in)
+        call.failed.connect(self._failed)
+
+    def _signed_in(self, body: dict) -> None:
+        self.api.token = body["token"]
+        self._cashier = {"member": body.get("member") or {}}
+        self._session = body.get("session") or ""
+        self._currency = body.get("currency") or self._currency
+        self.settings.setValue("register/token", body["token"])
+        self.settings.setValue("register/currency", self._currency)
+        write_json(self._folder / "register-cashier.json", self._cashier)
+        self._state = SELLING if self._session else DRAWER
+        self._done("")
+        self.reloadCatalog()
+        self.flush()
+
+    @Slot()
+    def signOut(self) -> None:
+        if self._queue and self.api.token:
+            # Their sales go out with their token: it must live until the queue is empty
+            # (the web register refuses the same way).
+            self._say(
+                QCoreApplication.translate(
+                    "Register",
+                    "Sales made here are still waiting for the server (%1). Sign out once they are sent.",
+                ).replace("%1", str(len(self._queue)))
+            )
+            return
+        if self.api.token:
+            # Revoke the cashier's token; sign out here whether or not the server hears it.
+            self.api.call(
+                "POST", "register-devices/sign-out/", {}, headers={DEVICE_HEADER: self._device()}
+            )
+        self._sign_out_locally()
+        self._state = LOCKED if self._device() else UNPAIRED
+        self.changed.emit()
+
+    def _sign_out_locally(self) -> None:
+        self.api.token = ""
+        self._cashier = {}
+        self._session = ""
+        self._lines = []
+        self._entry = ""
+        self._quantity = None
+        self.settings.remove("register/token")
+        (self._folder / "register-cashier.json").unlink(missing_ok=True)
+        self.basketChanged.emit()
+
+    @Slot(str)
+    def openDrawer(self, opening_float: str) -> None:
+        amount = decimal(opening_float or "0")
+        if amount is None or amount < 0:
+            self._set_error(
+                QCoreApplication.translate("Register", "Type the cash in the drawer, e.g. 100."),
+                {"opening_float": QCoreApplication.translate("Register", "A positive amount.")},
+            )
+            return
+        self._start()
+        call = self.api.call(
+            "POST",
+            "cash-sessions/",
+            {
+                "register": str(self.settings.value("register/id", "")),
+                "opening_float": str(amount),
+                "client_uuid": str(uuid.uuid4()),
+            },
+        )
+        call.done.connect(self._drawer_open)
+        call.failed.connect(self._failed)
+
+    def _drawer_open(self, body: dict) -> None:
+        self._session = body.get("id", "")
+        self._state = SELLING
+        self._done("")
+
+    # --- the catalog ------------------------------------------------------------------------
+    @Slot()
+    def reloadCatalog(self) -> None:
+        call = self.api.call("GET", "/pos/catalog.json")
+        call.done.connect(self._got_catalog)
+
+    def _got_catalog(self, body: dict) -> None:
+        write_json(self._folder / "register-catalog.json", body)
+        self._index(body)
+        self.changed.emit()
+
+    def _index(self, catalog: dict) -> None:
+        self._products = {}
+        self._codes = {}
+        for product in (catalog or {}).get("products") or []:
+            self._products[product["id"]] = product
+            for code in product.get("barcodes") or []:
+                self._codes.setdefault(str(code), product["id"])
+            if product.get("sku"):
+                self._codes.setdefault(str(product["sku"]), product["id"])
+
+    # --- the basket -------------------------------------------------------------------------
+    @Slot(str)
+    def key(self, key: str) -> None:
+        """A key of the on-screen keypad: a digit, '.', 'back' or 'clear'."""
+        if key == "clear":
+            self._entry = ""
+            self._quantity = None
+        elif key == "back":
+            self._entry = self._entry[:-1]
+        elif key == "." and "." in self._entry:
+            return
+        elif len(self._entry) < 32:
+            self._entry += key
+        self.basketChanged.emit()
+
+    @Slot()
+    def times(self) -> None:
+        """The typed number is the quantity of the next product."""
+        quantity = decimal(self._entry)
+        if quantity is None or quantity <= 0:
+            self._say(QCoreApplication.translate("Register", "Type a quantity, then ×."))
+            return
+        self._quantity = quantity
+        self._entry = ""
+        self.basketChanged.emit()
+
+    @Slot()
+    def addTyped(self) -> None:
+        """Enter on the keypad: the typed article number or barcode."""
+        code, self._entry = self._entry, ""
+        self.basketChanged.emit()
+        if code:
+            self.scan(code)
+
+    @Slot(str)
+    def scan(self, code: str) -> None:
+        code = code.strip()
+        if not code:
+            return
+        product_id = self._codes.get(code)
+        if product_id:
+            self.addProduct(product_id)
+            return
+        if not self.api.reachable or not self.api.token:
+            self._say(
+                QCoreApplication.translate(
+                    "Register", "No product with code %1 in this register's catalog."
+                ).replace("%1", code)
+            )
+            return
+        call = self.api.call("GET", "products/lookup/", params={"code": code})
+        call.done.connect(lambda body: self._looked_up(code, body))
+        call.failed.connect(
+            lambda message, status, fields: self._say(
+                QCoreApplication.translate("Register", "No product with code %1.").replace(
+                    "%1", code
+                )
+                if status == 404
+                else message
+            )
+        )
+
+    def _looked_up(self, code: str, body: dict) -> None:
+        product = {
+            "id": body["id"],
+            "name": body["name"],
+            "sku": body.get("sku", ""),
+            "price": body.get("sale_price") or body.get("price") or "0",
+        }
+        self._products.setdefault(product["id"], product)
+        self._codes[code] = product["id"]
+        self.addProduct(product["id"])
+
+    @Slot(str)
+    def addProduct(self, product_id: str) -> None:
+        product = self._products.get(product_id)
+        if product is None:
+            return
+        quantity = self._quantity or Decimal(1)
+        self._quantity = None
+        for line in self._lines:
+            if line["product"] == product_id:
+                line["qty"] = line["qty"] + quantity
+                break
+        else:
+            self._lines.append(
+                {
+                    "product": product_id,
+                    "name": product["name"],
+                    "unit": product["price"],
+                    "qty": quantity,
+                }
+            )
+        self._message = ""
+        self._refresh_lines()
+
+    @Slot(int)
+    def removeLine(self, index: int) -> None:
+        if 0 <= index < len(self._lines):
+            del self._lines[index]
+            self._refresh_lines()
+
+    @Slot()
+    def clearBasket(self) -> None:
+        self._lines = []
+        self._quantity = None
+        self._entry = ""
+        self._refresh_lines()
+
+    def _refresh_lines(self) -> None:
+        for line in self._lines:
+            price = decimal(line["unit"]) or Decimal(0)
+            line["quantity"] = _plain(line["qty"])
+            line["price"] = self.money(price)
+            line["amount"] = self.money((price * line["qty"]).quantize(CENT))
+        self.basketChanged.emit()
+        self.changed.emit()
+
+    def _total(self) -> Decimal:
+        return sum(
+            ((decimal(x["unit"]) or Decimal(0)) * x["qty"]).quantize(CENT) for x in self._lines
+        ) or Decimal(0)
+
+    def money(self, amount: Decimal | int) -> str:
+        # Moroccan Arabic and Tamazight write amounts with Western digits, as the web does.
+        locale = QLocale(LOCALES.get(self.back_office.language, self.back_office.language))
+        text = locale.toString(float(amount), "f", 2)
+        return f"{text} {self._currency}".strip()
+
+    # --- paying: the sale goes to the queue, then to the server -----------------------------
+    @Slot(str)
+    def payCash(self, tendered: str) -> None:
+        total = self._total()
+        given = decimal(tendered) if tendered.strip() else total
+        if given is None or given < total:
+            self._set_error(
+                QCoreApplication.translate(
+                    "Register", "The customer gave less than the total (%1)."
+                ).replace("%1", self.money(total)),
+                {"tendered": QCoreApplication.translate("Register", "At least the total.")},
+            )
+            return
+        self._pay({"method": "cash", "tendered": str(given)}, change=given - total)
+
+    @Slot()
+    def payCard(self) -> None:
+        self._pay({"method": "card"}, change=Decimal(0))
+
+    def _pay(self, payment: dict, *, change: Decimal) -> None:
+        if not self._lines:
+            self._say(QCoreApplication.translate("Register", "The basket is empty."))
+            return
+        sale = {
+            "client_uuid": str(uuid.uuid4()),
+            "register": str(self.settings.value("register/id", "")),
+            "lines": [{"product": x["product"], "quantity": str(x["qty"])} for x in self._lines],
+            "payments": [payment],
+            "sold_at": datetime.now(UTC).isoformat(),
+            "offline": False,
+        }
+        if self._session:
+            sale["session"] = self._session
+        self._queue.append(sale)
+        self._save_queue()
+        self._last_sale = {
+            "client_uuid": sale["client_uuid"],
+            "total": self.money(self._total()),
+            "change": self.money(change),
+            "number": "",
+            "sent": False,
+        }
+        self._lines = []
+        self._entry = ""
+        self._set_error("")
+        self._refresh_lines()
+        self.flush()
+
+    @Slot()
+    def flush(self) -> None:
+        """Send the oldest queued sale; the next follows its answer."""
+        if self._sending or not self._queue or not self.api.token:
+            if not self._queue:
+                self._timer.stop()
+            return
+        self._sending = True
+        sale = self._queue[0]
+        call = self.api.call("POST", "sales/", sale)
+        call.done.connect(lambda body: self._sent(sale, body))
+        call.failed.connect(lambda message, status, fields: self._not_sent(sale, message, status))
+
+    def _sent(self, sale: dict, body: dict) -> None:
+        self._sending = False
+        self._drop(sale)
+        if self._last_sale.get("client_uuid") == sale["client_uuid"]:
+            # The customer is still at the counter: their ticket. (A sale sent later
+            # from the queue is not printed then; "Print again" does it on request.)
+            if self._get_printer():
+                self._print(str(body.get("id", "")))
+            self._last_sale.update(
+                id=str(body.get("id", "")),
+                number=str(body.get("ticket") or body.get("number", "")),
+                sent=True,
+            )
+            self.basketChanged.emit()
+        self.flush()
+
+    def _not_sent(self, sale: dict, message: str, status: int) -> None:
+        self._sending = False
+        if status == 0 or status >= 500 or status in (401, 429):
+            # Unreachable, failing or signed out: keep it and try again later. A sale
+            # first tried offline keeps the time the device recorded.
+            if status == 0 and not sale.get("offline"):
+                sale["offline"] = True
+                self._save_queue()
+            if not self._timer.isActive():
+                self._timer.start()
+            self.queueChanged.emit()
+            self.changed.emit()
+            return
+        # Refused for good (a product removed since, a closed register): kept apart.
+        self._drop(sale)
+        self._rejected.append({"sale": sale, "message": message, "status": status})
+        write_json(self._folder / "register-rejected.json", self._rejected)
+        self._say(
+            QCoreApplication.translate("Register", "The server refused a sale: %1").replace(
+                "%1", message
+            )
+        )
+        self.queueChanged.emit()
+        self.flush()
+
+    def _drop(self, sale: dict) -> None:
+        self._queue = [s for s in self._queue if s["client_uuid"] != sale["client_uuid"]]
+        self._save_queue()
+
+    def _save_queue(self) -> None:
+        write_json(self._folder / "register-queue.json", self._queue)
+        if self._queue and not self._timer.isActive():
+            self._timer.start()
+        self.queueChanged.emit()
+
+    # --- the receipt printer ----------------------------------------------------------------
+    @Slot(str)
+    def setPrinter(self, target: str) -> None:
+        """`host:port` of a network printer, a device path (/dev/usb/lp0), or empty: none."""
+        target = target.strip()
+        if target:
+            try:
+                parse_target(target)
+            except ValueError as exc:
+                self._set_error(str(exc), {"printer": str(exc)})
+                return
+        self.settings.setValue("register/printer", target)
+        self._set_error("")
+
+    @Slot()
+    def printAgain(self) -> None:
+        if self._last_sale.get("sent") and self._last_sale.get("id"):
+            self._print(self._last_sale["id"])
+
+    def _print(self, sale_id: str) -> None:
+        target = self._get_printer()
+        call = self.api.call("POST", f"sales/{sale_id}/escpos/", raw=True)
+        call.done.connect(lambda data: self._to_printer(target, data))
+        call.failed.connect(lambda message, status, fields: self._set_error(message))
+
+    def _to_printer(self, target: str, data: bytes) -> None:
+        job = PrintJob(target, data, self)
+        job.done.connect(
+            lambda: self._say(QCoreApplication.translate("Register", "Ticket printed."))
+        )
+        job.failed.connect(self._set_error)
+        job.start()
+
+    # --- messages ---------------------------------------------------------------------------
+    def _start(self) -> None:
+        self._busy = True
+        self._error = ""
+        self._fields = {}
+        self.changed.emit()
+
+    def _done(self, message: str) -> None:
+        self._busy = False
+        self._message = message
+        self.changed.emit()
+
+    def _failed(self, message: str, status: int, fields: dict) -> None:
+        self._busy = False
+        self._set_error(message, fields)
+
+    def _set_error(self, message: str, fields: dict | None = None) -> None:
+        self._error = message
+        self._fields = dict(fields or {})
+        self.changed.emit()
+
+    def _say(self, message: str) -> None:
+        self._message = message
+        self.changed.emit()
+
+
+def _plain(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text

@@ -1,0 +1,313 @@
+"""Register mode: pairing, the cashier's PIN, selling, and the offline queue.
+
+Against the real server: a sale rung up on the desktop appears in the server's
+day report; a sale made while the server is stopped waits in the queue (a file
+that survives the app's restart) and arrives once when the server is back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import socket
+import threading
+import urllib.error
+import urllib.request
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from conftest import click, find, free_port, screenshot, sign_in
+
+OWNER_CODE = "1"  # the demo's owner: signs in at any hour
+CASHIER_CODE = "2"  # AYMAN, a cashier: only while the shop is open
+PIN = "1234"
+
+
+def api(server, token: str, path: str, body: dict | None = None, device: str = ""):
+    headers = {"Authorization": f"Token {token}"} if token else {}
+    if device:
+        headers["X-Register-Device"] = device
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(  # noqa: S310
+        f"{server.url}/api/v1/{path}", data=data, headers=headers
+    )
+    with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
+        return response.status, json.loads(response.read() or b"null")
+
+
+def pair(qtbot, d) -> None:
+    """A manager pairs this computer from the back office; register mode opens."""
+    sign_in(qtbot, d)
+    click(d.window, find(d.window, "registerModeButton"))
+    box = find(d.window, "pairRegister")
+    qtbot.waitUntil(lambda: box.property("count") > 0, timeout=20_000)
+    find(d.window, "pairLabel").setProperty("text", "Test counter")
+    click(d.window, find(d.window, "pairButton"))
+    qtbot.waitUntil(lambda: d.desktop.register.active, timeout=20_000)
+    assert d.desktop.register.paired
+    assert d.desktop.register.state == "locked"
+
+
+def pin_sign_in(qtbot, d, code: str = OWNER_CODE, pin: str = PIN) -> None:
+    """Type the code and PIN on the on-screen keypad, like a cashier."""
+    register = d.desktop.register
+    code_field = find(d.window, "registerCode")
+    code_field.setProperty("text", "")  # a previous try leaves its code there
+    click(d.window, code_field)
+    for digit in code:
+        click(d.window, find(d.window, f"signInKey_{digit}"))
+    click(d.window, find(d.window, "signInKey_OK"))
+    for digit in pin:
+        click(d.window, find(d.window, f"signInKey_{digit}"))
+    click(d.window, find(d.window, "signInKey_OK"))
+    qtbot.waitUntil(lambda: register.state != "locked" or register.error != "", timeout=20_000)
+
+
+def ready_to_sell(qtbot, d) -> None:
+    register = d.desktop.register
+    assert register.state in ("selling", "drawer"), register.error
+    if register.state == "drawer":
+        find(d.window, "registerFloat").setProperty("text", "100")
+        click(d.window, find(d.window, "registerOpenDrawer"))
+        qtbot.waitUntil(lambda: register.state == "selling", timeout=20_000)
+    qtbot.waitUntil(lambda: register.productCount > 0, timeout=20_000)
+
+
+def scanned_product(register) -> tuple[str, dict]:
+    """A product of the demo catalog with a barcode, and that barcode."""
+    for product in register._products.values():
+        if product.get("barcodes"):
+            return product["barcodes"][0], product
+    raise AssertionError("the demo catalog has no barcode")
+
+
+def day_report_lines(server, token: str) -> list[dict]:
+    """Today's lines (the shop's day may still be yesterday in UTC, or already tomorrow)."""
+    today = datetime.date.today()
+    lines = []
+    for day in (today - datetime.timedelta(days=1), today, today + datetime.timedelta(days=1)):
+        _, report = api(server, token, f"reports/day/?date={day.isoformat()}")
+        lines += report["lines"]
+    return lines
+
+
+class NetworkPrinter:
+    """A receipt printer on the network: takes what comes on its TCP port (9100's stand-in)."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.jobs: list[bytes] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            with conn:
+                chunks = []
+                while chunk := conn.recv(65536):
+                    chunks.append(chunk)
+                self.jobs.append(b"".join(chunks))
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def test_a_sale_rung_up_at_the_counter_is_in_the_servers_day_report(
+    qtbot, desktop, hanout_server, tmp_path
+):
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    screenshot(d.window, "register-sign-in-en")
+    pin_sign_in(qtbot, d)
+    ready_to_sell(qtbot, d)
+
+    # The receipt printer is a network one.
+    printer = NetworkPrinter()
+    click(d.window, find(d.window, "registerPrinterButton"))
+    find(d.window, "registerPrinterField").setProperty("text", f"127.0.0.1:{printer.port}")
+    click(d.window, find(d.window, "registerPrinterSave"))
+    assert register.printer == f"127.0.0.1:{printer.port}"
+    dialog = find(d.window, "registerPrinterDialog")
+    qtbot.waitUntil(lambda: not dialog.property("visible"), timeout=5_000)
+
+    # A USB scanner types the code into the window and presses Enter.
+    code, product = scanned_product(register)
+    for ch in code:
+        QTest.keyClick(d.window, Qt.Key(ord(ch)))
+    QTest.keyClick(d.window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(register.lines) == 1, timeout=10_000)
+    # 2 × a product button.
+    click(d.window, find(d.window, "registerKey_2"))
+    click(d.window, find(d.window, "registerTimes"))
+    other = next(p for p in register._products.values() if p["id"] != product["id"])
+    button = find(d.window, f"registerProduct_{other['name']}")
+    click(d.window, button)
+    lines = register.lines
+    assert [(x["name"], x["quantity"]) for x in lines] == [
+        (product["name"], "1"),
+        (other["name"], "2"),
+    ]
+    screenshot(d.window, "register-basket-en")
+
+    # Cash: the customer hands over 50; the change is shown with the ticket number.
+    for key in "50":
+        click(d.window, find(d.window, f"registerKey_{key}"))
+    click(d.window, find(d.window, "registerPayCash"))
+    qtbot.waitUntil(lambda: register.lastSale.get("sent"), timeout=20_000)
+    assert register.pending == 0
+    assert register.lines == []
+    sale_id = register.lastSale["id"]
+    assert (
+        find(d.window, "registerLastSale")
+        .property("text")
+        .startswith(f"Ticket {register.lastSale['number']}")
+    )
+
+    # The owner's day report on the server has the sale's two lines, paid cash.
+    lines = [x for x in day_report_lines(hanout_server, d.api.token) if x["sale"] == sale_id]
+    assert sorted((x["product"], x["quantity"]) for x in lines) == sorted(
+        [(product["name"], "1.000"), (other["name"], "2.000")]
+    )
+    _, sale = api(hanout_server, d.api.token, f"sales/{sale_id}/")
+    assert sale["payments"][0]["method"] == "cash"
+    assert not sale["offline"]
+    screenshot(d.window, "register-paid-en")
+
+    # The ticket came out of the printer: the server's layout, in the printer's language.
+    qtbot.waitUntil(lambda: len(printer.jobs) == 1, timeout=20_000)
+    printer.close()
+    ticket = printer.jobs[0]
+    assert sale["ticket"].encode() in ticket and b"TOTAL" in ticket
+    assert register.message == "Ticket printed."
+    # A printer plugged into this computer is its device file; "Print again" reprints.
+    device = tmp_path / "lp0"
+    device.touch()
+    register.setPrinter(str(device))
+    click(d.window, find(d.window, "registerPrintAgain"))
+    qtbot.waitUntil(lambda: device.stat().st_size > 0, timeout=20_000)
+    assert device.read_bytes() == ticket
+    # A printer that is off: the cashier is told, the sale is not affected.
+    register.setPrinter(f"127.0.0.1:{free_port()}")
+    register.printAgain()
+    qtbot.waitUntil(lambda: register.error != "", timeout=20_000)
+    assert "did not take the ticket" in register.error
+
+    # Signing out revokes the cashier's token at once.
+    token = register.api.token
+    click(d.window, find(d.window, "registerSignOut"))
+    assert register.state == "locked"
+    qtbot.waitUntil(lambda: not register.api.busy, timeout=10_000)
+    try:
+        api(hanout_server, token, "sales/")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 401
+    else:
+        raise AssertionError("the signed-out cashier's token still works")
+
+
+def test_a_sale_made_while_the_server_is_down_arrives_once(qtbot, desktop, hanout_server):
+    from hanout_desktop.register import CounterRegister
+
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    pin_sign_in(qtbot, d)
+    ready_to_sell(qtbot, d)
+    code, product = scanned_product(register)
+
+    hanout_server.stop()
+    try:
+        # The scan is found in the catalog kept on this computer; the sale is kept.
+        register.scan(code)
+        assert len(register.lines) == 1
+        click(d.window, find(d.window, "registerPayCash"))
+        qtbot.waitUntil(lambda: not register.online, timeout=20_000)
+        assert register.pending == 1
+        assert find(d.window, "registerOffline").property("visible")
+        assert find(d.window, "registerPending").property("visible")
+        assert register.lastSale["sent"] is False
+        screenshot(d.window, "register-offline-en")
+        queued = register._queue[0]
+        assert queued["offline"] is True
+        # The cashier cannot sign out yet: the sale goes out with their token.
+        click(d.window, find(d.window, "registerSignOut"))
+        assert register.state == "selling"
+        assert "still waiting for the server" in register.message
+
+        # The queue is a file: an app started now (after a power cut) has it too.
+        again = CounterRegister(d.api, register.settings)
+        assert again.pending == 1
+        assert again._queue[0]["client_uuid"] == queued["client_uuid"]
+        again.deleteLater()
+    finally:
+        hanout_server.start()
+
+    # The retry timer sends it once the server answers again.
+    qtbot.waitUntil(lambda: register.pending == 0, timeout=60_000)
+    assert register.online
+    assert register.lastSale["sent"] is True
+    sale_id = register.lastSale["id"]
+    _, sale = api(hanout_server, d.api.token, f"sales/{sale_id}/")
+    assert sale["offline"] is True
+
+    # Sent a second time (a reply lost on the way): the server answers the same sale.
+    status, replay = api(hanout_server, register.api.token, "sales/", queued)
+    assert status == 200
+    assert replay["id"] == sale_id
+    ours = [x for x in day_report_lines(hanout_server, d.api.token) if x["sale"] == sale_id]
+    assert [(x["product"], x["quantity"], x["offline"]) for x in ours] == [
+        (product["name"], "1.000", True)
+    ]
+
+
+def test_a_wrong_pin_and_a_closed_shop_are_said_at_the_keypad(qtbot, desktop, hanout_server):
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    pin_sign_in(qtbot, d, code=CASHIER_CODE, pin="9999")
+    assert register.state == "locked"
+    assert "do not match" in register.error
+    assert find(d.window, "registerError").property("visible")
+
+    # The shop closed all week: the cashier is turned away with the opening hours' reason.
+    hanout_server.manage_shell(
+        "from hanout.core.models import OpeningHours, Shop;"
+        "OpeningHours.objects.filter(shop__name__startswith='Kaching').update(is_closed=True)"
+    )
+    try:
+        pin_sign_in(qtbot, d, code=CASHIER_CODE)
+        assert register.state == "locked"
+        assert register.error
+        screenshot(d.window, "register-closed-en")
+    finally:
+        hanout_server.manage_shell(
+            "from hanout.core.models import OpeningHours;"
+            "OpeningHours.objects.filter(shop__name__startswith='Kaching').update(is_closed=False)"
+        )
+    # The owner gets in whatever the hours.
+    pin_sign_in(qtbot, d, code=OWNER_CODE)
+    assert register.state in ("selling", "drawer"), register.error
+
+
+def test_a_computer_not_paired_cannot_sign_anyone_in(qtbot, desktop, hanout_server):
+    from hanout_desktop.register import CounterRegister
+
+    d = desktop
+    # A device token the server never gave (or one a manager revoked).
+    d.session.settings.setValue("register/device", "not-a-device-token")
+    register = CounterRegister(d.api, d.session.settings)
+    assert register.state == "locked"
+    register.signIn(OWNER_CODE, PIN)
+    qtbot.waitUntil(lambda: register.error != "", timeout=20_000)
+    assert register.state == "locked"
+    assert "paired" in register.error
+    assert register.api.token == ""
