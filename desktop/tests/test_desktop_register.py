@@ -311,3 +311,56 @@ def test_a_computer_not_paired_cannot_sign_anyone_in(qtbot, desktop, hanout_serv
     assert register.state == "locked"
     assert "paired" in register.error
     assert register.api.token == ""
+
+
+def test_a_visit_with_a_sub_account_and_a_cash_withdrawal(qtbot, desktop, hanout_server):
+    """Two baskets, each paid on its own ticket; the withdrawal is paid on top and handed out."""
+    from decimal import Decimal
+
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    pin_sign_in(qtbot, d)
+    ready_to_sell(qtbot, d)
+    first, second = list(register._products.values())[:2]
+
+    # The main basket: a product and 20 in cash handed over.
+    register.addProduct(first["id"])
+    for key in "20":
+        click(d.window, find(d.window, f"registerKey_{key}"))
+    click(d.window, find(d.window, "registerWithdraw"))
+    assert [(x["kind"], x["name"]) for x in register.lines] == [
+        ("product", first["name"]),
+        ("withdrawal", "Cash withdrawal"),
+    ]
+    expected_main = Decimal(first["price"]) + Decimal("20.00")
+    assert register.total == f"{expected_main:.2f} EUR"
+
+    # The sub-account: another product, the main basket waits with its two lines.
+    click(d.window, find(d.window, "registerBasketSub"))
+    assert register.basket == "sub" and register.lines == [] and register.otherCount == 2
+    register.addProduct(second["id"])
+    assert find(d.window, "registerBasketMain").property("text") == "Basket (2)"
+    screenshot(d.window, "register-sub-account-en")
+
+    # The sub-account is paid first, by card; the main basket comes back on screen.
+    click(d.window, find(d.window, "registerPayCard"))
+    qtbot.waitUntil(lambda: register.lastSale.get("sent"), timeout=20_000)
+    sub_id = register.lastSale["id"]
+    assert register.basket == "main" and len(register.lines) == 2
+    click(d.window, find(d.window, "registerPayCard"))
+    qtbot.waitUntil(
+        lambda: register.lastSale.get("sent") and register.lastSale["id"] != sub_id,
+        timeout=20_000,
+    )
+    main_id = register.lastSale["id"]
+
+    _, sub = api(hanout_server, d.api.token, f"sales/{sub_id}/")
+    _, main = api(hanout_server, d.api.token, f"sales/{main_id}/")
+    assert (sub["basket"], main["basket"]) == ("sub", "main")
+    assert sub["ticket"] != main["ticket"]
+    assert [x["name"] for x in sub["lines"]] == [second["name"]]
+    assert [x["kind"] for x in main["lines"]] == ["product", "withdrawal"]
+    assert Decimal(main["withdrawal_total"]) == Decimal("20.00")
+    assert Decimal(main["total"]) == expected_main
+    assert Decimal(main["revenue"]) == Decimal(first["price"])  # the withdrawal is not revenue

@@ -52,7 +52,8 @@ UNPAIRED = "unpaired"
 RETRY_MS = 5_000
 DEVICE_HEADER = "X-Register-Device"
 CENT = Decimal("0.01")
-LINE_ROLES = ("product", "name", "quantity", "price", "amount")
+LINE_ROLES = ("product", "kind", "name", "quantity", "price", "amount")
+MAIN, SUB = "main", "sub"  # the sale's `basket` field, as the web register sends it
 LOCALES = {"en": "en_GB", "fr": "fr_FR", "ar": "ar_MA", "zgh": "zgh_MA"}
 
 
@@ -115,7 +116,11 @@ class CounterRegister(QObject):
         self._currency = str(self.settings.value("register/currency", "") or "")
         self._entry = ""
         self._quantity: Decimal | None = None
-        self._lines: list[dict[str, Any]] = []
+        # Two baskets on one visit (MISSION §6): the main one and the sub-account,
+        # each paid separately with its own ticket. `_lines` is the one on screen.
+        self._baskets: dict[str, list[dict[str, Any]]] = {MAIN: [], SUB: []}
+        self._basket_key = MAIN
+        self._lines = self._baskets[MAIN]
         self._last_sale: dict[str, Any] = {}
         self._sending = False
         self._folder = data_dir()
@@ -165,6 +170,12 @@ class CounterRegister(QObject):
     pending = Property(int, lambda self: len(self._queue), notify=queueChanged)
     rejected = Property("QVariantList", lambda self: list(self._rejected), notify=queueChanged)
     productCount = Property(int, lambda self: len(self._products), notify=changed)
+    basket = Property(str, _get("_basket_key"), notify=basketChanged)
+    otherCount = Property(
+        int,
+        lambda self: len(self._baskets[SUB if self._basket_key == MAIN else MAIN]),
+        notify=basketChanged,
+    )
     del _get
 
     def _get_printer(self) -> str:
@@ -312,7 +323,9 @@ class CounterRegister(QObject):
         self.api.token = ""
         self._cashier = {}
         self._session = ""
-        self._lines = []
+        self._baskets = {MAIN: [], SUB: []}
+        self._basket_key = MAIN
+        self._lines = self._baskets[MAIN]
         self._entry = ""
         self._quantity = None
         self.settings.remove("register/token")
@@ -455,6 +468,7 @@ class CounterRegister(QObject):
             self._lines.append(
                 {
                     "product": product_id,
+                    "kind": "product",
                     "name": product["name"],
                     "unit": product["price"],
                     "qty": quantity,
@@ -470,8 +484,42 @@ class CounterRegister(QObject):
             self._refresh_lines()
 
     @Slot()
+    def withdraw(self) -> None:
+        """The typed amount is cash handed to the customer, who pays it on top (by card,
+        usually). One withdrawal line per basket: typing another replaces it."""
+        amount = decimal(self._entry)
+        if amount is None or amount <= 0:
+            self._say(
+                QCoreApplication.translate(
+                    "Register", "Type the cash to hand over, then Withdrawal."
+                )
+            )
+            return
+        self._entry = ""
+        self._lines[:] = [x for x in self._lines if x["kind"] != "withdrawal"]
+        self._lines.append(
+            {
+                "product": "",
+                "kind": "withdrawal",
+                "name": QCoreApplication.translate("Register", "Cash withdrawal"),
+                "unit": str(amount.quantize(CENT)),
+                "qty": Decimal(1),
+            }
+        )
+        self._message = ""
+        self._refresh_lines()
+
+    @Slot()
+    def switchBasket(self) -> None:
+        """Between the main basket and the sub-account; each keeps its lines."""
+        self._basket_key = SUB if self._basket_key == MAIN else MAIN
+        self._lines = self._baskets[self._basket_key]
+        self._quantity = None
+        self._refresh_lines()
+
+    @Slot()
     def clearBasket(self) -> None:
-        self._lines = []
+        self._lines.clear()
         self._quantity = None
         self._entry = ""
         self._refresh_lines()
@@ -522,7 +570,8 @@ class CounterRegister(QObject):
         sale = {
             "client_uuid": str(uuid.uuid4()),
             "register": str(self.settings.value("register/id", "")),
-            "lines": [{"product": x["product"], "quantity": str(x["qty"])} for x in self._lines],
+            "basket": self._basket_key,
+            "lines": [_sale_line(x) for x in self._lines],
             "payments": [payment],
             "sold_at": datetime.now(UTC).isoformat(),
             "offline": False,
@@ -538,10 +587,13 @@ class CounterRegister(QObject):
             "number": "",
             "sent": False,
         }
-        self._lines = []
+        self._lines.clear()
         self._entry = ""
         self._set_error("")
-        self._refresh_lines()
+        if self._baskets[SUB if self._basket_key == MAIN else MAIN]:
+            self.switchBasket()  # the other basket of the visit is next
+        else:
+            self._refresh_lines()
         self.flush()
 
     @Slot()
@@ -665,6 +717,14 @@ class CounterRegister(QObject):
     def _say(self, message: str) -> None:
         self._message = message
         self.changed.emit()
+
+
+def _sale_line(line: dict) -> dict:
+    """A basket line as the sale API takes it: a product and its quantity (the server
+    prices it), or the withdrawal's amount."""
+    if line["kind"] == "withdrawal":
+        return {"kind": "withdrawal", "amount": line["unit"]}
+    return {"product": line["product"], "quantity": str(line["qty"])}
 
 
 def _plain(value: Decimal | None) -> str:

@@ -574,6 +574,22 @@
         <translation>افتح الدرج</translation>
     </message>
     <message>
+        <source>Basket</source>
+        <translation>السلة</translation>
+    </message>
+    <message>
+        <source>Basket (%1)</source>
+        <translation>السلة (%1)</translation>
+    </message>
+    <message>
+        <source>Sub-account</source>
+        <translation>الحساب الفرعي</translation>
+    </message>
+    <message>
+        <source>Sub-account (%1)</source>
+        <translation>الحساب الفرعي (%1)</translation>
+    </message>
+    <message>
         <source>Remove the line</source>
         <translation>احذف السطر</translation>
     </message>
@@ -608,6 +624,14 @@
     <message>
         <source>Add by code</source>
         <translation>أضف بالرمز</translation>
+    </message>
+    <message>
+        <source>Withdrawal</source>
+        <translation>سحب نقدي</translation>
+    </message>
+    <message>
+        <source>Type the cash to hand to the customer, then tap Withdrawal.</source>
+        <translation>اكتب المبلغ النقدي الذي تسلّمه للزبون، ثم اضغط سحب نقدي.</translation>
     </message>
     <message>
         <source>Cash</source>
@@ -660,6 +684,14 @@
     <message>
         <source>No product with code %1.</source>
         <translation>لا يوجد منتج بالرمز %1.</translation>
+    </message>
+    <message>
+        <source>Type the cash to hand over, then Withdrawal.</source>
+        <translation>اكتب المبلغ النقدي المسلَّم، ثم سحب نقدي.</translation>
+    </message>
+    <message>
+        <source>Cash withdrawal</source>
+        <translation>سحب نقدي</translation>
     </message>
     <message>
         <source>The customer gave less than the total (%1).</source>

@@ -550,6 +550,22 @@
         <translation>Ouvrir la caisse</translation>
     </message>
     <message>
+        <source>Basket</source>
+        <translation>Panier</translation>
+    </message>
+    <message>
+        <source>Basket (%1)</source>
+        <translation>Panier (%1)</translation>
+    </message>
+    <message>
+        <source>Sub-account</source>
+        <translation>Sous-compte</translation>
+    </message>
+    <message>
+        <source>Sub-account (%1)</source>
+        <translation>Sous-compte (%1)</translation>
+    </message>
+    <message>
         <source>Remove the line</source>
         <translation>Retirer la ligne</translation>
     </message>
@@ -584,6 +600,14 @@
     <message>
         <source>Add by code</source>
         <translation>Ajouter par code</translation>
+    </message>
+    <message>
+        <source>Withdrawal</source>
+        <translation>Retrait</translation>
+    </message>
+    <message>
+        <source>Type the cash to hand to the customer, then tap Withdrawal.</source>
+        <translation>Saisissez l’espèce à remettre au client, puis touchez Retrait.</translation>
     </message>
     <message>
         <source>Cash</source>
@@ -636,6 +660,14 @@
     <message>
         <source>No product with code %1.</source>
         <translation>Aucun produit avec le code %1.</translation>
+    </message>
+    <message>
+        <source>Type the cash to hand over, then Withdrawal.</source>
+        <translation>Saisissez l’espèce à remettre, puis Retrait.</translation>
+    </message>
+    <message>
+        <source>Cash withdrawal</source>
+        <translation>Retrait d’espèces</translation>
     </message>
     <message>
         <source>The customer gave less than the total (%1).</source>

@@ -544,6 +544,22 @@
         <translation>ⵕⵥⵎ ⵜⴰⴼⵔⴽⵜ</translation>
     </message>
     <message>
+        <source>Basket</source>
+        <translation>ⵜⴰⵇⴼⴼⵓⵜ</translation>
+    </message>
+    <message>
+        <source>Basket (%1)</source>
+        <translation>ⵜⴰⵇⴼⴼⵓⵜ (%1)</translation>
+    </message>
+    <message>
+        <source>Sub-account</source>
+        <translation>ⴰⵎⵉⴹⴰⵏ ⴰⵎⵥⵥⴰⵏ</translation>
+    </message>
+    <message>
+        <source>Sub-account (%1)</source>
+        <translation>ⴰⵎⵉⴹⴰⵏ ⴰⵎⵥⵥⴰⵏ (%1)</translation>
+    </message>
+    <message>
         <source>Remove the line</source>
         <translation>ⴽⴽⵙ ⴰⵣⵔⵉⵔⴳ</translation>
     </message>
@@ -578,6 +594,14 @@
     <message>
         <source>Add by code</source>
         <translation>ⵔⵏⵓ ⵙ ⵜⵏⴳⴰⵍⵜ</translation>
+    </message>
+    <message>
+        <source>Withdrawal</source>
+        <translation>ⴰⵙⵙⵓⴼⵖ ⵏ ⵉⴷⵔⵉⵎⵏ</translation>
+    </message>
+    <message>
+        <source>Type the cash to hand to the customer, then tap Withdrawal.</source>
+        <translation>ⴰⵔⴰ ⵉⴷⵔⵉⵎⵏ ⵏ ⵓⵎⵙⴰⵖ, ⴷⵖⵉ ⵙⵙⵏⵜⵉ ⵖⴼ ⵓⵙⵙⵓⴼⵖ ⵏ ⵉⴷⵔⵉⵎⵏ.</translation>
     </message>
     <message>
         <source>Cash</source>
@@ -630,6 +654,14 @@
     <message>
         <source>No product with code %1.</source>
         <translation>ⵓⵔ ⵉⵍⵍⵉ ⵓⴼⴰⵔⵙ ⵙ ⵜⵏⴳⴰⵍⵜ %1.</translation>
+    </message>
+    <message>
+        <source>Type the cash to hand over, then Withdrawal.</source>
+        <translation>ⴰⵔⴰ ⵉⴷⵔⵉⵎⵏ ⵏ ⵓⵙⵙⵓⴼⵖ, ⴷⵖⵉ ⴰⵙⵙⵓⴼⵖ ⵏ ⵉⴷⵔⵉⵎⵏ.</translation>
+    </message>
+    <message>
+        <source>Cash withdrawal</source>
+        <translation>ⴰⵙⵙⵓⴼⵖ ⵏ ⵉⴷⵔⵉⵎⵏ</translation>
     </message>
     <message>
         <source>The customer gave less than the total (%1).</source>

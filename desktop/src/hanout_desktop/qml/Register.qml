@@ -280,6 +280,28 @@ Page {
             Layout.fillWidth: true
             Layout.fillHeight: true
             Layout.preferredWidth: 3
+            // The visit's two baskets: each paid on its own, with its own ticket.
+            RowLayout {
+                Layout.fillWidth: true
+                Button {
+                    objectName: "registerBasketMain"
+                    checkable: true
+                    checked: register.basket === "main"
+                    focusPolicy: Qt.NoFocus
+                    text: register.basket === "main" || register.otherCount === 0
+                          ? qsTr("Basket") : qsTr("Basket (%1)").arg(register.otherCount)
+                    onClicked: if (register.basket !== "main") register.switchBasket()
+                }
+                Button {
+                    objectName: "registerBasketSub"
+                    checkable: true
+                    checked: register.basket === "sub"
+                    focusPolicy: Qt.NoFocus
+                    text: register.basket === "sub" || register.otherCount === 0
+                          ? qsTr("Sub-account") : qsTr("Sub-account (%1)").arg(register.otherCount)
+                    onClicked: if (register.basket !== "sub") register.switchBasket()
+                }
+            }
             ListView {
                 id: basket
                 objectName: "registerBasket"
@@ -436,6 +458,14 @@ Page {
                     Accessible.name: qsTr("Add by code")
                     onClicked: register.addTyped()
                 }
+            }
+            Button {
+                objectName: "registerWithdraw"
+                text: qsTr("Withdrawal")
+                focusPolicy: Qt.NoFocus
+                Layout.fillWidth: true
+                Accessible.description: qsTr("Type the cash to hand to the customer, then tap Withdrawal.")
+                onClicked: register.withdraw()
             }
             Item { Layout.fillHeight: true }
             Button {
