@@ -110,6 +110,16 @@ def register_tour(server, window, desktop, session, api, out_dir, languages) -> 
         path = out_dir / f"register-{language}.png"
         window.grabWindow().save(str(path))
         saved.append(path.name)
+    register.payPhone()
+    wait(lambda: bool(register.phone.get("id")) or register.error != "")
+    for language in languages:
+        desktop.setLanguage(language)
+        settle(register.api)
+        path = out_dir / f"register-phone-{language}.png"
+        window.grabWindow().save(str(path))
+        saved.append(path.name)
+    register.cancelPhone()
+    wait(lambda: not register.phone)
     register.clearBasket()
     register.signOut()
     settle(register.api)

@@ -364,3 +364,66 @@ def test_a_visit_with_a_sub_account_and_a_cash_withdrawal(qtbot, desktop, hanout
     assert Decimal(main["withdrawal_total"]) == Decimal("20.00")
     assert Decimal(main["total"]) == expected_main
     assert Decimal(main["revenue"]) == Decimal(first["price"])  # the withdrawal is not revenue
+
+
+def test_a_customer_pays_by_phone_and_the_register_hears_it(qtbot, desktop, hanout_server):
+    """The QR code on screen, the customer's phone (a real browser) pays on the pay page,
+    the server pushes it to the register's socket and the sale completes by itself."""
+    from playwright.sync_api import sync_playwright
+
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    pin_sign_in(qtbot, d)
+    ready_to_sell(qtbot, d)
+    product = next(iter(register._products.values()))
+
+    # Started, then cancelled: the basket stays for another way to pay.
+    register.addProduct(product["id"])
+    click(d.window, find(d.window, "registerPayPhone"))
+    qtbot.waitUntil(lambda: bool(register.phone.get("id")), timeout=20_000)
+    click(d.window, find(d.window, "registerPhoneCancel"))
+    qtbot.waitUntil(lambda: not register.phone, timeout=20_000)
+    assert "cancelled" in register.message
+    assert len(register.lines) == 1
+
+    click(d.window, find(d.window, "registerPayPhone"))
+    qtbot.waitUntil(lambda: bool(register.phone.get("id")), timeout=20_000)
+    link = dict(register.phone)
+    panel = find(d.window, "registerPhonePanel")
+    assert panel.property("visible")
+    qr = find(d.window, "registerPhoneQr")
+    qtbot.waitUntil(lambda: qr.property("ready"), timeout=10_000)
+    assert qr.property("implicitWidth") > 0
+    screenshot(d.window, "register-phone-qr-en")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        try:
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            phone.goto(link["url"])
+            today = datetime.date.today()
+            phone.fill("#card_number", "4242424242424242")
+            phone.fill("#expiry", f"{today.month:02d}/{(today.year + 2) % 100:02d}")
+            phone.fill("#cvc", "123")
+            phone.click("#pay-submit")
+            phone.wait_for_selector("[data-state=paid]", timeout=20_000)
+        finally:
+            browser.close()
+
+    # Pushed: the register completes the sale without anyone touching it.
+    qtbot.waitUntil(lambda: register.lastSale.get("sent") is True, timeout=20_000)
+    assert not panel.property("visible")
+    assert register.message == "Payment accepted."
+    assert register.lines == []
+    _, sale = api(hanout_server, d.api.token, f"sales/{register.lastSale['id']}/")
+    assert [(x["method"], x["payment_link"]) for x in sale["payments"]] == [("phone", link["id"])]

@@ -21,6 +21,7 @@ refuses (a product removed since) is kept apart with the server's reason.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import uuid
@@ -37,9 +38,12 @@ from PySide6.QtCore import (
     QSettings,
     QStandardPaths,
     QTimer,
+    QUrl,
     Signal,
     Slot,
 )
+from PySide6.QtNetwork import QNetworkRequest
+from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
 
 from hanout_desktop.api import ApiClient
 from hanout_desktop.printer import PrintJob, parse_target
@@ -53,6 +57,7 @@ RETRY_MS = 5_000
 DEVICE_HEADER = "X-Register-Device"
 CENT = Decimal("0.01")
 LINE_ROLES = ("product", "kind", "name", "quantity", "price", "amount")
+PHONE_ROLES = ("id", "url", "qr", "amount", "status")
 MAIN, SUB = "main", "sub"  # the sale's `basket` field, as the web register sends it
 LOCALES = {"en": "en_GB", "fr": "fr_FR", "ar": "ar_MA", "zgh": "zgh_MA"}
 
@@ -96,6 +101,7 @@ class CounterRegister(QObject):
     changed = Signal()  # pairing, state, cashier, messages
     basketChanged = Signal()
     queueChanged = Signal()
+    phoneChanged = Signal()
 
     def __init__(self, api: ApiClient, settings: QSettings | None = None, parent=None):
         super().__init__(parent)
@@ -138,6 +144,9 @@ class CounterRegister(QObject):
             self.api.token = token
             self._cashier = read_json(self._folder / "register-cashier.json", {})
             self._state = SELLING if self._cashier else LOCKED
+        # A phone payment in progress: the link, its QR code, what it pays for.
+        self._phone: dict[str, Any] = {}
+        self._socket: QWebSocket | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(RETRY_MS)
         self._timer.timeout.connect(self.flush)
@@ -171,6 +180,11 @@ class CounterRegister(QObject):
     rejected = Property("QVariantList", lambda self: list(self._rejected), notify=queueChanged)
     productCount = Property(int, lambda self: len(self._products), notify=changed)
     basket = Property(str, _get("_basket_key"), notify=basketChanged)
+    phone = Property(
+        "QVariantMap",
+        lambda self: {k: v for k, v in self._phone.items() if k in PHONE_ROLES},
+        notify=phoneChanged,
+    )
     otherCount = Property(
         int,
         lambda self: len(self._baskets[SUB if self._basket_key == MAIN else MAIN]),
@@ -563,12 +577,12 @@ class CounterRegister(QObject):
     def payCard(self) -> None:
         self._pay({"method": "card"}, change=Decimal(0))
 
-    def _pay(self, payment: dict, *, change: Decimal) -> None:
+    def _pay(self, payment: dict, *, change: Decimal, client_uuid: str = "") -> None:
         if not self._lines:
             self._say(QCoreApplication.translate("Register", "The basket is empty."))
             return
         sale = {
-            "client_uuid": str(uuid.uuid4()),
+            "client_uuid": client_uuid or str(uuid.uuid4()),
             "register": str(self.settings.value("register/id", "")),
             "basket": self._basket_key,
             "lines": [_sale_line(x) for x in self._lines],
@@ -595,6 +609,151 @@ class CounterRegister(QObject):
         else:
             self._refresh_lines()
         self.flush()
+
+    # --- paying by phone: a QR code, the customer pays, the server pushes it ---------------
+    @Slot()
+    def payPhone(self) -> None:
+        if not self._lines:
+            self._say(QCoreApplication.translate("Register", "The basket is empty."))
+            return
+        if not self.api.reachable:
+            self._set_error(
+                QCoreApplication.translate(
+                    "Register", "Phone payment needs the server. Take cash or card."
+                )
+            )
+            return
+        total = self._total()
+        sale_uuid = str(uuid.uuid4())
+        body = {
+            "register": str(self.settings.value("register/id", "")),
+            "amount": str(total),
+            "sale_client_uuid": sale_uuid,
+            "client_uuid": str(uuid.uuid4()),
+            "lines": [
+                {
+                    "name": x["name"],
+                    "quantity": _plain(x["qty"]),
+                    "total": str(((decimal(x["unit"]) or Decimal(0)) * x["qty"]).quantize(CENT)),
+                }
+                for x in self._lines
+            ],
+        }
+        if self._session:
+            body["session"] = self._session
+        self._listen()
+        self._start()
+        call = self.api.call("POST", "payment-links/", body)
+        call.done.connect(lambda link: self._link_made(link, sale_uuid))
+        call.failed.connect(self._failed)
+
+    def _link_made(self, link: dict, sale_uuid: str) -> None:
+        svg = (link.get("qr_svg") or "").encode()
+        self._phone = {
+            "id": link["id"],
+            "url": link.get("url", ""),
+            "qr": "data:image/svg+xml;base64," + base64.b64encode(svg).decode() if svg else "",
+            "amount": self.money(decimal(link.get("amount")) or 0),
+            "amount_raw": link.get("amount"),
+            "status": "waiting",
+            "sale_client_uuid": sale_uuid,
+        }
+        self._done("")
+        self.phoneChanged.emit()
+        self._sync()  # paid before the socket joined? The sync answer says so.
+
+    @Slot()
+    def cancelPhone(self) -> None:
+        link = self._phone.get("id")
+        if not link:
+            return
+        call = self.api.call("POST", f"payment-links/{link}/cancel/", {})
+        call.done.connect(lambda _body: self._phone_gone("cancelled"))
+        # 409: paid meanwhile, the push (or the sync) completes the sale.
+        call.failed.connect(
+            lambda message, status, fields: (
+                self._sync() if status == 409 else self._set_error(message)
+            )
+        )
+
+    def _phone_gone(self, status: str) -> None:
+        if not self._phone:
+            return
+        self._phone = {}
+        self.phoneChanged.emit()
+        words = {
+            "cancelled": QCoreApplication.translate("Register", "The QR payment was cancelled."),
+            "expired": QCoreApplication.translate(
+                "Register", "The QR code expired: start the phone payment again."
+            ),
+        }
+        self._say(words.get(status, ""))
+
+    def _phone_paid(self) -> None:
+        link, self._phone = self._phone, {}
+        self.phoneChanged.emit()
+        self._pay(
+            {"method": "phone", "amount": link["amount_raw"], "payment_link": link["id"]},
+            change=Decimal(0),
+            client_uuid=link["sale_client_uuid"],
+        )
+        self._say(QCoreApplication.translate("Register", "Payment accepted."))
+
+    def _socket_url(self) -> QUrl:
+        url = QUrl(self.api.baseUrl)
+        url.setScheme("wss" if url.scheme() == "https" else "ws")
+        register = str(self.settings.value("register/id", ""))
+        url.setPath(url.path().rstrip("/") + f"/ws/register/{register}/")
+        return url
+
+    def _listen(self) -> None:
+        """The register's socket, where the server says a phone payment went through."""
+        if self._socket is not None or not self.api.token:
+            return
+        socket = QWebSocket("", QWebSocketProtocol.Version.VersionLatest, self)
+        socket.textMessageReceived.connect(self._push)
+        socket.disconnected.connect(lambda s=socket: self._socket_closed(s))
+        request = QNetworkRequest(self._socket_url())
+        request.setRawHeader(b"Authorization", f"Token {self.api.token}".encode())
+        self._socket = socket
+        socket.open(request)
+
+    def _socket_closed(self, socket: QWebSocket) -> None:
+        if socket is self._socket:
+            self._socket = None
+        socket.deleteLater()
+        if self._phone:
+            # Waiting for a payment: listen again (the sync on connect tells what was missed).
+            QTimer.singleShot(2_000, self._listen)
+
+    def _sync(self) -> None:
+        if self._socket is not None and self._socket.isValid():
+            self._socket.sendTextMessage(json.dumps({"type": "sync"}))
+
+    def _push(self, text: str) -> None:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            return
+        link = self._phone.get("id")
+        if not link or not isinstance(message, dict):
+            return
+        kind = message.get("type")
+        if kind == "sync":
+            found = [x for x in message.get("links") or [] if str(x.get("link")) == link]
+            status = found[0].get("status") if found else ""
+        elif str(message.get("link")) == link:
+            status = {
+                "payment.confirmed": "paid",
+                "payment.cancelled": "cancelled",
+                "payment.expired": "expired",
+            }.get(kind, "")
+        else:
+            return
+        if status == "paid":
+            self._phone_paid()
+        elif status in ("cancelled", "expired"):
+            self._phone_gone(status)
 
     @Slot()
     def flush(self) -> None:

@@ -642,8 +642,28 @@
         <translation>بطاقة</translation>
     </message>
     <message>
+        <source>Phone (QR)</source>
+        <translation>الهاتف (QR)</translation>
+    </message>
+    <message>
         <source>Cancel the basket</source>
         <translation>ألغِ السلة</translation>
+    </message>
+    <message>
+        <source>Pay %1 by phone</source>
+        <translation>ادفع %1 بالهاتف</translation>
+    </message>
+    <message>
+        <source>QR code to pay by phone</source>
+        <translation>رمز QR للدفع بالهاتف</translation>
+    </message>
+    <message>
+        <source>Waiting for the customer&apos;s payment…</source>
+        <translation>في انتظار دفع الزبون…</translation>
+    </message>
+    <message>
+        <source>Cancel the QR payment</source>
+        <translation>ألغِ الدفع بـ QR</translation>
     </message>
     <message>
         <source>This computer is now the register “%1”.</source>
@@ -704,6 +724,22 @@
     <message>
         <source>The basket is empty.</source>
         <translation>السلة فارغة.</translation>
+    </message>
+    <message>
+        <source>Phone payment needs the server. Take cash or card.</source>
+        <translation>الدفع بالهاتف يحتاج إلى الخادم. خذ نقدًا أو بطاقة.</translation>
+    </message>
+    <message>
+        <source>The QR payment was cancelled.</source>
+        <translation>أُلغي الدفع بـ QR.</translation>
+    </message>
+    <message>
+        <source>The QR code expired: start the phone payment again.</source>
+        <translation>انتهت صلاحية رمز QR: ابدأ الدفع بالهاتف من جديد.</translation>
+    </message>
+    <message>
+        <source>Payment accepted.</source>
+        <translation>تم قبول الدفع.</translation>
     </message>
     <message>
         <source>The server refused a sale: %1</source>

@@ -618,8 +618,28 @@
         <translation>Carte</translation>
     </message>
     <message>
+        <source>Phone (QR)</source>
+        <translation>Téléphone (QR)</translation>
+    </message>
+    <message>
         <source>Cancel the basket</source>
         <translation>Annuler le panier</translation>
+    </message>
+    <message>
+        <source>Pay %1 by phone</source>
+        <translation>Payer %1 par téléphone</translation>
+    </message>
+    <message>
+        <source>QR code to pay by phone</source>
+        <translation>Code QR pour payer par téléphone</translation>
+    </message>
+    <message>
+        <source>Waiting for the customer&apos;s payment…</source>
+        <translation>En attente du paiement du client…</translation>
+    </message>
+    <message>
+        <source>Cancel the QR payment</source>
+        <translation>Annuler le paiement QR</translation>
     </message>
     <message>
         <source>This computer is now the register “%1”.</source>
@@ -680,6 +700,22 @@
     <message>
         <source>The basket is empty.</source>
         <translation>Le panier est vide.</translation>
+    </message>
+    <message>
+        <source>Phone payment needs the server. Take cash or card.</source>
+        <translation>Le paiement par téléphone a besoin du serveur. Prenez des espèces ou une carte.</translation>
+    </message>
+    <message>
+        <source>The QR payment was cancelled.</source>
+        <translation>Le paiement QR a été annulé.</translation>
+    </message>
+    <message>
+        <source>The QR code expired: start the phone payment again.</source>
+        <translation>Le code QR a expiré : relancez le paiement par téléphone.</translation>
+    </message>
+    <message>
+        <source>Payment accepted.</source>
+        <translation>Paiement accepté.</translation>
     </message>
     <message>
         <source>The server refused a sale: %1</source>

@@ -612,8 +612,28 @@
         <translation>ⵜⴰⴽⴰⵕⴹⴰ</translation>
     </message>
     <message>
+        <source>Phone (QR)</source>
+        <translation>ⴰⵜⵉⵍⵉⴼⵓⵏ (QR)</translation>
+    </message>
+    <message>
         <source>Cancel the basket</source>
         <translation>ⵙⵔ ⵜⴰⵇⴼⴼⵓⵜ</translation>
+    </message>
+    <message>
+        <source>Pay %1 by phone</source>
+        <translation>ⵅⵍⵙ %1 ⵙ ⵓⵜⵉⵍⵉⴼⵓⵏ</translation>
+    </message>
+    <message>
+        <source>QR code to pay by phone</source>
+        <translation>ⵜⴰⵏⴳⴰⵍⵜ QR ⵉ ⵓⵅⵍⵍⵙ ⵙ ⵓⵜⵉⵍⵉⴼⵓⵏ</translation>
+    </message>
+    <message>
+        <source>Waiting for the customer&apos;s payment…</source>
+        <translation>ⴰⵔ ⵏⵜⵜⵔⴰⵊⵓ ⴰⵅⵍⵍⵙ ⵏ ⵓⵎⵙⴰⵖ…</translation>
+    </message>
+    <message>
+        <source>Cancel the QR payment</source>
+        <translation>ⵙⵔ ⴰⵅⵍⵍⵙ ⵙ QR</translation>
     </message>
     <message>
         <source>This computer is now the register “%1”.</source>
@@ -674,6 +694,22 @@
     <message>
         <source>The basket is empty.</source>
         <translation>ⵜⴰⵇⴼⴼⵓⵜ ⵜⵅⵡⴰ.</translation>
+    </message>
+    <message>
+        <source>Phone payment needs the server. Take cash or card.</source>
+        <translation>ⴰⵅⵍⵍⵙ ⵙ ⵓⵜⵉⵍⵉⴼⵓⵏ ⵉⵅⵚⵚⴰ ⴰⵙ ⵓⵎⵙⵍⴽⵉⵎ. ⴰⵎⵥ ⵉⴷⵔⵉⵎⵏ ⵏⵖ ⵜⴰⴽⴰⵕⴹⴰ.</translation>
+    </message>
+    <message>
+        <source>The QR payment was cancelled.</source>
+        <translation>ⵉⵜⵜⵓⵙⵔ ⵓⵅⵍⵍⵙ ⵙ QR.</translation>
+    </message>
+    <message>
+        <source>The QR code expired: start the phone payment again.</source>
+        <translation>ⵉⵎⵎⵓⵜ ⵓⵣⵎⵣ ⵏ ⵜⵏⴳⴰⵍⵜ QR: ⵙⵏⵜⵉ ⴰⵅⵍⵍⵙ ⵙ ⵓⵜⵉⵍⵉⴼⵓⵏ ⵜⵉⴽⵍⵜ ⵢⴰⴹⵏ.</translation>
+    </message>
+    <message>
+        <source>Payment accepted.</source>
+        <translation>ⵉⵜⵜⵓⵇⴱⴰⵍ ⵓⵅⵍⵍⵙ.</translation>
     </message>
     <message>
         <source>The server refused a sale: %1</source>

@@ -495,6 +495,16 @@ Page {
                 onClicked: register.payCard()
             }
             Button {
+                objectName: "registerPayPhone"
+                text: qsTr("Phone (QR)")
+                focusPolicy: Qt.NoFocus
+                enabled: register.lines.length > 0 && register.online && !register.busy
+                Layout.fillWidth: true
+                Layout.preferredHeight: 64
+                font.pixelSize: 20
+                onClicked: register.payPhone()
+            }
+            Button {
                 objectName: "registerClear"
                 text: qsTr("Cancel the basket")
                 flat: true
@@ -502,6 +512,61 @@ Page {
                 enabled: register.lines.length > 0
                 Layout.fillWidth: true
                 onClicked: register.clearBasket()
+            }
+        }
+    }
+
+    // The phone payment: the QR code the customer scans, until the server says it is paid.
+    Rectangle {
+        objectName: "registerPhonePanel"
+        anchors.fill: parent
+        visible: register.phone.id !== undefined
+        color: Qt.rgba(0, 0, 0, 0.45)
+        MouseArea { anchors.fill: parent }  // the till waits under it
+        Pane {
+            anchors.centerIn: parent
+            width: Math.min(parent.width - 40, 420)
+            Material.elevation: 8
+            ColumnLayout {
+                anchors.fill: parent
+                spacing: 10
+                Label {
+                    text: qsTr("Pay %1 by phone").arg(register.phone.amount || "")
+                    font.pixelSize: 22
+                    font.bold: true
+                    Layout.alignment: Qt.AlignHCenter
+                }
+                Image {
+                    objectName: "registerPhoneQr"
+                    readonly property bool ready: status === Image.Ready  // enums do not reach Python
+                    source: register.phone.qr || ""
+                    sourceSize.width: 280
+                    sourceSize.height: 280
+                    Layout.preferredWidth: 280
+                    Layout.preferredHeight: 280
+                    Layout.alignment: Qt.AlignHCenter
+                    Accessible.name: qsTr("QR code to pay by phone")
+                }
+                Label {
+                    text: register.phone.url || ""
+                    font.pixelSize: 11
+                    opacity: 0.7
+                    elide: Text.ElideMiddle
+                    Layout.fillWidth: true
+                    horizontalAlignment: Text.AlignHCenter
+                }
+                Label {
+                    text: qsTr("Waiting for the customer's payment…")
+                    Layout.alignment: Qt.AlignHCenter
+                }
+                BusyIndicator { running: parent.visible; Layout.alignment: Qt.AlignHCenter }
+                Button {
+                    objectName: "registerPhoneCancel"
+                    text: qsTr("Cancel the QR payment")
+                    focusPolicy: Qt.NoFocus
+                    Layout.fillWidth: true
+                    onClicked: register.cancelPhone()
+                }
             }
         }
     }
