@@ -916,6 +916,93 @@
     </message>
 </context>
 <context>
+    <name>SponsorshipScreen</name>
+    <message>
+        <source>One-time reward</source>
+        <translation>مكافأة لمرة واحدة</translation>
+    </message>
+    <message>
+        <source>Share of fees</source>
+        <translation>حصة من الرسوم</translation>
+    </message>
+    <message>
+        <source>Reversal</source>
+        <translation>إلغاء</translation>
+    </message>
+    <message>
+        <source>Sponsorship</source>
+        <translation>الرعاية</translation>
+    </message>
+    <message>
+        <source>Your sponsorship code</source>
+        <translation>رمز الرعاية الخاص بك</translation>
+    </message>
+    <message>
+        <source>Registration link</source>
+        <translation>رابط التسجيل</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>نسخ</translation>
+    </message>
+    <message>
+        <source>Earned from sponsoring</source>
+        <translation>المكسب من الرعاية</translation>
+    </message>
+    <message>
+        <source>Businesses sponsored</source>
+        <translation>المتاجر المرعية</translation>
+    </message>
+    <message>
+        <source>Active now</source>
+        <translation>النشطة الآن</translation>
+    </message>
+    <message>
+        <source>Programme “%1”: %2 %3 once a sponsored business has been active %4 days, then %5% of its fees for %6 months.</source>
+        <translation>البرنامج «%1»: %2 %3 بعد أن يكون المتجر المرعي نشطًا %4 يومًا، ثم %5% من رسومه لمدة %6 شهرًا.</translation>
+    </message>
+    <message>
+        <source>Invitation sent to %1.</source>
+        <translation>أُرسلت الدعوة إلى %1.</translation>
+    </message>
+    <message>
+        <source>Invite a business by email</source>
+        <translation>ادعُ متجرًا بالبريد الإلكتروني</translation>
+    </message>
+    <message>
+        <source>Email address</source>
+        <translation>عنوان البريد الإلكتروني</translation>
+    </message>
+    <message>
+        <source>A word from you (optional)</source>
+        <translation>كلمة منك (اختياري)</translation>
+    </message>
+    <message>
+        <source>Send the invitation</source>
+        <translation>أرسل الدعوة</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>نشط</translation>
+    </message>
+    <message>
+        <source>inactive</source>
+        <translation>غير نشط</translation>
+    </message>
+    <message>
+        <source>No business registered with your code yet.</source>
+        <translation>لم يسجّل أي متجر برمزك بعد.</translation>
+    </message>
+    <message>
+        <source>Rewards</source>
+        <translation>المكافآت</translation>
+    </message>
+    <message>
+        <source>No reward yet.</source>
+        <translation>لا توجد مكافآت بعد.</translation>
+    </message>
+</context>
+<context>
     <name>StaffScreen</name>
     <message>
         <source>Catalog</source>

@@ -892,6 +892,93 @@
     </message>
 </context>
 <context>
+    <name>SponsorshipScreen</name>
+    <message>
+        <source>One-time reward</source>
+        <translation>Prime unique</translation>
+    </message>
+    <message>
+        <source>Share of fees</source>
+        <translation>Part des frais</translation>
+    </message>
+    <message>
+        <source>Reversal</source>
+        <translation>Annulation</translation>
+    </message>
+    <message>
+        <source>Sponsorship</source>
+        <translation>Parrainage</translation>
+    </message>
+    <message>
+        <source>Your sponsorship code</source>
+        <translation>Votre code de parrainage</translation>
+    </message>
+    <message>
+        <source>Registration link</source>
+        <translation>Lien d’inscription</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copier</translation>
+    </message>
+    <message>
+        <source>Earned from sponsoring</source>
+        <translation>Gagné en parrainant</translation>
+    </message>
+    <message>
+        <source>Businesses sponsored</source>
+        <translation>Commerces parrainés</translation>
+    </message>
+    <message>
+        <source>Active now</source>
+        <translation>Actifs maintenant</translation>
+    </message>
+    <message>
+        <source>Programme “%1”: %2 %3 once a sponsored business has been active %4 days, then %5% of its fees for %6 months.</source>
+        <translation>Programme « %1 » : %2 %3 dès qu’un commerce parrainé a été actif %4 jours, puis %5 % de ses frais pendant %6 mois.</translation>
+    </message>
+    <message>
+        <source>Invitation sent to %1.</source>
+        <translation>Invitation envoyée à %1.</translation>
+    </message>
+    <message>
+        <source>Invite a business by email</source>
+        <translation>Inviter un commerce par e-mail</translation>
+    </message>
+    <message>
+        <source>Email address</source>
+        <translation>Adresse e-mail</translation>
+    </message>
+    <message>
+        <source>A word from you (optional)</source>
+        <translation>Un mot de votre part (facultatif)</translation>
+    </message>
+    <message>
+        <source>Send the invitation</source>
+        <translation>Envoyer l’invitation</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>actif</translation>
+    </message>
+    <message>
+        <source>inactive</source>
+        <translation>inactif</translation>
+    </message>
+    <message>
+        <source>No business registered with your code yet.</source>
+        <translation>Aucun commerce ne s’est encore inscrit avec votre code.</translation>
+    </message>
+    <message>
+        <source>Rewards</source>
+        <translation>Récompenses</translation>
+    </message>
+    <message>
+        <source>No reward yet.</source>
+        <translation>Aucune récompense pour l’instant.</translation>
+    </message>
+</context>
+<context>
     <name>StaffScreen</name>
     <message>
         <source>Catalog</source>

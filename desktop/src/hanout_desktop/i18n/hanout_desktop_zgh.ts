@@ -886,6 +886,93 @@
     </message>
 </context>
 <context>
+    <name>SponsorshipScreen</name>
+    <message>
+        <source>One-time reward</source>
+        <translation>ⵜⴰⵔⴰⵣⵜ ⵏ ⵢⴰⵜ ⵜⵉⴽⵍⵜ</translation>
+    </message>
+    <message>
+        <source>Share of fees</source>
+        <translation>ⴰⴼⵔⴷⵉⵙ ⵙⴳ ⵉⵥⵕⵉⴼⵏ</translation>
+    </message>
+    <message>
+        <source>Reversal</source>
+        <translation>ⴰⵙⵔ</translation>
+    </message>
+    <message>
+        <source>Sponsorship</source>
+        <translation>ⴰⵙⵏⵓⴱⴳ</translation>
+    </message>
+    <message>
+        <source>Your sponsorship code</source>
+        <translation>ⵜⴰⵏⴳⴰⵍⵜ ⵏⵏⴽ ⵏ ⵓⵙⵏⵓⴱⴳ</translation>
+    </message>
+    <message>
+        <source>Registration link</source>
+        <translation>ⴰⵙⵖⵏ ⵏ ⵓⵣⵎⵎⴻⵎ</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>ⵙⵏⵖⵍ</translation>
+    </message>
+    <message>
+        <source>Earned from sponsoring</source>
+        <translation>ⵉⵙⵖⵏⴰⵙⵏ ⵙⴳ ⵓⵙⵏⵓⴱⴳ</translation>
+    </message>
+    <message>
+        <source>Businesses sponsored</source>
+        <translation>ⵜⵉⵃⴰⵏⵓⵜⵉⵏ ⵉⵜⵜⵓⵙⵏⵓⴱⴳⵏ</translation>
+    </message>
+    <message>
+        <source>Active now</source>
+        <translation>ⵉⵍⵍⴰⵏ ⴷⵖⵉ</translation>
+    </message>
+    <message>
+        <source>Programme “%1”: %2 %3 once a sponsored business has been active %4 days, then %5% of its fees for %6 months.</source>
+        <translation>ⴰⵖⴰⵡⴰⵙ «%1»: %2 %3 ⵎⵔ ⵜⵍⵍⴰ ⵜⵃⴰⵏⵓⵜ ⵉⵜⵜⵓⵙⵏⵓⴱⴳⵏ ⵜⵅⴷⴷⵎ %4 ⵏ ⵡⵓⵙⵙⴰⵏ, ⴷⵖⵉ %5% ⵙⴳ ⵉⵥⵕⵉⴼⵏ ⵏⵏⵙ ⵉ %6 ⵏ ⵉⵢⵢⵓⵔⵏ.</translation>
+    </message>
+    <message>
+        <source>Invitation sent to %1.</source>
+        <translation>ⵜⵜⵓⵣⵏ ⵜⵖⵓⵔⵉ ⵉ %1.</translation>
+    </message>
+    <message>
+        <source>Invite a business by email</source>
+        <translation>ⵖⵔ ⵉ ⵢⴰⵜ ⵜⵃⴰⵏⵓⵜ ⵙ ⵓⵏⵣⵉⵍ</translation>
+    </message>
+    <message>
+        <source>Email address</source>
+        <translation>ⴰⵏⵙⴰ ⵏ ⵓⵏⵣⵉⵍ</translation>
+    </message>
+    <message>
+        <source>A word from you (optional)</source>
+        <translation>ⵢⴰⵏ ⵡⴰⵡⴰⵍ ⵙⴳ ⵖⵓⵔⴽ (ⵓⵔ ⵉⵇⵇⵉⵏ)</translation>
+    </message>
+    <message>
+        <source>Send the invitation</source>
+        <translation>ⴰⵣⵏ ⵜⴰⵖⵓⵔⵉ</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>ⵉⵅⴷⴷⵎ</translation>
+    </message>
+    <message>
+        <source>inactive</source>
+        <translation>ⵓⵔ ⵉⵅⴷⴷⵎ</translation>
+    </message>
+    <message>
+        <source>No business registered with your code yet.</source>
+        <translation>ⵓⵔ ⵜⵣⵎⵎⴻⵎ ⴽⵔⴰ ⵏ ⵜⵃⴰⵏⵓⵜ ⵙ ⵜⵏⴳⴰⵍⵜ ⵏⵏⴽ ⵖⴰⵙⵙⴰ.</translation>
+    </message>
+    <message>
+        <source>Rewards</source>
+        <translation>ⵜⵉⵔⴰⵣⵉⵏ</translation>
+    </message>
+    <message>
+        <source>No reward yet.</source>
+        <translation>ⵓⵔ ⵜⵍⵍⵉ ⴽⵔⴰ ⵏ ⵜⵔⴰⵣⵜ ⵖⴰⵙⵙⴰ.</translation>
+    </message>
+</context>
+<context>
     <name>StaffScreen</name>
     <message>
         <source>Catalog</source>
