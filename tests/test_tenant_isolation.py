@@ -45,6 +45,7 @@ SINGLETONS = {
     "/api/v1/stock/valuation/",
     "/api/v1/stock/restock-suggestions/",
     "/api/v1/customers/loyalty-rule/",
+    "/api/v1/customers/growth/",
     "/api/v1/referrals/",
     "/api/v1/reports/dashboard/",
     "/api/v1/reports/sales/",

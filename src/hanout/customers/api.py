@@ -11,7 +11,8 @@
   ledger); `{id}/adjust-points/` (POST, full access, with a reason);
   `{id}/redeem/` (POST, for the register: needs full Register access, read on
   Customers; idempotent on `client_uuid`); `lookup/?phone=|card=` (attach a
-  customer at the register); `loyalty-rule/` (GET; PATCH with full access).
+  customer at the register); `loyalty-rule/` (GET; PATCH with full access);
+  `growth/` (new customers by month over 12 months and by year, segment counts).
 
 The CSV/XLSX export of the list is a page (`customer_export`), like the other lists.
 
@@ -24,7 +25,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from hanout.core import clock
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import PermissionDenied
 from hanout.core.permissions import Level, Module, denial_message
@@ -33,6 +36,28 @@ from hanout.customers.models import Customer, LoyaltyEntry, LoyaltyRule, TrustLe
 from hanout.sales.api_orders import OrderSerializer
 
 _PHONE_HELP = _("Read with the business's country unless it starts with +; answered in E.164 form.")
+
+
+class GrowthMonthSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text=_("The first day of the month."))
+    count = serializers.IntegerField(help_text=_("Customer cards created that month."))
+
+
+class GrowthYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    count = serializers.IntegerField()
+
+
+class SegmentCountSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text=_("Active customers in this segment."))
+
+
+class GrowthSerializer(serializers.Serializer):
+    months = GrowthMonthSerializer(many=True, help_text=_("The last 12 months, oldest first."))
+    years = GrowthYearSerializer(many=True)
+    segments = SegmentCountSerializer(many=True)
 
 
 class CustomerSerializer(serializers.ModelSerializer):
@@ -269,6 +294,7 @@ class LoyaltyRuleSerializer(serializers.ModelSerializer):
         },
     ),
     lookup=extend_schema(parameters=[LookupQuerySerializer], responses=LookupSerializer(many=True)),
+    growth=extend_schema(responses=GrowthSerializer),
     loyalty_rule=extend_schema(methods=["GET"], responses=LoyaltyRuleSerializer),
 )
 class CustomerViewSet(ApiViewSet):
@@ -426,6 +452,30 @@ class CustomerViewSet(ApiViewSet):
         else:
             rule = services_loyalty.loyalty_rule_of(request.business)
         return self.respond(LoyaltyRuleSerializer, rule)
+
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def growth(self, request):
+        """New customers (cards created) in each of the last 12 months and in each year,
+        and how many active customers are in each segment — the customers dashboard's
+        figures, in the shop's time zone."""
+        from hanout.purchasing.selectors_bills import local_today
+
+        business = request.business
+        counts = selectors_crm.segment_counts(business=business, now=clock.now())
+        data = {
+            "months": selectors_crm.new_customers_last_months(
+                business=business, today=local_today(business)
+            ),
+            "years": [
+                {"year": r["key"].year, "count": r["count"]}
+                for r in selectors_crm.new_customers_by(business=business, period="year")
+            ],
+            "segments": [
+                {"key": key, "label": str(label), "count": counts[key]}
+                for key, label in selectors_crm.SEGMENTS.items()
+            ],
+        }
+        return Response(GrowthSerializer(data).data)
 
     def _fresh(self, customer: Customer) -> Customer:
         """Re-read after a write so `order_count` is there."""

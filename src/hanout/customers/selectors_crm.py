@@ -442,6 +442,26 @@ def new_customers_by(*, business: Business, period: str, since=None) -> list[dic
     return out
 
 
+def new_customers_last_months(
+    *, business: Business, today: datetime.date, months: int = 12
+) -> list[dict]:
+    """New customers in each of the last `months` months up to `today`'s (a shop-local
+    date), every month listed even when none came: [{"month": first day, "count": n}]."""
+    from hanout.purchasing.selectors_bills import business_zone
+
+    first = today.replace(day=1)
+    days = []
+    for back in range(months - 1, -1, -1):
+        y, m = divmod(first.year * 12 + first.month - 1 - back, 12)
+        days.append(datetime.date(y, m + 1, 1))
+    since = datetime.datetime.combine(days[0], datetime.time.min, tzinfo=business_zone(business))
+    found = {
+        r["key"]: r["count"]
+        for r in new_customers_by(business=business, period="month", since=since)
+    }
+    return [{"month": day, "count": found.get(day, 0)} for day in days]
+
+
 def top_customers(*, business: Business, limit: int = 10, now=None) -> list[Customer]:
     """The active customers who spent the most (all time), with their segment."""
     qs = with_segment(

@@ -9,8 +9,6 @@ Reading needs `read` on Customers; every POST needs `full`.
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -34,7 +32,7 @@ from hanout.customers.forms import (
     TrustForm,
 )
 from hanout.customers.models import Customer
-from hanout.purchasing.selectors_bills import business_zone, local_today
+from hanout.purchasing.selectors_bills import local_today
 
 PAGE_SIZE = 50
 RECENT = 20
@@ -261,17 +259,12 @@ def customer_dashboard(request):
     """New customers by month (last 12) and by year, the segments and the top customers."""
     business = request.business
     now = clock.now()
-    first = local_today(business).replace(day=1)
-    months = []
-    for back in range(11, -1, -1):
-        y, m = divmod(first.year * 12 + first.month - 1 - back, 12)
-        months.append(datetime.date(y, m + 1, 1))
-    since = datetime.datetime.combine(months[0], datetime.time.min, tzinfo=business_zone(business))
-    by_month = {
-        r["key"]: r["count"]
-        for r in selectors_crm.new_customers_by(business=business, period="month", since=since)
-    }
-    month_rows = [{"label": date_format(m, "M Y"), "count": by_month.get(m, 0)} for m in months]
+    month_rows = [
+        {"label": date_format(r["month"], "M Y"), "count": r["count"]}
+        for r in selectors_crm.new_customers_last_months(
+            business=business, today=local_today(business)
+        )
+    ]
     year_rows = [
         {"label": str(r["key"].year), "count": r["count"]}
         for r in selectors_crm.new_customers_by(business=business, period="year")

@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from hanout.core.api import MoneyField
 from hanout.core.api_base import ApiViewSet
 from hanout.core.permissions import Module
+from hanout.core.schema import ErrorSerializer
 from hanout.expenses import selectors, services, services_recurring
 from hanout.expenses.models import ExpenseCategory, Frequency, RecurringExpense
 
@@ -158,16 +160,25 @@ def _ids(data) -> dict:
     return data
 
 
+# A category or supplier named in the body that this business does not have.
+BODY_NOT_FOUND = OpenApiResponse(
+    ErrorSerializer,
+    description=gettext_lazy("The category or the supplier of the body was not found."),
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[RecurringExpenseQuerySerializer], responses=RecurringExpenseSerializer
     ),
     retrieve=extend_schema(responses=RecurringExpenseSerializer),
     create=extend_schema(
-        request=RecurringExpenseCreateSerializer, responses={201: RecurringExpenseSerializer}
+        request=RecurringExpenseCreateSerializer,
+        responses={201: RecurringExpenseSerializer, 404: BODY_NOT_FOUND},
     ),
     partial_update=extend_schema(
-        request=RecurringExpenseUpdateSerializer, responses=RecurringExpenseSerializer
+        request=RecurringExpenseUpdateSerializer,
+        responses={200: RecurringExpenseSerializer, 404: BODY_NOT_FOUND},
     ),
     stop=extend_schema(request=None, responses=RecurringExpenseSerializer),
 )

@@ -339,6 +339,36 @@ def test_the_dashboard_counts_new_customers_in_their_month_of_the_shop(client, t
     assert sum(r["count"] for r in response.context["year_rows"]) == 4
 
 
+def test_the_growth_api_gives_the_dashboards_figures_to_this_business_only(
+    client, till, django_assert_max_num_queries
+):
+    """`GET /api/v1/customers/growth/` (the desktop's clients chart): the same months and
+    years as the page, every month listed, segment counts; another business sees its own."""
+    now = timezone.now()
+    for i, days in enumerate((0, 1, 62, 400)):
+        customer = make_customer(till.owner, f"C{i}")
+        Customer.objects.filter(pk=customer.pk).update(created_at=days_ago(now, days))
+    api = api_client_for(till.owner)
+    with django_assert_max_num_queries(8):
+        response = api.get("/api/v1/customers/growth/")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    client.force_login(till.user)
+    page = client.get(reverse("customer_dashboard")).context
+    assert [m["count"] for m in data["months"]] == page["month_chart"]["datasets"][0]["data"]
+    assert len(data["months"]) == 12 and sum(m["count"] for m in data["months"]) == 3
+    assert data["months"][-1]["month"].endswith("-01")
+    assert {str(y["year"]): y["count"] for y in data["years"]} == {
+        r["label"]: r["count"] for r in page["year_rows"]
+    }
+    assert sum(s["count"] for s in data["segments"]) == 4
+    assert [s["key"] for s in data["segments"]] == list(selectors_crm.SEGMENTS)
+
+    other = make_business("Other shop")
+    theirs = api_client_for(other).get("/api/v1/customers/growth/").json()
+    assert sum(m["count"] for m in theirs["months"]) == 0 and theirs["years"] == []
+
+
 def test_the_dashboard_reads_right_to_left_in_arabic(client, till):
     till.user.language = "ar"
     till.user.save(update_fields=["language"])
