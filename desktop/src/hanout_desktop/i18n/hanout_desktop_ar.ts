@@ -240,6 +240,76 @@
     </message>
 </context>
 <context>
+    <name>CustomersScreen</name>
+    <message>
+        <source>New</source>
+        <translation>جديد</translation>
+    </message>
+    <message>
+        <source>Regular</source>
+        <translation>منتظم</translation>
+    </message>
+    <message>
+        <source>Top</source>
+        <translation>الأفضل</translation>
+    </message>
+    <message>
+        <source>Occasional</source>
+        <translation>عرضي</translation>
+    </message>
+    <message>
+        <source>Lapsed</source>
+        <translation>منقطع</translation>
+    </message>
+    <message>
+        <source>No purchase yet</source>
+        <translation>لا مشتريات بعد</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>الزبائن</translation>
+    </message>
+    <message>
+        <source>Name, phone or email</source>
+        <translation>الاسم أو الهاتف أو البريد</translation>
+    </message>
+    <message>
+        <source>Search clients</source>
+        <translation>ابحث عن زبائن</translation>
+    </message>
+    <message>
+        <source>New clients</source>
+        <translation>زبائن جدد</translation>
+    </message>
+    <message>
+        <source>By month</source>
+        <translation>حسب الشهر</translation>
+    </message>
+    <message>
+        <source>By year</source>
+        <translation>حسب السنة</translation>
+    </message>
+    <message>
+        <source>New clients per period</source>
+        <translation>الزبائن الجدد حسب الفترة</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n purchase(s)</source>
+        <translation>
+            <numerusform>%n مشتريات</numerusform>
+            <numerusform>عملية شراء واحدة</numerusform>
+            <numerusform>عمليتا شراء</numerusform>
+            <numerusform>%n عمليات شراء</numerusform>
+            <numerusform>%n عملية شراء</numerusform>
+            <numerusform>%n عملية شراء</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No client found.</source>
+        <translation>لم يُعثر على أي زبون.</translation>
+    </message>
+</context>
+<context>
     <name>DayReportScreen</name>
     <message>
         <source>Day report</source>

@@ -232,6 +232,72 @@
     </message>
 </context>
 <context>
+    <name>CustomersScreen</name>
+    <message>
+        <source>New</source>
+        <translation>Nouveau</translation>
+    </message>
+    <message>
+        <source>Regular</source>
+        <translation>Régulier</translation>
+    </message>
+    <message>
+        <source>Top</source>
+        <translation>Meilleur</translation>
+    </message>
+    <message>
+        <source>Occasional</source>
+        <translation>Occasionnel</translation>
+    </message>
+    <message>
+        <source>Lapsed</source>
+        <translation>Perdu de vue</translation>
+    </message>
+    <message>
+        <source>No purchase yet</source>
+        <translation>Pas encore d’achat</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <source>Name, phone or email</source>
+        <translation>Nom, téléphone ou e-mail</translation>
+    </message>
+    <message>
+        <source>Search clients</source>
+        <translation>Chercher des clients</translation>
+    </message>
+    <message>
+        <source>New clients</source>
+        <translation>Nouveaux clients</translation>
+    </message>
+    <message>
+        <source>By month</source>
+        <translation>Par mois</translation>
+    </message>
+    <message>
+        <source>By year</source>
+        <translation>Par année</translation>
+    </message>
+    <message>
+        <source>New clients per period</source>
+        <translation>Nouveaux clients par période</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n purchase(s)</source>
+        <translation>
+            <numerusform>%n achat</numerusform>
+            <numerusform>%n achats</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No client found.</source>
+        <translation>Aucun client trouvé.</translation>
+    </message>
+</context>
+<context>
     <name>DayReportScreen</name>
     <message>
         <source>Day report</source>

@@ -230,6 +230,71 @@
     </message>
 </context>
 <context>
+    <name>CustomersScreen</name>
+    <message>
+        <source>New</source>
+        <translation>ⴰⵎⴰⵢⵏⵓ</translation>
+    </message>
+    <message>
+        <source>Regular</source>
+        <translation>ⴰⵎⵙⵍⴽⴰⵎ</translation>
+    </message>
+    <message>
+        <source>Top</source>
+        <translation>ⴰⴼⵍⵍⴰⵢ</translation>
+    </message>
+    <message>
+        <source>Occasional</source>
+        <translation>ⵙ ⵜⵉⴽⴽⴰⵍ</translation>
+    </message>
+    <message>
+        <source>Lapsed</source>
+        <translation>ⵉⴱⴹⴰ</translation>
+    </message>
+    <message>
+        <source>No purchase yet</source>
+        <translation>ⵓⵔ ⵉⵙⵖⵉ ⵖⴰⵙⵙⴰ</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>ⵉⵎⵙⴰⵖⵏ</translation>
+    </message>
+    <message>
+        <source>Name, phone or email</source>
+        <translation>ⵉⵙⵎ, ⴰⵜⵉⵍⵉⴼⵓⵏ ⵏⵖ ⴰⵏⵣⵉⵍ</translation>
+    </message>
+    <message>
+        <source>Search clients</source>
+        <translation>ⵔⵣⵓ ⵉⵎⵙⴰⵖⵏ</translation>
+    </message>
+    <message>
+        <source>New clients</source>
+        <translation>ⵉⵎⵙⴰⵖⵏ ⵉⵎⴰⵢⵏⵓⵜⵏ</translation>
+    </message>
+    <message>
+        <source>By month</source>
+        <translation>ⵙ ⵡⴰⵢⵢⵓⵔ</translation>
+    </message>
+    <message>
+        <source>By year</source>
+        <translation>ⵙ ⵓⵙⴳⴳⵯⴰⵙ</translation>
+    </message>
+    <message>
+        <source>New clients per period</source>
+        <translation>ⵉⵎⵙⴰⵖⵏ ⵉⵎⴰⵢⵏⵓⵜⵏ ⵙ ⵜⵣⵉ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n purchase(s)</source>
+        <translation>
+            <numerusform>%n ⵏ ⵜⵙⵖⵉⵡⵉⵏ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No client found.</source>
+        <translation>ⵓⵔ ⵉⵜⵜⵓⴼⴰ ⴽⵔⴰ ⵏ ⵓⵎⵙⴰⵖ.</translation>
+    </message>
+</context>
+<context>
     <name>DayReportScreen</name>
     <message>
         <source>Day report</source>
