@@ -267,7 +267,7 @@
     </message>
     <message>
         <source>Clients</source>
-        <translation>الزبائن</translation>
+        <translation>الزبناء</translation>
     </message>
     <message>
         <source>Name, phone or email</source>
@@ -275,11 +275,11 @@
     </message>
     <message>
         <source>Search clients</source>
-        <translation>ابحث عن زبائن</translation>
+        <translation>ابحث عن زبناء</translation>
     </message>
     <message>
         <source>New clients</source>
-        <translation>زبائن جدد</translation>
+        <translation>زبناء جدد</translation>
     </message>
     <message>
         <source>By month</source>
@@ -291,7 +291,7 @@
     </message>
     <message>
         <source>New clients per period</source>
-        <translation>الزبائن الجدد حسب الفترة</translation>
+        <translation>الزبناء الجدد حسب الفترة</translation>
     </message>
     <message numerus="yes">
         <source>%n purchase(s)</source>
