@@ -199,12 +199,27 @@ def find_visual(root, object_name: str):
 
 
 def click(window, item) -> None:
-    """A real mouse click in the middle of a QML item."""
+    """A real mouse click in the middle of a QML item, once it has stopped moving.
+
+    A screen that just got its data lays itself out on the next frames; on a loaded
+    machine the click could land where a neighbour button is about to be (seen in CI:
+    the Employees screen's "Read" click changed nothing). The item's place is read
+    until two looks 50 ms apart agree (at most a second)."""
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtTest import QTest
 
-    point = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
-    QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    def place():
+        centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+        return centre, item.width(), item.height()
+
+    where = place()
+    for _ in range(20):
+        QTest.qWait(50)
+        now = place()
+        if now == where:
+            break
+        where = now
+    QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where[0])
 
 
 def sign_in(qtbot, d, email: str = OWNER, password: str = DEMO_PASSWORD) -> None:

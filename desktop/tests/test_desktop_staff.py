@@ -105,10 +105,17 @@ def test_the_owner_changes_an_employees_access_and_deactivates_them(qtbot, deskt
     editor = find(desktop.window, "accessEditor")
     assert find(editor, "level_stock").property("text") == "No access"
     click(desktop.window, find(editor, "set_stock_read"))
-    qtbot.waitUntil(
-        lambda: find(desktop.window, "level_stock").property("text") == "Read only",
-        timeout=15_000,
-    )
+    try:
+        qtbot.waitUntil(
+            lambda: find(editor, "level_stock").property("text") == "Read only", timeout=15_000
+        )
+    except Exception:
+        # Say what the server has: a click that missed, or an answer the screen lost.
+        raise AssertionError(
+            f"shown {find(editor, 'level_stock').property('text')!r}, "
+            f"server {member_on_server(hanout_server, member_id)}, "
+            f"error {find(desktop.window, 'staffWriter').property('error')!r}"
+        ) from None
     state = member_on_server(hanout_server, member_id)
     assert state["levels"]["stock"] == "read"
     assert state["overrides"] == {"stock": "read"}
