@@ -60,7 +60,8 @@ SINGLETONS = {
 }
 # The marketplace's shop window: every business's published listings are public by design
 # (src/hanout/marketplace/tests/test_api.py proves drafts and everything else stay private).
-PUBLIC = ("/api/v1/market/listings/",)
+# Registering a store (step one) comes before there is any business or token.
+PUBLIC = ("/api/v1/market/listings/", "/api/v1/signup/")
 # The platform administrators' queues (is_staff, not a business's member): tested there too.
 PLATFORM = ("/api/v1/market/admin/",)
 # GETs that look up one object by one of several optional query parameters (400 without).

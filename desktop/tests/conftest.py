@@ -208,6 +208,8 @@ def click(window, item) -> None:
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtTest import QTest
 
+    scroll_into_view(item)
+
     def place():
         centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
         return centre, item.width(), item.height()
@@ -220,6 +222,24 @@ def click(window, item) -> None:
             break
         where = now
     QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where[0])
+
+
+def scroll_into_view(item) -> None:
+    """Scroll the Flickables holding `item` so that it shows, as a person would first
+    scroll down to a button below the fold (a mouse click there would hit nothing)."""
+    from PySide6.QtCore import QPointF
+
+    holder = item.parentItem()
+    while holder is not None:
+        content = holder.property("contentItem")
+        if holder.metaObject().indexOfProperty("contentY") >= 0 and content is not None:
+            top = item.mapToItem(content, QPointF(0, 0)).y()
+            visible_top = holder.property("contentY")
+            if top < visible_top or top + item.height() > visible_top + holder.height():
+                highest = max(0.0, holder.property("contentHeight") - holder.height())
+                wanted = top - (holder.height() - item.height()) / 2
+                holder.setProperty("contentY", min(max(0.0, wanted), highest))
+        holder = holder.parentItem()
 
 
 def sign_in(qtbot, d, email: str = OWNER, password: str = DEMO_PASSWORD) -> None:

@@ -54,6 +54,23 @@ def main(argv: list[str]) -> int:
         desktop.setLanguage(language)
         settle(api)
         window.grabWindow().save(str(out_dir / f"sign-in-{language}.png"))
+        # Registering a store: both steps (step one makes only a sign-up session).
+        session.startSignUp()
+        settle(api)
+        window.grabWindow().save(str(out_dir / f"sign-up-{language}.png"))
+        session.submitStore(
+            {
+                "name": "Épicerie Atlas",
+                "country": "MA",
+                "currency": "MAD",
+                "time_zone": "Africa/Casablanca",
+            }
+        )
+        wait(lambda: session.state == "signUpManager" or session.error != "")
+        settle(api)
+        window.grabWindow().save(str(out_dir / f"sign-up-manager-{language}.png"))
+        session.cancel()
+        settle(api)
     session.signIn(email, password)
     if not wait(lambda: session.state == "signedIn" or session.error != ""):
         print("sign-in did not finish", file=sys.stderr)

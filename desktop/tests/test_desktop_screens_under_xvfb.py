@@ -69,3 +69,5 @@ def test_every_screen_in_english_and_arabic(hanout_server, xvfb_display):
         assert arabic.exists()
         assert QImage(str(arabic)) != QImage(str(out / name)), f"{arabic.name} is not mirrored"
     assert (out / "sign-in-en.png").exists() and (out / "sign-in-ar.png").exists()
+    for step in ("sign-up", "sign-up-manager"):
+        assert colours(out / f"{step}-ar.png") > 8, f"{step}-ar.png looks blank"

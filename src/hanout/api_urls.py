@@ -4,6 +4,7 @@ from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from hanout.accounts import api as accounts_api
+from hanout.accounts import api_signup as accounts_signup_api
 from hanout.catalog import api as catalog_api
 from hanout.chat import api as chat_api
 from hanout.core import api_views as core_api
@@ -30,6 +31,7 @@ from hanout.webhooks import api as webhooks_api
 router = DefaultRouter(trailing_slash=True)
 core_api.register(router)
 accounts_api.register(router)
+accounts_signup_api.register(router)
 catalog_api.register(router)
 suppliers_api.register(router)
 inventory_api.register(router)

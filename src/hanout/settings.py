@@ -499,5 +499,8 @@ WEBHOOKS_ALLOW_PRIVATE = env_bool("HANOUT_WEBHOOKS_ALLOW_PRIVATE")
 WEBHOOKS_ALLOW_HTTP = env_bool("HANOUT_WEBHOOKS_ALLOW_HTTP")
 WEBHOOKS_TIMEOUT = float(env("HANOUT_WEBHOOKS_TIMEOUT", "5"))
 ACCOUNT_FORMS = {"signup": "hanout.accounts.forms.ManagerSignupForm"}
+# The manager's name and phone: in the web's form above and in the headless signup
+# the desktop app uses (allauth builds both on this class).
+ACCOUNT_SIGNUP_FORM_CLASS = "hanout.accounts.forms_signup.ManagerDetailsForm"
 FORM_RENDERER = "hanout.core.forms_renderer.BootstrapFormRenderer"
 FORMAT_MODULE_PATH = ["hanout.formats"]

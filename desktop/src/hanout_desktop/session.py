@@ -1,7 +1,11 @@
 """Signing in and out, and who is signed in: the `session` object QML sees.
 
 The steps are the web's: a password (or a one-time code sent by email), then a
-TOTP code when the person turned two-factor on. They run on allauth's headless
+TOTP code when the person turned two-factor on. Registering a store takes the
+web's two steps too: the store (`POST /api/v1/signup/`, which checks it with the
+web's form and opens a sign-up session), then its manager (allauth's headless
+signup with that session), after which the person confirms their email address
+from the link Hanout sends and signs in. They run on allauth's headless
 API for apps (`/_allauth/app/v1/`), which keeps the server's rate limits. Once
 signed in, the app makes itself a personal API token named after this computer
 (`POST /api/v1/tokens/`, listed and revocable on the person's profile page),
@@ -25,6 +29,9 @@ SIGNED_OUT = "signedOut"
 NEEDS_CODE = "code"  # a one-time code was emailed; type it
 NEEDS_TOTP = "totp"  # the password was right; the authenticator's code is next
 SIGNED_IN = "signedIn"
+SIGN_UP_STORE = "signUpStore"  # registering a store, step one: the store
+SIGN_UP_MANAGER = "signUpManager"  # step two: who manages it
+SIGN_UP_SENT = "signUpSent"  # done: confirm the email address, then sign in
 
 # The modules a desktop user can open, in the order of the menu. Each maps to
 # the server's module whose access level decides whether it shows and whether
@@ -69,6 +76,8 @@ class Session(QObject):
         self._token_id = ""
         self._pending_session = ""  # the allauth session between two steps
         self._email = ""
+        self._signup_choices: dict[str, Any] = {}
+        self._signup_store: dict[str, Any] = {}
         saved = self.settings.value("server/url", "")
         if saved:
             self.api.set_base_url(str(saved))
@@ -110,6 +119,16 @@ class Session(QObject):
         return self._email
 
     email = Property(str, _get_email, notify=stateChanged)
+
+    def _get_signup_choices(self) -> dict:
+        return dict(self._signup_choices)
+
+    signUpChoices = Property("QVariantMap", _get_signup_choices, notify=stateChanged)
+
+    def _get_signup_store(self) -> dict:
+        return dict(self._signup_store)
+
+    signUpStore = Property("QVariantMap", _get_signup_store, notify=stateChanged)
 
     def _get_modules(self) -> list:
         levels = (self._me or {}).get("levels") or {}
@@ -194,10 +213,114 @@ class Session(QObject):
 
     @Slot()
     def cancel(self) -> None:
-        """Back to the first step (from the code or TOTP step)."""
+        """Back to the first step (from the code or TOTP step, or from registering)."""
         self._pending_session = ""
+        self._signup_store = {}
         self._set_error("", {})
         self._set_state(SIGNED_OUT)
+
+    # --- registering a store ----------------------------------------------------------------
+    @Slot()
+    def startSignUp(self) -> None:
+        """Step one's form, with the currencies, countries and time zones the server offers."""
+        self._pending_session = ""
+        self._signup_store = {}
+        self._set_error("", {})
+        self._set_state(SIGN_UP_STORE)
+        self._start()
+        call = self.api.call("GET", "signup/")
+        call.done.connect(self._got_signup_choices)
+        call.failed.connect(self._step_failed)
+
+    def _got_signup_choices(self, choices: dict) -> None:
+        self._signup_choices = choices or {}
+        self._set_busy(False)
+        self.stateChanged.emit()
+
+    @Slot("QVariantMap")
+    def submitStore(self, store: dict) -> None:
+        """Step one: the server checks the store and keeps it for step two."""
+        self._start()
+        fields = (
+            "name",
+            "currency",
+            "country",
+            "time_zone",
+            "shop_name",
+            "address",
+            "language",
+            "referral_code",
+        )
+        body = {key: str(store.get(key) or "").strip() for key in fields}
+        call = self.api.call("POST", "signup/", body)
+        call.done.connect(self._store_accepted)
+        call.failed.connect(self._step_failed)
+
+    def _store_accepted(self, answer: dict) -> None:
+        self._pending_session = answer.get("session_token", "")
+        self._signup_store = {**(answer.get("store") or {}), "sponsor": answer.get("sponsor")}
+        self._set_busy(False)
+        self._set_error("", {})
+        self._set_state(SIGN_UP_MANAGER)
+
+    @Slot()
+    def backToStore(self) -> None:
+        """From step two to step one (the store as typed stays in the form)."""
+        self._set_error("", {})
+        self._set_state(SIGN_UP_STORE)
+
+    @Slot("QVariantMap")
+    def submitManager(self, manager: dict) -> None:
+        """Step two: the manager's account, on allauth's headless signup (its password
+        rules, rate limit and confirmation email), with step one's session."""
+        email = str(manager.get("email") or "").strip()
+        password = str(manager.get("password") or "")
+        if password != str(manager.get("password2") or ""):
+            self._fail(
+                QCoreApplication.translate("Session", "The two passwords are not the same."),
+                {"password2": QCoreApplication.translate("Session", "Type the same password.")},
+            )
+            return
+        self._email = email
+        self._start()
+        body = {
+            "email": email,
+            "password": password,
+            "full_name": str(manager.get("full_name") or "").strip(),
+            "phone": str(manager.get("phone") or "").strip(),
+        }
+        call = self._auth("auth/signup", body, self._pending_session)
+        call.done.connect(self._signed_up)
+        call.failed.connect(lambda m, s, f: self._signup_failed(call, m, s, f))
+
+    def _signed_up(self, body: dict) -> None:
+        # Only without email confirmation would allauth sign the person in at once.
+        self._signed_in(body)
+
+    def _signup_failed(self, call, message: str, status: int, fields: dict) -> None:
+        body = _json(call.raw_body)
+        if status == 401 and isinstance(body, dict):
+            pending = [
+                flow.get("id")
+                for flow in (body.get("data") or {}).get("flows", [])
+                if flow.get("is_pending")
+            ]
+            if "verify_email" in pending:
+                # Registered: the business exists; the link in the email confirms the address.
+                self._pending_session = ""
+                self._set_busy(False)
+                self._set_error("", {})
+                self._set_state(SIGN_UP_SENT)
+                return
+        if status in (403, 410):
+            # The sign-up session ended (expired, or already used): step one again.
+            self._pending_session = ""
+            self._set_state(SIGN_UP_STORE)
+            message = QCoreApplication.translate(
+                "Session", "This registration has expired. Check the store and continue again."
+            )
+            fields = {}
+        self._fail(message, fields)
 
     @Slot()
     def signOut(self) -> None:

@@ -9,24 +9,50 @@ from django.urls import reverse
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # Signing up is step two of registering a store: step one must be done.
-        from hanout.accounts.views_register import STORE_SESSION_KEY
+        from hanout.accounts.forms_signup import pending_store
 
-        return bool(request.session.get(STORE_SESSION_KEY))
+        return bool(pending_store(request))
 
     def save_user(self, request, user, form, commit=True):
+        """The user, the business, its first shop and the identity document, all or
+        nothing: the web's step two is one transaction already, allauth's headless
+        signup (the desktop app) is not."""
+        from django.db import IntegrityError, transaction
+        from django.utils.translation import gettext as _
+
+        from hanout.accounts.models import User
+        from hanout.core.errors import DomainError, ValidationFailed
+
+        try:
+            try:
+                with transaction.atomic():
+                    return self._save_user_and_store(request, user, form)
+            except IntegrityError:
+                # Two sign-ups of one address at once: the form's check passed for both.
+                if not User.objects.filter(email__iexact=user.email).exists():
+                    raise
+                message = _("A user is already registered with this email address.")
+                raise ValidationFailed(message, fields={"email": [message]}) from None
+        except DomainError as exc:
+            if _is_headless(request):
+                raise _headless_error(request, exc) from exc
+            raise  # the web's step two shows it on its form (ManagerSignupView)
+
+    def _save_user_and_store(self, request, user, form):
         from django.conf import settings
 
+        from hanout.accounts.forms_signup import REFERRAL_SESSION_KEY, STORE_SESSION_KEY
         from hanout.accounts.services import (
             StoreDetails,
             business_register,
             identity_document_attach,
             phone_or_fail,
         )
-        from hanout.accounts.views_register import REFERRAL_SESSION_KEY, STORE_SESSION_KEY
         from hanout.core.middleware import SESSION_BUSINESS_KEY
 
         user.full_name = form.cleaned_data["full_name"]
         store = StoreDetails(**request.session[STORE_SESSION_KEY])
+        # Already checked by ManagerDetailsForm.clean_phone with the same country.
         user.phone = phone_or_fail(form.cleaned_data.get("phone", ""), store.country)
         user.language = getattr(request, "LANGUAGE_CODE", "") or ""
         user = super().save_user(request, user, form, commit=True)
@@ -85,3 +111,21 @@ class AccountAdapter(DefaultAccountAdapter):
                 extra_tags=extra_tags,
                 message=message,
             )
+
+
+def _is_headless(request) -> bool:
+    return getattr(getattr(request, "allauth", None), "headless", None) is not None
+
+
+def _headless_error(request, exc):
+    """A DomainError as allauth's headless 400 (its `errors` list, `param` per field):
+    raised as ImmediateHttpResponse, which allauth's middleware answers with."""
+    from allauth.core.exceptions import ImmediateHttpResponse
+    from allauth.headless.internal.restkit.response import APIResponse
+
+    errors = [
+        {"message": str(message), "code": exc.code, "param": field}
+        for field, messages in exc.fields.items()
+        for message in (messages if isinstance(messages, list) else [messages])
+    ] or [{"message": exc.message, "code": exc.code}]
+    return ImmediateHttpResponse(APIResponse(request, errors=errors, status=400))

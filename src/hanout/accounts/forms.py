@@ -56,20 +56,18 @@ class StoreForm(forms.Form):
 
 
 class ManagerSignupForm(SignupForm):
-    """allauth's signup (email + password twice) plus who the manager is."""
+    """allauth's signup (email + password twice), who the manager is (full name and
+    phone, from ManagerDetailsForm, which the desktop's headless signup shares) and
+    the identity document, which only the web takes."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    field_order = ["email", "password1", "password2", "full_name", "phone", "id_document"]
+
     id_document = forms.FileField(
         label=_("Identity document"),
         required=False,
         help_text=_("PDF, JPEG or PNG, at most 10 MB. Only the owners can see it."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
-
-    def clean_phone(self):
-        # Normalised with the store's country in the adapter, where it is known.
-        return self.cleaned_data.get("phone", "").strip()
 
     def clean_id_document(self):
         upload = self.cleaned_data.get("id_document")

@@ -9,13 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 
 from hanout.accounts.forms import StoreForm
+from hanout.accounts.forms_signup import REFERRAL_SESSION_KEY, STORE_SESSION_KEY
 from hanout.core.errors import DomainError
 from hanout.core.pages import apply_domain_error
-
-STORE_SESSION_KEY = "hanout_register_store"
-# The sponsor's referral code (from `?ref=CODE` or typed in step one), kept apart from
-# the store's details and handed to business_register in step two.
-REFERRAL_SESSION_KEY = "hanout_register_referral"
 
 
 def store_step(request):

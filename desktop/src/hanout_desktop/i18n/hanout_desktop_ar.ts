@@ -835,6 +835,18 @@
         <translation>أدخل بريدك الإلكتروني.</translation>
     </message>
     <message>
+        <source>The two passwords are not the same.</source>
+        <translation>كلمتا المرور غير متطابقتين.</translation>
+    </message>
+    <message>
+        <source>Type the same password.</source>
+        <translation>اكتب كلمة المرور نفسها.</translation>
+    </message>
+    <message>
+        <source>This registration has expired. Check the store and continue again.</source>
+        <translation>انتهت صلاحية هذا التسجيل. راجع بيانات المحل وتابع من جديد.</translation>
+    </message>
+    <message>
         <source>Hanout desktop on %1</source>
         <translation>Hanout لسطح المكتب على %1</translation>
     </message>
@@ -969,6 +981,10 @@
         <translation>أرسل لي رمز تسجيل الدخول بالبريد الإلكتروني بدلًا من ذلك</translation>
     </message>
     <message>
+        <source>Register a new store</source>
+        <translation>سجّل محلًا جديدًا</translation>
+    </message>
+    <message>
         <source>We sent a sign-in code to %1. Type it here.</source>
         <translation>أرسلنا رمز تسجيل الدخول إلى %1. اكتبه هنا.</translation>
     </message>
@@ -983,6 +999,121 @@
     <message>
         <source>Back</source>
         <translation>رجوع</translation>
+    </message>
+</context>
+<context>
+    <name>SignUp</name>
+    <message>
+        <source>Hanout</source>
+        <translation>Hanout</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>اللغة</translation>
+    </message>
+    <message>
+        <source>Register a store</source>
+        <translation>سجّل محلك</translation>
+    </message>
+    <message>
+        <source>Step 1 of 2: the store</source>
+        <translation>الخطوة 1 من 2: المحل</translation>
+    </message>
+    <message>
+        <source>Step 2 of 2: its manager</source>
+        <translation>الخطوة 2 من 2: مسيّره</translation>
+    </message>
+    <message>
+        <source>Business name</source>
+        <translation>اسم المحل</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>البلد</translation>
+    </message>
+    <message>
+        <source>Choose the country</source>
+        <translation>اختر البلد</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>العملة</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>المنطقة الزمنية</translation>
+    </message>
+    <message>
+        <source>First shop&apos;s name</source>
+        <translation>اسم المتجر الأول</translation>
+    </message>
+    <message>
+        <source>Leave empty to use the business name.</source>
+        <translation>اتركه فارغًا لاستعمال اسم المحل.</translation>
+    </message>
+    <message>
+        <source>First shop&apos;s address</source>
+        <translation>عنوان المتجر الأول</translation>
+    </message>
+    <message>
+        <source>Default language</source>
+        <translation>اللغة الافتراضية</translation>
+    </message>
+    <message>
+        <source>Referral code (optional)</source>
+        <translation>رمز الإحالة (اختياري)</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>متابعة</translation>
+    </message>
+    <message>
+        <source>The manager of %1. You will receive an email to confirm your address.</source>
+        <translation>مسيّر %1. ستصلك رسالة بالبريد الإلكتروني لتأكيد عنوانك.</translation>
+    </message>
+    <message>
+        <source>Invited by %1.</source>
+        <translation>بدعوة من %1.</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>الاسم الكامل</translation>
+    </message>
+    <message>
+        <source>Email address</source>
+        <translation>عنوان البريد الإلكتروني</translation>
+    </message>
+    <message>
+        <source>Phone (optional)</source>
+        <translation>الهاتف (اختياري)</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>كلمة المرور</translation>
+    </message>
+    <message>
+        <source>Password (again)</source>
+        <translation>كلمة المرور (مرة أخرى)</translation>
+    </message>
+    <message>
+        <source>Create the store</source>
+        <translation>إنشاء المحل</translation>
+    </message>
+    <message>
+        <source>Change the store</source>
+        <translation>تغيير المحل</translation>
+    </message>
+    <message>
+        <source>%1 is registered. We sent an email to %2: open its link to confirm your address, then sign in here.</source>
+        <translation>تم تسجيل %1. أرسلنا رسالة إلى %2: افتح رابطها لتأكيد عنوانك، ثم سجّل الدخول هنا.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>تسجيل الدخول</translation>
+    </message>
+    <message>
+        <source>I already have an account</source>
+        <translation>لدي حساب بالفعل</translation>
     </message>
 </context>
 <context>

@@ -807,6 +807,18 @@
         <translation>Saisissez votre adresse e-mail.</translation>
     </message>
     <message>
+        <source>The two passwords are not the same.</source>
+        <translation>Les deux mots de passe ne sont pas identiques.</translation>
+    </message>
+    <message>
+        <source>Type the same password.</source>
+        <translation>Tapez le même mot de passe.</translation>
+    </message>
+    <message>
+        <source>This registration has expired. Check the store and continue again.</source>
+        <translation>Cette inscription a expiré. Vérifiez le commerce et continuez à nouveau.</translation>
+    </message>
+    <message>
         <source>Hanout desktop on %1</source>
         <translation>Hanout bureau sur %1</translation>
     </message>
@@ -941,6 +953,10 @@
         <translation>M&apos;envoyer plutôt un code de connexion par e-mail</translation>
     </message>
     <message>
+        <source>Register a new store</source>
+        <translation>Inscrire un nouveau commerce</translation>
+    </message>
+    <message>
         <source>We sent a sign-in code to %1. Type it here.</source>
         <translation>Nous avons envoyé un code de connexion à %1. Saisissez-le ici.</translation>
     </message>
@@ -955,6 +971,121 @@
     <message>
         <source>Back</source>
         <translation>Retour</translation>
+    </message>
+</context>
+<context>
+    <name>SignUp</name>
+    <message>
+        <source>Hanout</source>
+        <translation>Hanout</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>Register a store</source>
+        <translation>Inscrire votre commerce</translation>
+    </message>
+    <message>
+        <source>Step 1 of 2: the store</source>
+        <translation>Étape 1 sur 2 : le commerce</translation>
+    </message>
+    <message>
+        <source>Step 2 of 2: its manager</source>
+        <translation>Étape 2 sur 2 : son gérant</translation>
+    </message>
+    <message>
+        <source>Business name</source>
+        <translation>Nom du commerce</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>Pays</translation>
+    </message>
+    <message>
+        <source>Choose the country</source>
+        <translation>Choisissez le pays</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>Devise</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>Fuseau horaire</translation>
+    </message>
+    <message>
+        <source>First shop&apos;s name</source>
+        <translation>Nom de la première boutique</translation>
+    </message>
+    <message>
+        <source>Leave empty to use the business name.</source>
+        <translation>Laissez vide pour reprendre le nom du commerce.</translation>
+    </message>
+    <message>
+        <source>First shop&apos;s address</source>
+        <translation>Adresse de la première boutique</translation>
+    </message>
+    <message>
+        <source>Default language</source>
+        <translation>Langue par défaut</translation>
+    </message>
+    <message>
+        <source>Referral code (optional)</source>
+        <translation>Code de parrainage (facultatif)</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Continuer</translation>
+    </message>
+    <message>
+        <source>The manager of %1. You will receive an email to confirm your address.</source>
+        <translation>Le gérant de %1. Vous recevrez un e-mail pour confirmer votre adresse.</translation>
+    </message>
+    <message>
+        <source>Invited by %1.</source>
+        <translation>Invité par %1.</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Nom complet</translation>
+    </message>
+    <message>
+        <source>Email address</source>
+        <translation>Adresse e-mail</translation>
+    </message>
+    <message>
+        <source>Phone (optional)</source>
+        <translation>Téléphone (facultatif)</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <source>Password (again)</source>
+        <translation>Mot de passe (encore)</translation>
+    </message>
+    <message>
+        <source>Create the store</source>
+        <translation>Créer le commerce</translation>
+    </message>
+    <message>
+        <source>Change the store</source>
+        <translation>Modifier le commerce</translation>
+    </message>
+    <message>
+        <source>%1 is registered. We sent an email to %2: open its link to confirm your address, then sign in here.</source>
+        <translation>%1 est inscrit. Nous avons envoyé un e-mail à %2 : ouvrez son lien pour confirmer votre adresse, puis connectez-vous ici.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <source>I already have an account</source>
+        <translation>J&apos;ai déjà un compte</translation>
     </message>
 </context>
 <context>

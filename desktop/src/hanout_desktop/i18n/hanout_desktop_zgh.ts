@@ -800,6 +800,18 @@
         <translation>ⵙⴽⵛⵎ ⵜⴰⵏⵙⴰ ⵏ ⵉⵎⴰⵢⵍ ⵏⵏⴽ.</translation>
     </message>
     <message>
+        <source>The two passwords are not the same.</source>
+        <translation>ⵜⵉⴳⵓⵔⵉⵡⵉⵏ ⵏ ⵓⵣⵔⴰⵢ ⵓⵔ ⵎⵙⴰⵙⴰⵏⵜ.</translation>
+    </message>
+    <message>
+        <source>Type the same password.</source>
+        <translation>ⴰⵔⵓ ⵜⴰⴳⵓⵔⵉ ⵏ ⵓⵣⵔⴰⵢ ⵜⴰⵏⵏ.</translation>
+    </message>
+    <message>
+        <source>This registration has expired. Check the store and continue again.</source>
+        <translation>ⵉⵥⵔⵉ ⵓⵣⵎⵣ ⵏ ⵓⵣⵎⵎⴻⵎ ⴰⴷ. ⵙⵙⵉⴷⵏ ⵜⴰⵎⵙⵙⵓⵖⵍⵜ ⵜⴽⵎⵎⵍⴷ ⵜⵉⴽⵍⵜ ⵢⴰⴹⵏ.</translation>
+    </message>
+    <message>
         <source>Hanout desktop on %1</source>
         <translation>Hanout ⵏ ⵓⵎⵙⵙⵓⴷⵙ ⴳ %1</translation>
     </message>
@@ -934,6 +946,10 @@
         <translation>ⴰⵣⵏ ⵉⵢⵉ ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⴽⵛⵛⵓⵎ ⵙ ⵉⵎⴰⵢⵍ ⴳ ⵓⵎⴽⴰⵏ ⵏ ⵓⵢⴰ</translation>
     </message>
     <message>
+        <source>Register a new store</source>
+        <translation>ⵣⵎⵎⵎ ⵜⴰⵎⵙⵙⵓⵖⵍⵜ ⵜⴰⵎⴰⵢⵏⵓⵜ</translation>
+    </message>
+    <message>
         <source>We sent a sign-in code to %1. Type it here.</source>
         <translation>ⵏⵓⵣⵏ ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⴽⵛⵛⵓⵎ ⵖⵔ %1. ⴰⵔⵓ ⵜⵜ ⴷⴰ.</translation>
     </message>
@@ -948,6 +964,121 @@
     <message>
         <source>Back</source>
         <translation>ⴰⵖⵓⵍ</translation>
+    </message>
+</context>
+<context>
+    <name>SignUp</name>
+    <message>
+        <source>Hanout</source>
+        <translation>Hanout</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>ⵜⵓⵜⵍⴰⵢⵜ</translation>
+    </message>
+    <message>
+        <source>Register a store</source>
+        <translation>ⵣⵎⵎⵎ ⵜⴰⵎⵙⵙⵓⵖⵍⵜ</translation>
+    </message>
+    <message>
+        <source>Step 1 of 2: the store</source>
+        <translation>ⵜⴰⵙⵓⵔⵉⴼⵜ 1 ⵙⴳ 2: ⵜⴰⵎⵙⵙⵓⵖⵍⵜ</translation>
+    </message>
+    <message>
+        <source>Step 2 of 2: its manager</source>
+        <translation>ⵜⴰⵙⵓⵔⵉⴼⵜ 2 ⵙⴳ 2: ⴰⵏⴱⴷⴰⴷ ⵏⵏⵙ</translation>
+    </message>
+    <message>
+        <source>Business name</source>
+        <translation>ⵉⵙⵎ ⵏ ⵜⵎⵙⵙⵓⵖⵍⵜ</translation>
+    </message>
+    <message>
+        <source>Country</source>
+        <translation>ⵜⴰⵎⵓⵔⵜ</translation>
+    </message>
+    <message>
+        <source>Choose the country</source>
+        <translation>ⵙⵜⵉ ⵜⴰⵎⵓⵔⵜ</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>ⵜⴰⴷⵔⵉⵎⵜ</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>ⵜⴰⵣⵓⵏⵜ ⵜⴰⴽⵓⴷⴰⵢⵜ</translation>
+    </message>
+    <message>
+        <source>First shop&apos;s name</source>
+        <translation>ⵉⵙⵎ ⵏ ⵜⵃⴰⵏⵓⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ</translation>
+    </message>
+    <message>
+        <source>Leave empty to use the business name.</source>
+        <translation>ⴰⵊⵊ ⵜ ⵉⵅⵡⴰ ⴰⴷ ⵉⵜⵜⵓⵙⵎⵔⵙ ⵉⵙⵎ ⵏ ⵜⵎⵙⵙⵓⵖⵍⵜ.</translation>
+    </message>
+    <message>
+        <source>First shop&apos;s address</source>
+        <translation>ⵜⴰⵏⵙⴰ ⵏ ⵜⵃⴰⵏⵓⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ</translation>
+    </message>
+    <message>
+        <source>Default language</source>
+        <translation>ⵜⵓⵜⵍⴰⵢⵜ ⵙ ⵓⵙⵏⵓⵎⵎⵍ</translation>
+    </message>
+    <message>
+        <source>Referral code (optional)</source>
+        <translation>ⵜⴰⵏⴳⴰⵍⵜ ⵏ ⵓⵙⵎⵓⵜⵜⴳ (ⵜⴰⵏⴼⵍⵉⵜ)</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>ⴽⵎⵎⵍ</translation>
+    </message>
+    <message>
+        <source>The manager of %1. You will receive an email to confirm your address.</source>
+        <translation>ⴰⵏⴱⴷⴰⴷ ⵏ %1. ⴰⴷ ⴰⴽ ⵉⴰⵡⴹ ⵢⴰⵏ ⵉⵎⴰⵢⵍ ⵉ ⵓⵙⵖⵏⵙ ⵏ ⵜⴰⵏⵙⴰ ⵏⵏⴽ.</translation>
+    </message>
+    <message>
+        <source>Invited by %1.</source>
+        <translation>ⵉⵖⵔⴰ ⴰⴽ %1.</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>ⵉⵙⵎ ⴰⵎⴰⵙⵙⴰⵏ</translation>
+    </message>
+    <message>
+        <source>Email address</source>
+        <translation>ⴰⵏⵙⴰ ⵏ ⵓⵏⵣⵉⵍ</translation>
+    </message>
+    <message>
+        <source>Phone (optional)</source>
+        <translation>ⴰⵜⵉⵍⵉⴼⵓⵏ (ⵉⵏⴼⵍⴰ)</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>ⵜⴰⴳⵓⵔⵉ ⵏ ⵓⵣⵔⴰⵢ</translation>
+    </message>
+    <message>
+        <source>Password (again)</source>
+        <translation>ⵜⴰⴳⵓⵔⵉ ⵏ ⵓⵣⵔⴰⵢ (ⴷⴰⵖ)</translation>
+    </message>
+    <message>
+        <source>Create the store</source>
+        <translation>ⵙⵏⵓⵍⴼⵓ ⵜⴰⵎⵙⵙⵓⵖⵍⵜ</translation>
+    </message>
+    <message>
+        <source>Change the store</source>
+        <translation>ⵙⵏⴼⵍ ⵜⴰⵎⵙⵙⵓⵖⵍⵜ</translation>
+    </message>
+    <message>
+        <source>%1 is registered. We sent an email to %2: open its link to confirm your address, then sign in here.</source>
+        <translation>ⵜⵜⵓⵣⵎⵎⴻⵎ %1. ⵏⵓⵣⵏ ⵢⴰⵏ ⵉⵎⴰⵢⵍ ⵖⵔ %2: ⵕⵥⵎ ⴰⵙⵖⵡⵏ ⵏⵏⵙ ⵉ ⵓⵙⵖⵏⵙ ⵏ ⵜⴰⵏⵙⴰ ⵏⵏⴽ, ⵙ ⴽⵛⵎ ⵖⵉⴷ.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>ⴽⵛⵎ</translation>
+    </message>
+    <message>
+        <source>I already have an account</source>
+        <translation>ⵖⵓⵔⵉ ⵢⴰⵏ ⵓⵎⵉⴹⴰⵏ ⵢⴰⴷⵍⵍⵉ</translation>
     </message>
 </context>
 <context>

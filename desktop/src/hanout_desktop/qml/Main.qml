@@ -39,6 +39,7 @@ ApplicationWindow {
         anchors.fill: parent
         focus: true
         source: register.active ? "Register.qml"
-                : session.state === "signedIn" ? "Shell.qml" : "SignIn.qml"
+                : session.state === "signedIn" ? "Shell.qml"
+                : session.state.startsWith("signUp") ? "SignUp.qml" : "SignIn.qml"
     }
 }

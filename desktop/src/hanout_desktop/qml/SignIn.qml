@@ -141,6 +141,17 @@ Page {
                         session.requestCode(email.text)
                     }
                 }
+                Button {
+                    objectName: "registerStoreButton"
+                    text: qsTr("Register a new store")
+                    flat: true
+                    enabled: !session.busy
+                    Layout.fillWidth: true
+                    onClicked: {
+                        session.setServerUrl(server.text)
+                        session.startSignUp()
+                    }
+                }
             }
 
             // --- step 2: a code (emailed, or from the authenticator) --------------------------
