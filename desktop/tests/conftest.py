@@ -8,6 +8,7 @@ SMTP server (aiosmtpd) in this process. It starts once per test session.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -116,6 +117,67 @@ class HanoutServer:
         )
         assert result.returncode == 0, result.stderr
         return result.stdout
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sound_server(tmp_path_factory):
+    """A PulseAudio server of this test session's own, with a speaker that plays into
+    nothing and a microphone that hears a steady 440 Hz tone: real devices for the
+    chat's voice messages on a machine with no sound card.
+
+    Started before any test so that Qt Multimedia, which connects once per process,
+    finds it. PULSE_LATENCY_MSEC asks for 200 ms buffers: with Qt's small default
+    ones the tone source of this virtual machine delivered a fraction of the
+    samples. Without `pulseaudio` (Debian package `pulseaudio`), Qt sees no devices
+    and the voice test is skipped."""
+    binary = shutil.which("pulseaudio")
+    if binary is None:
+        yield None
+        return
+    folder = tmp_path_factory.mktemp("pulse")
+    socket_path = folder / "native"
+    env = {**os.environ, "HOME": str(folder), "XDG_RUNTIME_DIR": str(folder)}
+    process = subprocess.Popen(  # noqa: S603
+        [
+            binary,
+            "-n",
+            "--daemonize=no",
+            "--exit-idle-time=-1",
+            "--use-pid-file=no",
+            "--log-target=stderr",
+            "-L",
+            f"module-native-protocol-unix socket={socket_path} auth-anonymous=1",
+            "-L",
+            "module-null-sink sink_name=speaker",
+            "-L",
+            "module-sine-source source_name=microphone frequency=440",
+            "-L",
+            "module-default-device-restore",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(folder / "pulseaudio.log").open("wb"),
+    )
+    deadline = time.monotonic() + 20
+    while not socket_path.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    os.environ["PULSE_SERVER"] = f"unix:{socket_path}"
+    os.environ["PULSE_LATENCY_MSEC"] = "200"
+    subprocess.run(  # noqa: S603
+        [shutil.which("pactl") or "pactl", "set-default-source", "microphone"],
+        env=os.environ.copy(),
+        check=False,
+        capture_output=True,
+        timeout=20,
+    )
+    try:
+        yield str(socket_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,9 @@ newest), for a ListView laid out bottom to top: new messages appear at the
 bottom without moving what the person reads, and scrolling up asks
 `fetchMore()` for the older page.
 
-Typing notifications and voice messages are not done here yet.
+Voice messages are recorded and played by `chat.voice` (voice.py); a finished
+recording is sent like a photo, as an upload of kind `voice`. Typing
+notifications are not done here yet.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
 from hanout_desktop import api as api_module
 from hanout_desktop import images as pictures
 from hanout_desktop.api import ApiClient, alive
+from hanout_desktop.voice import Voice
 
 QML_IMPORT_NAME = "Hanout"
 QML_IMPORT_MAJOR_VERSION = 1
@@ -109,6 +112,9 @@ MESSAGE_ROLES = [
     "attachmentKind",
     "attachmentName",
     "attachmentSize",
+    "attachmentDuration",
+    "playableUrl",
+    "waveform",
     "thumbnailSource",
     "showAuthor",
 ]
@@ -255,6 +261,9 @@ class MessagesModel(_RowsModel):
             "attachmentKind": kind,
             "attachmentName": attachment_name,
             "attachmentSize": 0,
+            "attachmentDuration": 0,
+            "playableUrl": "",
+            "waveform": [],
             "thumbnailSource": "",
         }
         self.beginInsertRows(QModelIndex(), 0, 0)
@@ -320,6 +329,9 @@ class MessagesModel(_RowsModel):
             "attachmentKind": kind,
             "attachmentName": str(first.get("original_name") or ""),
             "attachmentSize": int(first.get("size") or 0),
+            "attachmentDuration": int(first.get("duration_ms") or 0),
+            "playableUrl": str(first.get("playable_url") or ""),
+            "waveform": [int(v) for v in first.get("waveform") or []],
             "thumbnailSource": self.client._thumbnail_source(first) if kind == "image" else "",
         }
 
@@ -440,6 +452,8 @@ class ChatClient(QObject):
         self._thumb_paths: dict[str, str] = {}  # thumbnail URL being fetched → attachment id
         pictures.cache().ready.connect(self._alive(self._got_thumbnail))
         self._files = QTemporaryDir()
+        self._voice = Voice(self.api, self)
+        self._voice.recorded.connect(self._send_voice)
         self._reconnect = QTimer(self, singleShot=True)
         self._reconnect.timeout.connect(self._connect)
         self._heartbeat = QTimer(self)
@@ -464,6 +478,11 @@ class ChatClient(QObject):
         return self._conversations
 
     conversations = Property(QObject, _get_conversations, constant=True)
+
+    def _get_voice(self) -> Voice:
+        return self._voice
+
+    voice = Property(QObject, _get_voice, constant=True)
 
     def _get_messages(self) -> MessagesModel:
         return self._messages
@@ -538,6 +557,8 @@ class ChatClient(QObject):
     @Slot()
     def stop(self) -> None:
         self._running = False
+        self._voice.cancel()
+        self._voice.stop()
         self._reconnect.stop()
         self._heartbeat.stop()
         self._presence_timer.stop()
@@ -972,6 +993,19 @@ class ChatClient(QObject):
         self._upload(self._open_id, client_id, str(local), kind, SEND_RETRIES)
         self.messageArrived.emit(self._open_id)
         return True
+
+    def _send_voice(self, path: str) -> None:
+        """A finished recording (voice.py) goes to the open conversation."""
+        if not self._open_id:
+            return
+        client_id = str(uuid.uuid4())
+        name = QCoreApplication.translate("Chat", "Voice message")
+        self._messages.add_pending(client_id, "", name, "voice")
+        row = self._messages.pending(client_id)
+        if row is not None:
+            row["localPath"] = path
+        self._upload(self._open_id, client_id, path, "voice", SEND_RETRIES)
+        self.messageArrived.emit(self._open_id)
 
     def _upload(
         self, conversation_id: str, client_id: str, path: str, kind: str, retries: int

@@ -104,9 +104,17 @@
         <source>Cannot read %1</source>
         <translation>تعذّرت قراءة %1</translation>
     </message>
+    <message>
+        <source>Voice message</source>
+        <translation>رسالة صوتية</translation>
+    </message>
 </context>
 <context>
     <name>ChatScreen</name>
+    <message>
+        <source>%1:%2</source>
+        <translation>%1:%2</translation>
+    </message>
     <message>
         <source>%1 MB</source>
         <translation>%1 ميغابايت</translation>
@@ -163,6 +171,14 @@
         <translation>جارٍ التحميل…</translation>
     </message>
     <message>
+        <source>Pause the voice message</source>
+        <translation>أوقف الرسالة الصوتية مؤقتًا</translation>
+    </message>
+    <message>
+        <source>Play the voice message</source>
+        <translation>تشغيل الرسالة الصوتية</translation>
+    </message>
+    <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
@@ -203,6 +219,34 @@
         <translation>إرفاق ملف أو صورة</translation>
     </message>
     <message>
+        <source>Send voice %1</source>
+        <translation>أرسل الصوت %1</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>تسجيل</translation>
+    </message>
+    <message>
+        <source>Record a voice message from the microphone</source>
+        <translation>سجّل رسالة صوتية من الميكروفون</translation>
+    </message>
+    <message>
+        <source>No microphone found</source>
+        <translation>لم يُعثر على ميكروفون</translation>
+    </message>
+    <message>
+        <source>Stop and send the voice message</source>
+        <translation>أوقف التسجيل وأرسل الرسالة الصوتية</translation>
+    </message>
+    <message>
+        <source>Record a voice message</source>
+        <translation>سجّل رسالة صوتية</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>إلغاء</translation>
+    </message>
+    <message>
         <source>Write to %1</source>
         <translation>اكتب إلى %1</translation>
     </message>
@@ -213,6 +257,10 @@
     <message>
         <source>Message</source>
         <translation>الرسالة</translation>
+    </message>
+    <message>
+        <source>Recording… speak now.</source>
+        <translation>جارٍ التسجيل… تكلّم الآن.</translation>
     </message>
     <message>
         <source>Send</source>
@@ -628,7 +676,7 @@
         <translation>تسجيل الدخول</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
         <translation>هذا الحاسوب ليس صندوقًا بعد. يسجّل مدير الدخول ويفتح وضع الصندوق ويربطه بأحد صناديق المتجر.</translation>
     </message>
     <message>
@@ -728,7 +776,7 @@
         <translation>رمز QR للدفع بالهاتف</translation>
     </message>
     <message>
-        <source>Waiting for the customer&apos;s payment…</source>
+        <source>Waiting for the customer's payment…</source>
         <translation>في انتظار دفع الزبون…</translation>
     </message>
     <message>
@@ -768,7 +816,7 @@
         <translation>اكتب الكمية، ثم ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register&apos;s catalog.</source>
+        <source>No product with code %1 in this register's catalog.</source>
         <translation>لا يوجد منتج بالرمز %1 في كتالوج هذا الصندوق.</translation>
     </message>
     <message>
@@ -890,7 +938,7 @@
         <translation>اجعل هذا الحاسوب صندوقًا</translation>
     </message>
     <message>
-        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
         <translation>المبيعات التي تتم هنا ستُسجّل لهذا الصندوق. يسجّل أمناء الصندوق الدخول برمز الموظف والرمز السري.</translation>
     </message>
     <message>
@@ -1044,7 +1092,7 @@
         <translation>المنطقة الزمنية</translation>
     </message>
     <message>
-        <source>First shop&apos;s name</source>
+        <source>First shop's name</source>
         <translation>اسم المتجر الأول</translation>
     </message>
     <message>
@@ -1052,7 +1100,7 @@
         <translation>اتركه فارغًا لاستعمال اسم المحل.</translation>
     </message>
     <message>
-        <source>First shop&apos;s address</source>
+        <source>First shop's address</source>
         <translation>عنوان المتجر الأول</translation>
     </message>
     <message>
@@ -1497,6 +1545,25 @@
     <message>
         <source>No supplier invoice in this period.</source>
         <translation>لا توجد فاتورة مورد في هذه الفترة.</translation>
+    </message>
+</context>
+<context>
+    <name>Voice</name>
+    <message>
+        <source>No microphone found. Plug one in, or allow the app to use it.</source>
+        <translation>لم يُعثر على ميكروفون. وصّل واحدًا، أو اسمح للتطبيق باستعماله.</translation>
+    </message>
+    <message>
+        <source>Too short to send: hold on a little longer while you speak.</source>
+        <translation>قصيرة جدًا للإرسال: سجّل مدة أطول قليلًا.</translation>
+    </message>
+    <message>
+        <source>The recording stopped: %1</source>
+        <translation>توقف التسجيل: %1</translation>
+    </message>
+    <message>
+        <source>Cannot play this voice message: %1</source>
+        <translation>تعذّر تشغيل هذه الرسالة الصوتية: %1</translation>
     </message>
 </context>
 </TS>

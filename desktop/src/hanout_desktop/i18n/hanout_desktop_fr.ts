@@ -5,7 +5,7 @@
     <name>Api</name>
     <message>
         <source>The server failed (HTTP %1). Try again; if it goes on, tell the operator.</source>
-        <translation>Le serveur a échoué (HTTP %1). Réessayez ; si cela continue, prévenez l&apos;opérateur.</translation>
+        <translation>Le serveur a échoué (HTTP %1). Réessayez ; si cela continue, prévenez l'opérateur.</translation>
     </message>
     <message>
         <source>The server refused the request (HTTP %1).</source>
@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>The server sent an answer that is not JSON.</source>
-        <translation>Le serveur a envoyé une réponse qui n&apos;est pas du JSON.</translation>
+        <translation>Le serveur a envoyé une réponse qui n'est pas du JSON.</translation>
     </message>
     <message>
         <source>Cannot read %1</source>
@@ -90,19 +90,27 @@
     </message>
     <message>
         <source>The chat refused this sign-in (signed out, or no access to Chat).</source>
-        <translation>Le chat a refusé cette connexion (déconnecté, ou pas d&apos;accès au Chat).</translation>
+        <translation>Le chat a refusé cette connexion (déconnecté, ou pas d'accès au Chat).</translation>
     </message>
     <message>
         <source>You have no access to the chat.</source>
-        <translation>Vous n&apos;avez pas accès au chat.</translation>
+        <translation>Vous n'avez pas accès au chat.</translation>
     </message>
     <message>
         <source>Cannot read %1</source>
         <translation>Impossible de lire %1</translation>
     </message>
+    <message>
+        <source>Voice message</source>
+        <translation>Message vocal</translation>
+    </message>
 </context>
 <context>
     <name>ChatScreen</name>
+    <message>
+        <source>%1:%2</source>
+        <translation>%1:%2</translation>
+    </message>
     <message>
         <source>%1 MB</source>
         <translation>%1 Mo</translation>
@@ -148,11 +156,19 @@
     </message>
     <message>
         <source>No conversations yet.</source>
-        <translation>Aucune conversation pour l&apos;instant.</translation>
+        <translation>Aucune conversation pour l'instant.</translation>
     </message>
     <message>
         <source>Loading…</source>
         <translation>Chargement…</translation>
+    </message>
+    <message>
+        <source>Pause the voice message</source>
+        <translation>Mettre le message vocal en pause</translation>
+    </message>
+    <message>
+        <source>Play the voice message</source>
+        <translation>Lire le message vocal</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
@@ -184,7 +200,7 @@
     </message>
     <message>
         <source>No messages yet. Say hello!</source>
-        <translation>Aucun message pour l&apos;instant. Dites bonjour !</translation>
+        <translation>Aucun message pour l'instant. Dites bonjour !</translation>
     </message>
     <message>
         <source>Attach…</source>
@@ -193,6 +209,34 @@
     <message>
         <source>Attach a file or a photo</source>
         <translation>Joindre un fichier ou une photo</translation>
+    </message>
+    <message>
+        <source>Send voice %1</source>
+        <translation>Envoyer la voix %1</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <source>Record a voice message from the microphone</source>
+        <translation>Enregistrer un message vocal au microphone</translation>
+    </message>
+    <message>
+        <source>No microphone found</source>
+        <translation>Aucun microphone trouvé</translation>
+    </message>
+    <message>
+        <source>Stop and send the voice message</source>
+        <translation>Arrêter et envoyer le message vocal</translation>
+    </message>
+    <message>
+        <source>Record a voice message</source>
+        <translation>Enregistrer un message vocal</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
     </message>
     <message>
         <source>Write to %1</source>
@@ -205,6 +249,10 @@
     <message>
         <source>Message</source>
         <translation>Message</translation>
+    </message>
+    <message>
+        <source>Recording… speak now.</source>
+        <translation>Enregistrement… parlez maintenant.</translation>
     </message>
     <message>
         <source>Send</source>
@@ -313,7 +361,7 @@
     </message>
     <message>
         <source>Today</source>
-        <translation>Aujourd&apos;hui</translation>
+        <translation>Aujourd'hui</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -329,7 +377,7 @@
     </message>
     <message>
         <source>Revenue</source>
-        <translation>Chiffre d&apos;affaires</translation>
+        <translation>Chiffre d'affaires</translation>
     </message>
     <message>
         <source>Tax</source>
@@ -337,7 +385,7 @@
     </message>
     <message>
         <source>Cash withdrawals</source>
-        <translation>Retraits d&apos;espèces</translation>
+        <translation>Retraits d'espèces</translation>
     </message>
     <message>
         <source>Collected</source>
@@ -396,7 +444,7 @@
     </message>
     <message>
         <source>Nothing sold on this day.</source>
-        <translation>Rien n&apos;a été vendu ce jour-là.</translation>
+        <translation>Rien n'a été vendu ce jour-là.</translation>
     </message>
 </context>
 <context>
@@ -446,7 +494,7 @@
     </message>
     <message>
         <source>No expenses recorded yet.</source>
-        <translation>Aucune dépense enregistrée pour l&apos;instant.</translation>
+        <translation>Aucune dépense enregistrée pour l'instant.</translation>
     </message>
     <message>
         <source>Choose a category.</source>
@@ -470,7 +518,7 @@
     </message>
     <message>
         <source>e.g. Electricity bill for March</source>
-        <translation>ex. Facture d&apos;électricité de mars</translation>
+        <translation>ex. Facture d'électricité de mars</translation>
     </message>
     <message>
         <source>Details (optional)</source>
@@ -600,7 +648,7 @@
         <translation>Se connecter</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
         <translation>Cet ordinateur n’est pas encore une caisse. Un responsable se connecte, ouvre le mode caisse et l’associe à l’une des caisses de la boutique.</translation>
     </message>
     <message>
@@ -700,7 +748,7 @@
         <translation>Code QR pour payer par téléphone</translation>
     </message>
     <message>
-        <source>Waiting for the customer&apos;s payment…</source>
+        <source>Waiting for the customer's payment…</source>
         <translation>En attente du paiement du client…</translation>
     </message>
     <message>
@@ -740,7 +788,7 @@
         <translation>Saisissez une quantité, puis ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register&apos;s catalog.</source>
+        <source>No product with code %1 in this register's catalog.</source>
         <translation>Aucun produit avec le code %1 dans le catalogue de cette caisse.</translation>
     </message>
     <message>
@@ -824,11 +872,11 @@
     </message>
     <message>
         <source>Confirm your email address first: open the link in the email Hanout sent you, then sign in again.</source>
-        <translation>Confirmez d&apos;abord votre adresse e-mail : ouvrez le lien de l&apos;e-mail envoyé par Hanout, puis reconnectez-vous.</translation>
+        <translation>Confirmez d'abord votre adresse e-mail : ouvrez le lien de l'e-mail envoyé par Hanout, puis reconnectez-vous.</translation>
     </message>
     <message>
         <source>The email address or the password is not right.</source>
-        <translation>L&apos;adresse e-mail ou le mot de passe est incorrect.</translation>
+        <translation>L'adresse e-mail ou le mot de passe est incorrect.</translation>
     </message>
     <message>
         <source>That step has expired. Sign in again.</source>
@@ -862,7 +910,7 @@
         <translation>Faire de cet ordinateur une caisse</translation>
     </message>
     <message>
-        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
         <translation>Les ventes faites ici seront celles de cette caisse. Les caissiers se connectent avec leur code employé et leur code PIN.</translation>
     </message>
     <message>
@@ -950,7 +998,7 @@
     </message>
     <message>
         <source>Email me a sign-in code instead</source>
-        <translation>M&apos;envoyer plutôt un code de connexion par e-mail</translation>
+        <translation>M'envoyer plutôt un code de connexion par e-mail</translation>
     </message>
     <message>
         <source>Register a new store</source>
@@ -962,7 +1010,7 @@
     </message>
     <message>
         <source>Open your authenticator app and type the 6-digit code for Hanout.</source>
-        <translation>Ouvrez votre application d&apos;authentification et saisissez le code à 6 chiffres pour Hanout.</translation>
+        <translation>Ouvrez votre application d'authentification et saisissez le code à 6 chiffres pour Hanout.</translation>
     </message>
     <message>
         <source>Continue</source>
@@ -1016,7 +1064,7 @@
         <translation>Fuseau horaire</translation>
     </message>
     <message>
-        <source>First shop&apos;s name</source>
+        <source>First shop's name</source>
         <translation>Nom de la première boutique</translation>
     </message>
     <message>
@@ -1024,7 +1072,7 @@
         <translation>Laissez vide pour reprendre le nom du commerce.</translation>
     </message>
     <message>
-        <source>First shop&apos;s address</source>
+        <source>First shop's address</source>
         <translation>Adresse de la première boutique</translation>
     </message>
     <message>
@@ -1085,7 +1133,7 @@
     </message>
     <message>
         <source>I already have an account</source>
-        <translation>J&apos;ai déjà un compte</translation>
+        <translation>J'ai déjà un compte</translation>
     </message>
 </context>
 <context>
@@ -1287,7 +1335,7 @@
     </message>
     <message>
         <source>No employees yet.</source>
-        <translation>Aucun employé pour l&apos;instant.</translation>
+        <translation>Aucun employé pour l'instant.</translation>
     </message>
     <message>
         <source>Choose an employee to see their access.</source>
@@ -1315,7 +1363,7 @@
     </message>
     <message>
         <source>“Role default” follows the role; any other choice applies to this employee only.</source>
-        <translation>« Selon le rôle » suit le rôle ; tout autre choix s&apos;applique à cet employé uniquement.</translation>
+        <translation>« Selon le rôle » suit le rôle ; tout autre choix s'applique à cet employé uniquement.</translation>
     </message>
     <message>
         <source>What this employee may see and change in each module.</source>
@@ -1351,7 +1399,7 @@
     </message>
     <message>
         <source>They can no longer sign in, their API tokens are revoked, and their history is kept. You can reactivate them later.</source>
-        <translation>Cette personne ne pourra plus se connecter, ses jetons d&apos;API sont révoqués et son historique est conservé. Vous pourrez la réactiver plus tard.</translation>
+        <translation>Cette personne ne pourra plus se connecter, ses jetons d'API sont révoqués et son historique est conservé. Vous pourrez la réactiver plus tard.</translation>
     </message>
     <message>
         <source>Note (optional)</source>
@@ -1398,7 +1446,7 @@
     </message>
     <message>
         <source>No product is low on stock.</source>
-        <translation>Aucun produit n&apos;est en stock bas.</translation>
+        <translation>Aucun produit n'est en stock bas.</translation>
     </message>
     <message>
         <source>No stock levels match.</source>
@@ -1432,7 +1480,7 @@
     </message>
     <message>
         <source>No suppliers yet.</source>
-        <translation>Aucun fournisseur pour l&apos;instant.</translation>
+        <translation>Aucun fournisseur pour l'instant.</translation>
     </message>
     <message>
         <source>Spend per supplier</source>
@@ -1460,11 +1508,30 @@
     </message>
     <message>
         <source>The spend per supplier comes from Purchasing; you have no access to it.</source>
-        <translation>Les dépenses par fournisseur proviennent des Achats ; vous n&apos;y avez pas accès.</translation>
+        <translation>Les dépenses par fournisseur proviennent des Achats ; vous n'y avez pas accès.</translation>
     </message>
     <message>
         <source>No supplier invoice in this period.</source>
         <translation>Aucune facture fournisseur sur cette période.</translation>
+    </message>
+</context>
+<context>
+    <name>Voice</name>
+    <message>
+        <source>No microphone found. Plug one in, or allow the app to use it.</source>
+        <translation>Aucun microphone trouvé. Branchez-en un, ou autorisez l'application à l'utiliser.</translation>
+    </message>
+    <message>
+        <source>Too short to send: hold on a little longer while you speak.</source>
+        <translation>Trop court pour être envoyé : enregistrez un peu plus longtemps.</translation>
+    </message>
+    <message>
+        <source>The recording stopped: %1</source>
+        <translation>L'enregistrement s'est arrêté : %1</translation>
+    </message>
+    <message>
+        <source>Cannot play this voice message: %1</source>
+        <translation>Impossible de lire ce message vocal : %1</translation>
     </message>
 </context>
 </TS>

@@ -99,9 +99,17 @@
         <source>Cannot read %1</source>
         <translation>ⵓⵔ ⵉⵣⵎⵉⵔ ⴰⴷ ⵉⵜⵜⵢⴰⵖⵔ %1</translation>
     </message>
+    <message>
+        <source>Voice message</source>
+        <translation>ⵜⵓⵣⵉⵏⵜ ⵏ ⵉⵎⵙⵍⵉ</translation>
+    </message>
 </context>
 <context>
     <name>ChatScreen</name>
+    <message>
+        <source>%1:%2</source>
+        <translation>%1:%2</translation>
+    </message>
     <message>
         <source>%1 MB</source>
         <translation>%1 MB</translation>
@@ -153,6 +161,14 @@
         <translation>ⴰⵙⴰⵍⵉ…</translation>
     </message>
     <message>
+        <source>Pause the voice message</source>
+        <translation>ⵙⴱⴷⴷ ⵜⵓⵣⵉⵏⵜ ⵏ ⵓⵎⵙⵍⵉ</translation>
+    </message>
+    <message>
+        <source>Play the voice message</source>
+        <translation>ⵙⵖⵔ ⵜⵓⵣⵉⵏⵜ ⵏ ⵉⵎⵙⵍⵉ</translation>
+    </message>
+    <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
@@ -193,6 +209,34 @@
         <translation>ⵙⵏⴰⴼⵍ ⴰⴼⴰⵢⵍⵓ ⵏⵖ ⵜⴰⵡⵍⴰⴼⵜ</translation>
     </message>
     <message>
+        <source>Send voice %1</source>
+        <translation>ⴰⵣⵏ ⵉⵎⵙⵍⵉ %1</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>ⵙⵊⵊⵍ</translation>
+    </message>
+    <message>
+        <source>Record a voice message from the microphone</source>
+        <translation>ⵣⵎⵎⵎ ⵜⵓⵣⵉⵏⵜ ⵏ ⵓⵎⵙⵍⵉ ⵙⴳ ⵓⵎⵢⴰⵡⴰⴹ</translation>
+    </message>
+    <message>
+        <source>No microphone found</source>
+        <translation>ⵓⵔ ⵉⵜⵜⵢⴰⴼ ⴽⵔⴰ ⵏ ⵓⵎⵢⴰⵡⴰⴹ</translation>
+    </message>
+    <message>
+        <source>Stop and send the voice message</source>
+        <translation>ⵙⴱⴷⴷ ⵜⴰⵣⵏⴷ ⵜⵓⵣⵉⵏⵜ ⵏ ⵓⵎⵙⵍⵉ</translation>
+    </message>
+    <message>
+        <source>Record a voice message</source>
+        <translation>ⵣⵎⵎⵎ ⵜⵓⵣⵉⵏⵜ ⵏ ⵓⵎⵙⵍⵉ</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>ⵙⵔ</translation>
+    </message>
+    <message>
         <source>Write to %1</source>
         <translation>ⴰⵔⵓ ⵉ %1</translation>
     </message>
@@ -203,6 +247,10 @@
     <message>
         <source>Message</source>
         <translation>ⵜⵓⵣⵉⵏⵜ</translation>
+    </message>
+    <message>
+        <source>Recording… speak now.</source>
+        <translation>ⴰⵣⵎⵎⵎ… ⵙⵉⵡⵍ ⴷⵖⵉ.</translation>
     </message>
     <message>
         <source>Send</source>
@@ -593,7 +641,7 @@
         <translation>ⴽⵛⵎ</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
         <translation>ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵓⵔ ⵉⴳⵉ ⵜⴰⵙⵏⴷⵓⵇⵜ ⵖⴰⵙⵙⴰ. ⴰⵏⴱⴷⴰⴷ ⴰⴷ ⵉⴽⵛⵎ, ⴰⴷ ⵉⵕⵥⵎ ⴰⵎⵙⴽⵉⵍ ⵏ ⵜⵙⵏⴷⵓⵇⵜ, ⴰⴷ ⵜ ⵉⵇⵇⵏ ⵙ ⵢⴰⵜ ⵙⴳ ⵜⵙⵏⴷⵓⵇⵉⵏ ⵏ ⵜⵃⴰⵏⵓⵜ.</translation>
     </message>
     <message>
@@ -693,7 +741,7 @@
         <translation>ⵜⴰⵏⴳⴰⵍⵜ QR ⵉ ⵓⵅⵍⵍⵙ ⵙ ⵓⵜⵉⵍⵉⴼⵓⵏ</translation>
     </message>
     <message>
-        <source>Waiting for the customer&apos;s payment…</source>
+        <source>Waiting for the customer's payment…</source>
         <translation>ⴰⵔ ⵏⵜⵜⵔⴰⵊⵓ ⴰⵅⵍⵍⵙ ⵏ ⵓⵎⵙⴰⵖ…</translation>
     </message>
     <message>
@@ -733,7 +781,7 @@
         <translation>ⴰⵔⴰ ⵜⴰⵎⴽⵉⵜ, ⴷⵖⵉ ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register&apos;s catalog.</source>
+        <source>No product with code %1 in this register's catalog.</source>
         <translation>ⵓⵔ ⵉⵍⵍⵉ ⵓⴼⴰⵔⵙ ⵙ ⵜⵏⴳⴰⵍⵜ %1 ⴳ ⵓⴽⴰⵜⴰⵍⵓⴳ ⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⴷ.</translation>
     </message>
     <message>
@@ -855,7 +903,7 @@
         <translation>ⴳ ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
     </message>
     <message>
-        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
         <translation>ⵜⵉⵏⵣⵣⵉⵜⵉⵏ ⵏ ⵖⵉⴷ ⴰⴷ ⴳⵏⵜ ⵜⵉⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⴷ. ⵉⵎⵙⵏⴷⵓⵇⵏ ⴰⴷ ⴽⵛⵎⵏ ⵙ ⵜⵏⴳⴰⵍⵜ ⵏⵙⵏ ⴷ PIN.</translation>
     </message>
     <message>
@@ -1009,7 +1057,7 @@
         <translation>ⵜⴰⵣⵓⵏⵜ ⵜⴰⴽⵓⴷⴰⵢⵜ</translation>
     </message>
     <message>
-        <source>First shop&apos;s name</source>
+        <source>First shop's name</source>
         <translation>ⵉⵙⵎ ⵏ ⵜⵃⴰⵏⵓⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ</translation>
     </message>
     <message>
@@ -1017,7 +1065,7 @@
         <translation>ⴰⵊⵊ ⵜ ⵉⵅⵡⴰ ⴰⴷ ⵉⵜⵜⵓⵙⵎⵔⵙ ⵉⵙⵎ ⵏ ⵜⵎⵙⵙⵓⵖⵍⵜ.</translation>
     </message>
     <message>
-        <source>First shop&apos;s address</source>
+        <source>First shop's address</source>
         <translation>ⵜⴰⵏⵙⴰ ⵏ ⵜⵃⴰⵏⵓⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ</translation>
     </message>
     <message>
@@ -1457,6 +1505,25 @@
     <message>
         <source>No supplier invoice in this period.</source>
         <translation>ⵓⵔ ⵜⵍⵍⵉ ⵜⴼⴰⴽⵜⵓⵔⵜ ⵏ ⵓⵎⵙⵉⵡⴹ ⴳ ⵜⵉⵣⵉ ⴰ.</translation>
+    </message>
+</context>
+<context>
+    <name>Voice</name>
+    <message>
+        <source>No microphone found. Plug one in, or allow the app to use it.</source>
+        <translation>ⵓⵔ ⵉⵜⵜⵢⴰⴼ ⴽⵔⴰ ⵏ ⵓⵎⵢⴰⵡⴰⴹ. ⵇⵇⵏ ⵢⴰⵏ, ⵏⵖ ⴰⴷ ⵜⴰⵊⵊⴷ ⴰⵙⵏⴼⴰⵔ ⴰⴷ ⵜ ⵉⵙⵎⵔⵙ.</translation>
+    </message>
+    <message>
+        <source>Too short to send: hold on a little longer while you speak.</source>
+        <translation>ⵉⵇⵙⵙⵔ ⴱⵣⵣⴰⴼ ⵉ ⵓⵣⴰⵏ: ⵣⵎⵎⵎ ⴽⵔⴰ ⵢⴰⴹⵏ.</translation>
+    </message>
+    <message>
+        <source>The recording stopped: %1</source>
+        <translation>ⵉⴱⴷⴷ ⵓⵣⵎⵎⵎ: %1</translation>
+    </message>
+    <message>
+        <source>Cannot play this voice message: %1</source>
+        <translation>ⵓⵔ ⵉⵣⵎⵉⵔ ⴰⴷ ⵉⵙⵖⵔ ⵜⵓⵣⵉⵏⵜ ⴰⴷ ⵏ ⵓⵎⵙⵍⵉ: %1</translation>
     </message>
 </context>
 </TS>

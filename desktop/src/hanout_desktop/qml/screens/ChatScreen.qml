@@ -35,6 +35,13 @@ Page {
         return Material.color(Material.Grey, Material.Shade400)
     }
 
+    // m:ss of a length in milliseconds (a voice message, a recording).
+    function formatDuration(ms) {
+        const seconds = Math.floor(Math.max(0, ms) / 1000)
+        const rest = seconds % 60
+        return qsTr("%1:%2").arg(Math.floor(seconds / 60)).arg(rest < 10 ? "0" + rest : rest)
+    }
+
     function formatSize(bytes) {
         if (bytes >= 1048576) return qsTr("%1 MB").arg((bytes / 1048576).toFixed(1))
         if (bytes >= 1024) return qsTr("%1 KB").arg(Math.round(bytes / 1024))
@@ -56,8 +63,8 @@ Page {
             }
             Label {
                 objectName: "chatError"
-                visible: chat.error !== ""
-                text: chat.error
+                visible: text !== ""
+                text: chat.error || chat.voice.error
                 color: Material.color(Material.Red)
                 elide: Text.ElideRight
                 Layout.maximumWidth: root.width / 3
@@ -194,6 +201,10 @@ Page {
                     required property bool deleted
                     required property bool edited
                     required property string attachmentUrl
+                    required property string attachmentId
+                    required property int attachmentDuration
+                    required property string playableUrl
+                    required property var waveform
                     required property string attachmentKind
                     required property string attachmentName
                     required property int attachmentSize
@@ -268,10 +279,58 @@ Page {
                                     onClicked: chat.openAttachment(message.attachmentUrl, message.attachmentName)
                                 }
                             }
+                            // A voice message: play/pause, its waveform filling as it plays, its length.
+                            RowLayout {
+                                id: voiceRow
+                                objectName: "chatVoice"
+                                visible: message.attachmentKind === "voice" && !message.deleted
+                                spacing: 8
+                                readonly property bool current: message.attachmentId !== ""
+                                                                && chat.voice.playingId === message.attachmentId
+                                readonly property real progress: current
+                                    ? chat.voice.position / Math.max(1, message.attachmentDuration) : 0
+                                RoundButton {
+                                    objectName: "chatVoicePlay"
+                                    text: voiceRow.current && !chat.voice.paused ? "❚❚" : "▶"
+                                    enabled: message.playableUrl !== ""
+                                             && chat.voice.loadingId !== message.attachmentId
+                                    onClicked: chat.voice.play(message.attachmentId, message.playableUrl)
+                                    Accessible.name: voiceRow.current && !chat.voice.paused
+                                                     ? qsTr("Pause the voice message")
+                                                     : qsTr("Play the voice message")
+                                }
+                                Row {
+                                    spacing: 1
+                                    height: 28
+                                    Layout.maximumWidth: message.maxBubble - 120
+                                    clip: true
+                                    Repeater {
+                                        model: message.waveform
+                                        Rectangle {
+                                            required property int index
+                                            required property var modelData
+                                            width: 3
+                                            height: Math.max(2, 28 * modelData / 100)
+                                            radius: 1
+                                            anchors.verticalCenter: parent.verticalCenter
+                                            color: voiceRow.current
+                                                   && index / Math.max(1, message.waveform.length) < voiceRow.progress
+                                                   ? Material.accent : Qt.alpha(Material.foreground, 0.35)
+                                        }
+                                    }
+                                }
+                                Label {
+                                    objectName: "chatVoiceLength"
+                                    text: root.formatDuration(voiceRow.current ? chat.voice.position
+                                                                               : message.attachmentDuration)
+                                    font.pixelSize: 12
+                                    opacity: 0.7
+                                }
+                            }
                             Button {
                                 objectName: "chatFile"
                                 visible: message.attachmentKind !== "" && message.attachmentKind !== "image"
-                                         && !message.deleted
+                                         && message.attachmentKind !== "voice" && !message.deleted
                                 flat: true
                                 icon.name: "document-save"
                                 text: message.attachmentSize > 0
@@ -351,7 +410,29 @@ Page {
                     ToolTip.text: qsTr("Attach a file or a photo")
                     Accessible.name: qsTr("Attach a file or a photo")
                 }
+                Button {
+                    objectName: "chatRecord"
+                    text: chat.voice.recording ? qsTr("Send voice %1").arg(root.formatDuration(chat.voice.elapsed))
+                                               : qsTr("Record")
+                    highlighted: chat.voice.recording
+                    flat: !chat.voice.recording
+                    enabled: chat.openId !== "" && (chat.voice.recording || chat.voice.canRecord)
+                    onClicked: chat.voice.recording ? chat.voice.stopAndSend() : chat.voice.start()
+                    ToolTip.visible: hovered
+                    ToolTip.text: chat.voice.canRecord ? qsTr("Record a voice message from the microphone")
+                                                       : qsTr("No microphone found")
+                    Accessible.name: chat.voice.recording ? qsTr("Stop and send the voice message")
+                                                          : qsTr("Record a voice message")
+                }
+                Button {
+                    objectName: "chatRecordCancel"
+                    visible: chat.voice.recording
+                    text: qsTr("Cancel")
+                    flat: true
+                    onClicked: chat.voice.cancel()
+                }
                 ScrollView {
+                    visible: !chat.voice.recording
                     Layout.fillWidth: true
                     Layout.preferredHeight: Math.min(Math.max(composer.implicitHeight, 44), 140)
                     TextArea {
@@ -373,8 +454,15 @@ Page {
                         }
                     }
                 }
+                Label {
+                    visible: chat.voice.recording
+                    text: qsTr("Recording… speak now.")
+                    color: Material.color(Material.Red)
+                    Layout.fillWidth: true
+                }
                 Button {
                     objectName: "chatSend"
+                    visible: !chat.voice.recording
                     text: qsTr("Send")
                     highlighted: true
                     enabled: chat.openId !== "" && composer.text.trim().length > 0
