@@ -312,6 +312,31 @@ def sign_in(qtbot, d, email: str = OWNER, password: str = DEMO_PASSWORD) -> None
     assert d.session.state == "signedIn", d.session.error
 
 
+def api(server, token: str, path: str, body: dict | None = None, device: str = ""):
+    """(status, JSON) of a call to the test server's API as another client would make it:
+    with `token` (a personal or register token), `device` (a paired register's header),
+    and a JSON `body` for a POST."""
+    import json
+
+    headers = {"Authorization": f"Token {token}"} if token else {}
+    if device:
+        headers["X-Register-Device"] = device
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(  # noqa: S310
+        f"{server.url}/api/v1/{path}", data=data, headers=headers
+    )
+    with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
+        return response.status, json.loads(response.read() or b"null")
+
+
+def api_get(server, token: str, path: str):
+    """What the server answers to a GET of `path` with `token`."""
+    return api(server, token, path)[1]
+
+
 def screenshot(window, name: str) -> Path:
     """Save what the window shows under artifacts/desktop/ (looked at by people, not asserted)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -3,19 +3,10 @@ by month and by year; the list searches on the server."""
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 import urllib.request
 
-from conftest import click, find, screenshot, sign_in
-
-
-def api_get(server, token: str, path: str) -> dict:
-    request = urllib.request.Request(  # noqa: S310
-        f"{server.url}/api/v1/{path}", headers={"Authorization": f"Token {token}"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return json.loads(response.read())
+from conftest import api_get, click, find, screenshot, sign_in
 
 
 def values(screen) -> list:

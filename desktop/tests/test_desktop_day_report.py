@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import json
-import urllib.request
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from conftest import click, find, screenshot, sign_in
-
-
-def api_get(server, token: str, path: str) -> dict:
-    request = urllib.request.Request(  # noqa: S310
-        f"{server.url}/api/v1/{path}", headers={"Authorization": f"Token {token}"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return json.loads(response.read())
+from conftest import api_get, click, find, screenshot, sign_in
 
 
 def report_of(screen) -> dict:

@@ -8,7 +8,6 @@ that survives the app's restart) and arrives once when the server is back.
 from __future__ import annotations
 
 import datetime
-import json
 import socket
 import threading
 import urllib.error
@@ -17,26 +16,11 @@ import urllib.request
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from conftest import click, find, free_port, screenshot, sign_in
+from conftest import api, click, find, free_port, screenshot, sign_in
 
 OWNER_CODE = "1"  # the demo's owner: signs in at any hour
 CASHIER_CODE = "2"  # AYMAN, a cashier: only while the shop is open
 PIN = "1234"
-
-
-def api(server, token: str, path: str, body: dict | None = None, device: str = ""):
-    headers = {"Authorization": f"Token {token}"} if token else {}
-    if device:
-        headers["X-Register-Device"] = device
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(  # noqa: S310
-        f"{server.url}/api/v1/{path}", data=data, headers=headers
-    )
-    with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
-        return response.status, json.loads(response.read() or b"null")
 
 
 def pair(qtbot, d) -> None:

@@ -3,19 +3,8 @@ access only); the server's refusal shown in place."""
 
 from __future__ import annotations
 
-import json
-import urllib.request
-
-from conftest import click, find, find_visual, screenshot, sign_in
+from conftest import api_get, click, find, find_visual, screenshot, sign_in
 from tests.fixtures import Mailbox
-
-
-def api_get(server, token: str, path: str) -> dict:
-    request = urllib.request.Request(  # noqa: S310
-        f"{server.url}/api/v1/{path}", headers={"Authorization": f"Token {token}"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return json.loads(response.read())
 
 
 def open_screen(qtbot, d):

@@ -34,6 +34,7 @@ from PySide6.QtNetwork import (
     QNetworkReply,
     QNetworkRequest,
 )
+from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
 from shiboken6 import Shiboken
 
 API_PREFIX = "/api/v1/"
@@ -214,6 +215,19 @@ class ApiClient(QObject):
                 query.addQueryItem(key, str(value))
             url.setQuery(query)
         return url
+
+    def open_socket(self, path: str, parent: QObject) -> QWebSocket:
+        """A WebSocket to `path` on this server (ws:// or wss:// as the server's http:// or
+        https://), opened with the personal token in the handshake's Authorization header,
+        asynchronously: its signals (connected after this returns) tell what happens."""
+        url = QUrl(self._base)
+        url.setScheme("wss" if url.scheme() == "https" else "ws")
+        url.setPath(url.path().rstrip("/") + path)
+        request = QNetworkRequest(url)
+        request.setRawHeader(b"Authorization", f"Token {self.token}".encode())
+        socket = QWebSocket("", QWebSocketProtocol.Version.VersionLatest, parent)
+        socket.open(request)
+        return socket
 
     def _sends_token(self, headers: dict[str, str] | None) -> bool:
         return bool(self.token) and not (headers and "X-Session-Token" in headers)

@@ -51,9 +51,9 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtNetwork import QAbstractSocket, QNetworkRequest
+from PySide6.QtNetwork import QAbstractSocket
 from PySide6.QtQml import QmlElement
-from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
+from PySide6.QtWebSockets import QWebSocket
 
 from hanout_desktop import api as api_module
 from hanout_desktop import images as pictures
@@ -581,12 +581,6 @@ class ChatClient(QObject):
         self._touched = True
 
     # --- the socket --------------------------------------------------------------------------
-    def _socket_url(self) -> QUrl:
-        url = QUrl(self.api.baseUrl)
-        url.setScheme("wss" if url.scheme() == "https" else "ws")
-        url.setPath(url.path().rstrip("/") + "/ws/chat/")
-        return url
-
     def _connect(self) -> None:
         if not self._running or not self.api.token:
             return
@@ -596,13 +590,10 @@ class ChatClient(QObject):
             old.abort()
             old.deleteLater()
         self._set_status("connecting")
-        socket = QWebSocket("", QWebSocketProtocol.Version.VersionLatest, self)
+        socket = self.api.open_socket("/ws/chat/", self)
         socket.textMessageReceived.connect(self._frame)
         socket.disconnected.connect(lambda s=socket: self._closed(s))
-        request = QNetworkRequest(self._socket_url())
-        request.setRawHeader(b"Authorization", f"Token {self.api.token}".encode())
         self._socket = socket
-        socket.open(request)
 
     def _closed(self, socket: QWebSocket) -> None:
         if socket is not self._socket:

@@ -38,12 +38,10 @@ from PySide6.QtCore import (
     QSettings,
     QStandardPaths,
     QTimer,
-    QUrl,
     Signal,
     Slot,
 )
-from PySide6.QtNetwork import QNetworkRequest
-from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
+from PySide6.QtWebSockets import QWebSocket
 
 from hanout_desktop.api import ApiClient
 from hanout_desktop.printer import PrintJob, parse_target
@@ -699,24 +697,15 @@ class CounterRegister(QObject):
         )
         self._say(QCoreApplication.translate("Register", "Payment accepted."))
 
-    def _socket_url(self) -> QUrl:
-        url = QUrl(self.api.baseUrl)
-        url.setScheme("wss" if url.scheme() == "https" else "ws")
-        register = str(self.settings.value("register/id", ""))
-        url.setPath(url.path().rstrip("/") + f"/ws/register/{register}/")
-        return url
-
     def _listen(self) -> None:
         """The register's socket, where the server says a phone payment went through."""
         if self._socket is not None or not self.api.token:
             return
-        socket = QWebSocket("", QWebSocketProtocol.Version.VersionLatest, self)
+        register = str(self.settings.value("register/id", ""))
+        socket = self.api.open_socket(f"/ws/register/{register}/", self)
         socket.textMessageReceived.connect(self._push)
         socket.disconnected.connect(lambda s=socket: self._socket_closed(s))
-        request = QNetworkRequest(self._socket_url())
-        request.setRawHeader(b"Authorization", f"Token {self.api.token}".encode())
         self._socket = socket
-        socket.open(request)
 
     def _socket_closed(self, socket: QWebSocket) -> None:
         if socket is self._socket:
