@@ -12,6 +12,7 @@ import socket
 import threading
 import urllib.error
 import urllib.request
+import uuid
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -23,12 +24,16 @@ CASHIER_CODE = "2"  # AYMAN, a cashier: only while the shop is open
 PIN = "1234"
 
 
-def pair(qtbot, d) -> None:
-    """A manager pairs this computer from the back office; register mode opens."""
+def pair(qtbot, d, register_id: str = "") -> None:
+    """A manager pairs this computer (with the first register offered, or this one) from
+    the back office; register mode opens."""
     sign_in(qtbot, d)
     click(d.window, find(d.window, "registerModeButton"))
     box = find(d.window, "pairRegister")
     qtbot.waitUntil(lambda: box.property("count") > 0, timeout=20_000)
+    if register_id:
+        box.setProperty("currentIndex", box.indexOfValue(register_id))
+        assert box.property("currentValue") == register_id
     find(d.window, "pairLabel").setProperty("text", "Test counter")
     click(d.window, find(d.window, "pairButton"))
     qtbot.waitUntil(lambda: d.desktop.register.active, timeout=20_000)
@@ -411,3 +416,34 @@ def test_a_customer_pays_by_phone_and_the_register_hears_it(qtbot, desktop, hano
     assert register.lines == []
     _, sale = api(hanout_server, d.api.token, f"sales/{register.lastSale['id']}/")
     assert [(x["method"], x["payment_link"]) for x in sale["payments"]] == [("phone", link["id"])]
+
+
+def test_the_register_locks_itself_after_a_while_without_use(qtbot, desktop, hanout_server):
+    """After the register's idle_lock_seconds without a touch or a key, the keypad comes
+    back, as on the web register."""
+    d = desktop
+    register = d.desktop.register
+    name = f"Idle {uuid.uuid4().hex[:6]}"  # its own register: the others never lock here
+    made = hanout_server.manage_shell(
+        "from hanout.accounts.models import Membership;"
+        "from hanout.core.models import Shop;"
+        "from hanout.pos.services import register_create;"
+        "m = Membership.objects.get(user__email='admin@kaching.example', is_active=True);"
+        "shop = Shop.objects.filter(business=m.business).order_by('name').first();"
+        f"r = register_create(business=m.business, actor=m.user, shop=shop, name='{name}',"
+        " idle_lock_seconds=3);"
+        "print('REGISTER', r.pk)"
+    )
+    register_id = made.split("REGISTER ")[-1].strip()
+    pair(qtbot, d, register_id)
+    pin_sign_in(qtbot, d)
+    ready_to_sell(qtbot, d)
+    # Someone at the counter: touches keep it open past the idle time.
+    for _ in range(4):
+        click(d.window, find(d.window, "registerKey_7"))
+        qtbot.wait(1_000)
+    assert register.state == "selling"
+    # Nobody: it locks.
+    qtbot.waitUntil(lambda: register.state == "locked", timeout=10_000)
+    assert "without use" in find(d.window, "registerLockMessage").property("text")
+    screenshot(d.window, "register-idle-locked-en")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import time
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -33,6 +34,7 @@ from typing import Any
 from PySide6.QtCore import (
     Property,
     QCoreApplication,
+    QEvent,
     QLocale,
     QObject,
     QSettings,
@@ -52,6 +54,13 @@ SELLING = "selling"
 UNPAIRED = "unpaired"
 
 RETRY_MS = 5_000
+# What counts as someone at the counter, for the idle lock.
+INPUT_EVENTS = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.KeyPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.Wheel,
+}
 DEVICE_HEADER = "X-Register-Device"
 CENT = Decimal("0.01")
 LINE_ROLES = ("product", "kind", "name", "quantity", "price", "amount")
@@ -150,6 +159,19 @@ class CounterRegister(QObject):
         self._timer.timeout.connect(self.flush)
         if self._queue:
             self._timer.start()
+        # The idle lock, as on the web register: after the register's idle_lock_seconds
+        # without a touch or a key, the cashier is signed out (0: never). Not while sales
+        # wait to be sent or a phone payment is on screen; then it is said instead.
+        self._idle_seconds = int(self.settings.value("register/idle_lock_seconds", 0) or 0)
+        self._last_input = time.monotonic()
+        self._idle_warned = False
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setInterval(1_000)
+        self._idle_timer.timeout.connect(self._check_idle)
+        self._idle_timer.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
 
     # --- properties -------------------------------------------------------------------------
     def _device(self) -> str:
@@ -297,8 +319,39 @@ class CounterRegister(QObject):
         call.done.connect(self._signed_in)
         call.failed.connect(self._failed)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in INPUT_EVENTS:
+            self._last_input = time.monotonic()
+        return False
+
+    def _check_idle(self) -> None:
+        if not self._active or not self._cashier or self._idle_seconds <= 0:
+            return
+        if time.monotonic() - self._last_input < self._idle_seconds:
+            self._idle_warned = False
+            return
+        if self._queue or self._phone or self._busy:
+            if not self._idle_warned:
+                self._idle_warned = True
+                self._say(
+                    QCoreApplication.translate(
+                        "Register",
+                        "Not locked: a payment or a sale waiting for the server needs this cashier.",
+                    )
+                )
+            return
+        self.signOut()
+        self._say(
+            QCoreApplication.translate(
+                "Register", "Locked after a while without use. Sign in again to go on."
+            )
+        )
+
     def _signed_in(self, body: dict) -> None:
         self.api.token = body["token"]
+        self._idle_seconds = int((body.get("register") or {}).get("idle_lock_seconds") or 0)
+        self.settings.setValue("register/idle_lock_seconds", self._idle_seconds)
+        self._last_input = time.monotonic()
         self._cashier = {"member": body.get("member") or {}}
         self._session = body.get("session") or ""
         self._currency = body.get("currency") or self._currency

@@ -119,6 +119,12 @@ class SignedInRegisterSerializer(serializers.Serializer):
     name = serializers.CharField()
     shop = serializers.UUIDField()
     shop_name = serializers.CharField()
+    idle_lock_seconds = serializers.IntegerField(
+        help_text=gettext_lazy(
+            "Lock the register (sign the cashier out) after this long without a touch "
+            "or a key; 0 never locks."
+        )
+    )
 
 
 class SignedInSerializer(serializers.Serializer):
@@ -283,6 +289,7 @@ class RegisterDeviceViewSet(_PosViewSet):
                 "name": register.name,
                 "shop": register.shop_id,
                 "shop_name": register.shop.name,
+                "idle_lock_seconds": register.idle_lock_seconds,
             },
             "session": session.pk if session is not None else None,
             "currency": device.business.currency,

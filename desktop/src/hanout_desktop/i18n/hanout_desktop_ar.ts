@@ -676,7 +676,7 @@
         <translation>تسجيل الدخول</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
         <translation>هذا الحاسوب ليس صندوقًا بعد. يسجّل مدير الدخول ويفتح وضع الصندوق ويربطه بأحد صناديق المتجر.</translation>
     </message>
     <message>
@@ -776,7 +776,7 @@
         <translation>رمز QR للدفع بالهاتف</translation>
     </message>
     <message>
-        <source>Waiting for the customer's payment…</source>
+        <source>Waiting for the customer&apos;s payment…</source>
         <translation>في انتظار دفع الزبون…</translation>
     </message>
     <message>
@@ -800,6 +800,14 @@
         <translation>اكتب رمز الموظف ورمزك السري.</translation>
     </message>
     <message>
+        <source>Not locked: a payment or a sale waiting for the server needs this cashier.</source>
+        <translation>لم يُقفل: دفعة أو بيع في انتظار الخادم يحتاج إلى هذا البائع.</translation>
+    </message>
+    <message>
+        <source>Locked after a while without use. Sign in again to go on.</source>
+        <translation>أُقفل بعد مدة دون استعمال. سجّل الدخول من جديد للمتابعة.</translation>
+    </message>
+    <message>
         <source>Sales made here are still waiting for the server (%1). Sign out once they are sent.</source>
         <translation>ما زالت مبيعات تمت هنا تنتظر الخادم (%1). سجّل الخروج بعد إرسالها.</translation>
     </message>
@@ -816,7 +824,7 @@
         <translation>اكتب الكمية، ثم ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register's catalog.</source>
+        <source>No product with code %1 in this register&apos;s catalog.</source>
         <translation>لا يوجد منتج بالرمز %1 في كتالوج هذا الصندوق.</translation>
     </message>
     <message>
@@ -938,7 +946,7 @@
         <translation>اجعل هذا الحاسوب صندوقًا</translation>
     </message>
     <message>
-        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
         <translation>المبيعات التي تتم هنا ستُسجّل لهذا الصندوق. يسجّل أمناء الصندوق الدخول برمز الموظف والرمز السري.</translation>
     </message>
     <message>
@@ -1092,7 +1100,7 @@
         <translation>المنطقة الزمنية</translation>
     </message>
     <message>
-        <source>First shop's name</source>
+        <source>First shop&apos;s name</source>
         <translation>اسم المتجر الأول</translation>
     </message>
     <message>
@@ -1100,7 +1108,7 @@
         <translation>اتركه فارغًا لاستعمال اسم المحل.</translation>
     </message>
     <message>
-        <source>First shop's address</source>
+        <source>First shop&apos;s address</source>
         <translation>عنوان المتجر الأول</translation>
     </message>
     <message>

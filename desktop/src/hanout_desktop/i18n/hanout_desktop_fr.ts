@@ -5,7 +5,7 @@
     <name>Api</name>
     <message>
         <source>The server failed (HTTP %1). Try again; if it goes on, tell the operator.</source>
-        <translation>Le serveur a échoué (HTTP %1). Réessayez ; si cela continue, prévenez l'opérateur.</translation>
+        <translation>Le serveur a échoué (HTTP %1). Réessayez ; si cela continue, prévenez l&apos;opérateur.</translation>
     </message>
     <message>
         <source>The server refused the request (HTTP %1).</source>
@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>The server sent an answer that is not JSON.</source>
-        <translation>Le serveur a envoyé une réponse qui n'est pas du JSON.</translation>
+        <translation>Le serveur a envoyé une réponse qui n&apos;est pas du JSON.</translation>
     </message>
     <message>
         <source>Cannot read %1</source>
@@ -90,11 +90,11 @@
     </message>
     <message>
         <source>The chat refused this sign-in (signed out, or no access to Chat).</source>
-        <translation>Le chat a refusé cette connexion (déconnecté, ou pas d'accès au Chat).</translation>
+        <translation>Le chat a refusé cette connexion (déconnecté, ou pas d&apos;accès au Chat).</translation>
     </message>
     <message>
         <source>You have no access to the chat.</source>
-        <translation>Vous n'avez pas accès au chat.</translation>
+        <translation>Vous n&apos;avez pas accès au chat.</translation>
     </message>
     <message>
         <source>Cannot read %1</source>
@@ -156,7 +156,7 @@
     </message>
     <message>
         <source>No conversations yet.</source>
-        <translation>Aucune conversation pour l'instant.</translation>
+        <translation>Aucune conversation pour l&apos;instant.</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -200,7 +200,7 @@
     </message>
     <message>
         <source>No messages yet. Say hello!</source>
-        <translation>Aucun message pour l'instant. Dites bonjour !</translation>
+        <translation>Aucun message pour l&apos;instant. Dites bonjour !</translation>
     </message>
     <message>
         <source>Attach…</source>
@@ -361,7 +361,7 @@
     </message>
     <message>
         <source>Today</source>
-        <translation>Aujourd'hui</translation>
+        <translation>Aujourd&apos;hui</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -377,7 +377,7 @@
     </message>
     <message>
         <source>Revenue</source>
-        <translation>Chiffre d'affaires</translation>
+        <translation>Chiffre d&apos;affaires</translation>
     </message>
     <message>
         <source>Tax</source>
@@ -385,7 +385,7 @@
     </message>
     <message>
         <source>Cash withdrawals</source>
-        <translation>Retraits d'espèces</translation>
+        <translation>Retraits d&apos;espèces</translation>
     </message>
     <message>
         <source>Collected</source>
@@ -444,7 +444,7 @@
     </message>
     <message>
         <source>Nothing sold on this day.</source>
-        <translation>Rien n'a été vendu ce jour-là.</translation>
+        <translation>Rien n&apos;a été vendu ce jour-là.</translation>
     </message>
 </context>
 <context>
@@ -494,7 +494,7 @@
     </message>
     <message>
         <source>No expenses recorded yet.</source>
-        <translation>Aucune dépense enregistrée pour l'instant.</translation>
+        <translation>Aucune dépense enregistrée pour l&apos;instant.</translation>
     </message>
     <message>
         <source>Choose a category.</source>
@@ -518,7 +518,7 @@
     </message>
     <message>
         <source>e.g. Electricity bill for March</source>
-        <translation>ex. Facture d'électricité de mars</translation>
+        <translation>ex. Facture d&apos;électricité de mars</translation>
     </message>
     <message>
         <source>Details (optional)</source>
@@ -648,7 +648,7 @@
         <translation>Se connecter</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
         <translation>Cet ordinateur n’est pas encore une caisse. Un responsable se connecte, ouvre le mode caisse et l’associe à l’une des caisses de la boutique.</translation>
     </message>
     <message>
@@ -748,7 +748,7 @@
         <translation>Code QR pour payer par téléphone</translation>
     </message>
     <message>
-        <source>Waiting for the customer's payment…</source>
+        <source>Waiting for the customer&apos;s payment…</source>
         <translation>En attente du paiement du client…</translation>
     </message>
     <message>
@@ -772,6 +772,14 @@
         <translation>Saisissez votre code employé et votre code PIN.</translation>
     </message>
     <message>
+        <source>Not locked: a payment or a sale waiting for the server needs this cashier.</source>
+        <translation>Pas de verrouillage : un paiement ou une vente en attente du serveur a besoin de ce caissier.</translation>
+    </message>
+    <message>
+        <source>Locked after a while without use. Sign in again to go on.</source>
+        <translation>Verrouillée après un moment sans utilisation. Reconnectez-vous pour continuer.</translation>
+    </message>
+    <message>
         <source>Sales made here are still waiting for the server (%1). Sign out once they are sent.</source>
         <translation>Des ventes faites ici attendent encore le serveur (%1). Déconnectez-vous une fois qu’elles sont envoyées.</translation>
     </message>
@@ -788,7 +796,7 @@
         <translation>Saisissez une quantité, puis ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register's catalog.</source>
+        <source>No product with code %1 in this register&apos;s catalog.</source>
         <translation>Aucun produit avec le code %1 dans le catalogue de cette caisse.</translation>
     </message>
     <message>
@@ -872,11 +880,11 @@
     </message>
     <message>
         <source>Confirm your email address first: open the link in the email Hanout sent you, then sign in again.</source>
-        <translation>Confirmez d'abord votre adresse e-mail : ouvrez le lien de l'e-mail envoyé par Hanout, puis reconnectez-vous.</translation>
+        <translation>Confirmez d&apos;abord votre adresse e-mail : ouvrez le lien de l&apos;e-mail envoyé par Hanout, puis reconnectez-vous.</translation>
     </message>
     <message>
         <source>The email address or the password is not right.</source>
-        <translation>L'adresse e-mail ou le mot de passe est incorrect.</translation>
+        <translation>L&apos;adresse e-mail ou le mot de passe est incorrect.</translation>
     </message>
     <message>
         <source>That step has expired. Sign in again.</source>
@@ -910,7 +918,7 @@
         <translation>Faire de cet ordinateur une caisse</translation>
     </message>
     <message>
-        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
         <translation>Les ventes faites ici seront celles de cette caisse. Les caissiers se connectent avec leur code employé et leur code PIN.</translation>
     </message>
     <message>
@@ -998,7 +1006,7 @@
     </message>
     <message>
         <source>Email me a sign-in code instead</source>
-        <translation>M'envoyer plutôt un code de connexion par e-mail</translation>
+        <translation>M&apos;envoyer plutôt un code de connexion par e-mail</translation>
     </message>
     <message>
         <source>Register a new store</source>
@@ -1010,7 +1018,7 @@
     </message>
     <message>
         <source>Open your authenticator app and type the 6-digit code for Hanout.</source>
-        <translation>Ouvrez votre application d'authentification et saisissez le code à 6 chiffres pour Hanout.</translation>
+        <translation>Ouvrez votre application d&apos;authentification et saisissez le code à 6 chiffres pour Hanout.</translation>
     </message>
     <message>
         <source>Continue</source>
@@ -1064,7 +1072,7 @@
         <translation>Fuseau horaire</translation>
     </message>
     <message>
-        <source>First shop's name</source>
+        <source>First shop&apos;s name</source>
         <translation>Nom de la première boutique</translation>
     </message>
     <message>
@@ -1072,7 +1080,7 @@
         <translation>Laissez vide pour reprendre le nom du commerce.</translation>
     </message>
     <message>
-        <source>First shop's address</source>
+        <source>First shop&apos;s address</source>
         <translation>Adresse de la première boutique</translation>
     </message>
     <message>
@@ -1133,7 +1141,7 @@
     </message>
     <message>
         <source>I already have an account</source>
-        <translation>J'ai déjà un compte</translation>
+        <translation>J&apos;ai déjà un compte</translation>
     </message>
 </context>
 <context>
@@ -1335,7 +1343,7 @@
     </message>
     <message>
         <source>No employees yet.</source>
-        <translation>Aucun employé pour l'instant.</translation>
+        <translation>Aucun employé pour l&apos;instant.</translation>
     </message>
     <message>
         <source>Choose an employee to see their access.</source>
@@ -1363,7 +1371,7 @@
     </message>
     <message>
         <source>“Role default” follows the role; any other choice applies to this employee only.</source>
-        <translation>« Selon le rôle » suit le rôle ; tout autre choix s'applique à cet employé uniquement.</translation>
+        <translation>« Selon le rôle » suit le rôle ; tout autre choix s&apos;applique à cet employé uniquement.</translation>
     </message>
     <message>
         <source>What this employee may see and change in each module.</source>
@@ -1399,7 +1407,7 @@
     </message>
     <message>
         <source>They can no longer sign in, their API tokens are revoked, and their history is kept. You can reactivate them later.</source>
-        <translation>Cette personne ne pourra plus se connecter, ses jetons d'API sont révoqués et son historique est conservé. Vous pourrez la réactiver plus tard.</translation>
+        <translation>Cette personne ne pourra plus se connecter, ses jetons d&apos;API sont révoqués et son historique est conservé. Vous pourrez la réactiver plus tard.</translation>
     </message>
     <message>
         <source>Note (optional)</source>
@@ -1446,7 +1454,7 @@
     </message>
     <message>
         <source>No product is low on stock.</source>
-        <translation>Aucun produit n'est en stock bas.</translation>
+        <translation>Aucun produit n&apos;est en stock bas.</translation>
     </message>
     <message>
         <source>No stock levels match.</source>
@@ -1480,7 +1488,7 @@
     </message>
     <message>
         <source>No suppliers yet.</source>
-        <translation>Aucun fournisseur pour l'instant.</translation>
+        <translation>Aucun fournisseur pour l&apos;instant.</translation>
     </message>
     <message>
         <source>Spend per supplier</source>
@@ -1508,7 +1516,7 @@
     </message>
     <message>
         <source>The spend per supplier comes from Purchasing; you have no access to it.</source>
-        <translation>Les dépenses par fournisseur proviennent des Achats ; vous n'y avez pas accès.</translation>
+        <translation>Les dépenses par fournisseur proviennent des Achats ; vous n&apos;y avez pas accès.</translation>
     </message>
     <message>
         <source>No supplier invoice in this period.</source>
@@ -1519,7 +1527,7 @@
     <name>Voice</name>
     <message>
         <source>No microphone found. Plug one in, or allow the app to use it.</source>
-        <translation>Aucun microphone trouvé. Branchez-en un, ou autorisez l'application à l'utiliser.</translation>
+        <translation>Aucun microphone trouvé. Branchez-en un, ou autorisez l&apos;application à l&apos;utiliser.</translation>
     </message>
     <message>
         <source>Too short to send: hold on a little longer while you speak.</source>
@@ -1527,7 +1535,7 @@
     </message>
     <message>
         <source>The recording stopped: %1</source>
-        <translation>L'enregistrement s'est arrêté : %1</translation>
+        <translation>L&apos;enregistrement s&apos;est arrêté : %1</translation>
     </message>
     <message>
         <source>Cannot play this voice message: %1</source>

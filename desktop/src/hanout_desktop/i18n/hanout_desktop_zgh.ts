@@ -641,7 +641,7 @@
         <translation>ⴽⵛⵎ</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
         <translation>ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵓⵔ ⵉⴳⵉ ⵜⴰⵙⵏⴷⵓⵇⵜ ⵖⴰⵙⵙⴰ. ⴰⵏⴱⴷⴰⴷ ⴰⴷ ⵉⴽⵛⵎ, ⴰⴷ ⵉⵕⵥⵎ ⴰⵎⵙⴽⵉⵍ ⵏ ⵜⵙⵏⴷⵓⵇⵜ, ⴰⴷ ⵜ ⵉⵇⵇⵏ ⵙ ⵢⴰⵜ ⵙⴳ ⵜⵙⵏⴷⵓⵇⵉⵏ ⵏ ⵜⵃⴰⵏⵓⵜ.</translation>
     </message>
     <message>
@@ -741,7 +741,7 @@
         <translation>ⵜⴰⵏⴳⴰⵍⵜ QR ⵉ ⵓⵅⵍⵍⵙ ⵙ ⵓⵜⵉⵍⵉⴼⵓⵏ</translation>
     </message>
     <message>
-        <source>Waiting for the customer's payment…</source>
+        <source>Waiting for the customer&apos;s payment…</source>
         <translation>ⴰⵔ ⵏⵜⵜⵔⴰⵊⵓ ⴰⵅⵍⵍⵙ ⵏ ⵓⵎⵙⴰⵖ…</translation>
     </message>
     <message>
@@ -765,6 +765,14 @@
         <translation>ⴰⵔⴰ ⵜⴰⵏⴳⴰⵍⵜ ⵏⵏⴽ ⵏ ⵓⵎⵙⵅⴷⴰⵎ ⴷ PIN ⵏⵏⴽ.</translation>
     </message>
     <message>
+        <source>Not locked: a payment or a sale waiting for the server needs this cashier.</source>
+        <translation>ⵓⵔ ⵉⵜⵜⵓⵇⵇⵏ: ⵢⴰⵏ ⵓⵅⵍⵍⵙ ⵏⵖ ⵢⴰⵜ ⵜⵎⵣⵣⵏⵣⵉⵜ ⵉⵜⵜⵔⴰⵊⵓⵏ ⴰⵎⵙⵍⴽⵉⵎ ⵉⵅⵚⵚⴰ ⴰⵙⵏ ⵓⵎⵙⵙⵓⵖⵍ ⴰⴷ.</translation>
+    </message>
+    <message>
+        <source>Locked after a while without use. Sign in again to go on.</source>
+        <translation>ⵉⵜⵜⵓⵇⵇⵏ ⴷⴼⴼⵉⵔ ⴽⵔⴰ ⵏ ⵡⴰⴽⵓⴷ ⴱⵍⴰ ⴰⵙⵎⵔⵙ. ⴽⵛⵎ ⴷⴰⵖ ⴰⴷ ⵜⴽⵎⵎⵍⴷ.</translation>
+    </message>
+    <message>
         <source>Sales made here are still waiting for the server (%1). Sign out once they are sent.</source>
         <translation>ⵜⵉⵏⵣⵣⵉⵜⵉⵏ ⵏ ⵖⵉⴷ ⴰⵔ ⵜⵜⵔⴰⵊⵓⵏⵜ ⴰⵎⵙⵍⴽⵉⵎ (%1). ⴼⴼⵖ ⵎⴰⵔ ⵜⵜⵓⵣⵏⴰⵏⵜ.</translation>
     </message>
@@ -781,7 +789,7 @@
         <translation>ⴰⵔⴰ ⵜⴰⵎⴽⵉⵜ, ⴷⵖⵉ ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register's catalog.</source>
+        <source>No product with code %1 in this register&apos;s catalog.</source>
         <translation>ⵓⵔ ⵉⵍⵍⵉ ⵓⴼⴰⵔⵙ ⵙ ⵜⵏⴳⴰⵍⵜ %1 ⴳ ⵓⴽⴰⵜⴰⵍⵓⴳ ⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⴷ.</translation>
     </message>
     <message>
@@ -903,7 +911,7 @@
         <translation>ⴳ ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
     </message>
     <message>
-        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
         <translation>ⵜⵉⵏⵣⵣⵉⵜⵉⵏ ⵏ ⵖⵉⴷ ⴰⴷ ⴳⵏⵜ ⵜⵉⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⴷ. ⵉⵎⵙⵏⴷⵓⵇⵏ ⴰⴷ ⴽⵛⵎⵏ ⵙ ⵜⵏⴳⴰⵍⵜ ⵏⵙⵏ ⴷ PIN.</translation>
     </message>
     <message>
@@ -1057,7 +1065,7 @@
         <translation>ⵜⴰⵣⵓⵏⵜ ⵜⴰⴽⵓⴷⴰⵢⵜ</translation>
     </message>
     <message>
-        <source>First shop's name</source>
+        <source>First shop&apos;s name</source>
         <translation>ⵉⵙⵎ ⵏ ⵜⵃⴰⵏⵓⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ</translation>
     </message>
     <message>
@@ -1065,7 +1073,7 @@
         <translation>ⴰⵊⵊ ⵜ ⵉⵅⵡⴰ ⴰⴷ ⵉⵜⵜⵓⵙⵎⵔⵙ ⵉⵙⵎ ⵏ ⵜⵎⵙⵙⵓⵖⵍⵜ.</translation>
     </message>
     <message>
-        <source>First shop's address</source>
+        <source>First shop&apos;s address</source>
         <translation>ⵜⴰⵏⵙⴰ ⵏ ⵜⵃⴰⵏⵓⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ</translation>
     </message>
     <message>

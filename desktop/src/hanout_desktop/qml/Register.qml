@@ -201,6 +201,14 @@ Page {
             wrapMode: Text.Wrap
             Layout.fillWidth: true
         }
+        Label {
+            // Why the keypad is back (locked after a while without use).
+            objectName: "registerLockMessage"
+            visible: register.error === "" && register.message !== ""
+            text: register.message
+            wrapMode: Text.Wrap
+            Layout.fillWidth: true
+        }
     }
 
     // --- not paired -------------------------------------------------------------------------

@@ -227,6 +227,7 @@ def test_a_cashier_signs_in_and_the_token_sells_and_reads_the_catalog(
             "name": "Caisse 1",
             "shop": str(register.shop_id),
             "shop_name": register.shop.name,
+            "idle_lock_seconds": register.idle_lock_seconds,
         },
         "session": str(session.pk),
         "currency": "EUR",
