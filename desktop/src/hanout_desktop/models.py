@@ -1,10 +1,11 @@
 """List models for QML, fed by the API.
 
 `ApiListModel` shows one of the API's cursor-paginated lists. QML's ListView,
-GridView and TableView ask `canFetchMore()`/`fetchMore()` as they scroll, so
-the next page is asked for only when the person scrolls near the end: a list
-of 10,000 products costs one request of 100 rows at a time, and the rows are
-drawn only while they are on screen.
+GridView and TableView ask `canFetchMore()`/`fetchMore()` as they reach the end
+of what is held; the model asks a little earlier, as soon as a row within
+half a page of the end is drawn, so that a person scrolling steadily never
+waits at the end of a page. A list of 10,000 products costs one request of 100
+rows at a time, and the rows are drawn only while they are on screen.
 
 Roles are the keys of the API's rows (`name`, `sku`, …), plus `row` (the whole
 row as a map) for what a delegate needs beyond them.
@@ -21,6 +22,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
@@ -33,6 +35,11 @@ QML_IMPORT_NAME = "Hanout"
 QML_IMPORT_MAJOR_VERSION = 1
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+# The next page is asked for when a row this close to the end is drawn, in pages:
+# half a page (50 of 100) is enough at a fast flick (bench/bench_desktop.py), and a
+# short list does not load itself whole.
+PREFETCH_PAGES = 0.5
 
 
 @QmlElement
@@ -66,6 +73,7 @@ class ApiListModel(QAbstractListModel):
         self._page_size = page_size
         self._call = None
         self._generation = 0
+        self._prefetching = False
 
     # --- Qt's model API -------------------------------------------------------------------
     def roleNames(self) -> dict[int, QByteArray]:
@@ -80,6 +88,15 @@ class ApiListModel(QAbstractListModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
+        if (
+            self._next
+            and not self._loading
+            and not self._prefetching
+            and index.row() >= len(self._rows) - self._page_size * PREFETCH_PAGES
+        ):
+            # Near the end: the next page, after this frame (not from inside data()).
+            self._prefetching = True
+            QTimer.singleShot(0, self, self._prefetch)
         row = self._rows[index.row()]
         if role == ROW_ROLE:
             return row
@@ -89,6 +106,10 @@ class ApiListModel(QAbstractListModel):
         if 0 <= i < len(self._role_names):
             return row.get(self._role_names[i])
         return None
+
+    def _prefetch(self) -> None:
+        self._prefetching = False
+        self.fetchMore()
 
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and bool(self._next) and not self._loading
