@@ -337,10 +337,16 @@ def load_demo(stdout=None) -> list[Business]:
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(business, email, role) of every demo person, for the start-up banner."""
+    from hanout.marketplace.demo import OPERATOR_EMAIL, PARTNERS
+
     rows = []
     for spec in DEMO_BUSINESSES:
         for p in [spec["owner"], *spec["staff"]]:
             rows.append((spec["store"].name, p.email, f"{p.role} #{p.code}"))
+    # The marketplace's neighbours (each a business of its own) and its administrator.
+    for partner in PARTNERS.values():
+        rows.append((partner["store"]["name"], partner["owner"][0], "owner"))
+    rows.append(("(platform)", OPERATOR_EMAIL, "marketplace admin"))
     return rows
 
 

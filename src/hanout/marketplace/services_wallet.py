@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy
 from hanout.core import audit, clock, events, idempotency
 from hanout.core.errors import Conflict, PermissionDenied, ValidationFailed
 from hanout.core.models import Business
-from hanout.core.money import minor_unit
+from hanout.core.money import minor_unit, quantize
 from hanout.marketplace.models import (
     EntryKind,
     MarketTerms,
@@ -162,7 +162,10 @@ def post_many(moves: list[tuple[Wallet, Change, dict]]) -> list[WalletEntry]:
         if held + change.held < 0 or posted + change.posted < held + change.held:
             raise Conflict(
                 _("Not enough money in the wallet: %(available)s %(currency)s available.")
-                % {"available": posted - held, "currency": wallet.currency},
+                % {
+                    "available": quantize(posted - held, wallet.currency),
+                    "currency": wallet.currency,
+                },
                 code="insufficient_funds",
             )
         posted, held, seq = posted + change.posted, held + change.held, seq + 1
@@ -507,7 +510,11 @@ def hold(*, business: Business, amount: Decimal, kind: str = EntryKind.PURCHASE_
             _(
                 "Not enough money in the wallet: %(available)s %(currency)s available, %(amount)s needed."
             )
-            % {"available": wallet.available, "currency": wallet.currency, "amount": amount},
+            % {
+                "available": quantize(wallet.available, wallet.currency),
+                "currency": wallet.currency,
+                "amount": quantize(amount, wallet.currency),
+            },
             code="insufficient_funds",
         )
     return post(wallet, Change(kind, held=amount), **refs)

@@ -234,3 +234,22 @@ def test_browse_shows_the_wallets_currency_first_and_every_currency_on_request(
     assert "Etagere euro" in mine and "Etagere dirham" not in mine
     every = client.get("/market/?q=etagere&currency=all").content.decode()
     assert "Etagere euro" in every and "Etagere dirham" in every
+
+
+def test_a_platform_administrator_is_shown_the_way_to_the_queue(client, buyer):
+    """An operator belongs to no business: the welcome page leads to the marketplace's
+    administration (a member of a business is not offered it)."""
+    client.force_login(admin_user())
+    response = client.get("/", follow=True)
+    page = response.content.decode()
+    assert 'id="welcome-market-admin"' in page
+    assert 'href="/market/admin/"' in page
+    login(client, buyer)
+    assert 'id="welcome-market-admin"' not in client.get("/welcome/").content.decode()
+
+
+def test_the_start_up_banner_lists_the_neighbours_and_the_operator():
+    from hanout.demo import demo_logins
+
+    emails = {email for _business, email, _role in demo_logins()}
+    assert {"patron@brasserie-marche.example", "operator@hanout.example"} <= emails
