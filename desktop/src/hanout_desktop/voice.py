@@ -63,6 +63,7 @@ class Voice(QObject):
         self._session: QMediaCaptureSession | None = None
         self._input: QAudioInput | None = None
         self._recorder: QMediaRecorder | None = None
+        self._recording = False
         self._send_when_stopped = False
         self._elapsed = 0
         # playing
@@ -79,7 +80,7 @@ class Voice(QObject):
     canRecord = Property(bool, _get_available, notify=recordingChanged)
 
     def _get_recording(self) -> bool:
-        return self._recorder is not None
+        return self._recording
 
     recording = Property(bool, _get_recording, notify=recordingChanged)
 
@@ -120,7 +121,7 @@ class Voice(QObject):
     @Slot()
     def start(self) -> None:
         """Record from this computer's default microphone."""
-        if self._recorder is not None:
+        if self._recording:
             return
         device = QMediaDevices.defaultAudioInput()
         if device.isNull() or not self._folder.isValid():
@@ -131,38 +132,50 @@ class Voice(QObject):
             )
             return
         self._set_error("")
-        self._input = QAudioInput(device, self)
-        self._session = QMediaCaptureSession(self)
-        self._session.setAudioInput(self._input)
-        recorder = QMediaRecorder(self)
-        media = QMediaFormat(QMediaFormat.FileFormat.Mpeg4Audio)
-        media.setAudioCodec(QMediaFormat.AudioCodec.AAC)
-        recorder.setMediaFormat(media)
-        recorder.setAudioChannelCount(1)
-        recorder.setQuality(QMediaRecorder.Quality.NormalQuality)
+        recorder = self._capture()
+        self._input.setDevice(device)  # the default may have changed since the last one
         path = Path(self._folder.path()) / f"voice-{uuid.uuid4()}.m4a"
         recorder.setOutputLocation(QUrl.fromLocalFile(str(path)))
-        recorder.durationChanged.connect(self._tick)
-        recorder.recorderStateChanged.connect(self._state_changed)
-        recorder.errorOccurred.connect(self._recorder_failed)
-        self._session.setRecorder(recorder)
-        self._recorder = recorder
         self._send_when_stopped = False
         self._set_elapsed(0)
+        self._recording = True
         recorder.record()
         self.recordingChanged.emit()
+
+    def _capture(self) -> QMediaRecorder:
+        """The capture session, its microphone input and its recorder: made once and kept.
+
+        (Deleting a QAudioInput right after a recording hung Qt 6.8's FFmpeg backend,
+        the PySide6 a Raspberry Pi OS Bookworm gets; kept, it is only open while
+        recording.)"""
+        if self._recorder is None:
+            self._input = QAudioInput(self)
+            self._session = QMediaCaptureSession(self)
+            self._session.setAudioInput(self._input)
+            recorder = QMediaRecorder(self)
+            media = QMediaFormat(QMediaFormat.FileFormat.Mpeg4Audio)
+            media.setAudioCodec(QMediaFormat.AudioCodec.AAC)
+            recorder.setMediaFormat(media)
+            recorder.setAudioChannelCount(1)
+            recorder.setQuality(QMediaRecorder.Quality.NormalQuality)
+            recorder.durationChanged.connect(self._tick)
+            recorder.recorderStateChanged.connect(self._state_changed)
+            recorder.errorOccurred.connect(self._recorder_failed)
+            self._session.setRecorder(recorder)
+            self._recorder = recorder
+        return self._recorder
 
     @Slot()
     def stopAndSend(self) -> None:
         """Stop; once the file is written, it goes to the open conversation."""
-        if self._recorder is not None:
+        if self._recording:
             self._send_when_stopped = True
             self._recorder.stop()
 
     @Slot()
     def cancel(self) -> None:
         """Stop and throw the recording away."""
-        if self._recorder is not None:
+        if self._recording:
             self._send_when_stopped = False
             self._recorder.stop()
 
@@ -173,7 +186,7 @@ class Voice(QObject):
 
     def _state_changed(self, state) -> None:
         recorder = self._recorder
-        if recorder is None or state != QMediaRecorder.RecorderState.StoppedState:
+        if not self._recording or state != QMediaRecorder.RecorderState.StoppedState:
             return
         path = recorder.actualLocation().toLocalFile()
         send = self._send_when_stopped
@@ -181,12 +194,15 @@ class Voice(QObject):
         self._finish_recording()
         if send and long_enough and path and Path(path).is_file():
             self.recorded.emit(path)
-        elif send and not long_enough:
-            self._set_error(
-                QCoreApplication.translate(
-                    "Voice", "Too short to send: hold on a little longer while you speak."
+        else:
+            if path:
+                Path(path).unlink(missing_ok=True)  # cancelled, or too short: not kept
+            if send:
+                self._set_error(
+                    QCoreApplication.translate(
+                        "Voice", "Too short to send: hold on a little longer while you speak."
+                    )
                 )
-            )
 
     def _recorder_failed(self, _error, text: str) -> None:
         self._finish_recording()
@@ -195,13 +211,9 @@ class Voice(QObject):
         )
 
     def _finish_recording(self) -> None:
-        recorder, session, source = self._recorder, self._session, self._input
-        self._recorder = self._session = self._input = None
-        # Deleted later: this may run inside the recorder's own signal.
-        for obj in (recorder, session, source):
-            if obj is not None:
-                obj.deleteLater()
-        self.recordingChanged.emit()
+        if self._recording:
+            self._recording = False
+            self.recordingChanged.emit()
 
     # --- playing ------------------------------------------------------------------------------
     @Slot(str, str)
