@@ -45,7 +45,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWebSockets import QWebSocket
 
-from hanout_desktop.api import ApiClient
+from hanout_desktop.api import ApiClient, alive
 from hanout_desktop.printer import PrintJob, parse_target
 
 LOCKED = "locked"  # paired: the code-and-PIN keypad
@@ -761,6 +761,8 @@ class CounterRegister(QObject):
         self._socket = socket
 
     def _socket_closed(self, socket: QWebSocket) -> None:
+        if not (alive(self) and alive(socket)):
+            return  # the app is closing: the socket went with its register
         if socket is self._socket:
             self._socket = None
         socket.deleteLater()
