@@ -300,11 +300,7 @@ class Session(QObject):
     def _signup_failed(self, call, message: str, status: int, fields: dict) -> None:
         body = _json(call.raw_body)
         if status == 401 and isinstance(body, dict):
-            pending = [
-                flow.get("id")
-                for flow in (body.get("data") or {}).get("flows", [])
-                if flow.get("is_pending")
-            ]
+            pending = _pending_flows(body)
             if "verify_email" in pending:
                 # Registered: the business exists; the link in the email confirms the address.
                 self._pending_session = ""
@@ -381,11 +377,7 @@ class Session(QObject):
         body = _json(call.raw_body)
         if status == 401 and isinstance(body, dict):
             # Not an error: allauth says which step is next.
-            pending = [
-                flow.get("id")
-                for flow in (body.get("data") or {}).get("flows", [])
-                if flow.get("is_pending")
-            ]
+            pending = _pending_flows(body)
             self._pending_session = (body.get("meta") or {}).get("session_token", "")
             if "mfa_authenticate" in pending:
                 self._set_busy(False)
@@ -456,6 +448,15 @@ class Session(QObject):
         self._error = message
         self._field_errors = dict(fields)
         self.errorChanged.emit()
+
+
+def _pending_flows(body: dict) -> list[str]:
+    """The steps allauth's 401 says are next (`mfa_authenticate`, `verify_email`, …)."""
+    return [
+        flow.get("id")
+        for flow in (body.get("data") or {}).get("flows", [])
+        if flow.get("is_pending")
+    ]
 
 
 def _json(raw: bytes) -> Any:
