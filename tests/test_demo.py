@@ -172,3 +172,25 @@ def test_alma7al_sells_in_dirhams_with_arabic_names(demo):
     suppliers = Supplier.objects.for_business(alma7al)
     assert suppliers.count() == 2
     assert all(s.phone.startswith("+212") for s in suppliers)
+
+
+def test_the_demo_operator_may_set_the_marketplace_terms_in_django_admin(demo, client):
+    from hanout.accounts.models import User
+    from hanout.marketplace.demo import OPERATOR_EMAIL
+
+    client.force_login(User.objects.get(email=OPERATOR_EMAIL))
+    assert client.get("/django-admin/marketplace/marketterms/add/").status_code == 200
+    response = client.post(
+        "/django-admin/marketplace/marketterms/add/",
+        {
+            "currency": "MAD",
+            "approval_threshold": "5000",
+            "request_days": "7",
+            "confirm_days": "7",
+            "max_amount": "1000000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert client.get("/django-admin/marketplace/walletentry/").status_code == 200
+    # Reading, not editing, the wallets; and nothing of the shops' own tables.
+    assert client.get("/django-admin/accounts/user/").status_code == 403

@@ -78,6 +78,24 @@ def _cup(d, box, ink):
         d.arc((x - 15, y0, x + 15, y0 + h * 0.2), 90, 270, fill=_shade(ink, 0.8), width=6)
 
 
+def _appliance(d, box, ink):
+    """A machine seen from the front (an oven, a display fridge, a scale): a body, a
+    glass door with its handle, and a row of knobs."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    d.rounded_rectangle((x0 + w * 0.05, y0, x1 - w * 0.05, y1), radius=22, fill=ink)
+    glass = (x0 + w * 0.15, y0 + h * 0.28, x1 - w * 0.15, y1 - h * 0.1)
+    d.rounded_rectangle(glass, radius=14, fill=_shade(ink, 1.45))
+    d.rounded_rectangle(
+        (glass[0] + w * 0.05, glass[1] + h * 0.06, glass[2] - w * 0.05, glass[1] + h * 0.11),
+        radius=6,
+        fill=ink,
+    )
+    for i in range(4):
+        cx = x0 + w * (0.22 + 0.19 * i)
+        d.ellipse((cx - 14, y0 + h * 0.08, cx + 14, y0 + h * 0.08 + 28), fill=_shade(ink, 1.6))
+
+
 def _can(d, box, ink):
     x0, y0, x1, y1 = box
     w = x1 - x0
@@ -157,6 +175,7 @@ ICONS = {
     "loaf": _loaf,
     "tart": _tart,
     "cup": _cup,
+    "appliance": _appliance,
     "can": _can,
     "bar": _bar,
     "tube": _tube,

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from time import monotonic
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
@@ -141,6 +142,11 @@ def business_time_zone(business) -> str | None:
     )
     _ZONE_CACHE[key] = (zone, now)
     return zone
+
+
+def business_zone(business) -> ZoneInfo:
+    """`business_time_zone` as a ZoneInfo; UTC for a business with no shop."""
+    return ZoneInfo(business_time_zone(business) or "UTC")
 
 
 def forget_business_time_zone(business_id) -> None:

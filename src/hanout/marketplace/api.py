@@ -37,18 +37,22 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
     extend_schema_view,
+    inline_serializer,
 )
 from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from hanout.core.api import error_body
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import DomainError, NotFound, ValidationFailed
+from hanout.core.exports import EXPORT_RENDERERS, FileExportMixin, export_schema, file_response
 from hanout.core.models import IdempotencyKey
 from hanout.core.money import quantize
 from hanout.core.permissions import Level, Module
 from hanout.core.schema import ErrorSerializer, OneObjectListSchema
+from hanout.core.selectors import business_zone
 from hanout.marketplace import selectors
 from hanout.marketplace import services_listings as listings
 from hanout.marketplace import services_profile as profiles
@@ -82,7 +86,10 @@ NOT_FOUND = OpenApiResponse(
 class Priced(serializers.DecimalField):
     """An amount at the precision of the currency of the object it belongs to."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, currency_of: str = "", **kwargs):
+        """`currency_of`: the related object holding `currency` ("listing"), when the
+        object itself has none."""
+        self.currency_of = currency_of
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 3)
         kwargs.setdefault("read_only", True)
@@ -90,7 +97,8 @@ class Priced(serializers.DecimalField):
 
     def get_attribute(self, instance):
         value = super().get_attribute(instance)
-        return None if value is None else (value, instance.currency)
+        holder = getattr(instance, self.currency_of) if self.currency_of else instance
+        return None if value is None else (value, holder.currency)
 
     def to_representation(self, pair):
         value, currency = pair
@@ -201,7 +209,7 @@ class ImageSerializer(serializers.ModelSerializer):
 
 class OwnerSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="business.name", read_only=True)
-    unit_price = serializers.DecimalField(max_digits=14, decimal_places=3, read_only=True)
+    unit_price = Priced(currency_of="listing", allow_null=True)
 
     class Meta:
         model = Ownership
@@ -327,6 +335,11 @@ class OfferCreateSerializer(serializers.Serializer):
     unit_price = serializers.CharField(max_length=40)
     quantity = serializers.IntegerField(min_value=1, default=1)
     expires_at = serializers.DateTimeField(required=False)
+    valid_for_days = serializers.IntegerField(
+        required=False,
+        help_text="Instead of expires_at: the offer ends this many days (1–30) from now. "
+        "Without either it ends in 3 days.",
+    )
     message = serializers.CharField(max_length=500, required=False, allow_blank=True)
     client_uuid = serializers.UUIDField(required=False)
 
@@ -404,11 +417,22 @@ class ProfileUpdateSerializer(serializers.Serializer):
     picture = serializers.ImageField(required=False)
 
 
+class Total(serializers.DecimalField):
+    """A sum in the business's currency (the serializer context's `currency`), at its
+    decimals: "54.00" in euros, not the column's "54.000"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=16, decimal_places=3, **kwargs)
+
+    def to_representation(self, value):
+        return str(quantize(value, self.context["currency"]))
+
+
 class TotalsSerializer(serializers.Serializer):
-    deposited = serializers.DecimalField(max_digits=16, decimal_places=3)
-    withdrawn = serializers.DecimalField(max_digits=16, decimal_places=3)
-    earned = serializers.DecimalField(max_digits=16, decimal_places=3)
-    spent = serializers.DecimalField(max_digits=16, decimal_places=3)
+    deposited = Total()
+    withdrawn = Total()
+    earned = Total()
+    spent = Total()
 
 
 class MonthSerializer(TotalsSerializer):
@@ -420,7 +444,7 @@ class TopItemSerializer(serializers.Serializer):
     name = serializers.CharField()
     count = serializers.IntegerField()
     quantity = serializers.IntegerField()
-    revenue = serializers.DecimalField(max_digits=16, decimal_places=3)
+    revenue = Total()
 
 
 class AnalyticsSerializer(serializers.Serializer):
@@ -456,7 +480,7 @@ class MarketViewSet(ApiViewSet):
 # --- wallet ------------------------------------------------------------------------------------
 
 
-class WalletViewSet(MarketViewSet):
+class WalletViewSet(FileExportMixin, MarketViewSet):
     """The business's wallet: balance, ledger, deposits and withdrawals."""
 
     schema = OneObjectListSchema()
@@ -477,6 +501,22 @@ class WalletViewSet(MarketViewSet):
         return self.paginated(
             EntrySerializer, self.scoped_queryset(**self.query(EntryQuerySerializer))
         )
+
+    @export_schema(EntryQuerySerializer, what="the wallet's ledger entries")
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="entries/export",
+        pagination_class=None,
+        renderer_classes=EXPORT_RENDERERS,
+    )
+    def export(self, request):
+        """The ledger as CSV or XLSX, with the filters of `entries`; times in the
+        business's time zone (named in the header), amounts in the currency's decimals."""
+        fmt = self.export_format()
+        entries = self.scoped_queryset(**self.query(EntryQuerySerializer))
+        header, rows = selectors.ledger_table(entries, tz=business_zone(request.business))
+        return file_response(fmt, name="wallet-ledger", title=_("Wallet"), header=header, rows=rows)
 
 
 @extend_schema_view(
@@ -606,8 +646,43 @@ class ListingBulkResponseSerializer(serializers.Serializer):
     results = ListingBulkResultSerializer(many=True)
 
 
+# Atomic and some rows failed: the API's error shape, plus every row's result (a row that
+# would have created a listing has no id: nothing was written).
+ListingBulkFailedSerializer = inline_serializer(
+    name="ListingBulkFailed",
+    fields={
+        "error": ErrorSerializer.fields["error"].__class__(),
+        "atomic": serializers.BooleanField(),
+        "applied": serializers.BooleanField(),
+        "results": ListingBulkResultSerializer(many=True),
+    },
+)
+
+
 class _RollBack(Exception):
     pass
+
+
+def _bulk_rolled_back(rows, results) -> Response:
+    """The answer of an atomic bulk with a failing row: nothing was written, so a row
+    that would have created a listing names no id."""
+    for result in results:
+        if rows[result["index"]]["op"] == "create":
+            result["id"] = None
+    bad = [r for r in results if not r["ok"]]
+    first = bad[0]
+    message = _(
+        "%(n)d of %(total)d rows are not valid, so nothing was saved. First: row %(row)d: "
+        "%(message)s"
+    ) % {
+        "n": len(bad),
+        "total": len(results),
+        "row": first["index"],
+        "message": first["error"]["message"],
+    }
+    body = error_body("invalid", message)
+    body.update({"atomic": True, "applied": False, "results": results})
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 @extend_schema_view(
@@ -743,12 +818,24 @@ class MyListingViewSet(MarketViewSet):
         listings.listing_remove_image(image=image, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=ListingBulkSerializer, responses=ListingBulkResponseSerializer)
+    @extend_schema(
+        request=ListingBulkSerializer,
+        responses={
+            200: ListingBulkResponseSerializer,
+            400: OpenApiResponse(
+                ListingBulkFailedSerializer,
+                description=gettext_lazy(
+                    "Bad request, or atomic and some rows failed (nothing written)."
+                ),
+            ),
+        },
+    )
     @action(detail=False, methods=["post"])
     def bulk(self, request):
         """Create, update or delete up to 1,000 listings; one result per row.
 
-        With `atomic`, any failing row leaves everything unchanged (`applied: false`).
+        With `atomic`, any failing row leaves everything unchanged: a 400 in the API's
+        error shape with `applied: false` and every row's result, as `products/bulk/`.
         """
         payload = self.validated(ListingBulkSerializer)
         results, failed = [], False
@@ -777,8 +864,9 @@ class MyListingViewSet(MarketViewSet):
                     raise _RollBack
         except _RollBack:
             pass
-        applied = not (failed and payload["atomic"])
-        body = {"atomic": payload["atomic"], "applied": applied, "results": results}
+        if failed and payload["atomic"]:
+            return _bulk_rolled_back(payload["rows"], results)
+        body = {"atomic": payload["atomic"], "applied": True, "results": results}
         return Response(body, status=status.HTTP_200_OK)
 
     def _bulk_row(self, row):
@@ -850,6 +938,7 @@ class OfferViewSet(MarketViewSet):
             unit_price=data["unit_price"],
             quantity=data["quantity"],
             expires_at=data.get("expires_at"),
+            valid_for_days=data.get("valid_for_days"),
             message=data.get("message", ""),
             key=data.get("client_uuid"),
         )
@@ -990,9 +1079,9 @@ class AnalyticsViewSet(MarketViewSet):
     @extend_schema(parameters=[PeriodSerializer], responses=AnalyticsSerializer)
     def list(self, request):
         period = self.query(PeriodSerializer)
-        return Response(
-            AnalyticsSerializer(selectors.analytics(business=request.business, **period)).data
-        )
+        data = selectors.analytics(business=request.business, **period)
+        context = {**self.get_serializer_context(), "currency": data["currency"]}
+        return Response(AnalyticsSerializer(data, context=context).data)
 
 
 # --- platform administrators -------------------------------------------------------------------------

@@ -99,11 +99,37 @@ def _verified_user(email: str, name: str, language: str = "en", **extra):
     return user
 
 
+OPERATORS_GROUP = "Marketplace operators"
+OPERATOR_PERMISSIONS = {
+    "marketterms": ("add", "change", "view"),
+    "wallet": ("view",),
+    "walletentry": ("view",),
+    "walletrequest": ("view",),
+}
+
+
+def _operators_group():
+    """A group that may set the marketplace terms and read the wallets in Django admin
+    (staff status alone opens the admin with nothing in it)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=OPERATORS_GROUP)
+    wanted = [
+        f"{action}_{model}" for model, actions in OPERATOR_PERMISSIONS.items() for action in actions
+    ]
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="marketplace", codename__in=wanted)
+    )
+    return group
+
+
 def _operator():
     from hanout.accounts.models import User
 
     user = User.objects.filter(email=OPERATOR_EMAIL).first()
-    return user or _verified_user(OPERATOR_EMAIL, "Hanout operator", is_staff=True)
+    user = user or _verified_user(OPERATOR_EMAIL, "Hanout operator", is_staff=True)
+    user.groups.add(_operators_group())
+    return user
 
 
 def _partner(spec):
@@ -133,7 +159,7 @@ def _fund(business, actor, amount, operator, reference):
     wallet.request_approve(request=request, admin=operator)
 
 
-ICONS = {"surplus": "sack", "wholesale": "sack", "equipment": "cup", "furniture": "bar"}
+ICONS = {"surplus": "sack", "wholesale": "sack", "equipment": "appliance", "furniture": "bar"}
 COLOURS = [(233, 196, 106), (42, 157, 143), (231, 111, 81), (38, 70, 83)]
 
 

@@ -89,9 +89,27 @@ class BuyForm(_Keyed):
     quantity = _quantity()
 
 
+OFFER_DAYS = [
+    (1, _("1 day")),
+    (3, _("3 days")),
+    (7, _("1 week")),
+    (14, _("2 weeks")),
+    (30, _("30 days")),
+]
+
+
 class OfferForm(_Keyed):
     unit_price = _amount(_("Your price per unit"))
     quantity = _quantity()
+    valid_for_days = forms.TypedChoiceField(
+        label=_("The offer stands for"),
+        choices=OFFER_DAYS,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial=3,
+        help_text=_("After that, it closes by itself if the seller has not answered."),
+    )
     message = forms.CharField(
         label=_("Message to the seller (optional)"),
         required=False,
@@ -157,8 +175,8 @@ class ListingForm(_Keyed):
     pictures = MultipleFileField(
         label=_("Pictures"),
         required=False,
-        help_text=_("JPEG, PNG or WebP."),
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("Up to 8 pictures: JPEG, PNG, WebP or GIF."),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
     publish = forms.BooleanField(label=_("Publish on the marketplace"), required=False)
 

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hanout.core.ids import uuid7
 from hanout.core.models import BusinessOwned, BusinessQuerySet
-from hanout.core.money import MONEY_DIGITS, MONEY_PLACES
+from hanout.core.money import MONEY_DIGITS, MONEY_PLACES, quantize
 from hanout.core.validation import validate_currency
 
 MONEY = {"max_digits": MONEY_DIGITS, "decimal_places": MONEY_PLACES}
@@ -108,7 +108,7 @@ class Wallet(BusinessOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.posted} {self.currency}"
+        return f"{quantize(self.posted, self.currency)} {self.currency}"
 
     @property
     def available(self) -> Decimal:
@@ -186,7 +186,7 @@ class WalletEntry(BusinessOwned):
         raise ImmutableEntry("Wallet entries are never deleted; post a new entry instead.")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.posted_change} {self.currency}"
+        return f"{self.get_kind_display()} {quantize(self.posted_change, self.currency)} {self.currency}"
 
 
 class RequestKind(models.TextChoices):
@@ -237,7 +237,7 @@ class WalletRequest(BusinessOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.amount} {self.currency}"
+        return f"{self.get_kind_display()} {quantize(self.amount, self.currency)} {self.currency}"
 
 
 # --- listings --------------------------------------------------------------------------------
@@ -420,7 +420,7 @@ class Offer(BusinessOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.unit_price} {self.currency}"
+        return f"{self.quantity} × {quantize(self.unit_price, self.currency)} {self.currency}"
 
     @property
     def amount(self) -> Decimal:
@@ -485,7 +485,11 @@ class Purchase(BusinessOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.listing_id} ({self.amount} {self.currency})"
+        # What an administrator reads in the decisions list: the item, not its id.
+        return (
+            f"{self.listing.name} × {self.quantity} "
+            f"({quantize(self.amount, self.currency)} {self.currency})"
+        )
 
 
 class MarketProfile(BusinessOwned):

@@ -53,6 +53,21 @@ def _money(payload) -> str:
     return f"{_amount(value, payload['currency'])} {payload['currency']}"
 
 
+def _until(moment, business_id) -> str:
+    """An offer's end in the recipient business's time zone and the language in force,
+    with the zone named ("6 déc. 2026 18:30 (Africa/Casablanca)")."""
+    from django.utils import formats
+    from django.utils.dateparse import parse_datetime
+
+    from hanout.core.models import Business
+    from hanout.core.selectors import business_zone
+
+    zone = business_zone(Business.objects.get(pk=business_id))
+    at = moment if not isinstance(moment, str) else parse_datetime(moment)
+    local = at.astimezone(zone)
+    return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} ({zone.key})"
+
+
 def _listing_name(payload) -> str:
     from hanout.marketplace.models import Listing
 
@@ -80,7 +95,7 @@ def offer_made(event: events.Event) -> None:
                     "quantity": p["quantity"],
                     "price": _amount(p["unit_price"], p["currency"]),
                     "currency": p["currency"],
-                    "until": p["expires_at"][:16],
+                    "until": _until(p["expires_at"], p["seller"]),
                 }
             ),
             link=f"{LINK}offers/",
@@ -114,7 +129,14 @@ def offer_accepted(event):
 
 @events.subscribe("market.offer_declined")
 def offer_declined(event):
-    _offer_answer(event, to="buyer", title=lambda: _("Offer declined: %(item)s"))
+    reason = event.payload.get("reason")
+    if reason == "sold_out":
+        title = lambda: _("Sold out, offer closed: %(item)s")  # noqa: E731
+    elif reason == "unpublished":
+        title = lambda: _("Taken off the market, offer closed: %(item)s")  # noqa: E731
+    else:
+        title = lambda: _("Offer declined: %(item)s")  # noqa: E731
+    _offer_answer(event, to="buyer", title=title)
 
 
 @events.subscribe("market.offer_countered")

@@ -10,6 +10,7 @@ is "not found".
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from hanout.catalog.search import fold
 from hanout.core.errors import NotFound
 from hanout.core.models import Business
+from hanout.core.money import quantize
 from hanout.marketplace.models import (
     OFFER_LIVE,
     PURCHASE_OPEN,
@@ -78,6 +80,39 @@ def entry_list(
     if until:
         qs = qs.filter(created_at__date__lte=until)
     return qs.order_by("-seq")
+
+
+def ledger_table(entries: QuerySet[WalletEntry], *, tz) -> tuple[list, Iterator[list]]:
+    """(header, rows) of the wallet ledger export, for the page's CSV and the API's
+    CSV/XLSX: amounts in their currency's decimals, times in `tz`, named in the header."""
+    header = [
+        _("Number"),
+        _("Date (%(zone)s)") % {"zone": tz.key},
+        _("Kind"),
+        _("Balance change"),
+        _("Held change"),
+        _("Balance after"),
+        _("Held after"),
+        _("Currency"),
+        _("Counterparty"),
+        _("Item"),
+    ]
+    rows = (
+        [
+            e.seq,
+            e.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            e.get_kind_display(),
+            quantize(e.posted_change, e.currency),
+            quantize(e.held_change, e.currency),
+            quantize(e.posted_after, e.currency),
+            quantize(e.held_after, e.currency),
+            e.currency,
+            e.counterparty.name if e.counterparty_id else "",
+            e.purchase.listing.name if e.purchase_id else "",
+        ]
+        for e in entries.iterator(chunk_size=500)
+    )
+    return header, rows
 
 
 def request_list(*, business: Business, status: str | None = None) -> QuerySet[WalletRequest]:

@@ -146,7 +146,17 @@ def _quantity(raw) -> int:
     return quantity
 
 
-def _expiry(value, now: datetime) -> datetime:
+def _expiry(value, now: datetime, days=None) -> datetime:
+    if days not in (None, ""):
+        if value not in (None, ""):
+            raise _bad("expires_at", _("Give an end time or a number of days, not both."))
+        count = whole(days)
+        if count is None or not 1 <= count <= OFFER_DAYS_MAX:
+            raise _bad(
+                "valid_for_days",
+                _("An offer lasts from 1 to %(days)d days.") % {"days": OFFER_DAYS_MAX},
+            )
+        return now + timedelta(days=count)
     if value in (None, ""):
         return now + timedelta(days=OFFER_DAYS_DEFAULT)
     moment = value if isinstance(value, datetime) else parse_datetime(str(value))
@@ -192,6 +202,8 @@ def _open_purchase(
     hold(business=buyer, amount=amount, purchase=purchase, counterparty_id=listing.business_id)
     listing.quantity -= quantity
     listing.save(update_fields=["quantity", "updated_at"])
+    if listing.quantity == 0:
+        close_offers_of(listing, reason="sold_out", keep=offer)
     return purchase
 
 
@@ -242,14 +254,19 @@ def offer_make(
     unit_price,
     quantity=1,
     expires_at=None,
+    valid_for_days=None,
     message: str = "",
     key: uuid.UUID | None = None,
 ) -> Offer:
-    """Propose a price per unit for some units; the seller accepts, declines or counters."""
+    """Propose a price per unit for some units; the seller accepts, declines or counters.
+
+    The offer ends at `expires_at`, or `valid_for_days` days from now (the web form's
+    choice: a resent form keeps its first answer because the payload holds the days,
+    not the moment), or OFFER_DAYS_DEFAULT days from now."""
     now = clock.now()
     unit_price = parse_amount(unit_price, currency=business.currency, field="unit_price")
     quantity = _quantity(quantity)
-    expires = _expiry(expires_at, now)
+    expires = _expiry(expires_at, now, valid_for_days)
     message = (message or "").strip()
     if len(message) > 500:
         raise _bad("message", _("Keep the message under 500 characters."))
@@ -259,6 +276,7 @@ def offer_make(
             "unit_price": str(unit_price),
             "quantity": quantity,
             "expires_at": str(expires_at or ""),
+            "valid_for_days": str(valid_for_days or ""),
             "message": message,
         }
         first = idempotency.claim(business=business, key=key, scope="market.offer", payload=payload)
@@ -306,8 +324,13 @@ def _live(offer: Offer) -> None:
         )
 
 
-def _set(offer: Offer, status: str, *, actor, action: str | None = None, by=None) -> None:
-    """Decide a locked offer; `by` is the acting business (the buyer when none is named)."""
+def _set(
+    offer: Offer, status: str, *, actor, action: str | None = None, by=None, reason: str = ""
+) -> None:
+    """Decide a locked offer; `by` is the acting business (the buyer when none is named).
+
+    `reason` says why the market closed it without anyone answering ("sold_out",
+    "unpublished"); it travels in the event so the buyer hears why."""
     before = offer.status
     offer.status = status
     if status not in OFFER_LIVE:
@@ -322,12 +345,20 @@ def _set(offer: Offer, status: str, *, actor, action: str | None = None, by=None
         obj=offer,
         changes={"status": [before, status]},
     )
-    _event(f"market.offer_{status}", [offer.business_id, offer.seller_id], _offer_payload(offer))
+    payload = _offer_payload(offer)
+    if reason:
+        payload["reason"] = reason
+    _event(f"market.offer_{status}", [offer.business_id, offer.seller_id], payload)
 
 
 def offer_accept(*, offer: Offer, business: Business, actor) -> Purchase:
     """The seller accepts an open offer, or the buyer accepts the seller's counter-offer."""
     with transaction.atomic():
+        # The listing before the offer, as every path locks them: accepting the offer
+        # that sells it out declines the others, which another accept may hold.
+        listing = Listing.objects.select_for_update(no_key=True, of=("self",)).get(
+            pk=offer.listing_id
+        )
         offer = _locked_offer(offer)
         side = _member_of(offer, business)
         _live(offer)
@@ -336,9 +367,6 @@ def offer_accept(*, offer: Offer, business: Business, actor) -> Purchase:
             raise Conflict(
                 _("The other party has to answer this offer, not you."), code="not_your_turn"
             )
-        listing = Listing.objects.select_for_update(no_key=True, of=("self",)).get(
-            pk=offer.listing_id
-        )
         buyer = Business.objects.get(pk=offer.business_id)
         purchase = _open_purchase(
             listing=listing,
@@ -419,13 +447,25 @@ def offer_withdraw(*, offer: Offer, business: Business, actor) -> Offer:
     return offer
 
 
-def close_offers_of(listing: Listing) -> int:
-    """Decline every live offer of a listing taken off the market (inside its transaction)."""
+def close_offers_of(listing: Listing, *, reason: str = "unpublished", keep=None) -> int:
+    """Decline every live offer of a listing taken off the market or sold out (inside its
+    transaction, the listing locked first: every path locks a listing before its offers);
+    `keep` is the offer being accepted, which stays to be decided by its caller."""
     count = 0
-    for offer in Offer.objects.select_for_update(no_key=True, of=("self",)).filter(
+    offers = Offer.objects.select_for_update(no_key=True, of=("self",)).filter(
         listing=listing, status__in=OFFER_LIVE
-    ):
-        _set(offer, OfferStatus.DECLINED, actor=None, action="offer.decline", by=listing.business)
+    )
+    if keep is not None:
+        offers = offers.exclude(pk=keep.pk)
+    for offer in offers.order_by("pk"):
+        _set(
+            offer,
+            OfferStatus.DECLINED,
+            actor=None,
+            action="offer.close",
+            by=listing.business,
+            reason=reason,
+        )
         count += 1
     return count
 

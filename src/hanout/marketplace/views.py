@@ -29,6 +29,7 @@ from hanout.core.errors import DomainError, NotFound
 from hanout.core.money import quantize
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
+from hanout.core.selectors import business_zone
 from hanout.inventory import selectors as inventory_selectors
 from hanout.marketplace import (
     selectors,
@@ -88,14 +89,15 @@ def _next_or(request, fallback: str):
 @member_required(MARKET)
 def market_browse(request):
     form = BrowseForm(request.GET or None)
-    # Listings one can buy come first: in the business's own currency unless asked for all.
-    every_currency = request.GET.get("currency") == "all"
+    # Listings one can buy come first: in the business's own currency unless asked for all
+    # (`every_currency=1`; not `currency=all`, which the API reads as the Albanian lek).
+    every_currency = request.GET.get("every_currency") == "1"
     currency = None if every_currency else request.business.currency
     listings = selectors.listing_browse(**form.filters(), currency=currency)
     page = Paginator(listings, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    query.pop("currency", None)
+    query.pop("every_currency", None)
     context = {
         "form": form,
         "page": page,
@@ -208,6 +210,7 @@ def listing_offer(request, pk):
                 listing=listing,
                 unit_price=form.cleaned_data["unit_price"],
                 quantity=form.cleaned_data["quantity"],
+                valid_for_days=form.cleaned_data["valid_for_days"],
                 message=form.cleaned_data["message"],
                 key=form.cleaned_data["client_uuid"],
             )
@@ -561,33 +564,7 @@ def wallet_export(request):
     """The ledger as filtered on the page, as CSV."""
     form = LedgerFilterForm(request.GET or None)
     entries = selectors.entry_list(business=request.business, **form.filters())
-    header = [
-        _("Number"),
-        _("Date"),
-        _("Kind"),
-        _("Balance change"),
-        _("Held change"),
-        _("Balance after"),
-        _("Held after"),
-        _("Currency"),
-        _("Counterparty"),
-        _("Item"),
-    ]
-    rows = (
-        [
-            e.seq,
-            e.created_at,
-            e.get_kind_display(),
-            e.posted_change,
-            e.held_change,
-            e.posted_after,
-            e.held_after,
-            e.currency,
-            e.counterparty.name if e.counterparty_id else "",
-            e.purchase.listing.name if e.purchase_id else "",
-        ]
-        for e in entries.iterator(chunk_size=500)
-    )
+    header, rows = selectors.ledger_table(entries, tz=business_zone(request.business))
     return exports.file_response(
         "csv", name="wallet-ledger", title=_("Wallet"), header=header, rows=rows
     )

@@ -174,14 +174,18 @@ def test_bulk_creates_updates_deletes_and_atomic_rolls_back(seller):
     atomic = api.post(
         "/api/v1/market/my-listings/bulk/", {"atomic": True, "rows": rows}, format="json"
     )
-    assert atomic.status_code == 200, atomic.content
+    assert atomic.status_code == 400, atomic.content
     body = atomic.json()
+    assert body["error"]["code"] == "invalid"
+    assert body["error"]["message"].startswith("1 of 4 rows are not valid, so nothing was saved.")
     assert body["applied"] is False and [r["ok"] for r in body["results"]] == [
         True,
         True,
         True,
         False,
     ]
+    # Nothing was written: the row that would have created a listing names none.
+    assert [r["id"] for r in body["results"]] == [None, str(keep.pk), None, None]
     assert Listing.objects.filter(business=seller.business).count() == 2
     keep.refresh_from_db()
     assert keep.price == Decimal("4.000") and keep.status == "draft"
@@ -271,3 +275,73 @@ def test_pictures_are_served_to_whoever_may_see_the_listing(client, seller, buye
     api.post(f"/api/v1/market/my-listings/{draft.pk}/publish/")
     response = client.get(thumb)
     assert response.status_code == 200 and b"".join(response.streaming_content)[:4] == b"RIFF"
+
+
+def test_analytics_and_ownership_amounts_have_the_currencys_decimals(seller, buyer):
+    from hanout.marketplace import services_trade as trade
+
+    listing = listed(seller, price="4.00", quantity=3)
+    purchase = trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing)
+    trade.purchase_deliver(purchase=purchase, business=seller.business, actor=seller.user)
+    trade.purchase_confirm(purchase=purchase, business=buyer.business, actor=buyer.user)
+    api = api_client_for(buyer)
+    analytics = api.get("/api/v1/market/analytics/").json()
+    assert analytics["totals"] == {
+        "deposited": "100.00",
+        "withdrawn": "0.00",
+        "earned": "0.00",
+        "spent": "4.00",
+    }
+    assert {m["spent"] for m in analytics["by_month"]} == {"4.00"}
+    sold = api_client_for(seller).get("/api/v1/market/analytics/").json()
+    assert [t["revenue"] for t in sold["top_by_revenue"]] == ["4.00"]
+    owners = api.get(f"/api/v1/market/listings/{listing.pk}/").json()["owners"]
+    assert [o["unit_price"] for o in owners] == [None, "4.00"]
+
+
+def test_the_ledger_exports_as_csv_and_xlsx_through_the_api(seller, buyer):
+    import openpyxl
+
+    listing = listed(seller, price="4.00", quantity=3)
+    from hanout.marketplace import services_trade as trade
+
+    trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing)
+    api = api_client_for(buyer)
+    csv = api.get("/api/v1/market/wallet/entries/export/?format=csv")
+    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+    text = b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode("utf-8-sig")
+    header, *rows = text.strip().splitlines()
+    assert header.startswith("Number,Date (") and len(rows) == 2
+    assert "100.00" in text and ".000" not in text
+    deposits = api.get("/api/v1/market/wallet/entries/export/?format=csv&kind=deposit")
+    body = b"".join(deposits.streaming_content if deposits.streaming else [deposits.content])
+    assert len(body.decode("utf-8-sig").strip().splitlines()) == 2
+    xlsx = api.get("/api/v1/market/wallet/entries/export/?format=xlsx")
+    assert xlsx.status_code == 200
+    data = b"".join(xlsx.streaming_content if xlsx.streaming else [xlsx.content])
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet.max_row == 3
+    assert api.get("/api/v1/market/wallet/entries/export/?format=pdf").status_code == 400
+    # The seller's file has only the seller's own entries (none moved yet: no row).
+    mine = api_client_for(seller).get("/api/v1/market/wallet/entries/export/?format=csv")
+    text = b"".join(mine.streaming_content if mine.streaming else [mine.content]).decode(
+        "utf-8-sig"
+    )
+    assert len(text.strip().splitlines()) == 1
+
+
+def test_an_offer_through_the_api_can_stand_for_some_days(seller, buyer):
+    listing = listed(seller, price="4.00", quantity=3)
+    api = api_client_for(buyer)
+    made = api.post(
+        "/api/v1/market/offers/",
+        {"listing": str(listing.pk), "unit_price": "3", "valid_for_days": 14},
+        format="json",
+    )
+    assert made.status_code == 201, made.content
+    bad = api.post(
+        "/api/v1/market/offers/",
+        {"listing": str(listing.pk), "unit_price": "3", "valid_for_days": 45},
+        format="json",
+    )
+    assert bad.status_code == 400 and "valid_for_days" in bad.json()["error"]["fields"]

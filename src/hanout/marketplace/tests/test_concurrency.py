@@ -10,7 +10,7 @@ from hanout.core.errors import Conflict
 from hanout.core.models import Business
 from hanout.marketplace import services_trade as trade
 from hanout.marketplace import services_wallet as wallet
-from hanout.marketplace.models import Purchase, RequestStatus, Wallet, WalletEntry
+from hanout.marketplace.models import Offer, Purchase, RequestStatus, Wallet, WalletEntry
 from hanout.marketplace.tests.helpers import admin_user, balance, funded, listed
 from tests.concurrency import race
 
@@ -134,3 +134,27 @@ def test_transfers_in_both_directions_at_once_do_not_deadlock():
     assert crashes == [] and errors == []
     assert balance(a.business) == balance(b.business) == (Decimal(100), Decimal(0))
     assert WalletEntry.objects.filter(kind="sale").count() == 20
+
+
+def test_sellers_accepting_offers_for_the_last_units_at_once_never_deadlock():
+    """Accepting the offer that sells out declines the others; two accepts at once lock
+    the listing before their offers, so one wins and the others are told, no deadlock."""
+    seller = funded("0", name="Seller")
+    listing = listed(seller, price="5.00", quantity=1)
+    buyers = _buyers(6, "20", admin_user())
+    offers = [
+        trade.offer_make(business=b, actor=None, listing=listing, unit_price="4") for b in buyers
+    ]
+    results, errors, crashes = race(
+        6,
+        lambda i: trade.offer_accept(offer=offers[i], business=seller.business, actor=None),
+        threads=6,
+    )
+    assert crashes == []
+    assert len(results) == 1 and len(errors) == 5
+    assert {e.code for e in errors} <= {"offer_decided", "sold_out"}
+    statuses = sorted(Offer.objects.filter(listing=listing).values_list("status", flat=True))
+    assert statuses == ["accepted"] + ["declined"] * 5
+    assert Wallet.objects.filter(business__in=buyers).aggregate(t=Sum("held"))["t"] == Decimal(
+        "4.00"
+    )

@@ -1,6 +1,8 @@
 """Who is told what: offers, sales, payouts and wallet decisions, in-app and by email;
 and the same events reach each party's webhooks."""
 
+import re
+
 import pytest
 
 from hanout.core.permissions import Role
@@ -83,3 +85,57 @@ def test_webhooks_offer_every_marketplace_event():
         "wallet.request_expired",
     }
     assert emitted <= set(EVENTS)
+
+
+def test_a_buyer_hears_why_an_offer_closed_without_an_answer(django_capture_on_commit_callbacks):
+    seller, buyer, other = funded("0", name="Seller"), funded("50", name="Buyer"), funded("50")
+    listing = listed(seller, name="Vitrine", price="10", quantity=1)
+    gone = listed(seller, name="Balance", price="10")
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = trade.offer_make(
+            business=buyer.business, actor=buyer.user, listing=listing, unit_price="8"
+        )
+        trade.offer_make(business=buyer.business, actor=buyer.user, listing=gone, unit_price="8")
+        trade.buy_now(business=other.business, actor=other.user, listing=listing)
+        from hanout.marketplace import services_listings
+
+        services_listings.listing_unpublish(listing=gone, actor=seller.user)
+    titles = set(
+        Notification.objects.filter(recipient=buyer.user, kind="market.offer").values_list(
+            "title", flat=True
+        )
+    )
+    assert titles == {
+        "Sold out, offer closed: Vitrine",
+        "Taken off the market, offer closed: Balance",
+    }
+    waiting.refresh_from_db()
+    assert waiting.status == "declined"
+
+
+def test_the_offer_end_is_told_in_the_sellers_time_zone(django_capture_on_commit_callbacks):
+    seller = funded("0", name="Souk", currency="MAD", country="MA")
+    from hanout.core.models import Shop
+
+    Shop.objects.filter(business=seller.business).update(time_zone="Asia/Tokyo")
+    buyer = funded("100", name="Acheteur", currency="MAD", country="MA")
+    listing = listed(seller, name="Comptoir", price="10")
+    import datetime
+
+    from hanout.core import clock
+
+    end = (clock.now() + datetime.timedelta(days=2)).replace(
+        hour=22, minute=30, second=0, microsecond=0, tzinfo=datetime.UTC
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        trade.offer_make(
+            business=buyer.business,
+            actor=buyer.user,
+            listing=listing,
+            unit_price="8",
+            expires_at=end,
+        )
+    body = Notification.objects.get(recipient=seller.user, kind="market.offer").body
+    # 22:30 UTC is 07:30 the next morning in Tokyo (UTC+9, no summer time), and the
+    # zone is named.
+    assert re.search(r"\b0?7:30\b", body) and "(Asia/Tokyo)" in body, body

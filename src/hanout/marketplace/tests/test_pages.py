@@ -183,6 +183,23 @@ def test_the_admin_queue_is_refused_to_an_owner_and_approves_for_staff(client, b
     trail = client.get("/market/admin/?status=").content.decode()
     assert "Approved a deposit or withdrawal" in trail
     assert "Rejected a deposit or withdrawal" in trail
+    # Amounts in the currency's decimals, as everywhere else.
+    assert "Deposit 25.00 EUR" in trail and "25.000" not in trail
+
+
+def test_the_decisions_list_names_the_item_of_a_purchase(client, seller, buyer):
+    from hanout.marketplace.models import MarketTerms
+
+    MarketTerms.objects.create(currency="EUR", approval_threshold=Decimal("5"))
+    listing = listed(seller, name="Vitrine réfrigérée", price="8.00", quantity=2)
+    purchase = services_trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing)
+    services_trade.purchase_deliver(purchase=purchase, business=seller.business, actor=seller.user)
+    services_trade.purchase_confirm(purchase=purchase, business=buyer.business, actor=buyer.user)
+    client.force_login(admin_user())
+    assert client.post(f"/market/admin/purchase/{purchase.pk}/approve/").status_code == 302
+    trail = client.get("/market/admin/?status=").content.decode()
+    assert "Vitrine réfrigérée × 1 (8.00 EUR)" in trail
+    assert str(listing.pk) not in trail.split('id="admin-trail"')[1]
 
 
 def test_a_deposit_request_from_the_wallet_page_is_idempotent(client, buyer):
@@ -232,7 +249,7 @@ def test_browse_shows_the_wallets_currency_first_and_every_currency_on_request(
     login(client, buyer)
     mine = client.get("/market/?q=etagere").content.decode()
     assert "Etagere euro" in mine and "Etagere dirham" not in mine
-    every = client.get("/market/?q=etagere&currency=all").content.decode()
+    every = client.get("/market/?q=etagere&every_currency=1").content.decode()
     assert "Etagere euro" in every and "Etagere dirham" in every
 
 
@@ -253,3 +270,66 @@ def test_the_start_up_banner_lists_the_neighbours_and_the_operator():
 
     emails = {email for _business, email, _role in demo_logins()}
     assert {"patron@brasserie-marche.example", "operator@hanout.example"} <= emails
+
+
+def test_the_ledger_file_names_its_time_zone_and_keeps_the_currencys_decimals(
+    client, seller, buyer
+):
+    from hanout.core.models import Shop
+
+    Shop.objects.filter(business=buyer.business).update(time_zone="Asia/Tokyo")
+    listing = listed(seller, price="4.00", quantity=5)
+    services_trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing, quantity=1)
+    login(client, buyer)
+    body = b"".join(client.get("/market/wallet/export/").streaming_content).decode("utf-8-sig")
+    header, *rows = body.strip().splitlines()
+    assert "Date (Asia/Tokyo)" in header
+    assert all(",-4.00," in r or ",4.00," in r or ",100.00," in r for r in rows), rows
+    assert ".000" not in body
+
+
+def test_an_offer_stands_for_the_days_chosen_on_the_item_page(client, seller, buyer):
+    from hanout.core import clock
+
+    listing = listed(seller, price="4.00", quantity=3)
+    login(client, buyer)
+    page = client.get(f"/market/listings/{listing.pk}/").content.decode()
+    assert 'name="valid_for_days"' in page and "1 week" in page
+    before = clock.now()
+    response = client.post(
+        f"/market/listings/{listing.pk}/offer/",
+        {"unit_price": "3.50", "quantity": "1", "valid_for_days": "7"},
+    )
+    assert response.status_code == 302
+    offer = Offer.objects.get()
+    assert 7 * 86400 - 5 <= (offer.expires_at - before).total_seconds() <= 7 * 86400 + 60
+    offers = client.get("/market/offers/").content.decode()
+    from hanout.core.selectors import business_zone
+
+    local = offer.expires_at.astimezone(business_zone(buyer.business))
+    assert "Until" in offers and f'<time datetime="{local:%Y-%m-%dT%H:%M:%S}' in offers
+    response = client.post(
+        f"/market/listings/{listing.pk}/offer/",
+        {"unit_price": "3.50", "quantity": "1", "valid_for_days": "90"},
+    )
+    assert response.status_code == 400 and Offer.objects.count() == 1
+
+
+def test_a_counter_offer_from_the_page_can_change_the_quantity(client, seller, buyer):
+    listing = listed(seller, price="4.00", quantity=5)
+    offer = services_trade.offer_make(
+        business=buyer.business, actor=buyer.user, listing=listing, unit_price="3", quantity=4
+    )
+    login(client, seller)
+    page = client.get("/market/offers/").content.decode()
+    assert 'name="quantity"' in page
+    response = client.post(
+        f"/market/offers/{offer.pk}/counter/", {"unit_price": "3.80", "quantity": "2"}
+    )
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert (offer.status, offer.unit_price, offer.quantity) == ("countered", Decimal("3.80"), 2)
+    bad = client.post(f"/market/offers/{offer.pk}/counter/", {"unit_price": "3", "quantity": "9"})
+    assert bad.status_code in (400, 302, 409)
+    offer.refresh_from_db()
+    assert offer.quantity == 2

@@ -442,3 +442,107 @@ def test_browsing_finds_published_listings_without_accents_and_filters(seller, b
     with pytest.raises(NotFound):
         selectors.listing_get(viewer=buyer.business, pk=draft.pk)
     assert selectors.listing_get(viewer=seller.business, pk=draft.pk) == draft
+
+
+def test_selling_out_closes_the_other_offers_but_not_the_one_accepted(seller):
+    first, second, third = (funded("100", name=n) for n in ("First", "Second", "Third"))
+    listing = listed(seller, price="10", quantity=3)
+    big = trade.offer_make(
+        business=first.business, actor=first.user, listing=listing, unit_price="9", quantity=2
+    )
+    small = trade.offer_make(
+        business=second.business, actor=second.user, listing=listing, unit_price="8"
+    )
+    late = trade.offer_make(
+        business=third.business, actor=third.user, listing=listing, unit_price="7"
+    )
+    trade.offer_accept(offer=big, business=seller.business, actor=seller.user)
+    # One unit left: the other offers still stand.
+    assert set(Offer.objects.filter(listing=listing).values_list("status", flat=True)) == {
+        OfferStatus.ACCEPTED,
+        OfferStatus.OPEN,
+    }
+    trade.offer_accept(offer=small, business=seller.business, actor=seller.user)
+    small.refresh_from_db()
+    late.refresh_from_db()
+    assert small.status == OfferStatus.ACCEPTED
+    assert late.status == OfferStatus.DECLINED and late.decided_at is not None
+    with pytest.raises(Conflict) as answer:
+        trade.offer_accept(offer=late, business=seller.business, actor=seller.user)
+    assert answer.value.code == "offer_decided"
+
+
+def test_buy_now_of_the_last_units_closes_open_and_countered_offers(seller, buyer):
+    other = funded("100", name="Other")
+    listing = listed(seller, price="10", quantity=2)
+    open_offer = trade.offer_make(
+        business=other.business, actor=other.user, listing=listing, unit_price="6"
+    )
+    countered = trade.offer_make(
+        business=buyer.business, actor=buyer.user, listing=listing, unit_price="5"
+    )
+    trade.offer_counter(
+        offer=countered, business=seller.business, actor=seller.user, unit_price="9"
+    )
+    trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing, quantity=2)
+    statuses = dict(Offer.objects.filter(listing=listing).values_list("pk", "status"))
+    assert statuses == {open_offer.pk: OfferStatus.DECLINED, countered.pk: OfferStatus.DECLINED}
+    # Nothing stays held for a closed offer: only the purchase's 20.00.
+    assert balance(buyer.business) == (Decimal(100), Decimal(20))
+    assert balance(other.business) == (Decimal(100), Decimal(0))
+
+
+def test_an_offer_stands_for_the_days_chosen(seller, buyer):
+    listing = listed(seller)
+    now = clock.now()
+    offer = trade.offer_make(
+        business=buyer.business,
+        actor=buyer.user,
+        listing=listing,
+        unit_price="3",
+        valid_for_days=14,
+    )
+    assert (
+        datetime.timedelta(days=14)
+        <= offer.expires_at - now
+        < datetime.timedelta(days=14, minutes=1)
+    )
+    for bad in (0, 31, "soon"):
+        with pytest.raises(ValidationFailed) as answer:
+            trade.offer_make(
+                business=buyer.business,
+                actor=buyer.user,
+                listing=listing,
+                unit_price="3",
+                valid_for_days=bad,
+            )
+        assert "valid_for_days" in answer.value.fields
+    with pytest.raises(ValidationFailed) as answer:
+        trade.offer_make(
+            business=buyer.business,
+            actor=buyer.user,
+            listing=listing,
+            unit_price="3",
+            valid_for_days=2,
+            expires_at=now + datetime.timedelta(days=1),
+        )
+    assert "expires_at" in answer.value.fields
+    assert Offer.objects.filter(listing=listing).count() == 1
+
+
+def test_a_resent_offer_form_with_its_days_is_the_same_offer(seller, buyer):
+    """The payload holds the days, not the moment they make: a double submit a second
+    later is the first offer again, not an idempotency conflict."""
+    listing = listed(seller)
+    key = uuid.uuid4()
+    kwargs = {
+        "business": buyer.business,
+        "actor": buyer.user,
+        "listing": listing,
+        "unit_price": "3",
+        "valid_for_days": 7,
+        "key": key,
+    }
+    first = trade.offer_make(**kwargs)
+    again = trade.offer_make(**kwargs)
+    assert again.pk == first.pk and Offer.objects.filter(listing=listing).count() == 1
