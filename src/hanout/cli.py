@@ -5,6 +5,10 @@ hanout serve [--host H] [--port P] [--workers N] [--no-demo] [--no-worker]
 hanout worker                 run background jobs (email, reports …)
 hanout demo                   load the demo businesses (idempotent)
 hanout token create EMAIL     print a new personal API token
+hanout backup [--to DEST] [--encrypt] [--list] [--make-key FILE]
+                              back up the database and media (docs/operator-guide.md)
+hanout restore BACKUP [--yes] [--check-only]
+                              check a backup, then put it back in place of the database
 hanout manage ARGS…           any Django management command
 """
 
@@ -159,6 +163,119 @@ def cmd_token(opts) -> int:
     return 0
 
 
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def cmd_backup(opts) -> int:
+    if opts.make_key:
+        from hanout.sync.crypto import new_key
+
+        path = os.path.expanduser(opts.make_key)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            print(f"{path} already exists: not overwriting a key.", file=sys.stderr)
+            return 2
+        with os.fdopen(fd, "w") as fh:
+            fh.write(new_key() + "\n")
+        print(
+            f"Wrote a new backup key to {path}. Set HANOUT_BACKUP_KEY_FILE={path} and keep a "
+            "copy somewhere else (a password manager, paper): a backup encrypted with it "
+            "cannot be read without it."
+        )
+        return 0
+    _django()
+    from hanout.sync import backups
+    from hanout.sync.crypto import BackupKeyError
+    from hanout.sync.engines import RestoreFailed
+    from hanout.sync.storage import StorageError
+
+    try:
+        if opts.list:
+            entries = backups.backups_list(opts.to)
+            for e in entries:
+                rows = f"{e.total_rows:>10} rows" if e.total_rows is not None else " " * 15
+                size = f"{(e.size or 0) / 1e6:9.1f} MB"
+                flag = "encrypted" if e.encrypted else ("" if e.complete else "INCOMPLETE")
+                print(f"{e.name:<38} {size} {rows}  {e.engine:<10} {flag}")
+            if not entries:
+                print(f"No backup in {backups.destination_label(opts.to)}.")
+            return 0
+        key = None
+        if opts.key_file:
+            key = backups.configured_key(opts.key_file)
+        result = backups.backup_create(
+            destination=opts.to,
+            encrypt=opts.encrypt,
+            key=key,
+            media=False if opts.no_media else None,
+            say=_say,
+        )
+    except (BackupKeyError, RestoreFailed, StorageError) as exc:
+        print(f"Backup failed: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(result.manifest["row_counts"].values())
+    print(f"Backup {result.name} ({result.size / 1e6:.1f} MB, {rows} rows) in {result.destination}")
+    return 0
+
+
+def cmd_restore(opts) -> int:
+    _django()
+    from hanout.sync import backups
+    from hanout.sync.crypto import BackupKeyError
+    from hanout.sync.engines import RestoreFailed
+
+    try:
+        key = backups.configured_key(opts.key_file) if opts.key_file else None
+        if opts.check_only or not opts.yes:
+            checked = backups.backup_check(
+                opts.backup,
+                key=key,
+                destination=opts.source,
+                allow_ledger_mismatch=opts.allow_ledger_mismatch,
+                say=_say,
+            )
+            import shutil
+
+            shutil.rmtree(checked.work, ignore_errors=True)
+            for warning in checked.warnings:
+                print(f"Note: {warning}")
+            rows = sum(checked.manifest["row_counts"].values())
+            print(
+                f"The backup is sound: {rows} rows in {len(checked.manifest['row_counts'])} tables, ledger checked."
+            )
+            if opts.check_only:
+                return 0
+            if not sys.stdin.isatty():
+                print("Not restoring: add --yes to replace the database.", file=sys.stderr)
+                return 2
+            answer = input("Replace the current database (and media) with this backup? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing was changed.")
+                return 2
+        result = backups.backup_restore(
+            opts.backup,
+            key=key,
+            destination=opts.source,
+            allow_ledger_mismatch=opts.allow_ledger_mismatch,
+            say=_say,
+        )
+    except (BackupKeyError, RestoreFailed) as exc:
+        print(f"Restore refused: {exc}", file=sys.stderr)
+        print("Nothing was changed.", file=sys.stderr)
+        return 1
+    for warning in result.warnings:
+        print(f"Note: {warning}")
+    for path in result.kept:
+        print(f"The previous data is kept at {path} (delete it when you no longer need it).")
+    rows = sum(result.found["row_counts"].values())
+    print(
+        f"Restored the backup of {result.manifest['created_at']}: {rows} rows. Restart the server."
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "manage":
@@ -195,6 +312,26 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--name", default="command line")
     create.add_argument("--business", default="")
     create.set_defaults(func=cmd_token)
+    backup = sub.add_parser("backup", help="back up the database and media files")
+    backup.add_argument(
+        "--to", default=None, help="a folder or s3://bucket/prefix (default HANOUT_BACKUP_DIR)"
+    )
+    backup.add_argument(
+        "--encrypt", action="store_true", help="encrypt with HANOUT_BACKUP_KEY(_FILE) or --key-file"
+    )
+    backup.add_argument("--key-file", default=None)
+    backup.add_argument("--no-media", action="store_true", help="the database only")
+    backup.add_argument("--list", action="store_true", help="list the backups instead")
+    backup.add_argument("--make-key", metavar="FILE", help="write a new random key to FILE")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="check a backup, then replace the database with it")
+    restore.add_argument("backup", help="a backup file, a backup name in --from, or an s3:// URL")
+    restore.add_argument("--from", dest="source", default=None, help="where to find it by name")
+    restore.add_argument("--yes", action="store_true", help="do not ask before replacing")
+    restore.add_argument("--check-only", action="store_true", help="check it, change nothing")
+    restore.add_argument("--key-file", default=None)
+    restore.add_argument("--allow-ledger-mismatch", action="store_true")
+    restore.set_defaults(func=cmd_restore)
     opts = parser.parse_args(argv)
     return opts.func(opts)
 

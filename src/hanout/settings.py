@@ -10,6 +10,10 @@ environment; the code never branches on "which setup" beyond this file.
     REDIS_URL             optional: channels-redis, Huey on Redis, shared cache
     HANOUT_ALLOWED_HOSTS  comma-separated, default "127.0.0.1,localhost"
     HANOUT_DEBUG          "1" for development error pages (never in production)
+    HANOUT_BACKUP_DIR     where backups go: a folder or s3://bucket/prefix (default <data dir>/backups)
+    HANOUT_BACKUP_TIME    daily backup time "HH:MM" (server's local time) or "off"
+                          (default 03:00 with SQLite, off with PostgreSQL)
+    HANOUT_BACKUP_KEY, HANOUT_BACKUP_KEY_FILE   encrypt the backups with this key
     EMAIL_URL-like parts  HANOUT_EMAIL_HOST, _PORT, _USER, _PASSWORD, _USE_TLS,
                           _USE_SSL, HANOUT_DEFAULT_FROM_EMAIL
 """
@@ -105,6 +109,7 @@ INSTALLED_APPS = [
     "hanout.referrals",
     "hanout.chat",
     "hanout.marketplace",
+    "hanout.sync",
 ]
 
 MIDDLEWARE = [
@@ -498,6 +503,17 @@ HANOUT_PAY_BASE_URL = env("HANOUT_PAY_BASE_URL", "")
 WEBHOOKS_ALLOW_PRIVATE = env_bool("HANOUT_WEBHOOKS_ALLOW_PRIVATE")
 WEBHOOKS_ALLOW_HTTP = env_bool("HANOUT_WEBHOOKS_ALLOW_HTTP")
 WEBHOOKS_TIMEOUT = float(env("HANOUT_WEBHOOKS_TIMEOUT", "5"))
+# Backups (docs/adr/0014-backups.md): where, when (a daily time in the server's local time,
+# or "off"; a shop on SQLite gets a nightly backup without asking, a PostgreSQL chain has
+# its own), with the media folders or not, and the owner's key to encrypt them.
+HANOUT_BACKUP_DIR = env("HANOUT_BACKUP_DIR") or str(DATA_DIR / "backups")
+HANOUT_BACKUP_TIME = env(
+    "HANOUT_BACKUP_TIME",
+    "03:00" if DATABASES["default"]["ENGINE"] == "hanout.core.sqlite" else "off",
+)
+HANOUT_BACKUP_MEDIA = env_bool("HANOUT_BACKUP_MEDIA", True)
+HANOUT_BACKUP_KEY = env("HANOUT_BACKUP_KEY")
+HANOUT_BACKUP_KEY_FILE = env("HANOUT_BACKUP_KEY_FILE")
 ACCOUNT_FORMS = {"signup": "hanout.accounts.forms.ManagerSignupForm"}
 # The manager's name and phone: in the web's form above and in the headless signup
 # the desktop app uses (allauth builds both on this class).

@@ -9,6 +9,9 @@ import shutil
 import tempfile
 
 os.environ.setdefault("HANOUT_TESTING", "1")
+# No nightly backup of throw-away test data, here or in a server a test starts (which
+# inherits this); the backup tests set their own.
+os.environ.setdefault("HANOUT_BACKUP_TIME", "off")
 if "HANOUT_DATA_DIR" not in os.environ:
     # Made here, so removed here when the test process ends (child processes that
     # inherit the variable leave it alone).
@@ -47,3 +50,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "TEST": {"MIRROR": "default"},
     }
 REPORTS_DATABASE = "default"
+
+# With Redis, each pytest-xdist worker gets a cache database of its own: `cache.clear()`
+# is FLUSHDB, and one worker clearing the cache between its tests would otherwise reset
+# another's counters (rate limits, throttles) mid-test. Worker n of a run on
+# redis://…/15 uses database 15 − n; the channel layer and the jobs stay shared (their
+# keys are per channel and per job, nobody flushes them). Server processes a test
+# starts inherit PYTEST_XDIST_WORKER, so they share their test's cache.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if CACHES["default"]["BACKEND"].endswith("RedisCache") and _worker.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(CACHES["default"]["LOCATION"])  # noqa: F405
+    _base = int(_url.path.strip("/") or 0)
+    _db = (_base - int(_worker[2:])) % 16
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))  # noqa: F405

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("hanout.referrals.urls")),
     path("", include("hanout.marketplace.urls")),
     path("", include("hanout.reports.urls")),
+    path("", include("hanout.sync.urls")),
     path("api/v1/", include("hanout.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

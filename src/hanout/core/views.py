@@ -126,10 +126,17 @@ def settings_business(request):
             messages.success(request, _("Business settings saved."))
             return redirect("settings_business")
     shops = selectors.shop_list(business=business)
+    from hanout.sync.selectors import may_manage_backups  # noqa: PLC0415 (core before sync)
+
     return render(
         request,
         "core/settings_business.html",
-        {"form": form, "legal_form": legal_form, "shops": shops},
+        {
+            "form": form,
+            "legal_form": legal_form,
+            "shops": shops,
+            "backups": may_manage_backups(request.user),
+        },
     )
 
 

@@ -1,0 +1,49 @@
+"""Background job of backups: the scheduled backup (docs/operator-guide.md, Backups)."""
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+log = logging.getLogger(__name__)
+
+
+def _run(reason: str) -> str:
+    from hanout.sync import backups
+
+    key = backups.configured_key()
+    result = backups.backup_create(encrypt=bool(key), key=key or None)
+    log.info("%s backup %s (%d bytes) in %s", reason, result.name, result.size, result.destination)
+    return result.name
+
+
+@db_periodic_task(crontab(minute="*/10"))
+@lock_task("backup")
+def scheduled_backup() -> str | None:
+    """Make the day's backup when HANOUT_BACKUP_TIME has passed since the newest one."""
+    import datetime
+
+    from django.conf import settings
+
+    from hanout.sync import backups, schedule
+
+    try:
+        at = schedule.parse_time(settings.HANOUT_BACKUP_TIME)
+    except ValueError as exc:
+        log.error("%s", exc)
+        return None
+    if at is None:
+        return None
+    entries = [e for e in backups.backups_list() if e.complete]
+    newest = entries[0].created_at if entries else None
+    now = datetime.datetime.now().astimezone()
+    if not schedule.backup_due(now, newest, at):
+        return None
+    return _run("scheduled")
+
+
+@db_task()
+@lock_task("backup")
+def backup_now() -> str:
+    """The "back up now" button of the backups page."""
+    return _run("requested")

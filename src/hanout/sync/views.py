@@ -1,0 +1,106 @@
+"""The backups page: list, back up now, check a backup and show how to restore it.
+
+Who: the server's operator (`is_staff` or `is_superuser`), or — on a one-shop install,
+where the shop owner *is* the operator — the owner of the only business. In an install
+with several businesses an owner gets a 404: a backup holds every tenant's data.
+
+The page never restores: it checks a backup and shows the exact `hanout restore`
+command to run with the server stopped (docs/adr/0014-backups.md).
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hanout.sync import backups, schedule
+from hanout.sync.crypto import BackupKeyError
+from hanout.sync.engines import RestoreFailed
+from hanout.sync.selectors import may_manage_backups
+from hanout.sync.storage import StorageError
+
+
+def operator_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_manage_backups(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _restore_command(name: str) -> str:
+    return shlex.join(["hanout", "restore", name, "--from", settings.HANOUT_BACKUP_DIR])
+
+
+def _page(request, *, checked=None, checked_name=None, problem=None, status=200):
+    try:
+        entries = backups.backups_list()
+        listing_error = None
+    except StorageError as exc:
+        entries, listing_error = [], str(exc)
+    try:
+        at = schedule.parse_time(settings.HANOUT_BACKUP_TIME)
+    except ValueError:
+        at = None
+    context = {
+        "entries": entries,
+        "listing_error": listing_error,
+        "destination": settings.HANOUT_BACKUP_DIR,
+        "schedule_at": at,
+        "encrypting": bool(settings.HANOUT_BACKUP_KEY or settings.HANOUT_BACKUP_KEY_FILE),
+        "media_included": settings.HANOUT_BACKUP_MEDIA,
+        "engine": backups.engine(),
+        "checked": checked,
+        "checked_name": checked_name,
+        "problem": problem,
+        "restore_command": _restore_command(checked_name) if checked else "",
+    }
+    return render(request, "sync/backups.html", context, status=status)
+
+
+@operator_required
+def backup_list(request):
+    return _page(request)
+
+
+@require_POST
+@operator_required
+def backup_run(request):
+    from hanout.sync.tasks import backup_now
+
+    try:
+        backup_now()
+    except Exception as exc:  # the job runs inline in tests and in "immediate" mode
+        messages.error(request, _("The backup failed: %(error)s") % {"error": exc})
+    else:
+        messages.success(
+            request,
+            _("A backup has started. It appears in the list when it is complete."),
+        )
+    return redirect("backup_list")
+
+
+@require_POST
+@operator_required
+def backup_check(request, name):
+    if not backups.NAME.match(name):
+        raise Http404
+    try:
+        checked = backups.backup_check(name)
+    except (RestoreFailed, BackupKeyError) as exc:
+        return _page(request, checked_name=name, problem=str(exc), status=422)
+    shutil.rmtree(checked.work, ignore_errors=True)
+    return _page(request, checked=checked, checked_name=name)
