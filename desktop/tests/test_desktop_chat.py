@@ -2,7 +2,8 @@
 
 The other client is a real WebSocket client (`websockets`, in its own thread and
 asyncio loop) signed in with another member's API token, plus that member's
-REST calls: what a web page or another desktop does.
+REST calls: what a web page or another desktop does. It sees the desktop's
+messages, typing, edits and deletions as the web page would, and makes its own.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import pytest
 from PySide6.QtCore import QMetaObject, QObject, Qt
 from PySide6.QtTest import QTest
 
-from conftest import click, find, screenshot, sign_in
+from conftest import OWNER, READER, click, find, find_visual, screenshot, sign_in
 
-OTHER = "khadija@kaching.example"
+OTHER = READER  # Khadija, a cashier of the same business as the desktop's owner
+ELSEWHERE = "admin@alma7al.example"  # the owner of the other demo business
 
 
 class OtherClient:
@@ -34,6 +36,7 @@ class OtherClient:
         self._loop = asyncio.new_event_loop()
         self._stop: asyncio.Event | None = None
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self._ws = None
         self.received: list[dict] = []
 
     def start(self) -> None:
@@ -52,6 +55,7 @@ class OtherClient:
             async with websockets.connect(
                 ws_url, additional_headers={"Authorization": f"Token {self.token}"}
             ) as ws:
+                self._ws = ws
                 receiver = asyncio.ensure_future(self._receive(ws))
                 await self._stop.wait()
                 receiver.cancel()
@@ -79,6 +83,11 @@ class OtherClient:
             if predicate(frame):
                 return frame
         raise AssertionError(f"no such frame; received: {[f.get('type') for f in self.received]}")
+
+    def send(self, frame: dict) -> None:
+        """Send a frame on this client's socket (after its `ready`)."""
+        assert self._ws is not None, "the socket is not open"
+        asyncio.run_coroutine_threadsafe(self._ws.send(json.dumps(frame)), self._loop).result(10)
 
     def close(self) -> None:
         if self._stop is not None:
@@ -109,23 +118,28 @@ class OtherClient:
         return body
 
 
-@pytest.fixture
-def other_token(hanout_server) -> str:
-    out = hanout_server.manage_shell(
+def token_of(server, email: str) -> str:
+    """A personal API token of this demo member, made on the server."""
+    out = server.manage_shell(
         "from hanout.accounts.models import Membership;"
         "from hanout.accounts.services import api_token_create;"
-        f"m = Membership.objects.get(user__email='{OTHER}', is_active=True);"
+        f"m = Membership.objects.get(user__email='{email}', is_active=True);"
         "print('TOKEN', api_token_create(membership=m, name='chat test')[1])"
     )
     return out.split("TOKEN ")[-1].strip()
+
+
+@pytest.fixture
+def other_token(hanout_server) -> str:
+    return token_of(hanout_server, OTHER)
 
 
 def texts(model) -> list[str]:
     return [model.get(i)["body"] for i in range(model.rowCount())]
 
 
-def open_chat(qtbot, desktop):
-    sign_in(qtbot, desktop)
+def open_chat(qtbot, desktop, email: str = OWNER):
+    sign_in(qtbot, desktop, email)
     assert any(m["key"] == "chat" for m in desktop.session.modules)
     # (A ListView's delegates have no QObject parent: the menu entry cannot be found by
     # name; choose the module as the menu does.)
@@ -441,3 +455,395 @@ def test_a_voice_recording_can_be_cancelled_and_sends_nothing(
         messages.get(i)["pending"] and messages.get(i)["attachmentKind"] == "voice"
         for i in range(messages.rowCount())
     )
+
+
+# --- typing, edit and delete, search ----------------------------------------------------------
+
+
+def visual_items(root):
+    """Every item under `root` in the visual tree (delegates and popups included)."""
+    stack = [root.contentItem() if hasattr(root, "contentItem") else root]
+    while stack:
+        item = stack.pop()
+        yield item
+        stack.extend(item.childItems())
+
+
+def bubble_of(window, message_id: str):
+    """The message list's delegate showing this message, or None when it is not drawn."""
+    for item in visual_items(window):
+        if item.property("messageId") == message_id and item.property("canEdit") is not None:
+            return item
+    return None
+
+
+def item_in(holder, object_name: str):
+    stack = list(holder.childItems())
+    while stack:
+        item = stack.pop()
+        if item.objectName() == object_name:
+            return item
+        stack.extend(item.childItems())
+    raise AssertionError(f"no {object_name!r} in this item")
+
+
+def row_of(model, message_id: str) -> dict | None:
+    for i in range(model.rowCount()):
+        if model.get(i)["id"] == message_id:
+            return model.get(i)
+    return None
+
+
+def shown(window, object_name: str):
+    """The visible item of this name (a menu item, a dialog's button), once it shows."""
+    found = find_visual(window, object_name)
+    return found if found is not None and found.isVisible() else None
+
+
+def person_name(client: OtherClient) -> str:
+    user = client.rest("GET", "me/")[1]["user"]
+    return user["full_name"] or user["email"]
+
+
+def test_typing_shows_on_the_other_side_both_ways(qtbot, desktop, hanout_server, other_token):
+    """As on the web page: someone typing shows by name under the messages for ~5 s, or until
+    their message arrives; the desktop says it is typing at most every 3 s."""
+    other = OtherClient(hanout_server.url, other_token)
+    other.start()
+    try:
+        other.wait_for(lambda f: f["type"] == "ready")
+        chat = open_chat(qtbot, desktop)
+        business = chat.property("openId")
+        me = chat.property("me")
+        name = person_name(other)
+        typing = chat.property("typing")
+        line = find(desktop.window, "chatTyping")
+        assert line.property("text") == ""
+
+        # 1. She types (a web page sends `typing`): the desktop names her, then forgets
+        #    after ~5 s without news.
+        other.send({"type": "typing", "conversation": business})
+        qtbot.waitUntil(lambda: typing.property("names") == [name], timeout=10_000)
+        assert line.property("text") == f"{name} is typing…"
+        qtbot.wait(300)
+        screenshot(desktop.window, "chat-typing-en")
+        desktop.desktop.setLanguage("ar")
+        qtbot.wait(400)
+        screenshot(desktop.window, "chat-typing-ar")
+        desktop.desktop.setLanguage("en")
+        qtbot.waitUntil(lambda: line.property("text") == "", timeout=9_000)
+        assert typing.property("names") == []
+
+        # 2. She types, then her message arrives: the line empties at once.
+        other.send({"type": "typing", "conversation": business})
+        qtbot.waitUntil(lambda: typing.property("names") == [name], timeout=10_000)
+        other.post(business, f"Je suis là {uuid.uuid4().hex[:6]}")
+        qtbot.waitUntil(lambda: typing.property("names") == [], timeout=2_000)
+        assert line.property("text") == ""
+
+        # 3. The desktop types in the composer: she hears it, once per 3 s however fast
+        #    the keys come, and never her own.
+        composer = find(desktop.window, "chatComposer")
+        composer.forceActiveFocus()
+        type_text(desktop.window, "Bonj")
+
+        def mine(frame):
+            return (
+                frame["type"] == "typing"
+                and frame["user"]["id"] == me
+                and frame["conversation"] == business
+            )
+
+        got = other.wait_for(mine)
+        assert got["user"]["name"]
+        type_text(desktop.window, "our à tous")
+        qtbot.wait(1_000)
+        drain(other)
+        assert sum(map(mine, other.received)) == 1
+        qtbot.wait(2_500)
+        type_text(desktop.window, " !")
+        qtbot.waitUntil(lambda: drain(other) and sum(map(mine, other.received)) == 2, timeout=5_000)
+        composer.setProperty("text", "")
+    finally:
+        other.close()
+
+
+def type_text(window, text: str) -> None:
+    """Type `text` into the focused item, key by key, as a keyboard would (any character)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QCoreApplication.sendEvent(
+                window, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)
+            )
+        QTest.qWait(5)
+
+
+def drain(client: OtherClient) -> bool:
+    """Move the frames received so far to `received` (True, for waitUntil)."""
+    while not client.frames.empty():
+        client.received.append(client.frames.get_nowait())
+    return True
+
+
+def test_editing_and_deleting_show_live_on_the_other_client(
+    qtbot, desktop, hanout_server, other_token
+):
+    """The desktop edits its message in the composer (the draft comes back afterwards) and
+    deletes it after a confirmation; the other client gets `message.updated` and
+    `message.deleted`. Her own edit and deletion show on the desktop as they happen."""
+    other = OtherClient(hanout_server.url, other_token)
+    other.start()
+    try:
+        other.wait_for(lambda f: f["type"] == "ready")
+        chat = open_chat(qtbot, desktop)
+        business = chat.property("openId")
+        messages = chat.property("messages")
+        window = desktop.window
+        tag = uuid.uuid4().hex[:6]
+        text = f"La livraison arrive à 10 h {tag}"
+        assert chat.send(text)
+        sent = other.wait_for(lambda f: f["type"] == "message.new" and f["message"]["text"] == text)
+        message_id = sent["message"]["id"]
+        qtbot.waitUntil(
+            lambda: bool((row_of(messages, message_id) or {}).get("canEdit")), timeout=10_000
+        )
+        assert row_of(messages, message_id)["canDelete"]
+
+        composer = find(window, "chatComposer")
+        composer.setProperty("text", "brouillon")
+
+        def open_menu_and(choice: str):
+            """The message's "⋮", then one of its menu's items."""
+            qtbot.waitUntil(lambda: bubble_of(window, message_id) is not None, timeout=5_000)
+            click(window, item_in(bubble_of(window, message_id), "chatMessageActions"))
+            menu = find(window, "chatMessageMenu")
+            qtbot.waitUntil(lambda: bool(menu.property("opened")), timeout=5_000)
+            click(window, shown(window, choice))
+            qtbot.waitUntil(lambda: not menu.property("visible"), timeout=5_000)
+
+        # Edit: the composer takes the message's text; an empty text is refused by the
+        # server with its reason, and the edit stays open; Escape gives up.
+        open_menu_and("chatEdit")
+        assert chat.property("editingId") == message_id
+        assert composer.property("text") == text
+        assert find(window, "chatEditBar").isVisible()
+        assert find(window, "chatSend").property("text") == "Save"
+        composer.setProperty("text", "   ")
+        composer.forceActiveFocus()
+        QTest.keyClick(window, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: chat.property("error") != "", timeout=10_000)
+        assert "delete" in chat.property("error").lower()
+        assert chat.property("editingId") == message_id
+        QTest.keyClick(window, Qt.Key.Key_Escape)
+        assert chat.property("editingId") == ""
+        assert composer.property("text") == "brouillon"
+        assert row_of(messages, message_id)["body"] == text
+        assert chat.property("error") == ""  # the refusal went with the edit
+
+        # Edit for real: Enter saves, the other client sees the new text.
+        open_menu_and("chatEdit")
+        edited = f"La livraison arrive à 11 h {tag}"
+        composer.forceActiveFocus()
+        QTest.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        type_text(window, edited)
+        screenshot(window, "chat-editing-en")
+        QTest.keyClick(window, Qt.Key.Key_Return)
+        updated = other.wait_for(
+            lambda f: f["type"] == "message.updated" and f["message"]["id"] == message_id
+        )
+        assert updated["message"]["text"] == edited and updated["message"]["edited_at"]
+        qtbot.waitUntil(lambda: row_of(messages, message_id)["body"] == edited, timeout=10_000)
+        assert row_of(messages, message_id)["edited"]
+        assert chat.property("editingId") == ""
+        assert composer.property("text") == "brouillon"
+        assert texts(messages).count(edited) == 1
+        composer.setProperty("text", "")
+
+        # Delete, after saying yes: the other client sees a deleted mark.
+        open_menu_and("chatDelete")
+        dialog = find(window, "chatDeleteDialog")
+        qtbot.waitUntil(lambda: bool(dialog.property("opened")), timeout=5_000)
+        screenshot(window, "chat-delete-en")
+        click(window, shown(window, "chatDeleteConfirm"))
+        gone = other.wait_for(
+            lambda f: f["type"] == "message.deleted" and f["message"]["id"] == message_id
+        )
+        assert gone["message"]["deleted"] and gone["message"]["text"] == ""
+        qtbot.waitUntil(lambda: row_of(messages, message_id)["deleted"], timeout=10_000)
+        row = row_of(messages, message_id)
+        assert not row["canEdit"] and not row["canDelete"] and row["body"] == ""
+        qtbot.waitUntil(
+            lambda: not item_in(bubble_of(window, message_id), "chatMessageActions").isVisible(),
+            timeout=5_000,
+        )
+
+        # Her own message, edited then deleted through the API: the desktop follows live.
+        hers = other.post(business, f"Je ferme à 18 h {tag}")
+        url = f"chat/conversations/{business}/messages/{hers['id']}/"
+        qtbot.waitUntil(lambda: row_of(messages, hers["id"]) is not None, timeout=10_000)
+        status, _body = other.rest("PATCH", url, {"text": f"Je ferme à 19 h {tag}"})
+        assert status == 200
+        qtbot.waitUntil(
+            lambda: row_of(messages, hers["id"])["body"] == f"Je ferme à 19 h {tag}",
+            timeout=10_000,
+        )
+        assert row_of(messages, hers["id"])["edited"]
+        assert other.rest("DELETE", url)[0] == 200
+        qtbot.waitUntil(lambda: row_of(messages, hers["id"])["deleted"], timeout=10_000)
+        assert texts(messages).count(f"Je ferme à 19 h {tag}") == 0
+    finally:
+        other.close()
+
+
+def test_someone_elses_message_has_no_edit_or_delete_controls(qtbot, desktop, hanout_server):
+    """A cashier on the desktop: her own message has Edit and Delete, the owner's has
+    neither (and the slots do nothing with it)."""
+    owner = OtherClient(hanout_server.url, token_of(hanout_server, OWNER))
+    chat = open_chat(qtbot, desktop, READER)
+    business = chat.property("openId")
+    messages = chat.property("messages")
+    window = desktop.window
+    theirs = owner.post(business, f"Inventaire ce soir {uuid.uuid4().hex[:6]}")
+    mine_text = f"D'accord {uuid.uuid4().hex[:6]}"
+    assert chat.send(mine_text)
+    qtbot.waitUntil(lambda: row_of(messages, theirs["id"]) is not None, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: bool(messages.get(0)["seq"] and messages.get(0)["canEdit"]), timeout=10_000
+    )
+    mine = messages.get(0)
+    assert mine["body"] == mine_text and mine["canDelete"]
+    row = row_of(messages, theirs["id"])
+    assert row["mine"] is False and row["canEdit"] is False and row["canDelete"] is False
+    qtbot.waitUntil(lambda: bubble_of(window, theirs["id"]) is not None, timeout=5_000)
+    assert not item_in(bubble_of(window, theirs["id"]), "chatMessageActions").isVisible()
+    assert item_in(bubble_of(window, mine["id"]), "chatMessageActions").isVisible()
+    assert chat.startEdit(theirs["id"]) == "" and chat.property("editingId") == ""
+    # Up in the empty composer edits her last message (never the owner's); Escape gives up.
+    composer = find(window, "chatComposer")
+    composer.forceActiveFocus()
+    QTest.keyClick(window, Qt.Key.Key_Up)
+    assert chat.property("editingId") == mine["id"]
+    assert composer.property("text") == mine_text
+    QTest.keyClick(window, Qt.Key.Key_Escape)
+    assert chat.property("editingId") == "" and composer.property("text") == ""
+    chat.deleteMessage(theirs["id"])
+    qtbot.wait(500)
+    assert not row_of(messages, theirs["id"])["deleted"]
+    status, body = owner.rest("GET", f"chat/conversations/{business}/messages/{theirs['id']}/")
+    assert status == 200 and not body["deleted"]
+
+
+def test_an_owner_may_delete_but_not_edit_someone_elses_message(
+    qtbot, desktop, hanout_server, other_token
+):
+    """As on the web page: an owner or a manager deletes anyone's message, edits only theirs."""
+    other = OtherClient(hanout_server.url, other_token)
+    chat = open_chat(qtbot, desktop)
+    messages = chat.property("messages")
+    window = desktop.window
+    hers = other.post(chat.property("openId"), f"Fermeture à 20 h {uuid.uuid4().hex[:6]}")
+    qtbot.waitUntil(
+        lambda: bool((row_of(messages, hers["id"]) or {}).get("canDelete")), timeout=10_000
+    )
+    assert row_of(messages, hers["id"])["canEdit"] is False
+    qtbot.waitUntil(lambda: bubble_of(window, hers["id"]) is not None, timeout=5_000)
+    click(window, item_in(bubble_of(window, hers["id"]), "chatMessageActions"))
+    qtbot.waitUntil(lambda: shown(window, "chatDelete") is not None, timeout=5_000)
+    assert shown(window, "chatEdit") is None
+    QTest.keyClick(window, Qt.Key.Key_Escape)
+
+
+def test_search_finds_a_message_of_this_conversation_only_and_shows_it(
+    qtbot, desktop, hanout_server, other_token
+):
+    """The server's search (accents and case ignored) on the open conversation: the same word
+    in another conversation or another business is not found; a result older than the
+    pages held is loaded and scrolled to."""
+    other = OtherClient(hanout_server.url, other_token)
+    chat = open_chat(qtbot, desktop)
+    window = desktop.window
+    business = chat.property("openId")
+    messages = chat.property("messages")
+    search = chat.property("search")
+    conversations = chat.property("conversations")
+    shop = next(
+        conversations.get(i)["id"]
+        for i in range(conversations.rowCount())
+        if conversations.get(i)["kind"] == "shop"
+    )
+    word = f"zitoun{uuid.uuid4().hex[:6]}"
+    other.post(shop, f"{word} arrivées au magasin")
+    elsewhere = OtherClient(hanout_server.url, token_of(hanout_server, ELSEWHERE))
+    their_channel = next(
+        c["id"]
+        for c in elsewhere.rest("GET", "chat/conversations/")[1]["results"]
+        if c["kind"] == "business"
+    )
+    elsewhere.post(their_channel, f"{word} arrivées ailleurs")
+    found = other.post(business, f"Les olives {word.upper()} sont ARRIVÉES")
+    for i in range(55):  # more than a page above it
+        other.post(business, f"après les olives {i}")
+    qtbot.waitUntil(lambda: "après les olives 54" in texts(messages), timeout=20_000)
+    chat.openConversation(shop)
+    chat.openConversation(business)
+    qtbot.waitUntil(lambda: messages.rowCount() >= 50, timeout=10_000)
+    assert row_of(messages, found["id"]) is None
+
+    # "Search" in the header shows the search bar, its field ready to type in.
+    field = find(window, "chatSearch")
+    assert not field.isVisible()
+    click(window, find(window, "chatSearchToggle"))
+    qtbot.waitUntil(lambda: field.isVisible() and field.hasActiveFocus(), timeout=5_000)
+    type_text(window, f"{word} arrivees")
+    QTest.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: search.property("open") and not search.property("busy"), timeout=10_000)
+    results = search.property("results")
+    assert [r["id"] for r in results] == [found["id"]], results
+    assert results[0]["body"] == found["text"]
+    assert find(window, "chatSearchTitle").property("text") == "Messages found: 1"
+    qtbot.wait(300)
+    screenshot(window, "chat-search-en")
+    desktop.desktop.setLanguage("ar")
+    qtbot.wait(400)
+    screenshot(window, "chat-search-ar")
+    desktop.desktop.setLanguage("en")
+    qtbot.wait(200)
+
+    # The result: older pages come until it is held, then the list shows it, lit.
+    click(window, find_visual(window, "chatSearchResult_0"))
+    qtbot.waitUntil(lambda: chat.property("highlightSeq") == found["seq"], timeout=15_000)
+    assert row_of(messages, found["id"]) is not None
+    view = find(window, "chatMessages")
+    qtbot.waitUntil(lambda: bubble_of(window, found["id"]) is not None, timeout=5_000)
+    bubble = bubble_of(window, found["id"])
+    top = bubble.mapToItem(view, bubble.boundingRect().topLeft()).y()
+    assert 0 <= top <= view.height(), (top, view.height())
+    seqs = [messages.get(i)["seq"] for i in range(messages.rowCount())]
+    assert len(seqs) == len(set(seqs)) and seqs == sorted(seqs, reverse=True)
+
+    # Words found nowhere here say so; Close hides the results and empties the field.
+    field.setProperty("text", "")
+    click(window, field)
+    type_text(window, f"{word} ailleurs")
+    QTest.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: search.property("open") and not search.property("busy"), timeout=10_000)
+    assert search.property("results") == []
+    assert find(window, "chatSearchTitle").property("text") == "No message found."
+    click(window, find(window, "chatSearchClose"))
+    assert not search.property("open") and field.property("text") == ""
+    assert not field.isVisible() and not find(window, "chatSearchResults").isVisible()
+
+    # No server: the search says so, in words, and waits no more.
+    server = desktop.api.baseUrl
+    desktop.api.set_base_url("http://127.0.0.1:9")
+    try:
+        search.run(word)
+        assert search.property("busy")
+        qtbot.waitUntil(lambda: not search.property("busy"), timeout=15_000)
+        assert "127.0.0.1:9" in chat.property("error")
+        assert search.property("results") == []
+    finally:
+        desktop.api.set_base_url(server)

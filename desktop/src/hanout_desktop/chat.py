@@ -23,8 +23,21 @@ bottom without moving what the person reads, and scrolling up asks
 `fetchMore()` for the older page.
 
 Voice messages are recorded and played by `chat.voice` (voice.py); a finished
-recording is sent like a photo, as an upload of kind `voice`. Typing
-notifications are not done here yet.
+recording is sent like a photo, as an upload of kind `voice`.
+
+As on the web page (src/hanout/chat/static/chat/chat.js):
+
+- who is typing, both ways: `chat.typing` (chat_typing.py), fed by the socket
+  and by `noteTyping(text)` from the composer;
+- edit and delete go through REST (`PATCH`/`DELETE …/messages/{id}/`); the
+  server pushes `message.updated` / `message.deleted` to every other socket.
+  The controls show only where the server would allow them: editing one's own
+  message for 15 minutes, deleting one's own (or anyone's for an owner or a
+  manager), with Chat at full access (`canEdit`, `canDelete` roles); editing
+  happens in the composer (`startEdit`, `saveEdit`, `cancelEdit`);
+- search: `chat.search` (chat_search.py) asks the API for the open
+  conversation's messages with some words; `showMessage(seq)` loads older pages
+  until a found message is held, then asks the view to scroll to it.
 """
 
 from __future__ import annotations
@@ -58,6 +71,8 @@ from PySide6.QtWebSockets import QWebSocket
 from hanout_desktop import api as api_module
 from hanout_desktop import images as pictures
 from hanout_desktop.api import ApiClient, alive
+from hanout_desktop.chat_search import MessageSearch
+from hanout_desktop.chat_typing import Typing
 from hanout_desktop.voice import Voice
 
 QML_IMPORT_NAME = "Hanout"
@@ -70,6 +85,9 @@ BACKOFF_MS = [1_000, 2_000, 5_000, 10_000]
 NO_RETRY_CODES = {4401, 4403}
 SEND_RETRIES = 2  # after a network failure or a timeout, with the same client_id
 PRESENCE_REFRESH_MS = 60_000
+EDIT_MINUTES = 15  # the server's edit window (docs/chat-protocol.md)
+EDIT_WINDOW_REFRESH_MS = 30_000  # how often the Edit controls are re-checked against it
+ACTION_ROLES = ("owner", "manager")  # may delete anyone's message
 
 
 def _all_changed(model: QAbstractListModel, count: int) -> None:
@@ -88,6 +106,14 @@ def _local_time(iso: str | None) -> str:
     if when.date() == datetime.datetime.now().astimezone().date():
         return when.strftime("%H:%M")
     return when.strftime("%d/%m %H:%M")
+
+
+def _epoch(iso: str | None) -> float:
+    """Seconds since 1970 of an ISO time (0 when there is none): for the edit window."""
+    try:
+        return datetime.datetime.fromisoformat(iso).timestamp() if iso else 0.0
+    except ValueError:
+        return 0.0
 
 
 # --- the open conversation's messages ----------------------------------------------------------
@@ -117,6 +143,9 @@ MESSAGE_ROLES = [
     "waveform",
     "thumbnailSource",
     "showAuthor",
+    "messageId",  # the same as `id` (a QML delegate cannot declare a property named id)
+    "canEdit",
+    "canDelete",
 ]
 FIRST_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -165,6 +194,12 @@ class MessagesModel(_RowsModel):
     def computed(self, name: str, row: dict[str, Any], position: int) -> Any:
         if name == "mine":
             return bool(row["authorId"]) and row["authorId"] == self.me
+        if name == "messageId":
+            return row["id"]
+        if name == "canEdit":
+            return self.client._may_edit(row)
+        if name == "canDelete":
+            return self.client._may_delete(row)
         if name == "showAuthor":
             older = self.rows[position + 1] if position + 1 < len(self.rows) else None
             return older is None or older["authorId"] != row["authorId"]
@@ -211,6 +246,26 @@ class MessagesModel(_RowsModel):
     def has_seq(self, seq: int) -> bool:
         return any(r["seq"] == seq for r in self.rows)
 
+    def find_id(self, message_id: str) -> dict | None:
+        """A message of the server held here (pending rows have no id yet)."""
+        if not message_id:
+            return None
+        return next((r for r in self.rows if r["id"] == message_id), None)
+
+    @Slot(str, result=int)
+    def rowOfId(self, message_id: str) -> int:
+        """The row showing this message, or -1."""
+        return next(
+            (i for i, r in enumerate(self.rows) if message_id and r["id"] == message_id), -1
+        )
+
+    def row_of_seq(self, seq: int) -> int:
+        return next((i for i, r in enumerate(self.rows) if r["seq"] == seq), -1)
+
+    def refresh_actions(self) -> None:
+        """The Edit and Delete controls depend on the clock and on the person's rights."""
+        _all_changed(self, len(self.rows))
+
     def merge(self, message: dict) -> None:
         """Put a message of the server in its place; one already held (same seq, or the
         pending row of the same client_id) is replaced, never repeated."""
@@ -250,6 +305,7 @@ class MessagesModel(_RowsModel):
             "authorName": "",
             "body": body,
             "createdAt": "",
+            "createdEpoch": 0.0,
             "createdTime": "",
             "pending": True,
             "failed": False,
@@ -318,6 +374,7 @@ class MessagesModel(_RowsModel):
             ),
             "body": str(message.get("text") or ""),
             "createdAt": str(message.get("created_at") or ""),
+            "createdEpoch": _epoch(message.get("created_at")),
             "createdTime": _local_time(message.get("created_at")),
             "pending": False,
             "failed": False,
@@ -428,6 +485,10 @@ class ChatClient(QObject):
     peopleChanged = Signal()
     loadingOlderChanged = Signal()
     messageArrived = Signal(str)  # the conversation's id (for the screen to scroll)
+    editingChanged = Signal()
+    editEnded = Signal()  # saved or given up: the composer gets its draft back
+    highlightChanged = Signal()
+    scrollToRow = Signal(int)  # a found message is held at this row: the view shows it
 
     def __init__(self, parent: QObject | None = None, api: ApiClient | None = None):
         super().__init__(parent)
@@ -462,6 +523,24 @@ class ChatClient(QObject):
         self._presence_timer.timeout.connect(self._load_presence)
         self._read_timer = QTimer(self, singleShot=True, interval=400)
         self._read_timer.timeout.connect(self._mark_read)
+        # What the person may do to messages (from `me/`; the server checks again).
+        self._can_write = False
+        self._can_delete_any = False
+        self._edit_window_timer = QTimer(self, interval=EDIT_WINDOW_REFRESH_MS)
+        self._edit_window_timer.timeout.connect(self._messages.refresh_actions)
+        self._typing = Typing(self._send_frame, self)
+        self._search = MessageSearch(
+            self.api, CHAT + "conversations/{}/messages/", self._result_row, self
+        )
+        self._search.failed.connect(self._alive(self._set_error))
+        # Editing one message in the composer; going to a found one.
+        self._editing_id = ""
+        self._saving = False
+        self._edit_error = ""  # the server's refusal of the edit in progress, shown in `error`
+        self._highlight_seq = 0
+        self._highlight_timer = QTimer(self, singleShot=True, interval=2_500)
+        self._highlight_timer.timeout.connect(lambda: self._set_highlight(0))
+        self._wanted_seq = 0  # a found message older than those held: loading towards it
 
     def _alive(self, fn):
         """`fn`, run only while the client runs: an answer that lands after `stop()` (the
@@ -540,6 +619,31 @@ class ChatClient(QObject):
 
     me = Property(str, _get_me, notify=statusChanged)
 
+    def _get_typing(self) -> Typing:
+        return self._typing
+
+    typing = Property(QObject, _get_typing, constant=True)
+
+    def _get_search(self) -> MessageSearch:
+        return self._search
+
+    search = Property(QObject, _get_search, constant=True)
+
+    def _get_editing_id(self) -> str:
+        return self._editing_id
+
+    editingId = Property(str, _get_editing_id, notify=editingChanged)
+
+    def _get_saving(self) -> bool:
+        return self._saving
+
+    saving = Property(bool, _get_saving, notify=editingChanged)
+
+    def _get_highlight_seq(self) -> int:
+        return self._highlight_seq
+
+    highlightSeq = Property(int, _get_highlight_seq, notify=highlightChanged)
+
     # --- starting and stopping ---------------------------------------------------------------
     @Slot()
     def start(self) -> None:
@@ -552,6 +656,7 @@ class ChatClient(QObject):
         self._load_conversations()
         self._load_presence()
         self._presence_timer.start()
+        self._edit_window_timer.start()
         self._connect()
 
     @Slot()
@@ -562,6 +667,10 @@ class ChatClient(QObject):
         self._reconnect.stop()
         self._heartbeat.stop()
         self._presence_timer.stop()
+        self._edit_window_timer.stop()
+        self._typing.stop()
+        self._search.close()
+        self._highlight_timer.stop()
         if self._socket is not None:
             socket, self._socket = self._socket, None
             socket.disconnected.disconnect()
@@ -620,12 +729,15 @@ class ChatClient(QObject):
         self._attempt += 1
         self._reconnect.start(delay)
 
-    def _send_frame(self, frame: dict) -> None:
+    def _send_frame(self, frame: dict) -> bool:
+        """Send a frame if the socket is open; False when it is not (nothing is queued)."""
         if (
             self._socket is not None
             and self._socket.state() == QAbstractSocket.SocketState.ConnectedState
         ):
             self._socket.sendTextMessage(json.dumps(frame))
+            return True
+        return False
 
     def _frame(self, text: str) -> None:
         try:
@@ -645,6 +757,9 @@ class ChatClient(QObject):
         elif kind in ("conversation.joined", "conversation.left"):
             self._load_conversations()
             if kind == "conversation.left" and frame.get("conversation") == self._open_id:
+                self._end_edit()
+                self._search.set_conversation("")
+                self._typing.set_open("")
                 self._open_id = ""
                 self._messages.clear()
                 self.openChanged.emit()
@@ -654,6 +769,8 @@ class ChatClient(QObject):
                 self._conversations.update(row["id"], unread=0)
         elif kind == "presence":
             self._presence_changes(frame.get("changes") or [])
+        elif kind == "typing":
+            self._typing.heard(frame)
         elif kind == "error":
             self._set_error(str(frame.get("message") or ""))
 
@@ -661,6 +778,7 @@ class ChatClient(QObject):
         self._attempt = 0
         self._me = str(frame.get("user") or self._me)
         self._messages.set_me(self._me)
+        self._typing.set_me(self._me)
         self._set_status("online")
         self._set_error("")
         seconds = int(frame.get("heartbeat_seconds") or 30)
@@ -694,7 +812,11 @@ class ChatClient(QObject):
         if row is None:
             self._load_conversations()
             return
-        mine = (message.get("author") or {}).get("id") == self._me
+        author_id = str((message.get("author") or {}).get("id") or "")
+        mine = author_id == self._me
+        if new and author_id:
+            self._typing.stopped(cid, author_id)  # their message is here: done typing
+        self._search.follow(message)
         if seq > row["lastSeq"]:
             changes: dict[str, Any] = {
                 "lastSeq": seq,
@@ -713,6 +835,8 @@ class ChatClient(QObject):
             self._catch_up(after=held)
         else:
             self._messages.merge(message)
+        if message.get("deleted") and str(message.get("id") or "") == self._editing_id:
+            self._end_edit()  # deleted meanwhile (by a manager, or on another device)
         self._fetch_thumbnail_of(message)
         if new:
             self.messageArrived.emit(cid)
@@ -721,10 +845,16 @@ class ChatClient(QObject):
 
     # --- REST: lists ---------------------------------------------------------------------------
     def _got_me(self, me: Any) -> None:
-        user_id = str(((me or {}).get("user") or {}).get("id") or "")
+        me = me if isinstance(me, dict) else {}
+        # The same rule as the web page's can_write / can_delete_any (chat/views.py).
+        self._can_write = (me.get("levels") or {}).get("chat") == "full"
+        self._can_delete_any = (me.get("membership") or {}).get("role") in ACTION_ROLES
+        self._messages.refresh_actions()
+        user_id = str((me.get("user") or {}).get("id") or "")
         if user_id and not self._me:
             self._me = user_id
             self._messages.set_me(user_id)
+            self._typing.set_me(user_id)
             self.statusChanged.emit()
 
     def _load_conversations(self) -> None:
@@ -798,6 +928,11 @@ class ChatClient(QObject):
     def openConversation(self, conversation_id: str) -> None:
         if conversation_id == self._open_id:
             return
+        self._end_edit()
+        self._search.set_conversation(conversation_id)
+        self._typing.set_open(conversation_id)
+        self._wanted_seq = 0
+        self._set_highlight(0)
         self._open_id = conversation_id
         self._open_generation += 1
         self._messages.clear()
@@ -831,6 +966,9 @@ class ChatClient(QObject):
 
     @Slot()
     def loadOlder(self) -> None:
+        self._load_older(PAGE)
+
+    def _load_older(self, size: int) -> None:
         if not self._can_load_older():
             return
         lowest = self._messages.lowest_seq()
@@ -842,7 +980,7 @@ class ChatClient(QObject):
         call = self.api.call(
             "GET",
             f"{CHAT}conversations/{self._open_id}/messages/",
-            params={"before": lowest, "size": PAGE},
+            params={"before": lowest, "size": size},
         )
         call.done.connect(self._alive(lambda body: self._older_page(generation, body)))
         call.failed.connect(
@@ -858,10 +996,12 @@ class ChatClient(QObject):
         self._has_older = bool((body or {}).get("has_more"))
         self._loading_older = False
         self.loadingOlderChanged.emit()
+        self._reach_wanted()
 
     def _older_failed(self, generation: int, message: str) -> None:
         if generation == self._open_generation:
             self._loading_older = False
+            self._wanted_seq = 0
             self.loadingOlderChanged.emit()
             self._set_error(message)
 
@@ -1040,6 +1180,165 @@ class ChatClient(QObject):
             return
         self._messages.set_pending_state(client_id, failed=True, error=error)
         self._set_error(error)
+
+    # --- typing ----------------------------------------------------------------------------------
+    @Slot(str)
+    def noteTyping(self, text: str) -> None:
+        """The composer changed: the person is active, and the others hear that they are
+        typing (not while they edit a message: that is not a new one coming)."""
+        self._touched = True
+        if not self._editing_id:
+            self._typing.typed(self._open_id, text)
+
+    # --- editing and deleting --------------------------------------------------------------------
+    def _may_edit(self, row: dict) -> bool:
+        """Own, not deleted, sent less than 15 minutes ago, with Chat at full access."""
+        if not self._can_write or not row.get("id") or row.get("deleted"):
+            return False
+        if not row.get("authorId") or row["authorId"] != self._me:
+            return False
+        age = datetime.datetime.now(datetime.UTC).timestamp() - (row.get("createdEpoch") or 0)
+        return age < EDIT_MINUTES * 60
+
+    def _may_delete(self, row: dict) -> bool:
+        """Own, or anyone's for an owner or a manager; not already deleted."""
+        if not self._can_write or not row.get("id") or row.get("deleted"):
+            return False
+        mine = bool(row.get("authorId")) and row["authorId"] == self._me
+        return mine or self._can_delete_any
+
+    @Slot(str, result=str)
+    def startEdit(self, message_id: str) -> str:
+        """Edit one's own message in the composer: answers its text (`editingId` is set), or
+        "" when it cannot be edited (then `editingId` stays as it was)."""
+        row = self._messages.find_id(message_id)
+        if row is None or not self._may_edit(row):
+            return ""
+        self._editing_id = message_id
+        self._saving = False
+        self.editingChanged.emit()
+        return row["body"]
+
+    @Slot()
+    def cancelEdit(self) -> None:
+        self._end_edit()
+
+    def _end_edit(self) -> None:
+        if self._edit_error and self._error == self._edit_error:
+            self._set_error("")  # the refusal was about this edit, which is over
+        self._edit_error = ""
+        if self._editing_id:
+            self._editing_id = ""
+            self._saving = False
+            self.editingChanged.emit()
+            self.editEnded.emit()
+
+    @Slot(str, result=bool)
+    def saveEdit(self, text: str) -> bool:
+        """Send the new text of the message being edited (PATCH). The server says no after
+        15 minutes, or to an empty text: its message shows and the edit stays open."""
+        message_id, conversation_id = self._editing_id, self._open_id
+        row = self._messages.find_id(message_id)
+        if not message_id or row is None or self._saving:
+            return False
+        if text.strip() == row["body"].strip():
+            self._end_edit()  # nothing changed: nothing to send
+            return True
+        self._saving = True
+        self.editingChanged.emit()
+        call = self.api.call(
+            "PATCH",
+            f"{CHAT}conversations/{conversation_id}/messages/{message_id}/",
+            {"text": text},
+        )
+        call.done.connect(self._alive(lambda message: self._edited(message_id, message)))
+        call.failed.connect(
+            self._alive(
+                lambda error, _status, fields: self._edit_failed(
+                    message_id, (fields or {}).get("text") or error
+                )
+            )
+        )
+        return True
+
+    def _edited(self, message_id: str, message: Any) -> None:
+        if isinstance(message, dict):
+            self._pushed(message, new=False)
+        if message_id == self._editing_id:
+            self._end_edit()
+
+    def _edit_failed(self, message_id: str, error: str) -> None:
+        if message_id == self._editing_id:
+            self._saving = False
+            self._edit_error = error
+            self.editingChanged.emit()
+        self._set_error(error)
+        self._messages.refresh_actions()  # e.g. the 15 minutes are over: no more Edit
+
+    @Slot(str)
+    def deleteMessage(self, message_id: str) -> None:
+        """Delete a message (DELETE): it stays as "deleted" for everyone."""
+        row = self._messages.find_id(message_id)
+        if row is None or not self._may_delete(row):
+            return
+        conversation_id = self._open_id
+        call = self.api.call(
+            "DELETE", f"{CHAT}conversations/{conversation_id}/messages/{message_id}/"
+        )
+        call.done.connect(self._alive(self._deleted))
+        call.failed.connect(self._alive(self._failed))
+
+    def _deleted(self, message: Any) -> None:
+        if isinstance(message, dict):
+            self._pushed(message, new=False)
+
+    # --- search results ---------------------------------------------------------------------------
+    @staticmethod
+    def _result_row(message: dict) -> dict:
+        """A found message as the search results show it."""
+        author = message.get("author") or {}
+        return {
+            "id": str(message.get("id") or ""),
+            "seq": int(message.get("seq") or 0),
+            "authorName": str(
+                author.get("name") or QCoreApplication.translate("Chat", "Former member")
+            ),
+            "body": str(message.get("text") or ""),
+            "createdTime": _local_time(message.get("created_at")),
+        }
+
+    @Slot(int)
+    def showMessage(self, seq: int) -> None:
+        """Scroll to message `seq` of the open conversation (a search result), loading the
+        older pages before it first when it is not held yet."""
+        if not self._open_id or seq <= 0:
+            return
+        self._wanted_seq = seq
+        if not self._loading_older:
+            self._reach_wanted()
+
+    def _reach_wanted(self) -> None:
+        seq = self._wanted_seq
+        if not seq:
+            return
+        row = self._messages.row_of_seq(seq)
+        if row >= 0:
+            self._wanted_seq = 0
+            self._set_highlight(seq)
+            self._highlight_timer.start()
+            self.scrollToRow.emit(row)
+            return
+        lowest = self._messages.lowest_seq()
+        if not self._has_older or not lowest or lowest <= seq:
+            self._wanted_seq = 0  # not in this conversation's history any more
+            return
+        # One call down to it (and a few before, for context), within the API's page limit.
+        self._load_older(min(CATCH_UP_PAGE, max(PAGE, lowest - seq + 10)))
+
+    def _set_highlight(self, seq: int) -> None:
+        if seq != self._highlight_seq:
+            self._highlight_seq = seq
+            self.highlightChanged.emit()
 
     # --- attachments ---------------------------------------------------------------------------
     def _thumbnail_source(self, attachment: dict) -> str:

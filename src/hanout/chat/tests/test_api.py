@@ -174,6 +174,39 @@ def test_files_are_downloads_images_have_thumbnails_voice_keeps_its_curve(team):
     assert len(listed) == 4
 
 
+def test_search_finds_words_of_this_conversation_only(team, other_owner):
+    """What the desktop's and the web page's search ask: one conversation, the caller's
+    business, accents and case ignored, deleted messages left out."""
+    owner, cashier, staff, channel = team
+    group = services.group_create(
+        business=owner.business, actor=owner.user, title="Managers", member_ids=[staff.user.pk]
+    )
+    arrived = services.message_send(
+        conversation=channel, actor=owner.user, text="Les olives sont arrivées"
+    )
+    gone = services.message_send(conversation=channel, actor=cashier.user, text="olives vertes")
+    services.message_delete(message=gone, actor=cashier.user)
+    services.message_send(conversation=group, actor=owner.user, text="olives en promotion")
+    services.channels_ensure(business=other_owner.business, actor=other_owner.user)
+    theirs = Conversation.objects.get(business=other_owner.business, kind=ConversationKind.BUSINESS)
+    services.message_send(conversation=theirs, actor=other_owner.user, text="olives ailleurs")
+
+    api = api_client_for(cashier)
+    url = f"{BASE}{channel.pk}/messages/"
+    found = api.get(url, {"search": "OLIVES arrivees"})
+    assert found.status_code == 200
+    assert [m["id"] for m in found.json()["results"]] == [str(arrived.pk)]
+    everything = api.get(url, {"search": "olives"}).json()
+    assert [m["text"] for m in everything["results"]] == ["Les olives sont arrivées"]
+    assert not everything["has_more"]
+    assert api.get(url, {"search": "promotion"}).json()["results"] == []
+    # A group she is not in and another business's channel are not found at all.
+    assert api.get(f"{BASE}{group.pk}/messages/", {"search": "olives"}).status_code == 404
+    assert api.get(f"{BASE}{theirs.pk}/messages/", {"search": "olives"}).status_code == 404
+    too_long = api.get(url, {"search": "x" * 201})
+    assert too_long.status_code == 400 and "search" in too_long.json()["error"]["fields"]
+
+
 def test_edit_and_delete_through_the_api(team):
     owner, cashier, _staff, channel = team
     mine = api_client_for(cashier)

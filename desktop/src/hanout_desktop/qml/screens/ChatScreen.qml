@@ -8,25 +8,107 @@ import Hanout
 // The team chat: the person's conversations on the side (unread badges), the open
 // one's messages (newest at the bottom, older ones load when scrolling up), a
 // composer (Enter sends, Shift+Enter starts a new line, a button attaches a file),
-// and who is online. Everything comes from ChatClient (chat.py): REST + WebSocket.
+// who is typing, and who is online. A message's "⋮" offers Edit (one's own, for 15
+// minutes: the composer takes its text, Enter saves, Escape gives up) and Delete;
+// the search field finds messages of the open conversation and a result scrolls
+// to it. Everything comes from ChatClient (chat.py): REST + WebSocket.
 Page {
     id: root
     objectName: "chatScreen"
 
     readonly property bool wide: width >= 900
 
+    // What the composer held before editing a message: it comes back afterwards.
+    property string draft: ""
+    // The composer's text is being set by the screen (not typed): no typing frame.
+    property bool settingComposer: false
+
     ChatClient {
         id: chat
         objectName: "chatClient"
-        onMessageArrived: messageList.positionViewAtBeginning()
+        onMessageArrived: {
+            messageList.followNewest = true
+            messageList.positionViewAtBeginning()
+        }
+        onScrollToRow: (row) => {
+            messageList.followNewest = false
+            messageList.positionViewAtIndex(row, ListView.Center)
+        }
+        onEditEnded: root.setComposer(root.draft)
     }
 
     Component.onCompleted: chat.start()
     Component.onDestruction: chat.stop()
 
+    function setComposer(text) {
+        settingComposer = true
+        composer.text = text
+        composer.cursorPosition = composer.length
+        settingComposer = false
+    }
+
     function sendNow() {
-        if (chat.send(composer.text))
+        if (chat.editingId !== "")
+            chat.saveEdit(composer.text)
+        else if (chat.send(composer.text))
             composer.clear()
+    }
+
+    function startEdit(messageId) {
+        const wasEditing = chat.editingId !== ""
+        const text = chat.startEdit(messageId)
+        if (chat.editingId !== messageId)
+            return
+        if (!wasEditing)
+            draft = composer.text
+        setComposer(text)
+        composer.forceActiveFocus()
+        Qt.callLater(showEdited)
+    }
+
+    // The message being edited stays in sight while the edit bar takes its place.
+    function showEdited() {
+        const row = chat.messages.rowOfId(chat.editingId)
+        if (row >= 0)
+            messageList.positionViewAtIndex(row, ListView.Contain)
+    }
+
+    // The newest of one's own messages that can still be edited (Up in an empty composer).
+    function editLast() {
+        for (let i = 0; i < messageList.count; ++i) {
+            const row = chat.messages.get(i)
+            if (row.mine && row.canEdit) {
+                startEdit(row.id)
+                return true
+            }
+        }
+        return false
+    }
+
+    function askDelete(messageId) {
+        deleteDialog.messageId = messageId
+        deleteDialog.open()
+    }
+
+    // The search bar (over the open conversation) and its results.
+    property bool searchShown: false
+
+    function openSearch() {
+        searchShown = true
+        searchField.forceActiveFocus()
+    }
+
+    function closeSearch() {
+        chat.search.close()
+        searchField.text = ""
+        searchShown = false
+    }
+
+    function typingText(names) {
+        if (names.length === 0) return ""
+        if (names.length === 1) return qsTr("%1 is typing…").arg(names[0])
+        if (names.length === 2) return qsTr("%1 and %2 are typing…").arg(names[0]).arg(names[1])
+        return qsTr("Several people are typing…")
     }
 
     function statusColor(status) {
@@ -60,6 +142,14 @@ Page {
                 font.bold: true
                 elide: Text.ElideRight
                 Layout.fillWidth: true
+            }
+            ToolButton {
+                objectName: "chatSearchToggle"
+                text: qsTr("Search")
+                enabled: chat.openId !== ""
+                onClicked: root.searchShown ? root.closeSearch() : root.openSearch()
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Search this conversation")
             }
             Label {
                 objectName: "chatError"
@@ -160,9 +250,112 @@ Page {
 
         // --- the open conversation ------------------------------------------------------------
         ColumnLayout {
+            id: openConversation
             Layout.fillWidth: true
             Layout.fillHeight: true
             spacing: 0
+
+            // --- search: the open conversation's messages, newest first ------------------------
+            RowLayout {
+                visible: root.searchShown
+                Layout.fillWidth: true
+                Layout.leftMargin: 12
+                Layout.rightMargin: 8
+                Layout.topMargin: 14  // room for the field's floating label
+                Layout.bottomMargin: 4
+                spacing: 8
+                TextField {
+                    id: searchField
+                    objectName: "chatSearch"
+                    enabled: chat.openId !== ""
+                    placeholderText: qsTr("Search this conversation")
+                    selectByMouse: true
+                    Layout.fillWidth: true
+                    Accessible.name: qsTr("Search this conversation")
+                    onAccepted: chat.search.run(text)
+                    Keys.onEscapePressed: root.closeSearch()
+                }
+                Button {
+                    objectName: "chatSearchClose"
+                    text: qsTr("Close")
+                    flat: true
+                    onClicked: root.closeSearch()
+                }
+            }
+
+            Pane {
+                id: searchPane
+                objectName: "chatSearchResults"
+                visible: chat.search.open
+                Layout.fillWidth: true
+                Layout.preferredHeight: Math.min(implicitHeight, openConversation.height * 0.4)
+                padding: 8
+                background: Rectangle { color: Qt.alpha(Material.foreground, 0.04) }
+
+                ColumnLayout {
+                    anchors.fill: parent
+                    spacing: 4
+                    RowLayout {
+                        Layout.fillWidth: true
+                        BusyIndicator {
+                            running: chat.search.busy
+                            visible: running
+                            implicitWidth: 24
+                            implicitHeight: 24
+                        }
+                        Label {
+                            objectName: "chatSearchTitle"
+                            text: chat.search.busy ? qsTr("Searching…")
+                                : chat.search.results.length === 0 ? qsTr("No message found.")
+                                : qsTr("Messages found: %1").arg(chat.search.results.length)
+                            font.bold: true
+                            elide: Text.ElideRight
+                            horizontalAlignment: Text.AlignLeft
+                            Layout.fillWidth: true
+                        }
+                    }
+                    ListView {
+                        id: resultList
+                        objectName: "chatSearchList"
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        implicitHeight: contentHeight
+                        clip: true
+                        model: chat.search.results
+                        ScrollBar.vertical: ScrollBar {}
+                        delegate: ItemDelegate {
+                            id: result
+                            required property var modelData
+                            required property int index
+                            objectName: "chatSearchResult_" + index
+                            width: ListView.view.width
+                            onClicked: chat.showMessage(modelData.seq)
+                            Accessible.name: qsTr("%1, %2: %3").arg(modelData.authorName)
+                                             .arg(modelData.createdTime).arg(modelData.body)
+                            contentItem: ColumnLayout {
+                                spacing: 2
+                                Label {
+                                    text: qsTr("%1 · %2").arg(result.modelData.authorName)
+                                                         .arg(result.modelData.createdTime)
+                                    font.pixelSize: 11
+                                    opacity: 0.7
+                                    elide: Text.ElideRight
+                                    horizontalAlignment: Text.AlignLeft
+                                    Layout.fillWidth: true
+                                }
+                                Label {
+                                    text: result.modelData.body
+                                    textFormat: Text.PlainText
+                                    elide: Text.ElideRight
+                                    maximumLineCount: 2
+                                    wrapMode: Text.Wrap
+                                    Layout.fillWidth: true
+                                }
+                            }
+                        }
+                    }
+                }
+            }
 
             ListView {
                 id: messageList
@@ -176,6 +369,17 @@ Page {
                 model: chat.messages
                 spacing: 2
                 ScrollBar.vertical: ScrollBar {}
+                // Showing the newest until the person scrolls away: when the list gets
+                // shorter (the edit bar, a longer message in the composer, the search
+                // results) the newest stay in sight, or the one being edited.
+                property bool followNewest: true
+                onMovementEnded: followNewest = atYEnd
+                onHeightChanged: {
+                    if (chat.editingId !== "")
+                        root.showEdited()
+                    else if (followNewest)
+                        positionViewAtBeginning()
+                }
                 onAtYBeginningChanged: if (atYBeginning && count > 0) chat.loadOlder()
                 footer: Item {
                     width: ListView.view.width
@@ -190,6 +394,10 @@ Page {
                 delegate: Item {
                     id: message
                     required property int index
+                    required property var seq
+                    required property string messageId
+                    required property bool canEdit
+                    required property bool canDelete
                     required property string authorName
                     required property string body
                     required property string createdTime
@@ -228,6 +436,11 @@ Page {
                         color: message.failed ? Qt.rgba(0.9, 0.2, 0.2, 0.12)
                              : message.mine ? Qt.alpha(Material.accent, 0.16)
                              : Qt.alpha(Material.foreground, 0.06)
+                        // A search result just shown, or the message being edited.
+                        border.width: chat.highlightSeq !== 0 && chat.highlightSeq === message.seq
+                                      || (message.messageId !== "" && chat.editingId === message.messageId)
+                                      ? 2 : 0
+                        border.color: Material.accent
                         width: Math.max(content.implicitWidth, 80) + 20
                         height: content.implicitHeight + 14
 
@@ -370,11 +583,27 @@ Page {
                                 }
                                 Label {
                                     text: message.pending ? qsTr("Sending…")
-                                        : message.edited ? qsTr("%1 (edited)").arg(message.createdTime)
+                                        : message.edited && !message.deleted
+                                          ? qsTr("%1 (edited)").arg(message.createdTime)
                                         : message.createdTime
                                     visible: !message.failed
                                     font.pixelSize: 11
                                     opacity: 0.6
+                                }
+                                ToolButton {
+                                    id: actionsButton
+                                    objectName: "chatMessageActions"
+                                    visible: message.canEdit || message.canDelete
+                                    text: "⋮"
+                                    font.pixelSize: 14
+                                    implicitWidth: 24
+                                    implicitHeight: 24
+                                    padding: 0
+                                    onClicked: messageMenu.openFor(actionsButton, message.messageId,
+                                                                   message.canEdit, message.canDelete)
+                                    ToolTip.visible: hovered
+                                    ToolTip.text: qsTr("Edit or delete this message")
+                                    Accessible.name: qsTr("Edit or delete this message")
                                 }
                             }
                         }
@@ -386,6 +615,50 @@ Page {
                     visible: messageList.count === 0 && chat.openId !== ""
                     text: qsTr("No messages yet. Say hello!")
                     opacity: 0.6
+                }
+            }
+
+            // Who else is typing here (kept in place when empty: the list does not jump).
+            Label {
+                objectName: "chatTyping"
+                text: root.typingText(chat.typing.names)
+                font.italic: true
+                font.pixelSize: 12
+                opacity: 0.7
+                elide: Text.ElideRight
+                horizontalAlignment: Text.AlignLeft
+                Layout.fillWidth: true
+                Layout.leftMargin: 16
+                Layout.rightMargin: 16
+                Layout.preferredHeight: 20
+            }
+
+            // Editing one's own message: the composer holds its text until saved or given up.
+            Rectangle {
+                objectName: "chatEditBar"
+                visible: chat.editingId !== ""
+                Layout.fillWidth: true
+                Layout.preferredHeight: editBar.implicitHeight + 8
+                color: Qt.alpha(Material.accent, 0.10)
+                RowLayout {
+                    id: editBar
+                    anchors.fill: parent
+                    anchors.leftMargin: 12
+                    anchors.rightMargin: 8
+                    spacing: 8
+                    Label {
+                        text: qsTr("Editing your message. Enter saves, Escape cancels.")
+                        elide: Text.ElideRight
+                        horizontalAlignment: Text.AlignLeft
+                        Layout.fillWidth: true
+                    }
+                    Button {
+                        objectName: "chatEditCancel"
+                        text: qsTr("Cancel")
+                        flat: true
+                        enabled: !chat.saving
+                        onClicked: chat.cancelEdit()
+                    }
                 }
             }
 
@@ -404,6 +677,7 @@ Page {
                     objectName: "chatAttach"
                     text: qsTr("Attach…")
                     flat: true
+                    visible: chat.editingId === ""
                     enabled: chat.openId !== ""
                     onClicked: fileDialog.open()
                     ToolTip.visible: hovered
@@ -416,6 +690,7 @@ Page {
                                                : qsTr("Record")
                     highlighted: chat.voice.recording
                     flat: !chat.voice.recording
+                    visible: chat.editingId === ""
                     enabled: chat.openId !== "" && (chat.voice.recording || chat.voice.canRecord)
                     onClicked: chat.voice.recording ? chat.voice.stopAndSend() : chat.voice.start()
                     ToolTip.visible: hovered
@@ -439,17 +714,31 @@ Page {
                         id: composer
                         objectName: "chatComposer"
                         enabled: chat.openId !== ""
-                        placeholderText: chat.openName ? qsTr("Write to %1").arg(chat.openName)
-                                                       : qsTr("Write a message")
+                        // "Write to <conversation>" when it fits on the line, else the short one
+                        // (a placeholder wraps like the text, and the box shows one line).
+                        placeholderText: chat.openName && namedPlaceholder.width
+                                         < width - leftPadding - rightPadding
+                                         ? namedPlaceholder.text : qsTr("Write a message")
+                        TextMetrics {
+                            id: namedPlaceholder
+                            font: composer.font
+                            text: qsTr("Write to %1").arg(chat.openName)
+                        }
                         wrapMode: TextEdit.Wrap
                         textFormat: TextEdit.PlainText
-                        onTextChanged: chat.noteActivity()
-                        Accessible.name: qsTr("Message")
+                        onTextChanged: root.settingComposer ? chat.noteActivity() : chat.noteTyping(text)
+                        Accessible.name: chat.editingId !== "" ? qsTr("Edited message") : qsTr("Message")
                         Keys.onPressed: (event) => {
                             if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
                                     && !(event.modifiers & Qt.ShiftModifier)) {
                                 root.sendNow()
                                 event.accepted = true
+                            } else if (event.key === Qt.Key_Escape && chat.editingId !== "") {
+                                chat.cancelEdit()
+                                event.accepted = true
+                            } else if (event.key === Qt.Key_Up && composer.text === ""
+                                       && chat.editingId === "") {
+                                event.accepted = root.editLast()
                             }
                         }
                     }
@@ -463,9 +752,10 @@ Page {
                 Button {
                     objectName: "chatSend"
                     visible: !chat.voice.recording
-                    text: qsTr("Send")
+                    text: chat.editingId !== "" ? qsTr("Save") : qsTr("Send")
                     highlighted: true
-                    enabled: chat.openId !== "" && composer.text.trim().length > 0
+                    enabled: chat.openId !== "" && !chat.saving
+                             && (composer.text.trim().length > 0 || chat.editingId !== "")
                     onClicked: root.sendNow()
                 }
             }
@@ -513,6 +803,89 @@ Page {
                                : qsTr("%1, offline").arg(modelData.name)
             }
         }
+    }
+
+    // A message's actions ("⋮"): one menu for every bubble.
+    Menu {
+        id: messageMenu
+        objectName: "chatMessageMenu"
+        property string messageId: ""
+        property bool canEdit: false
+        property bool canDelete: false
+        // Opens and closes at once: a fading menu still catches the next click or key
+        // for a moment (the person chose Edit and already types in the composer).
+        enter: null
+        exit: null
+        // Drawn here: the style's own (an elevation effect) is not drawn by the
+        // software renderer.
+        background: Rectangle {
+            implicitWidth: 160
+            color: messageMenu.Material.dialogColor
+            radius: 6
+            border.color: Qt.rgba(0, 0, 0, 0.16)
+        }
+
+        // Opens beside the "⋮", towards the inside of the conversation (its end edge on the
+        // button's end edge: the left in English, the right in Arabic).
+        function openFor(button, id, edit, remove) {
+            messageId = id
+            canEdit = edit
+            canDelete = remove
+            const mirrored = button.LayoutMirroring.enabled
+            popup(button, mirrored ? 0 : button.width - implicitWidth, button.height)
+        }
+
+        MenuItem {
+            objectName: "chatEdit"
+            text: qsTr("Edit")
+            enabled: messageMenu.canEdit
+            height: enabled ? implicitHeight : 0
+            visible: enabled
+            onTriggered: root.startEdit(messageMenu.messageId)
+        }
+        MenuItem {
+            objectName: "chatDelete"
+            text: qsTr("Delete")
+            enabled: messageMenu.canDelete
+            height: enabled ? implicitHeight : 0
+            visible: enabled
+            onTriggered: root.askDelete(messageMenu.messageId)
+        }
+    }
+
+    Dialog {
+        id: deleteDialog
+        objectName: "chatDeleteDialog"
+        property string messageId: ""
+        parent: Overlay.overlay
+        anchors.centerIn: parent
+        width: Math.min(420, root.width - 32)
+        modal: true
+        title: qsTr("Delete this message?")
+        background: Rectangle {
+            color: deleteDialog.Material.dialogColor
+            radius: 12
+            border.color: Qt.rgba(0, 0, 0, 0.12)
+        }
+        Label {
+            width: parent.width
+            text: qsTr("Everyone will see that it was deleted.")
+            wrapMode: Text.Wrap
+        }
+        footer: DialogButtonBox {
+            Button {
+                objectName: "chatDeleteConfirm"
+                text: qsTr("Delete")
+                flat: true
+                DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+            }
+            Button {
+                text: qsTr("Cancel")
+                flat: true
+                DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+            }
+        }
+        onAccepted: chat.deleteMessage(messageId)
     }
 
     FileDialog {
