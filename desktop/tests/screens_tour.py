@@ -119,8 +119,16 @@ def register_tour(server, window, desktop, session, api, out_dir, languages) -> 
         register.openDrawer("100")
         wait(lambda: register.state == "selling" or register.error != "")
     wait(lambda: register.productCount > 0)
+    wait(lambda: register.canDiscount)
     for product in register.products[:3]:
         register.addProduct(product["id"])
+    # The customer of the sale (the demo's loyalty card) and a discount on the first line.
+    register.customerSearch.find("FID-EUR-0001")
+    wait(lambda: bool(register.customer.get("id")) or register.customerSearch.error != "")
+    register.selectLine(0)
+    for key in "0.5":
+        register.key(key)
+    register.discount()
     for language in languages:
         desktop.setLanguage(language)
         settle(register.api)
@@ -138,8 +146,52 @@ def register_tour(server, window, desktop, session, api, out_dir, languages) -> 
     register.cancelPhone()
     wait(lambda: not register.phone)
     register.clearBasket()
+    saved += dialogs_tour(window, desktop, register, out_dir, languages)
     register.signOut()
     settle(register.api)
+    return saved
+
+
+def shoot(window, desktop, register, out_dir, languages, name) -> list[str]:
+    saved = []
+    for language in languages:
+        desktop.setLanguage(language)
+        settle(register.api)
+        path = out_dir / f"{name}-{language}.png"
+        window.grabWindow().save(str(path))
+        saved.append(path.name)
+    return saved
+
+
+def dialogs_tour(window, desktop, register, out_dir, languages) -> list[str]:
+    """The Customer dialog with several customers found, then a return: a ticket sold
+    here brought back, one of its lines chosen."""
+    from PySide6.QtCore import QMetaObject
+
+    customers = window.findChild(QObject, "registerCustomerDialog")
+    QMetaObject.invokeMethod(customers, "open")
+    wait(lambda: customers.property("opened"))  # opening clears the last search
+    register.customerSearch.find("a")
+    wait(lambda: not register.customerSearch.busy)
+    saved = shoot(window, desktop, register, out_dir, languages, "register-customer")
+    QMetaObject.invokeMethod(customers, "close")
+
+    for product in register.products[:2]:
+        register.addProduct(product["id"])
+    register.payCard()
+    wait(lambda: register.lastSale.get("sent") is True or register.error != "")
+    number = register.lastSale.get("number", "")
+    returns = window.findChild(QObject, "registerReturnDialog")
+    QMetaObject.invokeMethod(returns, "open")
+    wait(lambda: returns.property("opened"))
+    register.ticketReturn.find(number)
+    wait(lambda: bool(register.ticketReturn.ticket or register.ticketReturn.matches))
+    saved += shoot(window, desktop, register, out_dir, languages, "register-return-choose")
+    if register.ticketReturn.matches:
+        register.ticketReturn.choose(0)
+    register.ticketReturn.step(0, 1)
+    saved += shoot(window, desktop, register, out_dir, languages, "register-return")
+    QMetaObject.invokeMethod(returns, "close")
     return saved
 
 

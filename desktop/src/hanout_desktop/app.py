@@ -112,6 +112,7 @@ class Desktop(QObject):
         self.api.language = code
         if getattr(self, "register", None) is not None:
             self.register.api.language = code
+            self.register.relabel()
         self.app.setLayoutDirection(
             Qt.LayoutDirection.RightToLeft if self._get_rtl() else Qt.LayoutDirection.LeftToRight
         )

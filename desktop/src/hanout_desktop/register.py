@@ -17,6 +17,20 @@ time it was made), and is sent again every few seconds until the server takes
 it; the same `client_uuid` makes a second delivery of one sale answer the
 first, so a sale arrives once however often it is sent. A sale the server
 refuses (a product removed since) is kept apart with the server's reason.
+
+The ticket is printed once the server has recorded the sale, as on the web
+register (ADR 0005): only the server gives the real, gapless number and lays
+the ticket out. A sale kept offline shows its provisional number (`OFF-` and
+the start of its client uuid) and is marked, in the queue file, to be printed
+when it goes out; "Print again" prints the sale shown on screen, or marks it
+to print when it is still waiting.
+
+What the cashier may do is the server's word: after the PIN sign-in the app
+reads the member's levels (`GET me/`) and shows the discount key only with
+Sales: full and the Customer button only with Customers: read; the server
+refuses a discount from anyone else anyway. The customer of a basket
+(register_customers.py) and returns (register_returns.py) live in their own
+modules.
 """
 
 from __future__ import annotations
@@ -47,6 +61,8 @@ from PySide6.QtWebSockets import QWebSocket
 
 from hanout_desktop.api import ApiClient, alive
 from hanout_desktop.printer import PrintJob, parse_target
+from hanout_desktop.register_customers import CustomerSearch
+from hanout_desktop.register_returns import TicketReturn
 
 LOCKED = "locked"  # paired: the code-and-PIN keypad
 DRAWER = "drawer"  # signed in, no cash session open: count the opening float
@@ -63,7 +79,7 @@ INPUT_EVENTS = {
 }
 DEVICE_HEADER = "X-Register-Device"
 CENT = Decimal("0.01")
-LINE_ROLES = ("product", "kind", "name", "quantity", "price", "amount")
+LINE_ROLES = ("product", "kind", "name", "quantity", "price", "amount", "discount")
 PHONE_ROLES = ("id", "url", "qr", "amount", "status")
 MAIN, SUB = "main", "sub"  # the sale's `basket` field, as the web register sends it
 LOCALES = {"en": "en_GB", "fr": "fr_FR", "ar": "ar_MA", "zgh": "zgh_MA"}
@@ -134,7 +150,15 @@ class CounterRegister(QObject):
         self._baskets: dict[str, list[dict[str, Any]]] = {MAIN: [], SUB: []}
         self._basket_key = MAIN
         self._lines = self._baskets[MAIN]
+        # Each basket's customer (till-customer.js keeps one per basket too) and the line
+        # the keypad's Discount and the line buttons act on (-1: the last one).
+        self._customers: dict[str, dict[str, Any]] = {MAIN: {}, SUB: {}}
+        self._selected = -1
         self._last_sale: dict[str, Any] = {}
+        self.customers = CustomerSearch(self)
+        self.customers.chosen.connect(self._attach)
+        self.returns = TicketReturn(self)
+        self.returns.recorded.connect(self._returned)
         self._sending = False
         self._folder = data_dir()
         self._queue: list[dict[str, Any]] = read_json(self._folder / "register-queue.json", [])
@@ -192,9 +216,21 @@ class CounterRegister(QObject):
     quantity = Property(str, lambda self: _plain(self._quantity), notify=basketChanged)
     lines = Property(
         "QVariantList",
-        lambda self: [{k: x[k] for k in LINE_ROLES} for x in self._lines],
+        lambda self: [
+            {k: x[k] for k in LINE_ROLES} | {"selected": i == self._selected_index()}
+            for i, x in enumerate(self._lines)
+        ],
         notify=basketChanged,
     )
+    customer = Property(
+        "QVariantMap", lambda self: dict(self._customers[self._basket_key]), notify=basketChanged
+    )
+    # The member's levels, read after the sign-in: what the screen offers them.
+    canDiscount = Property(bool, lambda self: self._level("sales") == "full", notify=changed)
+    canFindCustomers = Property(
+        bool, lambda self: self._level("customers") in ("read", "full"), notify=changed
+    )
+    canReturn = Property(bool, lambda self: self._level("register") == "full", notify=changed)
     lastSale = Property("QVariantMap", lambda self: dict(self._last_sale), notify=basketChanged)
     pending = Property(int, lambda self: len(self._queue), notify=queueChanged)
     rejected = Property("QVariantList", lambda self: list(self._rejected), notify=queueChanged)
@@ -211,6 +247,32 @@ class CounterRegister(QObject):
         notify=basketChanged,
     )
     del _get
+
+    def _get_customers(self) -> QObject:
+        return self.customers
+
+    customerSearch = Property(QObject, _get_customers, constant=True)
+
+    def _get_returns(self) -> QObject:
+        return self.returns
+
+    ticketReturn = Property(QObject, _get_returns, constant=True)
+
+    @property
+    def register_id(self) -> str:
+        return str(self.settings.value("register/id", "") or "")
+
+    @property
+    def session_id(self) -> str:
+        return self._session
+
+    def locale_name(self) -> str:
+        """The app's language as a Qt locale (amounts with Western digits, as the web)."""
+        language = self.back_office.language
+        return LOCALES.get(language, language)
+
+    def _level(self, module: str) -> str:
+        return str((self._cashier.get("levels") or {}).get(module) or "")
 
     def _get_printer(self) -> str:
         return str(self.settings.value("register/printer", "") or "")
@@ -288,11 +350,28 @@ class CounterRegister(QObject):
 
     @Slot()
     def leave(self) -> None:
-        """Back to the back office; the cashier is signed out first."""
+        """Back to the back office; the cashier is signed out first. Not while a customer
+        is paying by phone: the QR code must stay on screen until the payment ends."""
+        if self._refuse_while_phone_pays():
+            return
         if self._cashier:
             self.signOut()
         self._active = False
         self.changed.emit()
+
+    def _refuse_while_phone_pays(self) -> bool:
+        """True (and said) when a phone payment waits: signing out, switching cashier or
+        leaving register mode would leave the customer paying for a sale nobody records.
+        (The idle lock waits for it too, without a word until it would have locked.)"""
+        if not self._phone:
+            return False
+        self._set_error(
+            QCoreApplication.translate(
+                "Register",
+                "A customer is paying by phone. Wait for the payment, or cancel the QR payment, before signing out or leaving the register.",
+            )
+        )
+        return True
 
     # --- the cashier ------------------------------------------------------------------------
     @Slot(str, str)
@@ -360,11 +439,29 @@ class CounterRegister(QObject):
         write_json(self._folder / "register-cashier.json", self._cashier)
         self._state = SELLING if self._session else DRAWER
         self._done("")
+        self._read_levels()
         self.reloadCatalog()
         self.flush()
 
+    def _read_levels(self) -> None:
+        """What this member may do (Sales: full for a discount, Customers: read to find a
+        customer). Until the answer, and if it never comes, the screen offers neither."""
+        token = self.api.token
+        call = self.api.call("GET", "me/")
+        call.done.connect(lambda body: self._got_levels(token, body))
+
+    def _got_levels(self, token: str, body: dict) -> None:
+        if token != self.api.token or not self._cashier:
+            return  # signed out (or someone else signed in) meanwhile
+        self._cashier["levels"] = dict((body or {}).get("levels") or {})
+        write_json(self._folder / "register-cashier.json", self._cashier)
+        self.changed.emit()
+
     @Slot()
     def signOut(self) -> None:
+        """Sign the cashier out (also how cashiers switch: the keypad comes back)."""
+        if self._refuse_while_phone_pays():
+            return
         if self._queue and self.api.token:
             # Their sales go out with their token: it must live until the queue is empty
             # (the web register refuses the same way).
@@ -389,10 +486,14 @@ class CounterRegister(QObject):
         self._cashier = {}
         self._session = ""
         self._baskets = {MAIN: [], SUB: []}
+        self._customers = {MAIN: {}, SUB: {}}
         self._basket_key = MAIN
         self._lines = self._baskets[MAIN]
+        self._selected = -1
         self._entry = ""
         self._quantity = None
+        self.customers.reset()
+        self.returns.reset()
         self.settings.remove("register/token")
         (self._folder / "register-cashier.json").unlink(missing_ok=True)
         self.basketChanged.emit()
@@ -525,9 +626,12 @@ class CounterRegister(QObject):
             return
         quantity = self._quantity or Decimal(1)
         self._quantity = None
-        for line in self._lines:
-            if line["product"] == product_id:
+        # A discounted line keeps its quantity (the discount was given for it): the same
+        # product scanned again starts a line of its own, as on the web till.
+        for index, line in enumerate(self._lines):
+            if line["product"] == product_id and not line["off"]:
                 line["qty"] = line["qty"] + quantity
+                self._selected = index
                 break
         else:
             self._lines.append(
@@ -537,8 +641,10 @@ class CounterRegister(QObject):
                     "name": product["name"],
                     "unit": product["price"],
                     "qty": quantity,
+                    "off": Decimal(0),
                 }
             )
+            self._selected = -1
         self._message = ""
         self._refresh_lines()
 
@@ -546,7 +652,54 @@ class CounterRegister(QObject):
     def removeLine(self, index: int) -> None:
         if 0 <= index < len(self._lines):
             del self._lines[index]
+            self._selected = -1
             self._refresh_lines()
+
+    @Slot(int)
+    def selectLine(self, index: int) -> None:
+        """The line the keypad's Discount acts on (a tap on the line)."""
+        if 0 <= index < len(self._lines):
+            self._selected = index
+            self.basketChanged.emit()
+
+    def _selected_index(self) -> int:
+        if 0 <= self._selected < len(self._lines):
+            return self._selected
+        return len(self._lines) - 1
+
+    @Slot()
+    def discount(self) -> None:
+        """The typed amount comes off the chosen line (the last one unless a line was
+        tapped), tax included; 0 takes a discount away. Only for a member with Sales:
+        full — the server refuses the sale of anyone else."""
+        if not self.canDiscount:
+            self._say(QCoreApplication.translate("Register", "You may not give discounts."))
+            return
+        index = self._selected_index()
+        line = self._lines[index] if index >= 0 else None
+        if line is None or line["kind"] != "product":
+            self._say(QCoreApplication.translate("Register", "Tap a product line first."))
+            return
+        amount = decimal(self._entry)
+        gross = ((decimal(line["unit"]) or Decimal(0)) * line["qty"]).quantize(CENT)
+        if amount is None or amount < 0:
+            self._say(
+                QCoreApplication.translate(
+                    "Register", "Type the amount off the line, then Discount."
+                )
+            )
+            return
+        if amount > gross:
+            self._say(
+                QCoreApplication.translate(
+                    "Register", "The discount cannot be more than the line (%1)."
+                ).replace("%1", self.money(gross))
+            )
+            return
+        self._entry = ""
+        line["off"] = amount.quantize(CENT)
+        self._message = ""
+        self._refresh_lines()
 
     @Slot()
     def withdraw(self) -> None:
@@ -569,8 +722,10 @@ class CounterRegister(QObject):
                 "name": QCoreApplication.translate("Register", "Cash withdrawal"),
                 "unit": str(amount.quantize(CENT)),
                 "qty": Decimal(1),
+                "off": Decimal(0),
             }
         )
+        self._selected = -1
         self._message = ""
         self._refresh_lines()
 
@@ -580,32 +735,78 @@ class CounterRegister(QObject):
         self._basket_key = SUB if self._basket_key == MAIN else MAIN
         self._lines = self._baskets[self._basket_key]
         self._quantity = None
+        self._selected = -1
         self._refresh_lines()
 
     @Slot()
     def clearBasket(self) -> None:
         self._lines.clear()
+        self._customers[self._basket_key] = {}
         self._quantity = None
+        self._selected = -1
         self._entry = ""
         self._refresh_lines()
+
+    def relabel(self) -> None:
+        """The app's language changed: the basket's amounts in its number format."""
+        self._refresh_lines()
+        self.returns.changed.emit()
 
     def _refresh_lines(self) -> None:
         for line in self._lines:
             price = decimal(line["unit"]) or Decimal(0)
             line["quantity"] = _plain(line["qty"])
             line["price"] = self.money(price)
-            line["amount"] = self.money((price * line["qty"]).quantize(CENT))
+            line["amount"] = self.money(_line_total(line))
+            line["discount"] = self.money(line["off"]) if line["off"] else ""
         self.basketChanged.emit()
         self.changed.emit()
 
     def _total(self) -> Decimal:
-        return sum(
-            ((decimal(x["unit"]) or Decimal(0)) * x["qty"]).quantize(CENT) for x in self._lines
-        ) or Decimal(0)
+        return sum((_line_total(x) for x in self._lines), Decimal(0))
+
+    # --- the customer of the basket ---------------------------------------------------------
+    def _attach(self, customer: dict) -> None:
+        self._customers[self._basket_key] = dict(customer)
+        self._say(
+            QCoreApplication.translate("Register", "%1 is the customer of this sale.").replace(
+                "%1", customer.get("name", "")
+            )
+        )
+        self.basketChanged.emit()
+
+    # --- a return (register_returns.py finds the ticket and records it) --------------------
+    def _returned(self, ret: dict) -> None:
+        """The return is recorded: the cash to hand back, its ticket printed, and it is
+        the ticket "Print again" prints."""
+        refund = -(decimal(ret.get("total")) or Decimal(0))
+        self._last_sale = {
+            "client_uuid": str(ret.get("client_uuid", "")),
+            "kind": "return",
+            "id": str(ret.get("id", "")),
+            "number": str(ret.get("ticket", "")),
+            "total": self.money(refund),
+            "change": "",
+            "sent": True,
+            "points": "",
+        }
+        self.basketChanged.emit()
+        self._say(
+            QCoreApplication.translate("Register", "Return %1 recorded: give %2 back in cash.")
+            .replace("%1", self._last_sale["number"])
+            .replace("%2", self._last_sale["total"])
+        )
+        if self._get_printer():
+            self._print(self._last_sale["id"])
+
+    @Slot()
+    def detachCustomer(self) -> None:
+        self._customers[self._basket_key] = {}
+        self.basketChanged.emit()
 
     def money(self, amount: Decimal | int) -> str:
         # Moroccan Arabic and Tamazight write amounts with Western digits, as the web does.
-        locale = QLocale(LOCALES.get(self.back_office.language, self.back_office.language))
+        locale = QLocale(self.locale_name())
         text = locale.toString(float(amount), "f", 2)
         return f"{text} {self._currency}".strip()
 
@@ -632,27 +833,40 @@ class CounterRegister(QObject):
         if not self._lines:
             self._say(QCoreApplication.translate("Register", "The basket is empty."))
             return
+        customer = self._customers[self._basket_key]
         sale = {
             "client_uuid": client_uuid or str(uuid.uuid4()),
-            "register": str(self.settings.value("register/id", "")),
+            "register": self.register_id,
             "basket": self._basket_key,
             "lines": [_sale_line(x) for x in self._lines],
             "payments": [payment],
             "sold_at": datetime.now(UTC).isoformat(),
             "offline": False,
+            # This register's own notes, never sent: the ticket is printed when the
+            # server has recorded the sale (at once online, later for an offline sale).
+            "_print": bool(self._get_printer()),
         }
         if self._session:
             sale["session"] = self._session
+        if customer:
+            sale["customer"] = customer["id"]
         self._queue.append(sale)
         self._save_queue()
         self._last_sale = {
             "client_uuid": sale["client_uuid"],
+            "kind": "sale",
             "total": self.money(self._total()),
             "change": self.money(change),
             "number": "",
+            "provisional": provisional_number(sale["client_uuid"]),
             "sent": False,
+            "customer": customer.get("name", ""),
+            "customer_id": customer.get("id", ""),
+            "points": "",
         }
         self._lines.clear()
+        self._customers[self._basket_key] = {}
+        self._selected = -1
         self._entry = ""
         self._set_error("")
         if self._baskets[SUB if self._basket_key == MAIN else MAIN]:
@@ -682,11 +896,7 @@ class CounterRegister(QObject):
             "sale_client_uuid": sale_uuid,
             "client_uuid": str(uuid.uuid4()),
             "lines": [
-                {
-                    "name": x["name"],
-                    "quantity": _plain(x["qty"]),
-                    "total": str(((decimal(x["unit"]) or Decimal(0)) * x["qty"]).quantize(CENT)),
-                }
+                {"name": x["name"], "quantity": _plain(x["qty"]), "total": str(_line_total(x))}
                 for x in self._lines
             ],
         }
@@ -808,25 +1018,61 @@ class CounterRegister(QObject):
             return
         self._sending = True
         sale = self._queue[0]
-        call = self.api.call("POST", "sales/", sale)
+        payload = {k: v for k, v in sale.items() if not k.startswith("_")}
+        call = self.api.call("POST", "sales/", payload)
         call.done.connect(lambda body: self._sent(sale, body))
         call.failed.connect(lambda message, status, fields: self._not_sent(sale, message, status))
 
     def _sent(self, sale: dict, body: dict) -> None:
         self._sending = False
         self._drop(sale)
+        sale_id = str(body.get("id", ""))
+        # Its ticket, now that it has its real number: at once for a sale made online
+        # (the customer is at the counter), when the connection came back for one kept
+        # offline (the web register's print button waits for the server the same way).
+        if sale.get("_print") and self._get_printer() and sale_id:
+            self._print(sale_id)
         if self._last_sale.get("client_uuid") == sale["client_uuid"]:
-            # The customer is still at the counter: their ticket. (A sale sent later
-            # from the queue is not printed then; "Print again" does it on request.)
-            if self._get_printer():
-                self._print(str(body.get("id", "")))
             self._last_sale.update(
-                id=str(body.get("id", "")),
+                id=sale_id,
                 number=str(body.get("ticket") or body.get("number", "")),
                 sent=True,
             )
+            if self._last_sale.get("customer_id"):
+                self._read_points(sale_id, self._last_sale["customer_id"])
             self.basketChanged.emit()
         self.flush()
+
+    def _read_points(self, sale_id: str, customer_id: str) -> None:
+        """The points the server gave the customer for this sale, and their balance now
+        (the loyalty ledger, newest first: the sale's entry is among the first)."""
+        call = self.api.call("GET", f"customers/{customer_id}/loyalty/")
+        call.done.connect(lambda body: self._got_points(sale_id, body))
+
+    def _got_points(self, sale_id: str, body: dict) -> None:
+        if self._last_sale.get("id") != sale_id:
+            return
+        entries = (body or {}).get("results") or []
+        earned = sum(
+            int(x.get("points") or 0)
+            for x in entries
+            if str(x.get("sale") or "") == sale_id and x.get("kind") == "earn"
+        )
+        balance = int(entries[0].get("balance_after") or 0) if entries else 0
+        if earned:
+            words = (
+                QCoreApplication.translate("Register", "Points: +%1 (balance %2)")
+                .replace("%1", str(earned))
+                .replace("%2", str(balance))
+            )
+        else:
+            words = QCoreApplication.translate(
+                "Register", "Points: none for this sale (balance %1)"
+            ).replace("%1", str(balance))
+        self._last_sale["points"] = words
+        self._last_sale["points_earned"] = earned
+        self._last_sale["points_balance"] = balance
+        self.basketChanged.emit()
 
     def _not_sent(self, sale: dict, message: str, status: int) -> None:
         self._sending = False
@@ -879,11 +1125,29 @@ class CounterRegister(QObject):
 
     @Slot()
     def printAgain(self) -> None:
+        """The ticket shown on screen (the last sale or return). A sale still waiting for
+        the server has no ticket yet: it is marked to print as soon as it is recorded."""
         if self._last_sale.get("sent") and self._last_sale.get("id"):
             self._print(self._last_sale["id"])
+            return
+        key = self._last_sale.get("client_uuid")
+        for sale in self._queue:
+            if sale["client_uuid"] == key:
+                sale["_print"] = True
+                self._save_queue()
+                self._say(
+                    QCoreApplication.translate(
+                        "Register",
+                        "This sale is waiting for the server: its ticket prints as soon as the server records it.",
+                    )
+                )
+                return
 
     def _print(self, sale_id: str) -> None:
         target = self._get_printer()
+        if not target:
+            self._set_error(QCoreApplication.translate("Printer", "No receipt printer is set."))
+            return
         call = self.api.call("POST", f"sales/{sale_id}/escpos/", raw=True)
         call.done.connect(lambda data: self._to_printer(target, data))
         call.failed.connect(lambda message, status, fields: self._set_error(message))
@@ -923,11 +1187,26 @@ class CounterRegister(QObject):
 
 
 def _sale_line(line: dict) -> dict:
-    """A basket line as the sale API takes it: a product and its quantity (the server
-    prices it), or the withdrawal's amount."""
+    """A basket line as the sale API takes it: a product, its quantity and any amount
+    off (the server prices it), or the withdrawal's amount."""
     if line["kind"] == "withdrawal":
         return {"kind": "withdrawal", "amount": line["unit"]}
-    return {"product": line["product"], "quantity": str(line["qty"])}
+    out = {"product": line["product"], "quantity": str(line["qty"])}
+    if line.get("off"):
+        out["discount"] = str(line["off"])
+    return out
+
+
+def _line_total(line: dict) -> Decimal:
+    """What the screen shows for a line (the server's figures are on the ticket)."""
+    gross = ((decimal(line["unit"]) or Decimal(0)) * line["qty"]).quantize(CENT)
+    return max(Decimal(0), gross - (line.get("off") or Decimal(0)))
+
+
+def provisional_number(client_uuid: str) -> str:
+    """An offline ticket's number until the server gives the real one, as the web till
+    shows it (till-core.js): OFF- and the first eight hex digits of the sale's uuid."""
+    return "OFF-" + client_uuid.replace("-", "")[:8].upper()
 
 
 def _plain(value: Decimal | None) -> str:

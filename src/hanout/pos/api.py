@@ -5,9 +5,10 @@
   `POST` opens one {register, opening_float, client_uuid?} (201; 200 when the
   client_uuid was seen), `POST {id}/cash-movements/` (paid in / paid out),
   `POST {id}/close/` {counted_denominations | counted_cash, note}.
-- `/api/v1/sales/`: list (`?register=&session=&date=&kind=`), retrieve, `POST` completes a
-  sale (201; 200 with the same sale when its client_uuid was seen; 409 when that
-  uuid came with another basket), `POST {id}/return/` takes lines back,
+- `/api/v1/sales/`: list (`?register=&session=&date=&kind=&ticket=`; `ticket` is a
+  number as printed, to find the ticket a customer brings back), retrieve, `POST`
+  completes a sale (201; 200 with the same sale when its client_uuid was seen; 409
+  when that uuid came with another basket), `POST {id}/return/` takes lines back,
   `POST {id}/escpos/` gives the ticket as ESC/POS bytes (a printer on the till's computer).
 
 The server prices every basket: lines name a product (id or code) and a quantity,
@@ -500,6 +501,22 @@ class SaleQuerySerializer(serializers.Serializer):
         required=False, help_text=gettext_lazy("A day in the shop's time zone (YYYY-MM-DD).")
     )
     kind = serializers.ChoiceField(choices=SaleKind.choices, required=False)
+    ticket = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy(
+            'A ticket number as printed or scanned: "000123" finds sale 123 of each '
+            'register, "R000004" return 4 (a customer bringing goods back).'
+        ),
+    )
+
+    def validate_ticket(self, value: str) -> str:
+        if value.strip() and selectors.ticket_parse(value) is None:
+            raise serializers.ValidationError(
+                _("Type the ticket number as printed, e.g. 000123 (a return: R000004).")
+            )
+        return value.strip()
 
 
 NOT_FOUND_IN_BODY = {
@@ -793,7 +810,7 @@ class SaleViewSet(_PosViewSet):
 
     def list(self, request):
         query = self.query(SaleQuerySerializer)
-        filters = {"kind": query.get("kind")}
+        filters = {"kind": query.get("kind"), "ticket": query.get("ticket") or ""}
         if query.get("register"):
             filters["register"] = self._register(query["register"])
         if query.get("session"):

@@ -489,7 +489,8 @@ def parse_ticket(text: str) -> tuple[str | None, int] | None:
     kind = None
     if text.startswith("R"):
         kind, text = SaleKind.RETURN, text[1:]
-    if not text.isdigit() or len(text) > 9:
+    # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         return None
     return kind, int(text)
 

@@ -204,10 +204,18 @@ def sale_list(
     day: date | None = None,
     kind: str | None = None,
     tz=None,
+    ticket: str = "",
 ) -> QuerySet[Sale]:
     """Sales and returns, newest first. `day` is a date in the shop's time zone (`tz`,
-    default UTC); filter by register to use the shop's own zone."""
+    default UTC); filter by register to use the shop's own zone. `ticket` is a number
+    as printed, read as `ticket_parse` does (none match when it is not one): the
+    registers number their tickets apart, so one number may name several."""
     qs = _sales(business)
+    if ticket:
+        parsed = ticket_parse(ticket)
+        if parsed is None:
+            return qs.none()
+        qs = qs.filter(kind=parsed[0], number=parsed[1])
     if register is not None:
         qs = qs.filter(register=getattr(register, "pk", register))
         if tz is None and isinstance(register, Register):
@@ -240,17 +248,28 @@ def sale_get(*, business, pk) -> Sale:
         raise Sale.DoesNotExist from exc
 
 
+def ticket_parse(text: str) -> tuple[str, int] | None:
+    """A ticket number as printed (typed, or scanned from the paper): "000123" is sale
+    123, "R000004" is return 4; spaces and the letter's case do not matter. None when
+    the text is not a ticket number."""
+    text = "".join(str(text or "").split()).upper()
+    kind = SaleKind.SALE
+    if text.startswith("R"):
+        kind, text = SaleKind.RETURN, text[1:]
+    # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        return None
+    return kind, int(text)
+
+
 def sale_find(*, business, ticket: str, register=None) -> Sale | None:
     """A ticket by its printed number: "000123" (a sale) or "R000004" (a return).
 
     Without `register`, the most recent ticket with that number in the business."""
-    text = "".join(str(ticket or "").split()).upper()
-    kind = SaleKind.SALE
-    if text.startswith("R"):
-        kind, text = SaleKind.RETURN, text[1:]
-    if not text.isdigit() or len(text) > 9:
+    parsed = ticket_parse(ticket)
+    if parsed is None:
         return None
-    qs = with_lines(_sales(business)).filter(kind=kind, number=int(text))
+    qs = with_lines(_sales(business)).filter(kind=parsed[0], number=parsed[1])
     if register is not None:
         qs = qs.filter(register=getattr(register, "pk", register))
     return qs.order_by("-sold_at").first()

@@ -132,6 +132,14 @@
         <translation>الدردشة</translation>
     </message>
     <message>
+        <source>Search</source>
+        <translation>بحث</translation>
+    </message>
+    <message>
+        <source>Search this conversation</source>
+        <translation>البحث في هذه المحادثة</translation>
+    </message>
+    <message>
         <source>Connected</source>
         <translation>متصل</translation>
     </message>
@@ -171,6 +179,30 @@
         <translation>جارٍ التحميل…</translation>
     </message>
     <message>
+        <source>Close</source>
+        <translation>إغلاق</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>جارٍ البحث…</translation>
+    </message>
+    <message>
+        <source>No message found.</source>
+        <translation>لم يُعثر على أي رسالة.</translation>
+    </message>
+    <message>
+        <source>Messages found: %1</source>
+        <translation>الرسائل التي عُثر عليها: %1</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1، %2: %3</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
         <source>Pause the voice message</source>
         <translation>أوقف الرسالة الصوتية مؤقتًا</translation>
     </message>
@@ -207,8 +239,16 @@
         <translation>%1 (معدّلة)</translation>
     </message>
     <message>
+        <source>Edit or delete this message</source>
+        <translation>تعديل هذه الرسالة أو حذفها</translation>
+    </message>
+    <message>
         <source>No messages yet. Say hello!</source>
         <translation>لا توجد رسائل بعد. ألقِ التحية!</translation>
+    </message>
+    <message>
+        <source>Editing your message. Enter saves, Escape cancels.</source>
+        <translation>تعديل رسالتك. Enter للحفظ، Escape للإلغاء.</translation>
     </message>
     <message>
         <source>Attach…</source>
@@ -255,8 +295,24 @@
         <translation>اكتب رسالة</translation>
     </message>
     <message>
+        <source>%1 is typing…</source>
+        <translation>%1 يكتب…</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 و%2 يكتبان…</translation>
+    </message>
+    <message>
+        <source>Several people are typing…</source>
+        <translation>عدة أشخاص يكتبون…</translation>
+    </message>
+    <message>
         <source>Message</source>
         <translation>الرسالة</translation>
+    </message>
+    <message>
+        <source>Edited message</source>
+        <translation>الرسالة المعدّلة</translation>
     </message>
     <message>
         <source>Recording… speak now.</source>
@@ -265,6 +321,10 @@
     <message>
         <source>Send</source>
         <translation>إرسال</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>حفظ</translation>
     </message>
     <message>
         <source>Online: %1</source>
@@ -281,6 +341,22 @@
     <message>
         <source>%1, offline</source>
         <translation>%1، غير متصل</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>تعديل</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>حذف</translation>
+    </message>
+    <message>
+        <source>Delete this message?</source>
+        <translation>حذف هذه الرسالة؟</translation>
+    </message>
+    <message>
+        <source>Everyone will see that it was deleted.</source>
+        <translation>سيرى الجميع أنها حُذفت.</translation>
     </message>
     <message>
         <source>Send a file</source>
@@ -636,6 +712,10 @@
         </translation>
     </message>
     <message>
+        <source>Return</source>
+        <translation>إرجاع</translation>
+    </message>
+    <message>
         <source>Printer</source>
         <translation>الطابعة</translation>
     </message>
@@ -676,7 +756,7 @@
         <translation>تسجيل الدخول</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
         <translation>هذا الحاسوب ليس صندوقًا بعد. يسجّل مدير الدخول ويفتح وضع الصندوق ويربطه بأحد صناديق المتجر.</translation>
     </message>
     <message>
@@ -708,6 +788,22 @@
         <translation>الحساب الفرعي (%1)</translation>
     </message>
     <message>
+        <source>Customer</source>
+        <translation>الزبون</translation>
+    </message>
+    <message>
+        <source>Points: %1</source>
+        <translation>النقاط: %1</translation>
+    </message>
+    <message>
+        <source>No customer on this sale</source>
+        <translation>لا زبون في هذا البيع</translation>
+    </message>
+    <message>
+        <source>Discount −%1</source>
+        <translation>تخفيض −%1</translation>
+    </message>
+    <message>
         <source>Remove the line</source>
         <translation>احذف السطر</translation>
     </message>
@@ -720,12 +816,24 @@
         <translation>المجموع</translation>
     </message>
     <message>
+        <source>Return %1 · %2 given back in cash</source>
+        <translation>الإرجاع %1 · أُعيد %2 نقدًا</translation>
+    </message>
+    <message>
         <source>Ticket %1 · %2 · change %3</source>
         <translation>التذكرة %1 · %2 · الباقي %3</translation>
     </message>
     <message>
-        <source>Sale kept · %1 · change %2</source>
-        <translation>بيع محفوظ · %1 · الباقي %2</translation>
+        <source>Ticket %1 (provisional, offline) · %2 · change %3</source>
+        <translation>التذكرة %1 (مؤقتة، دون اتصال) · %2 · الباقي %3</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The ticket prints when the sale reaches the server.</source>
+        <translation>تُطبع التذكرة عندما يصل البيع إلى الخادم.</translation>
     </message>
     <message>
         <source>Print again</source>
@@ -752,6 +860,14 @@
         <translation>اكتب المبلغ النقدي الذي تسلّمه للزبون، ثم اضغط سحب نقدي.</translation>
     </message>
     <message>
+        <source>Discount</source>
+        <translation>تخفيض</translation>
+    </message>
+    <message>
+        <source>Type the amount off the chosen line, then tap Discount.</source>
+        <translation>اكتب المبلغ المخصوم من السطر المختار، ثم اضغط تخفيض.</translation>
+    </message>
+    <message>
         <source>Cash</source>
         <translation>نقدًا</translation>
     </message>
@@ -768,6 +884,74 @@
         <translation>ألغِ السلة</translation>
     </message>
     <message>
+        <source>Customer of the sub-account</source>
+        <translation>زبون الحساب الفرعي</translation>
+    </message>
+    <message>
+        <source>Customer of the sale</source>
+        <translation>زبون البيع</translation>
+    </message>
+    <message>
+        <source>Name, phone number or loyalty card</source>
+        <translation>الاسم أو رقم الهاتف أو بطاقة الولاء</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>بحث</translation>
+    </message>
+    <message>
+        <source>Ticket number, e.g. 000123</source>
+        <translation>رقم التذكرة، مثلًا 000123</translation>
+    </message>
+    <message>
+        <source>Several tickets have this number. Which one did the customer bring?</source>
+        <translation>عدة تذاكر تحمل هذا الرقم. أيّها أحضر الزبون؟</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 · %4</source>
+        <translation>%1 · %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <source>Ticket %1 · %2 · %3 · %4</source>
+        <translation>التذكرة %1 · %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <source>Sold %1 × %2 · already back %3</source>
+        <translation>بيع %1 × %2 · أُرجع من قبل %3</translation>
+    </message>
+    <message>
+        <source>One less</source>
+        <translation>واحد أقل</translation>
+    </message>
+    <message>
+        <source>One more</source>
+        <translation>واحد أكثر</translation>
+    </message>
+    <message>
+        <source>Why does it come back?</source>
+        <translation>لماذا يُرجَع؟</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>تالف</translation>
+    </message>
+    <message>
+        <source>Wrong item</source>
+        <translation>سلعة خاطئة</translation>
+    </message>
+    <message>
+        <source>Changed their mind</source>
+        <translation>غيّر رأيه</translation>
+    </message>
+    <message>
+        <source>Everything</source>
+        <translation>الكل</translation>
+    </message>
+    <message>
+        <source>Refund %1 in cash</source>
+        <translation>استرداد %1 نقدًا</translation>
+    </message>
+    <message>
         <source>Pay %1 by phone</source>
         <translation>ادفع %1 بالهاتف</translation>
     </message>
@@ -776,7 +960,7 @@
         <translation>رمز QR للدفع بالهاتف</translation>
     </message>
     <message>
-        <source>Waiting for the customer&apos;s payment…</source>
+        <source>Waiting for the customer's payment…</source>
         <translation>في انتظار دفع الزبون…</translation>
     </message>
     <message>
@@ -786,6 +970,10 @@
     <message>
         <source>This computer is now the register “%1”.</source>
         <translation>هذا الحاسوب أصبح الآن الصندوق «%1».</translation>
+    </message>
+    <message>
+        <source>A customer is paying by phone. Wait for the payment, or cancel the QR payment, before signing out or leaving the register.</source>
+        <translation>زبون يدفع بالهاتف. انتظر الدفع، أو ألغِ الدفع بـ QR، قبل تسجيل الخروج أو مغادرة الصندوق.</translation>
     </message>
     <message>
         <source>Type your employee code.</source>
@@ -824,12 +1012,28 @@
         <translation>اكتب الكمية، ثم ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register&apos;s catalog.</source>
+        <source>No product with code %1 in this register's catalog.</source>
         <translation>لا يوجد منتج بالرمز %1 في كتالوج هذا الصندوق.</translation>
     </message>
     <message>
         <source>No product with code %1.</source>
         <translation>لا يوجد منتج بالرمز %1.</translation>
+    </message>
+    <message>
+        <source>You may not give discounts.</source>
+        <translation>لا يحق لك منح تخفيضات.</translation>
+    </message>
+    <message>
+        <source>Tap a product line first.</source>
+        <translation>اضغط أولًا على سطر منتج.</translation>
+    </message>
+    <message>
+        <source>Type the amount off the line, then Discount.</source>
+        <translation>اكتب المبلغ المخصوم من السطر، ثم تخفيض.</translation>
+    </message>
+    <message>
+        <source>The discount cannot be more than the line (%1).</source>
+        <translation>لا يمكن أن يتجاوز التخفيض قيمة السطر (%1).</translation>
     </message>
     <message>
         <source>Type the cash to hand over, then Withdrawal.</source>
@@ -838,6 +1042,14 @@
     <message>
         <source>Cash withdrawal</source>
         <translation>سحب نقدي</translation>
+    </message>
+    <message>
+        <source>%1 is the customer of this sale.</source>
+        <translation>%1 هو زبون هذا البيع.</translation>
+    </message>
+    <message>
+        <source>Return %1 recorded: give %2 back in cash.</source>
+        <translation>تم تسجيل الإرجاع %1: أعِد %2 نقدًا.</translation>
     </message>
     <message>
         <source>The customer gave less than the total (%1).</source>
@@ -868,12 +1080,48 @@
         <translation>تم قبول الدفع.</translation>
     </message>
     <message>
+        <source>Points: +%1 (balance %2)</source>
+        <translation>النقاط: +%1 (الرصيد %2)</translation>
+    </message>
+    <message>
+        <source>Points: none for this sale (balance %1)</source>
+        <translation>النقاط: لا شيء عن هذا البيع (الرصيد %1)</translation>
+    </message>
+    <message>
         <source>The server refused a sale: %1</source>
         <translation>رفض الخادم عملية بيع: %1</translation>
     </message>
     <message>
+        <source>This sale is waiting for the server: its ticket prints as soon as the server records it.</source>
+        <translation>هذا البيع ينتظر الخادم: ستُطبع تذكرته فور تسجيله لدى الخادم.</translation>
+    </message>
+    <message>
         <source>Ticket printed.</source>
         <translation>طُبعت التذكرة.</translation>
+    </message>
+    <message>
+        <source>Type a name or a phone number, or scan the loyalty card.</source>
+        <translation>اكتب اسمًا أو رقم هاتف، أو امسح بطاقة الولاء.</translation>
+    </message>
+    <message>
+        <source>No customer found for %1.</source>
+        <translation>لم يُعثر على زبون لـ %1.</translation>
+    </message>
+    <message>
+        <source>Type or scan the number printed on the ticket.</source>
+        <translation>اكتب أو امسح الرقم المطبوع على التذكرة.</translation>
+    </message>
+    <message>
+        <source>No ticket %1.</source>
+        <translation>لا توجد تذكرة %1.</translation>
+    </message>
+    <message>
+        <source>Ticket %1 has no product to take back.</source>
+        <translation>لا تحتوي التذكرة %1 على أي منتج للإرجاع.</translation>
+    </message>
+    <message>
+        <source>Everything on ticket %1 was already brought back.</source>
+        <translation>كل ما في التذكرة %1 أُرجع من قبل.</translation>
     </message>
 </context>
 <context>
@@ -946,7 +1194,7 @@
         <translation>اجعل هذا الحاسوب صندوقًا</translation>
     </message>
     <message>
-        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
         <translation>المبيعات التي تتم هنا ستُسجّل لهذا الصندوق. يسجّل أمناء الصندوق الدخول برمز الموظف والرمز السري.</translation>
     </message>
     <message>
@@ -1100,7 +1348,7 @@
         <translation>المنطقة الزمنية</translation>
     </message>
     <message>
-        <source>First shop&apos;s name</source>
+        <source>First shop's name</source>
         <translation>اسم المتجر الأول</translation>
     </message>
     <message>
@@ -1108,7 +1356,7 @@
         <translation>اتركه فارغًا لاستعمال اسم المحل.</translation>
     </message>
     <message>
-        <source>First shop&apos;s address</source>
+        <source>First shop's address</source>
         <translation>عنوان المتجر الأول</translation>
     </message>
     <message>

@@ -5,7 +5,7 @@
     <name>Api</name>
     <message>
         <source>The server failed (HTTP %1). Try again; if it goes on, tell the operator.</source>
-        <translation>Le serveur a échoué (HTTP %1). Réessayez ; si cela continue, prévenez l&apos;opérateur.</translation>
+        <translation>Le serveur a échoué (HTTP %1). Réessayez ; si cela continue, prévenez l'opérateur.</translation>
     </message>
     <message>
         <source>The server refused the request (HTTP %1).</source>
@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>The server sent an answer that is not JSON.</source>
-        <translation>Le serveur a envoyé une réponse qui n&apos;est pas du JSON.</translation>
+        <translation>Le serveur a envoyé une réponse qui n'est pas du JSON.</translation>
     </message>
     <message>
         <source>Cannot read %1</source>
@@ -90,11 +90,11 @@
     </message>
     <message>
         <source>The chat refused this sign-in (signed out, or no access to Chat).</source>
-        <translation>Le chat a refusé cette connexion (déconnecté, ou pas d&apos;accès au Chat).</translation>
+        <translation>Le chat a refusé cette connexion (déconnecté, ou pas d'accès au Chat).</translation>
     </message>
     <message>
         <source>You have no access to the chat.</source>
-        <translation>Vous n&apos;avez pas accès au chat.</translation>
+        <translation>Vous n'avez pas accès au chat.</translation>
     </message>
     <message>
         <source>Cannot read %1</source>
@@ -128,6 +128,14 @@
         <translation>Chat</translation>
     </message>
     <message>
+        <source>Search</source>
+        <translation>Rechercher</translation>
+    </message>
+    <message>
+        <source>Search this conversation</source>
+        <translation>Rechercher dans cette conversation</translation>
+    </message>
+    <message>
         <source>Connected</source>
         <translation>Connecté</translation>
     </message>
@@ -156,11 +164,35 @@
     </message>
     <message>
         <source>No conversations yet.</source>
-        <translation>Aucune conversation pour l&apos;instant.</translation>
+        <translation>Aucune conversation pour l'instant.</translation>
     </message>
     <message>
         <source>Loading…</source>
         <translation>Chargement…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Recherche…</translation>
+    </message>
+    <message>
+        <source>No message found.</source>
+        <translation>Aucun message trouvé.</translation>
+    </message>
+    <message>
+        <source>Messages found: %1</source>
+        <translation>Messages trouvés : %1</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1, %2 : %3</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
     <message>
         <source>Pause the voice message</source>
@@ -199,8 +231,16 @@
         <translation>%1 (modifié)</translation>
     </message>
     <message>
+        <source>Edit or delete this message</source>
+        <translation>Modifier ou supprimer ce message</translation>
+    </message>
+    <message>
         <source>No messages yet. Say hello!</source>
-        <translation>Aucun message pour l&apos;instant. Dites bonjour !</translation>
+        <translation>Aucun message pour l'instant. Dites bonjour !</translation>
+    </message>
+    <message>
+        <source>Editing your message. Enter saves, Escape cancels.</source>
+        <translation>Modification de votre message. Entrée enregistre, Échap annule.</translation>
     </message>
     <message>
         <source>Attach…</source>
@@ -247,8 +287,24 @@
         <translation>Écrire un message</translation>
     </message>
     <message>
+        <source>%1 is typing…</source>
+        <translation>%1 écrit…</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 et %2 écrivent…</translation>
+    </message>
+    <message>
+        <source>Several people are typing…</source>
+        <translation>Plusieurs personnes écrivent…</translation>
+    </message>
+    <message>
         <source>Message</source>
         <translation>Message</translation>
+    </message>
+    <message>
+        <source>Edited message</source>
+        <translation>Message modifié</translation>
     </message>
     <message>
         <source>Recording… speak now.</source>
@@ -257,6 +313,10 @@
     <message>
         <source>Send</source>
         <translation>Envoyer</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
     </message>
     <message>
         <source>Online: %1</source>
@@ -273,6 +333,22 @@
     <message>
         <source>%1, offline</source>
         <translation>%1, hors ligne</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Modifier</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Delete this message?</source>
+        <translation>Supprimer ce message ?</translation>
+    </message>
+    <message>
+        <source>Everyone will see that it was deleted.</source>
+        <translation>Tout le monde verra qu'il a été supprimé.</translation>
     </message>
     <message>
         <source>Send a file</source>
@@ -361,7 +437,7 @@
     </message>
     <message>
         <source>Today</source>
-        <translation>Aujourd&apos;hui</translation>
+        <translation>Aujourd'hui</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -377,7 +453,7 @@
     </message>
     <message>
         <source>Revenue</source>
-        <translation>Chiffre d&apos;affaires</translation>
+        <translation>Chiffre d'affaires</translation>
     </message>
     <message>
         <source>Tax</source>
@@ -385,7 +461,7 @@
     </message>
     <message>
         <source>Cash withdrawals</source>
-        <translation>Retraits d&apos;espèces</translation>
+        <translation>Retraits d'espèces</translation>
     </message>
     <message>
         <source>Collected</source>
@@ -444,7 +520,7 @@
     </message>
     <message>
         <source>Nothing sold on this day.</source>
-        <translation>Rien n&apos;a été vendu ce jour-là.</translation>
+        <translation>Rien n'a été vendu ce jour-là.</translation>
     </message>
 </context>
 <context>
@@ -494,7 +570,7 @@
     </message>
     <message>
         <source>No expenses recorded yet.</source>
-        <translation>Aucune dépense enregistrée pour l&apos;instant.</translation>
+        <translation>Aucune dépense enregistrée pour l'instant.</translation>
     </message>
     <message>
         <source>Choose a category.</source>
@@ -518,7 +594,7 @@
     </message>
     <message>
         <source>e.g. Electricity bill for March</source>
-        <translation>ex. Facture d&apos;électricité de mars</translation>
+        <translation>ex. Facture d'électricité de mars</translation>
     </message>
     <message>
         <source>Details (optional)</source>
@@ -608,6 +684,10 @@
         </translation>
     </message>
     <message>
+        <source>Return</source>
+        <translation>Retour</translation>
+    </message>
+    <message>
         <source>Printer</source>
         <translation>Imprimante</translation>
     </message>
@@ -648,7 +728,7 @@
         <translation>Se connecter</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
         <translation>Cet ordinateur n’est pas encore une caisse. Un responsable se connecte, ouvre le mode caisse et l’associe à l’une des caisses de la boutique.</translation>
     </message>
     <message>
@@ -680,6 +760,22 @@
         <translation>Sous-compte (%1)</translation>
     </message>
     <message>
+        <source>Customer</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>Points: %1</source>
+        <translation>Points : %1</translation>
+    </message>
+    <message>
+        <source>No customer on this sale</source>
+        <translation>Aucun client sur cette vente</translation>
+    </message>
+    <message>
+        <source>Discount −%1</source>
+        <translation>Remise −%1</translation>
+    </message>
+    <message>
         <source>Remove the line</source>
         <translation>Retirer la ligne</translation>
     </message>
@@ -692,12 +788,24 @@
         <translation>Total</translation>
     </message>
     <message>
+        <source>Return %1 · %2 given back in cash</source>
+        <translation>Retour %1 · %2 rendus en espèces</translation>
+    </message>
+    <message>
         <source>Ticket %1 · %2 · change %3</source>
         <translation>Ticket %1 · %2 · rendu %3</translation>
     </message>
     <message>
-        <source>Sale kept · %1 · change %2</source>
-        <translation>Vente gardée · %1 · rendu %2</translation>
+        <source>Ticket %1 (provisional, offline) · %2 · change %3</source>
+        <translation>Ticket %1 (provisoire, hors ligne) · %2 · rendu %3</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>The ticket prints when the sale reaches the server.</source>
+        <translation>Le ticket s’imprime quand la vente arrive au serveur.</translation>
     </message>
     <message>
         <source>Print again</source>
@@ -724,6 +832,14 @@
         <translation>Saisissez l’espèce à remettre au client, puis touchez Retrait.</translation>
     </message>
     <message>
+        <source>Discount</source>
+        <translation>Remise</translation>
+    </message>
+    <message>
+        <source>Type the amount off the chosen line, then tap Discount.</source>
+        <translation>Saisissez le montant à retirer de la ligne choisie, puis touchez Remise.</translation>
+    </message>
+    <message>
         <source>Cash</source>
         <translation>Espèces</translation>
     </message>
@@ -740,6 +856,74 @@
         <translation>Annuler le panier</translation>
     </message>
     <message>
+        <source>Customer of the sub-account</source>
+        <translation>Client du sous-compte</translation>
+    </message>
+    <message>
+        <source>Customer of the sale</source>
+        <translation>Client de la vente</translation>
+    </message>
+    <message>
+        <source>Name, phone number or loyalty card</source>
+        <translation>Nom, numéro de téléphone ou carte de fidélité</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Chercher</translation>
+    </message>
+    <message>
+        <source>Ticket number, e.g. 000123</source>
+        <translation>Numéro du ticket, par ex. 000123</translation>
+    </message>
+    <message>
+        <source>Several tickets have this number. Which one did the customer bring?</source>
+        <translation>Plusieurs tickets ont ce numéro. Lequel le client a-t-il apporté ?</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 · %4</source>
+        <translation>%1 · %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <source>Ticket %1 · %2 · %3 · %4</source>
+        <translation>Ticket %1 · %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <source>Sold %1 × %2 · already back %3</source>
+        <translation>Vendu %1 × %2 · déjà rendu %3</translation>
+    </message>
+    <message>
+        <source>One less</source>
+        <translation>Un de moins</translation>
+    </message>
+    <message>
+        <source>One more</source>
+        <translation>Un de plus</translation>
+    </message>
+    <message>
+        <source>Why does it come back?</source>
+        <translation>Pourquoi est-ce rapporté ?</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>Endommagé</translation>
+    </message>
+    <message>
+        <source>Wrong item</source>
+        <translation>Mauvais article</translation>
+    </message>
+    <message>
+        <source>Changed their mind</source>
+        <translation>A changé d’avis</translation>
+    </message>
+    <message>
+        <source>Everything</source>
+        <translation>Tout</translation>
+    </message>
+    <message>
+        <source>Refund %1 in cash</source>
+        <translation>Rembourser %1 en espèces</translation>
+    </message>
+    <message>
         <source>Pay %1 by phone</source>
         <translation>Payer %1 par téléphone</translation>
     </message>
@@ -748,7 +932,7 @@
         <translation>Code QR pour payer par téléphone</translation>
     </message>
     <message>
-        <source>Waiting for the customer&apos;s payment…</source>
+        <source>Waiting for the customer's payment…</source>
         <translation>En attente du paiement du client…</translation>
     </message>
     <message>
@@ -758,6 +942,10 @@
     <message>
         <source>This computer is now the register “%1”.</source>
         <translation>Cet ordinateur est maintenant la caisse « %1 ».</translation>
+    </message>
+    <message>
+        <source>A customer is paying by phone. Wait for the payment, or cancel the QR payment, before signing out or leaving the register.</source>
+        <translation>Un client paie par téléphone. Attendez le paiement, ou annulez le paiement QR, avant de vous déconnecter ou de quitter la caisse.</translation>
     </message>
     <message>
         <source>Type your employee code.</source>
@@ -796,12 +984,28 @@
         <translation>Saisissez une quantité, puis ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register&apos;s catalog.</source>
+        <source>No product with code %1 in this register's catalog.</source>
         <translation>Aucun produit avec le code %1 dans le catalogue de cette caisse.</translation>
     </message>
     <message>
         <source>No product with code %1.</source>
         <translation>Aucun produit avec le code %1.</translation>
+    </message>
+    <message>
+        <source>You may not give discounts.</source>
+        <translation>Vous ne pouvez pas accorder de remises.</translation>
+    </message>
+    <message>
+        <source>Tap a product line first.</source>
+        <translation>Touchez d’abord une ligne de produit.</translation>
+    </message>
+    <message>
+        <source>Type the amount off the line, then Discount.</source>
+        <translation>Saisissez le montant à retirer de la ligne, puis Remise.</translation>
+    </message>
+    <message>
+        <source>The discount cannot be more than the line (%1).</source>
+        <translation>La remise ne peut pas dépasser la ligne (%1).</translation>
     </message>
     <message>
         <source>Type the cash to hand over, then Withdrawal.</source>
@@ -810,6 +1014,14 @@
     <message>
         <source>Cash withdrawal</source>
         <translation>Retrait d’espèces</translation>
+    </message>
+    <message>
+        <source>%1 is the customer of this sale.</source>
+        <translation>%1 est le client de cette vente.</translation>
+    </message>
+    <message>
+        <source>Return %1 recorded: give %2 back in cash.</source>
+        <translation>Retour %1 enregistré : rendez %2 en espèces.</translation>
     </message>
     <message>
         <source>The customer gave less than the total (%1).</source>
@@ -840,12 +1052,48 @@
         <translation>Paiement accepté.</translation>
     </message>
     <message>
+        <source>Points: +%1 (balance %2)</source>
+        <translation>Points : +%1 (solde %2)</translation>
+    </message>
+    <message>
+        <source>Points: none for this sale (balance %1)</source>
+        <translation>Points : aucun pour cette vente (solde %1)</translation>
+    </message>
+    <message>
         <source>The server refused a sale: %1</source>
         <translation>Le serveur a refusé une vente : %1</translation>
     </message>
     <message>
+        <source>This sale is waiting for the server: its ticket prints as soon as the server records it.</source>
+        <translation>Cette vente attend le serveur : son ticket s’imprimera dès que le serveur l’aura enregistrée.</translation>
+    </message>
+    <message>
         <source>Ticket printed.</source>
         <translation>Ticket imprimé.</translation>
+    </message>
+    <message>
+        <source>Type a name or a phone number, or scan the loyalty card.</source>
+        <translation>Saisissez un nom ou un numéro de téléphone, ou scannez la carte de fidélité.</translation>
+    </message>
+    <message>
+        <source>No customer found for %1.</source>
+        <translation>Aucun client trouvé pour %1.</translation>
+    </message>
+    <message>
+        <source>Type or scan the number printed on the ticket.</source>
+        <translation>Saisissez ou scannez le numéro imprimé sur le ticket.</translation>
+    </message>
+    <message>
+        <source>No ticket %1.</source>
+        <translation>Aucun ticket %1.</translation>
+    </message>
+    <message>
+        <source>Ticket %1 has no product to take back.</source>
+        <translation>Le ticket %1 n’a aucun produit à reprendre.</translation>
+    </message>
+    <message>
+        <source>Everything on ticket %1 was already brought back.</source>
+        <translation>Tout ce qui figure sur le ticket %1 a déjà été rapporté.</translation>
     </message>
 </context>
 <context>
@@ -880,11 +1128,11 @@
     </message>
     <message>
         <source>Confirm your email address first: open the link in the email Hanout sent you, then sign in again.</source>
-        <translation>Confirmez d&apos;abord votre adresse e-mail : ouvrez le lien de l&apos;e-mail envoyé par Hanout, puis reconnectez-vous.</translation>
+        <translation>Confirmez d'abord votre adresse e-mail : ouvrez le lien de l'e-mail envoyé par Hanout, puis reconnectez-vous.</translation>
     </message>
     <message>
         <source>The email address or the password is not right.</source>
-        <translation>L&apos;adresse e-mail ou le mot de passe est incorrect.</translation>
+        <translation>L'adresse e-mail ou le mot de passe est incorrect.</translation>
     </message>
     <message>
         <source>That step has expired. Sign in again.</source>
@@ -918,7 +1166,7 @@
         <translation>Faire de cet ordinateur une caisse</translation>
     </message>
     <message>
-        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
         <translation>Les ventes faites ici seront celles de cette caisse. Les caissiers se connectent avec leur code employé et leur code PIN.</translation>
     </message>
     <message>
@@ -1006,7 +1254,7 @@
     </message>
     <message>
         <source>Email me a sign-in code instead</source>
-        <translation>M&apos;envoyer plutôt un code de connexion par e-mail</translation>
+        <translation>M'envoyer plutôt un code de connexion par e-mail</translation>
     </message>
     <message>
         <source>Register a new store</source>
@@ -1018,7 +1266,7 @@
     </message>
     <message>
         <source>Open your authenticator app and type the 6-digit code for Hanout.</source>
-        <translation>Ouvrez votre application d&apos;authentification et saisissez le code à 6 chiffres pour Hanout.</translation>
+        <translation>Ouvrez votre application d'authentification et saisissez le code à 6 chiffres pour Hanout.</translation>
     </message>
     <message>
         <source>Continue</source>
@@ -1072,7 +1320,7 @@
         <translation>Fuseau horaire</translation>
     </message>
     <message>
-        <source>First shop&apos;s name</source>
+        <source>First shop's name</source>
         <translation>Nom de la première boutique</translation>
     </message>
     <message>
@@ -1080,7 +1328,7 @@
         <translation>Laissez vide pour reprendre le nom du commerce.</translation>
     </message>
     <message>
-        <source>First shop&apos;s address</source>
+        <source>First shop's address</source>
         <translation>Adresse de la première boutique</translation>
     </message>
     <message>
@@ -1141,7 +1389,7 @@
     </message>
     <message>
         <source>I already have an account</source>
-        <translation>J&apos;ai déjà un compte</translation>
+        <translation>J'ai déjà un compte</translation>
     </message>
 </context>
 <context>
@@ -1343,7 +1591,7 @@
     </message>
     <message>
         <source>No employees yet.</source>
-        <translation>Aucun employé pour l&apos;instant.</translation>
+        <translation>Aucun employé pour l'instant.</translation>
     </message>
     <message>
         <source>Choose an employee to see their access.</source>
@@ -1371,7 +1619,7 @@
     </message>
     <message>
         <source>“Role default” follows the role; any other choice applies to this employee only.</source>
-        <translation>« Selon le rôle » suit le rôle ; tout autre choix s&apos;applique à cet employé uniquement.</translation>
+        <translation>« Selon le rôle » suit le rôle ; tout autre choix s'applique à cet employé uniquement.</translation>
     </message>
     <message>
         <source>What this employee may see and change in each module.</source>
@@ -1407,7 +1655,7 @@
     </message>
     <message>
         <source>They can no longer sign in, their API tokens are revoked, and their history is kept. You can reactivate them later.</source>
-        <translation>Cette personne ne pourra plus se connecter, ses jetons d&apos;API sont révoqués et son historique est conservé. Vous pourrez la réactiver plus tard.</translation>
+        <translation>Cette personne ne pourra plus se connecter, ses jetons d'API sont révoqués et son historique est conservé. Vous pourrez la réactiver plus tard.</translation>
     </message>
     <message>
         <source>Note (optional)</source>
@@ -1454,7 +1702,7 @@
     </message>
     <message>
         <source>No product is low on stock.</source>
-        <translation>Aucun produit n&apos;est en stock bas.</translation>
+        <translation>Aucun produit n'est en stock bas.</translation>
     </message>
     <message>
         <source>No stock levels match.</source>
@@ -1488,7 +1736,7 @@
     </message>
     <message>
         <source>No suppliers yet.</source>
-        <translation>Aucun fournisseur pour l&apos;instant.</translation>
+        <translation>Aucun fournisseur pour l'instant.</translation>
     </message>
     <message>
         <source>Spend per supplier</source>
@@ -1516,7 +1764,7 @@
     </message>
     <message>
         <source>The spend per supplier comes from Purchasing; you have no access to it.</source>
-        <translation>Les dépenses par fournisseur proviennent des Achats ; vous n&apos;y avez pas accès.</translation>
+        <translation>Les dépenses par fournisseur proviennent des Achats ; vous n'y avez pas accès.</translation>
     </message>
     <message>
         <source>No supplier invoice in this period.</source>
@@ -1527,7 +1775,7 @@
     <name>Voice</name>
     <message>
         <source>No microphone found. Plug one in, or allow the app to use it.</source>
-        <translation>Aucun microphone trouvé. Branchez-en un, ou autorisez l&apos;application à l&apos;utiliser.</translation>
+        <translation>Aucun microphone trouvé. Branchez-en un, ou autorisez l'application à l'utiliser.</translation>
     </message>
     <message>
         <source>Too short to send: hold on a little longer while you speak.</source>
@@ -1535,7 +1783,7 @@
     </message>
     <message>
         <source>The recording stopped: %1</source>
-        <translation>L&apos;enregistrement s&apos;est arrêté : %1</translation>
+        <translation>L'enregistrement s'est arrêté : %1</translation>
     </message>
     <message>
         <source>Cannot play this voice message: %1</source>

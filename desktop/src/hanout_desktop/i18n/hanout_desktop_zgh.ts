@@ -127,6 +127,14 @@
         <translation>ⴰⵎⵙⴰⵡⴰⵍ</translation>
     </message>
     <message>
+        <source>Search</source>
+        <translation>ⵔⵣⵓ</translation>
+    </message>
+    <message>
+        <source>Search this conversation</source>
+        <translation>ⵔⵣⵓ ⴳ ⵓⵎⵙⴰⵡⴰⵍ ⴰ</translation>
+    </message>
+    <message>
         <source>Connected</source>
         <translation>ⵉⵜⵜⵓⵣⴷⴰ</translation>
     </message>
@@ -159,6 +167,30 @@
     <message>
         <source>Loading…</source>
         <translation>ⴰⵙⴰⵍⵉ…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>ⵇⵇⵏ</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>ⴰⵔ ⵏⵜⵜⵔⵣⵓ…</translation>
+    </message>
+    <message>
+        <source>No message found.</source>
+        <translation>ⵓⵔ ⵜⵜⵓⴼⴰ ⴽⵔⴰ ⵏ ⵜⵓⵣⵉⵏⵜ.</translation>
+    </message>
+    <message>
+        <source>Messages found: %1</source>
+        <translation>ⵜⵓⵣⵉⵏⵉⵏ ⵉⵜⵜⵓⴼⴰⵏⵉⵏ: %1</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3</source>
+        <translation>%1, %2: %3</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
     <message>
         <source>Pause the voice message</source>
@@ -197,8 +229,16 @@
         <translation>%1 (ⵉⵜⵜⵓⵙⵏⴼⵍ)</translation>
     </message>
     <message>
+        <source>Edit or delete this message</source>
+        <translation>ⵙⵏⴼⵍ ⵏⵖ ⴽⴽⵙ ⵜⵓⵣⵉⵏⵜ ⴰ</translation>
+    </message>
+    <message>
         <source>No messages yet. Say hello!</source>
         <translation>ⵓⵔ ⵙⴰⵔ ⵍⵍⵉⵏⵜ ⵜⵓⵣⵉⵏⵉⵏ. ⵉⵏⵉ ⴰⵣⵓⵍ!</translation>
+    </message>
+    <message>
+        <source>Editing your message. Enter saves, Escape cancels.</source>
+        <translation>ⴰⵔ ⵜⵙⵏⴼⴰⵍⵜ ⵜⵓⵣⵉⵏⵜ ⵏⵏⴽ. Enter ⵃⴹⵓ, Escape ⵙⵔ.</translation>
     </message>
     <message>
         <source>Attach…</source>
@@ -245,8 +285,24 @@
         <translation>ⴰⵔⵓ ⵜⵓⵣⵉⵏⵜ</translation>
     </message>
     <message>
+        <source>%1 is typing…</source>
+        <translation>%1 ⴰⵔ ⵉⵜⵜⴰⵔⴰ…</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 ⴷ %2 ⴰⵔ ⵜⵜⴰⵔⴰⵏ…</translation>
+    </message>
+    <message>
+        <source>Several people are typing…</source>
+        <translation>ⵎⵏⴰⵡ ⵏ ⵎⵉⴷⴷⵏ ⴰⵔ ⵜⵜⴰⵔⴰⵏ…</translation>
+    </message>
+    <message>
         <source>Message</source>
         <translation>ⵜⵓⵣⵉⵏⵜ</translation>
+    </message>
+    <message>
+        <source>Edited message</source>
+        <translation>ⵜⵓⵣⵉⵏⵜ ⵉⵜⵜⵓⵙⵏⴼⵍⵏ</translation>
     </message>
     <message>
         <source>Recording… speak now.</source>
@@ -255,6 +311,10 @@
     <message>
         <source>Send</source>
         <translation>ⴰⵣⵏ</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>ⵃⴹⵓ</translation>
     </message>
     <message>
         <source>Online: %1</source>
@@ -271,6 +331,22 @@
     <message>
         <source>%1, offline</source>
         <translation>%1, ⴱⵍⴰ ⴰⵥⵟⵟⴰ</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>ⵙⵏⴼⵍ</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>ⴽⴽⵙ</translation>
+    </message>
+    <message>
+        <source>Delete this message?</source>
+        <translation>ⴰⴷ ⵜⴽⴽⵙⴷ ⵜⵓⵣⵉⵏⵜ ⴰ?</translation>
+    </message>
+    <message>
+        <source>Everyone will see that it was deleted.</source>
+        <translation>ⴰⴷ ⵥⵕⴰⵏ ⵎⴰⵕⵕⴰ ⵉⵙ ⵜⵜⵡⴰⴽⴽⵙ.</translation>
     </message>
     <message>
         <source>Send a file</source>
@@ -601,6 +677,10 @@
         </translation>
     </message>
     <message>
+        <source>Return</source>
+        <translation>ⴰⵔⵔⴰ</translation>
+    </message>
+    <message>
         <source>Printer</source>
         <translation>ⵜⴰⵙⵏⵙⵉⵖⵜ</translation>
     </message>
@@ -641,7 +721,7 @@
         <translation>ⴽⵛⵎ</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
         <translation>ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵓⵔ ⵉⴳⵉ ⵜⴰⵙⵏⴷⵓⵇⵜ ⵖⴰⵙⵙⴰ. ⴰⵏⴱⴷⴰⴷ ⴰⴷ ⵉⴽⵛⵎ, ⴰⴷ ⵉⵕⵥⵎ ⴰⵎⵙⴽⵉⵍ ⵏ ⵜⵙⵏⴷⵓⵇⵜ, ⴰⴷ ⵜ ⵉⵇⵇⵏ ⵙ ⵢⴰⵜ ⵙⴳ ⵜⵙⵏⴷⵓⵇⵉⵏ ⵏ ⵜⵃⴰⵏⵓⵜ.</translation>
     </message>
     <message>
@@ -673,6 +753,22 @@
         <translation>ⴰⵎⵉⴹⴰⵏ ⴰⵎⵥⵥⴰⵏ (%1)</translation>
     </message>
     <message>
+        <source>Customer</source>
+        <translation>ⴰⵎⵙⴰⵖ</translation>
+    </message>
+    <message>
+        <source>Points: %1</source>
+        <translation>ⵜⵉⵏⵇⵇⵉⴹⵉⵏ: %1</translation>
+    </message>
+    <message>
+        <source>No customer on this sale</source>
+        <translation>ⵓⵍⴰ ⴰⵎⵙⴰⵖ ⴳ ⵜⵏⵣⵣⵉⵜ ⴰⴷ</translation>
+    </message>
+    <message>
+        <source>Discount −%1</source>
+        <translation>ⴰⵙⵎⵥⵥⵉ −%1</translation>
+    </message>
+    <message>
         <source>Remove the line</source>
         <translation>ⴽⴽⵙ ⴰⵣⵔⵉⵔⴳ</translation>
     </message>
@@ -685,12 +781,24 @@
         <translation>ⴰⵎⴰⴹⴰⵍ</translation>
     </message>
     <message>
+        <source>Return %1 · %2 given back in cash</source>
+        <translation>ⴰⵔⵔⴰ %1 · %2 ⵜⵜⵓⵔⴰⵔⵏ ⵙ ⵉⴷⵔⵉⵎⵏ</translation>
+    </message>
+    <message>
         <source>Ticket %1 · %2 · change %3</source>
         <translation>ⵜⴰⵙⵖⴰⵍⵜ %1 · %2 · ⴰⵙⵙⵓⵔⴼ %3</translation>
     </message>
     <message>
-        <source>Sale kept · %1 · change %2</source>
-        <translation>ⵜⴰⵏⵣⵣⵉⵜ ⵜⵜⵓⵃⴹⴰ · %1 · ⴰⵙⵙⵓⵔⴼ %2</translation>
+        <source>Ticket %1 (provisional, offline) · %2 · change %3</source>
+        <translation>ⵜⴰⵙⵖⴰⵍⵜ %1 (ⵜⴰⵣⵎⵣⴰⵏⵜ, ⴱⵍⴰ ⴰⵣⴷⴰⵢ) · %2 · ⴰⵙⵙⵓⵔⴼ %3</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The ticket prints when the sale reaches the server.</source>
+        <translation>ⴰⵔ ⵜⵜⵓⵙⵙⵉⵖ ⵜⴰⵙⵖⴰⵍⵜ ⵎⴰⵔ ⵜⵍⴽⵎ ⵜⵏⵣⵣⵉⵜ ⴰⵎⵙⵍⴽⵉⵎ.</translation>
     </message>
     <message>
         <source>Print again</source>
@@ -717,6 +825,14 @@
         <translation>ⴰⵔⴰ ⵉⴷⵔⵉⵎⵏ ⵏ ⵓⵎⵙⴰⵖ, ⴷⵖⵉ ⵙⵙⵏⵜⵉ ⵖⴼ ⵓⵙⵙⵓⴼⵖ ⵏ ⵉⴷⵔⵉⵎⵏ.</translation>
     </message>
     <message>
+        <source>Discount</source>
+        <translation>ⴰⵙⵎⵥⵥⵉ</translation>
+    </message>
+    <message>
+        <source>Type the amount off the chosen line, then tap Discount.</source>
+        <translation>ⴰⵔⴰ ⴰⵙⵎⵥⵥⵉ ⵖⴼ ⵓⵣⵔⵉⵔⴳ ⵉⵜⵜⵓⵙⵜⴰⵏ, ⴷⵖⵉ ⵙⵙⵏⵜⵉ ⵖⴼ ⵓⵙⵎⵥⵥⵉ.</translation>
+    </message>
+    <message>
         <source>Cash</source>
         <translation>ⵉⴷⵔⵉⵎⵏ</translation>
     </message>
@@ -733,6 +849,74 @@
         <translation>ⵙⵔ ⵜⴰⵇⴼⴼⵓⵜ</translation>
     </message>
     <message>
+        <source>Customer of the sub-account</source>
+        <translation>ⴰⵎⵙⴰⵖ ⵏ ⵓⵎⵉⴹⴰⵏ ⴰⵎⵥⵥⴰⵏ</translation>
+    </message>
+    <message>
+        <source>Customer of the sale</source>
+        <translation>ⴰⵎⵙⴰⵖ ⵏ ⵜⵏⵣⵣⵉⵜ</translation>
+    </message>
+    <message>
+        <source>Name, phone number or loyalty card</source>
+        <translation>ⵉⵙⵎ, ⵓⵟⵟⵓⵏ ⵏ ⵓⵜⵉⵍⵉⴼⵓⵏ ⵏⵖ ⵜⴰⴽⴰⵕⴹⴰ ⵏ ⵓⵎⵙⴰⵖ</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>ⵔⵣⵓ</translation>
+    </message>
+    <message>
+        <source>Ticket number, e.g. 000123</source>
+        <translation>ⵓⵟⵟⵓⵏ ⵏ ⵜⵙⵖⴰⵍⵜ, ⵣⵓⵏⴷ 000123</translation>
+    </message>
+    <message>
+        <source>Several tickets have this number. Which one did the customer bring?</source>
+        <translation>ⵎⴰⵏⵉⵎⴽ ⵜⵉⵙⵖⴰⵍⵉⵏ ⵖⵓⵔⵙⵏⵜ ⵓⵟⵟⵓⵏ ⴰⴷ. ⵎⴰⵜⵜⴰ ⵜⴰⵢ ⴷ ⵢⵓⵡⵉ ⵓⵎⵙⴰⵖ?</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 · %4</source>
+        <translation>%1 · %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <source>Ticket %1 · %2 · %3 · %4</source>
+        <translation>ⵜⴰⵙⵖⴰⵍⵜ %1 · %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <source>Sold %1 × %2 · already back %3</source>
+        <translation>ⵉⵜⵜⵓⵣⵏⵣⴰ %1 × %2 · ⵉⵜⵜⵓⵔⴰⵔ ⵢⴰⴷ %3</translation>
+    </message>
+    <message>
+        <source>One less</source>
+        <translation>ⵢⴰⵏ ⴷⴰⵡ</translation>
+    </message>
+    <message>
+        <source>One more</source>
+        <translation>ⵢⴰⵏ ⵓⴳⴳⴰⵔ</translation>
+    </message>
+    <message>
+        <source>Why does it come back?</source>
+        <translation>ⵎⴰⵅ ⴰⵢ ⴷ ⵉⵜⵜⵓⵔⴰⵔ?</translation>
+    </message>
+    <message>
+        <source>Damaged</source>
+        <translation>ⵉⵔⵥⵥⴰ</translation>
+    </message>
+    <message>
+        <source>Wrong item</source>
+        <translation>ⴰⴼⴰⵔⵙ ⵓⵔ ⵉⵖⵓⴷⵏ</translation>
+    </message>
+    <message>
+        <source>Changed their mind</source>
+        <translation>ⵉⵙⵏⴼⵍ ⵜⵉⵎⵥⵍⵉⵜ ⵏⵏⵙ</translation>
+    </message>
+    <message>
+        <source>Everything</source>
+        <translation>ⴽⵓⵍⵍⵓ</translation>
+    </message>
+    <message>
+        <source>Refund %1 in cash</source>
+        <translation>ⵔⴰⵔ %1 ⵙ ⵉⴷⵔⵉⵎⵏ</translation>
+    </message>
+    <message>
         <source>Pay %1 by phone</source>
         <translation>ⵅⵍⵙ %1 ⵙ ⵓⵜⵉⵍⵉⴼⵓⵏ</translation>
     </message>
@@ -741,7 +925,7 @@
         <translation>ⵜⴰⵏⴳⴰⵍⵜ QR ⵉ ⵓⵅⵍⵍⵙ ⵙ ⵓⵜⵉⵍⵉⴼⵓⵏ</translation>
     </message>
     <message>
-        <source>Waiting for the customer&apos;s payment…</source>
+        <source>Waiting for the customer's payment…</source>
         <translation>ⴰⵔ ⵏⵜⵜⵔⴰⵊⵓ ⴰⵅⵍⵍⵙ ⵏ ⵓⵎⵙⴰⵖ…</translation>
     </message>
     <message>
@@ -751,6 +935,10 @@
     <message>
         <source>This computer is now the register “%1”.</source>
         <translation>ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵉⴳⴰ ⴷⵖⵉ ⵜⴰⵙⵏⴷⵓⵇⵜ «%1».</translation>
+    </message>
+    <message>
+        <source>A customer is paying by phone. Wait for the payment, or cancel the QR payment, before signing out or leaving the register.</source>
+        <translation>ⵢⴰⵏ ⵓⵎⵙⴰⵖ ⴰⵔ ⵉⵅⵍⵍⵙ ⵙ ⵓⵜⵉⵍⵉⴼⵓⵏ. ⵔⴰⵊⵓ ⴰⵅⵍⵍⵙ, ⵏⵖ ⵙⵔ ⴰⵅⵍⵍⵙ ⵙ QR, ⵙ ⴷⴰⵜ ⴰⴷ ⵜⴼⴼⵖⴷ ⵏⵖ ⴰⴷ ⵜⴰⵊⵊⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ.</translation>
     </message>
     <message>
         <source>Type your employee code.</source>
@@ -789,12 +977,28 @@
         <translation>ⴰⵔⴰ ⵜⴰⵎⴽⵉⵜ, ⴷⵖⵉ ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register&apos;s catalog.</source>
+        <source>No product with code %1 in this register's catalog.</source>
         <translation>ⵓⵔ ⵉⵍⵍⵉ ⵓⴼⴰⵔⵙ ⵙ ⵜⵏⴳⴰⵍⵜ %1 ⴳ ⵓⴽⴰⵜⴰⵍⵓⴳ ⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⴷ.</translation>
     </message>
     <message>
         <source>No product with code %1.</source>
         <translation>ⵓⵔ ⵉⵍⵍⵉ ⵓⴼⴰⵔⵙ ⵙ ⵜⵏⴳⴰⵍⵜ %1.</translation>
+    </message>
+    <message>
+        <source>You may not give discounts.</source>
+        <translation>ⵓⵔ ⵜⵥⴹⴰⵕⴷ ⴰⴷ ⵜⴼⴽⴷ ⴰⵙⵎⵥⵥⵉ.</translation>
+    </message>
+    <message>
+        <source>Tap a product line first.</source>
+        <translation>ⵙⵙⵏⵜⵉ ⵜⵉⵣⵡⵉⵔⵉ ⵖⴼ ⵓⵣⵔⵉⵔⴳ ⵏ ⵓⴼⴰⵔⵙ.</translation>
+    </message>
+    <message>
+        <source>Type the amount off the line, then Discount.</source>
+        <translation>ⴰⵔⴰ ⴰⵙⵎⵥⵥⵉ ⵖⴼ ⵓⵣⵔⵉⵔⴳ, ⴷⵖⵉ ⴰⵙⵎⵥⵥⵉ.</translation>
+    </message>
+    <message>
+        <source>The discount cannot be more than the line (%1).</source>
+        <translation>ⵓⵔ ⵉⵥⴹⴰⵕ ⵓⵙⵎⵥⵥⵉ ⴰⴷ ⵉⵣⵔⵉ ⴰⵣⵔⵉⵔⴳ (%1).</translation>
     </message>
     <message>
         <source>Type the cash to hand over, then Withdrawal.</source>
@@ -803,6 +1007,14 @@
     <message>
         <source>Cash withdrawal</source>
         <translation>ⴰⵙⵙⵓⴼⵖ ⵏ ⵉⴷⵔⵉⵎⵏ</translation>
+    </message>
+    <message>
+        <source>%1 is the customer of this sale.</source>
+        <translation>%1 ⴷ ⴰⵎⵙⴰⵖ ⵏ ⵜⵏⵣⵣⵉⵜ ⴰⴷ.</translation>
+    </message>
+    <message>
+        <source>Return %1 recorded: give %2 back in cash.</source>
+        <translation>ⵉⵜⵜⵓⵙⵊⵊⵍ ⵓⵔⵔⴰ %1: ⵔⴰⵔ %2 ⵙ ⵉⴷⵔⵉⵎⵏ.</translation>
     </message>
     <message>
         <source>The customer gave less than the total (%1).</source>
@@ -833,12 +1045,48 @@
         <translation>ⵉⵜⵜⵓⵇⴱⴰⵍ ⵓⵅⵍⵍⵙ.</translation>
     </message>
     <message>
+        <source>Points: +%1 (balance %2)</source>
+        <translation>ⵜⵉⵏⵇⵇⵉⴹⵉⵏ: +%1 (ⴰⵎⴰⴹⴰⵍ %2)</translation>
+    </message>
+    <message>
+        <source>Points: none for this sale (balance %1)</source>
+        <translation>ⵜⵉⵏⵇⵇⵉⴹⵉⵏ: ⵓⵍⴰ ⵢⴰⵜ ⵉ ⵜⵏⵣⵣⵉⵜ ⴰⴷ (ⴰⵎⴰⴹⴰⵍ %1)</translation>
+    </message>
+    <message>
         <source>The server refused a sale: %1</source>
         <translation>ⵉⴳⴷⵍ ⵓⵎⵙⵍⴽⵉⵎ ⵢⴰⵜ ⵜⵏⵣⵣⵉⵜ: %1</translation>
     </message>
     <message>
+        <source>This sale is waiting for the server: its ticket prints as soon as the server records it.</source>
+        <translation>ⵜⴰⵏⵣⵣⵉⵜ ⴰⴷ ⴰⵔ ⵜⵔⴰⵊⵓ ⴰⵎⵙⵍⴽⵉⵎ: ⴰⴷ ⵜⵜⵓⵙⵙⵉⵖ ⵜⵙⵖⴰⵍⵜ ⵏⵏⵙ ⵖⴰⵙ ⵎⴰⵔ ⵜⵜ ⵉⵙⵊⵊⵍ ⵓⵎⵙⵍⴽⵉⵎ.</translation>
+    </message>
+    <message>
         <source>Ticket printed.</source>
         <translation>ⵜⵜⵓⵙⵙⵉⵖ ⵜⴰⵙⵖⴰⵍⵜ.</translation>
+    </message>
+    <message>
+        <source>Type a name or a phone number, or scan the loyalty card.</source>
+        <translation>ⴰⵔⴰ ⵢⴰⵏ ⵢⵉⵙⵎ ⵏⵖ ⵓⵟⵟⵓⵏ ⵏ ⵓⵜⵉⵍⵉⴼⵓⵏ, ⵏⵖ ⵙⴽⴰⵏⵉ ⵜⴰⴽⴰⵕⴹⴰ ⵏ ⵓⵎⵙⴰⵖ.</translation>
+    </message>
+    <message>
+        <source>No customer found for %1.</source>
+        <translation>ⵓⵔ ⵉⵜⵜⵢⴰⴼ ⴽⵔⴰ ⵏ ⵓⵎⵙⴰⵖ ⵉ %1.</translation>
+    </message>
+    <message>
+        <source>Type or scan the number printed on the ticket.</source>
+        <translation>ⴰⵔⴰ ⵏⵖ ⵙⴽⴰⵏⵉ ⵓⵟⵟⵓⵏ ⵉⵜⵜⵓⵙⵙⵉⵖⵏ ⵖⴼ ⵜⵙⵖⴰⵍⵜ.</translation>
+    </message>
+    <message>
+        <source>No ticket %1.</source>
+        <translation>ⵓⵍⴰ ⵜⴰⵙⵖⴰⵍⵜ %1.</translation>
+    </message>
+    <message>
+        <source>Ticket %1 has no product to take back.</source>
+        <translation>ⵜⴰⵙⵖⴰⵍⵜ %1 ⵓⵔ ⴷⴰⵔⵙ ⴽⵔⴰ ⵏ ⵓⴼⴰⵔⵙ ⵔⴰ ⵉⵜⵜⵓⵔⴰⵔⵏ.</translation>
+    </message>
+    <message>
+        <source>Everything on ticket %1 was already brought back.</source>
+        <translation>ⴽⵓⵍⵍⵓ ⵎⴰ ⵉⵍⵍⴰⵏ ⴳ ⵜⵙⵖⴰⵍⵜ %1 ⵉⵜⵜⵓⵔⴰⵔ ⵢⴰⴷ.</translation>
     </message>
 </context>
 <context>
@@ -911,7 +1159,7 @@
         <translation>ⴳ ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
     </message>
     <message>
-        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
         <translation>ⵜⵉⵏⵣⵣⵉⵜⵉⵏ ⵏ ⵖⵉⴷ ⴰⴷ ⴳⵏⵜ ⵜⵉⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⴷ. ⵉⵎⵙⵏⴷⵓⵇⵏ ⴰⴷ ⴽⵛⵎⵏ ⵙ ⵜⵏⴳⴰⵍⵜ ⵏⵙⵏ ⴷ PIN.</translation>
     </message>
     <message>
@@ -1065,7 +1313,7 @@
         <translation>ⵜⴰⵣⵓⵏⵜ ⵜⴰⴽⵓⴷⴰⵢⵜ</translation>
     </message>
     <message>
-        <source>First shop&apos;s name</source>
+        <source>First shop's name</source>
         <translation>ⵉⵙⵎ ⵏ ⵜⵃⴰⵏⵓⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ</translation>
     </message>
     <message>
@@ -1073,7 +1321,7 @@
         <translation>ⴰⵊⵊ ⵜ ⵉⵅⵡⴰ ⴰⴷ ⵉⵜⵜⵓⵙⵎⵔⵙ ⵉⵙⵎ ⵏ ⵜⵎⵙⵙⵓⵖⵍⵜ.</translation>
     </message>
     <message>
-        <source>First shop&apos;s address</source>
+        <source>First shop's address</source>
         <translation>ⵜⴰⵏⵙⴰ ⵏ ⵜⵃⴰⵏⵓⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ</translation>
     </message>
     <message>

@@ -44,6 +44,14 @@ Page {
                 text: register.cashier
             }
             ToolButton {
+                // A customer brings goods back: find the ticket, refund in cash.
+                objectName: "registerReturnButton"
+                visible: register.state === "selling" && register.canReturn
+                text: qsTr("Return")
+                focusPolicy: Qt.NoFocus
+                onClicked: returnDialog.open()
+            }
+            ToolButton {
                 objectName: "registerPrinterButton"
                 visible: register.state === "selling"
                 text: qsTr("Printer")
@@ -267,10 +275,17 @@ Page {
         onAccepted: { register.scan(text); text = "" }
     }
     // Selling: the scan field takes the focus back (after the sign-in or the float fields).
+    // Not while a dialog is open: its field takes the scanner's keys (a loyalty card,
+    // the number of a ticket brought back).
     function takeScanFocus() {
-        if (register.state === "selling" && !printerDialog.opened) scanField.forceActiveFocus()
+        if (register.state === "selling" && !printerDialog.opened && !customerDialog.opened
+                && !returnDialog.opened)
+            scanField.forceActiveFocus()
     }
     Component.onCompleted: takeScanFocus()
+    // An amount, a number or a date kept whole (first strong character sets its direction)
+    // inside a sentence: in Arabic "3,20 EUR" stays "3,20 EUR", a date stays a date.
+    function iso(text) { return "\u2068" + text + "\u2069" }
     Connections {
         target: register
         function onChanged() { till.takeScanFocus() }
@@ -309,6 +324,47 @@ Page {
                           ? qsTr("Sub-account") : qsTr("Sub-account (%1)").arg(register.otherCount)
                     onClicked: if (register.basket !== "sub") register.switchBasket()
                 }
+                Item { Layout.fillWidth: true }
+                Button {
+                    objectName: "registerCustomerButton"
+                    visible: register.canFindCustomers
+                    text: qsTr("Customer")
+                    focusPolicy: Qt.NoFocus
+                    Layout.preferredHeight: 48
+                    onClicked: customerDialog.open()
+                }
+            }
+            // The basket's customer: their points, as the server counts them.
+            Pane {
+                objectName: "registerCustomerStrip"
+                visible: register.customer.id !== undefined
+                Layout.fillWidth: true
+                padding: 6
+                Material.elevation: 1
+                RowLayout {
+                    anchors.fill: parent
+                    Label {
+                        objectName: "registerCustomerName"
+                        text: register.customer.name || ""
+                        font.bold: true
+                        elide: Text.ElideRight
+                        horizontalAlignment: Text.AlignLeft
+                        Layout.fillWidth: true
+                    }
+                    Label {
+                        text: qsTr("Points: %1").arg(register.customer.points || 0)
+                        color: Material.color(Material.Teal)
+                    }
+                    ToolButton {
+                        objectName: "registerCustomerDetach"
+                        text: "✕"
+                        focusPolicy: Qt.NoFocus
+                        Layout.preferredWidth: 48
+                        Layout.preferredHeight: 48
+                        Accessible.name: qsTr("No customer on this sale")
+                        onClicked: register.detachCustomer()
+                    }
+                }
             }
             ListView {
                 id: basket
@@ -320,12 +376,34 @@ Page {
                 delegate: ItemDelegate {
                     required property var modelData
                     required property int index
+                    objectName: "registerLine_" + index
                     width: ListView.view.width
+                    height: Math.max(56, implicitHeight)
+                    focusPolicy: Qt.NoFocus
+                    // The tapped line is the one the Discount key acts on.
+                    highlighted: modelData.selected && register.canDiscount
+                    onClicked: register.selectLine(index)
                     contentItem: RowLayout {
-                        Label {
-                            text: modelData.name
-                            elide: Text.ElideRight
+                        ColumnLayout {
+                            spacing: 0
                             Layout.fillWidth: true
+                            // Explicit: mirrored in Arabic (a Latin product name would
+                            // otherwise keep to the left).
+                            Label {
+                                text: modelData.name
+                                elide: Text.ElideRight
+                                horizontalAlignment: Text.AlignLeft
+                                Layout.fillWidth: true
+                            }
+                            Label {
+                                objectName: "registerLineDiscount"
+                                horizontalAlignment: Text.AlignLeft
+                                Layout.fillWidth: true
+                                visible: modelData.discount !== ""
+                                text: qsTr("Discount −%1").arg(till.iso(modelData.discount))
+                                color: Material.color(Material.Teal)
+                                font.pixelSize: 12
+                            }
                         }
                         Label { text: modelData.quantity + " × " + modelData.price }
                         Label {
@@ -337,6 +415,8 @@ Page {
                         ToolButton {
                             text: "✕"
                             focusPolicy: Qt.NoFocus
+                            Layout.preferredWidth: 48
+                            Layout.preferredHeight: 48
                             Accessible.name: qsTr("Remove the line")
                             onClicked: register.removeLine(index)
                         }
@@ -360,22 +440,51 @@ Page {
                     font.bold: true
                 }
             }
+            // The last ticket: its number once the server has it; until then (offline) the
+            // provisional number, as on the web till.
             Label {
                 objectName: "registerLastSale"
+                horizontalAlignment: Text.AlignLeft
                 visible: register.lastSale.total !== undefined
-                text: register.lastSale.sent
-                      ? qsTr("Ticket %1 · %2 · change %3").arg(register.lastSale.number)
-                        .arg(register.lastSale.total).arg(register.lastSale.change)
-                      : qsTr("Sale kept · %1 · change %2").arg(register.lastSale.total || "")
-                        .arg(register.lastSale.change || "")
+                text: register.lastSale.kind === "return"
+                      ? qsTr("Return %1 · %2 given back in cash").arg(till.iso(register.lastSale.number))
+                        .arg(till.iso(register.lastSale.total))
+                      : register.lastSale.sent
+                      ? qsTr("Ticket %1 · %2 · change %3").arg(till.iso(register.lastSale.number))
+                        .arg(till.iso(register.lastSale.total)).arg(till.iso(register.lastSale.change))
+                      : qsTr("Ticket %1 (provisional, offline) · %2 · change %3")
+                        .arg(till.iso(register.lastSale.provisional || ""))
+                        .arg(till.iso(register.lastSale.total || ""))
+                        .arg(till.iso(register.lastSale.change || ""))
                 color: Material.color(Material.Teal)
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            Label {
+                objectName: "registerLastPoints"
+                horizontalAlignment: Text.AlignLeft
+                visible: !!register.lastSale.customer
+                text: register.lastSale.points
+                      ? qsTr("%1: %2").arg(register.lastSale.customer).arg(register.lastSale.points)
+                      : register.lastSale.customer || ""
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            Label {
+                objectName: "registerPrintLater"
+                visible: register.lastSale.sent === false && register.printer !== ""
+                text: qsTr("The ticket prints when the sale reaches the server.")
+                opacity: 0.7
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
             }
             Button {
                 objectName: "registerPrintAgain"
-                visible: register.lastSale.sent === true && register.printer !== ""
+                visible: register.lastSale.total !== undefined && register.printer !== ""
                 text: qsTr("Print again")
                 flat: true
                 focusPolicy: Qt.NoFocus
+                Layout.preferredHeight: 48
                 onClicked: register.printAgain()
             }
             Label {
@@ -467,13 +576,29 @@ Page {
                     onClicked: register.addTyped()
                 }
             }
-            Button {
-                objectName: "registerWithdraw"
-                text: qsTr("Withdrawal")
-                focusPolicy: Qt.NoFocus
+            RowLayout {
                 Layout.fillWidth: true
-                Accessible.description: qsTr("Type the cash to hand to the customer, then tap Withdrawal.")
-                onClicked: register.withdraw()
+                Button {
+                    objectName: "registerWithdraw"
+                    text: qsTr("Withdrawal")
+                    focusPolicy: Qt.NoFocus
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 56
+                    Accessible.description: qsTr("Type the cash to hand to the customer, then tap Withdrawal.")
+                    onClicked: register.withdraw()
+                }
+                // Only for members with Sales: full (the server refuses anyone else's).
+                Button {
+                    objectName: "registerDiscount"
+                    visible: register.canDiscount
+                    text: qsTr("Discount")
+                    focusPolicy: Qt.NoFocus
+                    enabled: register.lines.length > 0
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 56
+                    Accessible.description: qsTr("Type the amount off the chosen line, then tap Discount.")
+                    onClicked: register.discount()
+                }
             }
             Item { Layout.fillHeight: true }
             Button {
@@ -524,6 +649,340 @@ Page {
         }
     }
 
+    // --- the customer of the basket: loyalty card, phone or name --------------------------
+    Dialog {
+        id: customerDialog
+        objectName: "registerCustomerDialog"
+        title: register.basket === "sub" ? qsTr("Customer of the sub-account") : qsTr("Customer of the sale")
+        anchors.centerIn: parent
+        modal: true
+        width: Math.min(till.width - 40, 560)
+        height: Math.min(till.height - 40, 560)
+        standardButtons: Dialog.Close
+        onOpened: {
+            register.customerSearch.reset()
+            customerQuery.text = ""
+            customerQuery.forceActiveFocus()
+        }
+        onClosed: till.takeScanFocus()
+        Connections {
+            target: register.customerSearch
+            // One customer found (or one chosen): on the basket, and back to selling.
+            function onChosen() { customerDialog.close() }
+        }
+        ColumnLayout {
+            anchors.fill: parent
+            spacing: 8
+            RowLayout {
+                Layout.fillWidth: true
+                TextField {
+                    id: customerQuery
+                    objectName: "registerCustomerQuery"
+                    // A card reader or scanner types the code and Enter here.
+                    placeholderText: qsTr("Name, phone number or loyalty card")
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 56
+                    font.pixelSize: 18
+                    onAccepted: register.customerSearch.find(text)
+                }
+                Button {
+                    objectName: "registerCustomerFind"
+                    text: qsTr("Find")
+                    highlighted: true
+                    enabled: !register.customerSearch.busy
+                    focusPolicy: Qt.NoFocus
+                    Layout.preferredHeight: 56
+                    onClicked: register.customerSearch.find(customerQuery.text)
+                }
+            }
+            BusyIndicator {
+                objectName: "registerCustomerBusy"
+                running: register.customerSearch.busy
+                visible: running
+                Layout.alignment: Qt.AlignHCenter
+            }
+            Label {
+                objectName: "registerCustomerError"
+                visible: register.customerSearch.error !== ""
+                text: register.customerSearch.error
+                color: Material.color(Material.Red)
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            ListView {
+                objectName: "registerCustomerResults"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                clip: true
+                model: register.customerSearch.results
+                delegate: ItemDelegate {
+                    required property var modelData
+                    required property int index
+                    objectName: "registerCustomerResult_" + index
+                    width: ListView.view.width
+                    height: 64
+                    focusPolicy: Qt.NoFocus
+                    onClicked: register.customerSearch.choose(index)
+                    contentItem: RowLayout {
+                        ColumnLayout {
+                            spacing: 0
+                            Layout.fillWidth: true
+                            Label {
+                                text: modelData.name
+                                font.bold: true
+                                elide: Text.ElideRight
+                                horizontalAlignment: Text.AlignLeft
+                                Layout.fillWidth: true
+                            }
+                            Label {
+                                // Phone numbers and card codes read left to right, in Arabic too.
+                                text: till.iso([modelData.phone, modelData.card].filter(Boolean).join(" · "))
+                                opacity: 0.7
+                                elide: Text.ElideRight
+                                horizontalAlignment: Text.AlignLeft
+                                Layout.fillWidth: true
+                            }
+                        }
+                        Label {
+                            text: qsTr("Points: %1").arg(modelData.points)
+                            color: Material.color(Material.Teal)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // --- a return: the ticket brought back, the lines that come back, cash refunded --------
+    Dialog {
+        id: returnDialog
+        objectName: "registerReturnDialog"
+        title: qsTr("Return")
+        anchors.centerIn: parent
+        modal: true
+        width: Math.min(till.width - 40, 760)
+        height: till.height - 40
+        standardButtons: Dialog.Close
+        readonly property var returns: register.ticketReturn
+        onOpened: {
+            returns.reset()
+            ticketField.text = ""
+            reasonField.text = ""
+            ticketField.forceActiveFocus()
+        }
+        onClosed: till.takeScanFocus()
+        Connections {
+            target: register.ticketReturn
+            function onRecorded() { returnDialog.close() }
+        }
+        ColumnLayout {
+            anchors.fill: parent
+            spacing: 8
+            RowLayout {
+                Layout.fillWidth: true
+                TextField {
+                    id: ticketField
+                    objectName: "registerReturnTicket"
+                    // The scanner reads the number printed on the ticket, then Enter.
+                    placeholderText: qsTr("Ticket number, e.g. 000123")
+                    inputMethodHints: Qt.ImhPreferNumbers
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 56
+                    font.pixelSize: 18
+                    onAccepted: returnDialog.returns.find(text)
+                }
+                Button {
+                    objectName: "registerReturnFind"
+                    text: qsTr("Find")
+                    highlighted: returnDialog.returns.ticket.id === undefined
+                    enabled: !returnDialog.returns.busy
+                    focusPolicy: Qt.NoFocus
+                    Layout.preferredHeight: 56
+                    onClicked: returnDialog.returns.find(ticketField.text)
+                }
+            }
+            BusyIndicator {
+                objectName: "registerReturnBusy"
+                running: returnDialog.returns.busy
+                visible: running
+                Layout.alignment: Qt.AlignHCenter
+            }
+            Label {
+                objectName: "registerReturnError"
+                visible: returnDialog.returns.error !== ""
+                text: returnDialog.returns.error
+                color: Material.color(Material.Red)
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            // Several registers printed this number: which ticket is it?
+            Label {
+                visible: returnDialog.returns.matches.length > 1
+                text: qsTr("Several tickets have this number. Which one did the customer bring?")
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            Repeater {
+                model: returnDialog.returns.matches
+                delegate: Button {
+                    required property var modelData
+                    required property int index
+                    objectName: "registerReturnMatch_" + index
+                    text: qsTr("%1 · %2 · %3 · %4").arg(till.iso(modelData.ticket))
+                          .arg(till.iso(modelData.register)).arg(till.iso(modelData.when))
+                          .arg(till.iso(modelData.total))
+                    focusPolicy: Qt.NoFocus
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 56
+                    onClicked: returnDialog.returns.choose(index)
+                }
+            }
+            // The ticket: its product lines, how many of each come back.
+            Label {
+                objectName: "registerReturnHeading"
+                horizontalAlignment: Text.AlignLeft
+                visible: returnDialog.returns.ticket.id !== undefined
+                text: qsTr("Ticket %1 · %2 · %3 · %4")
+                      .arg(till.iso(returnDialog.returns.ticket.ticket || ""))
+                      .arg(till.iso(returnDialog.returns.ticket.when || ""))
+                      .arg(till.iso(returnDialog.returns.ticket.register || ""))
+                      .arg(till.iso(returnDialog.returns.ticket.total || ""))
+                font.bold: true
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            ListView {
+                objectName: "registerReturnLines"
+                visible: returnDialog.returns.ticket.id !== undefined
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                clip: true
+                model: returnDialog.returns.lines
+                delegate: ItemDelegate {
+                    required property var modelData
+                    required property int index
+                    width: ListView.view.width
+                    height: 64
+                    focusPolicy: Qt.NoFocus
+                    contentItem: RowLayout {
+                        ColumnLayout {
+                            spacing: 0
+                            Layout.fillWidth: true
+                            Label {
+                                text: modelData.name
+                                elide: Text.ElideRight
+                                horizontalAlignment: Text.AlignLeft
+                                Layout.fillWidth: true
+                            }
+                            Label {
+                                horizontalAlignment: Text.AlignLeft
+                                text: qsTr("Sold %1 × %2 · already back %3").arg(till.iso(modelData.sold))
+                                      .arg(till.iso(modelData.price)).arg(till.iso(modelData.returned))
+                                opacity: 0.7
+                                font.pixelSize: 12
+                                elide: Text.ElideRight
+                                Layout.fillWidth: true
+                            }
+                        }
+                        Button {
+                            objectName: "registerReturnLess_" + index
+                            text: "−"
+                            focusPolicy: Qt.NoFocus
+                            enabled: modelData.quantity !== "0"
+                            Layout.preferredWidth: 56
+                            Layout.preferredHeight: 56
+                            font.pixelSize: 20
+                            Accessible.name: qsTr("One less")
+                            onClicked: returnDialog.returns.step(index, -1)
+                        }
+                        Label {
+                            objectName: "registerReturnQuantity_" + index
+                            text: modelData.quantity
+                            font.pixelSize: 20
+                            font.bold: true
+                            horizontalAlignment: Text.AlignHCenter
+                            Layout.preferredWidth: 56
+                        }
+                        Button {
+                            objectName: "registerReturnMore_" + index
+                            text: "+"
+                            focusPolicy: Qt.NoFocus
+                            enabled: modelData.quantity !== modelData.left
+                            Layout.preferredWidth: 56
+                            Layout.preferredHeight: 56
+                            font.pixelSize: 20
+                            Accessible.name: qsTr("One more")
+                            onClicked: returnDialog.returns.step(index, 1)
+                        }
+                        Label {
+                            text: modelData.refund
+                            horizontalAlignment: Text.AlignRight
+                            Layout.preferredWidth: 100
+                        }
+                    }
+                }
+            }
+            Item {
+                visible: returnDialog.returns.ticket.id === undefined
+                Layout.fillHeight: true
+            }
+            // Why it comes back (the server keeps it on the return ticket).
+            TextField {
+                id: reasonField
+                objectName: "registerReturnReason"
+                visible: returnDialog.returns.ticket.id !== undefined
+                placeholderText: qsTr("Why does it come back?")
+                Layout.fillWidth: true
+                Layout.preferredHeight: 56
+            }
+            Flow {
+                visible: reasonField.visible
+                spacing: 6
+                Layout.fillWidth: true
+                Repeater {
+                    model: [qsTr("Damaged"), qsTr("Wrong item"), qsTr("Changed their mind")]
+                    delegate: Button {
+                        required property string modelData
+                        text: modelData
+                        flat: true
+                        focusPolicy: Qt.NoFocus
+                        height: 48
+                        onClicked: reasonField.text = modelData
+                    }
+                }
+            }
+            Label {
+                visible: !!returnDialog.returns.fieldErrors.reason
+                text: returnDialog.returns.fieldErrors.reason || ""
+                color: Material.color(Material.Red)
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            RowLayout {
+                visible: returnDialog.returns.ticket.id !== undefined
+                Layout.fillWidth: true
+                Button {
+                    objectName: "registerReturnAll"
+                    text: qsTr("Everything")
+                    focusPolicy: Qt.NoFocus
+                    Layout.preferredHeight: 64
+                    onClicked: returnDialog.returns.everything()
+                }
+                Button {
+                    objectName: "registerReturnRefund"
+                    text: qsTr("Refund %1 in cash").arg(till.iso(returnDialog.returns.total))
+                    highlighted: true
+                    focusPolicy: Qt.NoFocus
+                    enabled: returnDialog.returns.count > 0 && !returnDialog.returns.busy
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 64
+                    font.pixelSize: 18
+                    onClicked: returnDialog.returns.refund(reasonField.text)
+                }
+            }
+        }
+    }
+
     // The phone payment: the QR code the customer scans, until the server says it is paid.
     Rectangle {
         objectName: "registerPhonePanel"
@@ -539,7 +998,7 @@ Page {
                 anchors.fill: parent
                 spacing: 10
                 Label {
-                    text: qsTr("Pay %1 by phone").arg(register.phone.amount || "")
+                    text: qsTr("Pay %1 by phone").arg(till.iso(register.phone.amount || ""))
                     font.pixelSize: 22
                     font.bold: true
                     Layout.alignment: Qt.AlignHCenter
@@ -568,6 +1027,15 @@ Page {
                     Layout.alignment: Qt.AlignHCenter
                 }
                 BusyIndicator { running: parent.visible; Layout.alignment: Qt.AlignHCenter }
+                // Why signing out or leaving is refused just now.
+                Label {
+                    objectName: "registerPhoneMessage"
+                    visible: text !== ""
+                    text: register.error
+                    color: register.error ? Material.color(Material.Red) : Material.foreground
+                    wrapMode: Text.Wrap
+                    Layout.fillWidth: true
+                }
                 Button {
                     objectName: "registerPhoneCancel"
                     text: qsTr("Cancel the QR payment")

@@ -205,6 +205,48 @@ def test_sales_are_listed_by_register_and_day(api, till, session):
     assert "date" in error(api.get(SALES, {"date": "yesterday"}), 400)["fields"]
 
 
+def test_a_ticket_brought_back_is_found_by_its_printed_number(api, till, session, other_owner):
+    """The counter finds the ticket a customer brings back by the number on the paper
+    (the desktop register's return flow): each register numbers its own tickets, so a
+    number may name a sale of each; "R…" names a return; another business's ticket of
+    the same number is never found."""
+    first = sell(till, "croissant")
+    ret = api.post(
+        f"{SALES}{first.pk}/return/",
+        {
+            "client_uuid": str(uuid.uuid4()),
+            "lines": [{"line": str(first.lines.get().pk), "quantity": "1"}],
+            "refund_method": "cash",
+            "reason": "Stale",
+        },
+        format="json",
+    ).json()
+    sell(till, "cafe")
+    other = make_register(till.owner, "Caisse 2")
+    open_session(other, till.user)
+    elsewhere = sell(till, "pain", register=other)
+    theirs = make_till(other_owner, currency="MAD")
+    open_session(theirs)
+    sell(theirs, "croissant")
+
+    def found(ticket, **extra):
+        response = api.get(SALES, {"ticket": ticket, **extra})
+        assert response.status_code == 200, response.content
+        return sorted((s["ticket"], s["register"]) for s in response.json()["results"])
+
+    both = sorted([("000001", str(till.register.pk)), ("000001", str(other.pk))])
+    assert found("000001") == both
+    assert found(" 1 ") == both  # a number as typed on the keypad
+    assert found("000001", register=str(other.pk)) == [("000001", str(other.pk))]
+    assert found("r000001") == [(ret["ticket"], str(till.register.pk))]
+    assert found("000009") == []
+    listed = api.get(SALES, {"ticket": "000001", "register": str(other.pk)}).json()["results"]
+    assert [x["name"] for x in listed[0]["lines"]] == [elsewhere.lines.get().name]
+    for nonsense in ("pain", "R", "²", "1234567890"):
+        err = error(api.get(SALES, {"ticket": nonsense}), 400)
+        assert "ticket" in err["fields"]
+
+
 def test_listing_sales_costs_the_same_queries_for_2_or_20(api, till, session):
     def count():
         with CaptureQueriesContext(connection) as q:

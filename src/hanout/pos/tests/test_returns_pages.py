@@ -254,6 +254,9 @@ def test_scanning_a_ticket_number_opens_the_ticket(client, owner, till, session,
     assert response.status_code == 200
     assert re.search(r'name="q"[^>]*autofocus', response.content.decode())
     assert client.get(sales, {"q": "abc"}).status_code == 200
+    # Digits to str.isdigit() that are not ASCII ("²", Arabic-Indic) are not a number.
+    assert client.get(sales, {"q": "²"}).status_code == 200
+    assert client.get(sales, {"q": "R²"}).status_code == 200
     assert client.get(sales).status_code == 200
 
 
