@@ -335,6 +335,17 @@ def api(server, token: str, path: str, body: dict | None = None, device: str = "
         return response.status, json.loads(response.read() or b"null")
 
 
+def token_of(server, email: str) -> str:
+    """A personal API token of this demo member, made on the server."""
+    out = server.manage_shell(
+        "from hanout.accounts.models import Membership;"
+        "from hanout.accounts.services import api_token_create;"
+        f"m = Membership.objects.get(user__email='{email}', is_active=True);"
+        "print('TOKEN', api_token_create(membership=m, name='chat test')[1])"
+    )
+    return out.split("TOKEN ")[-1].strip()
+
+
 def api_get(server, token: str, path: str):
     """What the server answers to a GET of `path` with `token`."""
     return api(server, token, path)[1]

@@ -20,7 +20,7 @@ import pytest
 from PySide6.QtCore import QMetaObject, QObject, Qt
 from PySide6.QtTest import QTest
 
-from conftest import OWNER, READER, click, find, find_visual, screenshot, sign_in
+from conftest import OWNER, READER, click, find, find_visual, screenshot, sign_in, token_of
 
 OTHER = READER  # Khadija, a cashier of the same business as the desktop's owner
 ELSEWHERE = "admin@alma7al.example"  # the owner of the other demo business
@@ -116,17 +116,6 @@ class OtherClient:
         )
         assert status in (200, 201), body
         return body
-
-
-def token_of(server, email: str) -> str:
-    """A personal API token of this demo member, made on the server."""
-    out = server.manage_shell(
-        "from hanout.accounts.models import Membership;"
-        "from hanout.accounts.services import api_token_create;"
-        f"m = Membership.objects.get(user__email='{email}', is_active=True);"
-        "print('TOKEN', api_token_create(membership=m, name='chat test')[1])"
-    )
-    return out.split("TOKEN ")[-1].strip()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from conftest import api, click, find, free_port, screenshot, sign_in
+from conftest import api, click, find, find_visual, free_port, screenshot, sign_in, token_of
 
 OWNER_CODE = "1"  # the demo's owner: signs in at any hour
 CASHIER_CODE = "2"  # AYMAN, a cashier: only while the shop is open
@@ -41,6 +41,19 @@ def pair(qtbot, d, register_id: str = "") -> None:
     qtbot.waitUntil(lambda: d.desktop.register.active, timeout=20_000)
     assert d.desktop.register.paired
     assert d.desktop.register.state == "locked"
+    # The manager's back-office session ended as the counter opened.
+    assert d.session.state == "signedOut" and not d.session.api.token
+
+
+_MANAGER_TOKENS: dict[str, str] = {}
+
+
+def manager_token(server) -> str:
+    """The owner's personal token, to check the server as another client would: the
+    back office's own is revoked when register mode opens."""
+    if server.url not in _MANAGER_TOKENS:
+        _MANAGER_TOKENS[server.url] = token_of(server, "admin@kaching.example")
+    return _MANAGER_TOKENS[server.url]
 
 
 def pin_sign_in(qtbot, d, code: str = OWNER_CODE, pin: str = PIN) -> None:
@@ -168,11 +181,15 @@ def test_a_sale_rung_up_at_the_counter_is_in_the_servers_day_report(
     )
 
     # The owner's day report on the server has the sale's two lines, paid cash.
-    lines = [x for x in day_report_lines(hanout_server, d.api.token) if x["sale"] == sale_id]
+    lines = [
+        x
+        for x in day_report_lines(hanout_server, manager_token(hanout_server))
+        if x["sale"] == sale_id
+    ]
     assert sorted((x["product"], x["quantity"]) for x in lines) == sorted(
         [(product["name"], "1.000"), (other["name"], "2.000")]
     )
-    _, sale = api(hanout_server, d.api.token, f"sales/{sale_id}/")
+    _, sale = api(hanout_server, manager_token(hanout_server), f"sales/{sale_id}/")
     assert sale["payments"][0]["method"] == "cash"
     assert not sale["offline"]
     screenshot(d.window, "register-paid-en")
@@ -251,14 +268,18 @@ def test_a_sale_made_while_the_server_is_down_arrives_once(qtbot, desktop, hanou
     assert register.online
     assert register.lastSale["sent"] is True
     sale_id = register.lastSale["id"]
-    _, sale = api(hanout_server, d.api.token, f"sales/{sale_id}/")
+    _, sale = api(hanout_server, manager_token(hanout_server), f"sales/{sale_id}/")
     assert sale["offline"] is True
 
     # Sent a second time (a reply lost on the way): the server answers the same sale.
     status, replay = api(hanout_server, register.api.token, "sales/", queued)
     assert status == 200
     assert replay["id"] == sale_id
-    ours = [x for x in day_report_lines(hanout_server, d.api.token) if x["sale"] == sale_id]
+    ours = [
+        x
+        for x in day_report_lines(hanout_server, manager_token(hanout_server))
+        if x["sale"] == sale_id
+    ]
     assert [(x["product"], x["quantity"], x["offline"]) for x in ours] == [
         (product["name"], "1.000", True)
     ]
@@ -350,8 +371,8 @@ def test_a_visit_with_a_sub_account_and_a_cash_withdrawal(qtbot, desktop, hanout
     )
     main_id = register.lastSale["id"]
 
-    _, sub = api(hanout_server, d.api.token, f"sales/{sub_id}/")
-    _, main = api(hanout_server, d.api.token, f"sales/{main_id}/")
+    _, sub = api(hanout_server, manager_token(hanout_server), f"sales/{sub_id}/")
+    _, main = api(hanout_server, manager_token(hanout_server), f"sales/{main_id}/")
     assert (sub["basket"], main["basket"]) == ("sub", "main")
     assert sub["ticket"] != main["ticket"]
     assert [x["name"] for x in sub["lines"]] == [second["name"]]
@@ -420,7 +441,7 @@ def test_a_customer_pays_by_phone_and_the_register_hears_it(qtbot, desktop, hano
     assert not panel.property("visible")
     assert register.message == "Payment accepted."
     assert register.lines == []
-    _, sale = api(hanout_server, d.api.token, f"sales/{register.lastSale['id']}/")
+    _, sale = api(hanout_server, manager_token(hanout_server), f"sales/{register.lastSale['id']}/")
     assert [(x["method"], x["payment_link"]) for x in sale["payments"]] == [("phone", link["id"])]
 
 
@@ -506,7 +527,9 @@ def test_a_customer_found_at_the_counter_is_on_the_sale_and_earns_points(
     ready_to_sell(qtbot, d)
     levels_read(qtbot, register)
     assert register.canFindCustomers
-    _, regulars = api(hanout_server, d.api.token, "customers/lookup/?card=FID-EUR-0001")
+    _, regulars = api(
+        hanout_server, manager_token(hanout_server), "customers/lookup/?card=FID-EUR-0001"
+    )
     regular = regulars[0]
 
     # The card scanned in the Customer dialog: one customer, attached at once.
@@ -548,16 +571,18 @@ def test_a_customer_found_at_the_counter_is_on_the_sale_and_earns_points(
     qtbot.waitUntil(lambda: register.lastSale.get("sent"), timeout=20_000)
     assert register.customer == {}  # the next sale starts without them
     sale_id = register.lastSale["id"]
-    _, sale = api(hanout_server, d.api.token, f"sales/{sale_id}/")
+    _, sale = api(hanout_server, manager_token(hanout_server), f"sales/{sale_id}/")
     assert sale["customer"] == regular["id"]
 
     # The points are the server's: the ledger's entry for this sale, and the balance.
     qtbot.waitUntil(lambda: "points_earned" in register.lastSale, timeout=20_000)
-    _, ledger = api(hanout_server, d.api.token, f"customers/{regular['id']}/loyalty/")
+    _, ledger = api(
+        hanout_server, manager_token(hanout_server), f"customers/{regular['id']}/loyalty/"
+    )
     earned = [x for x in ledger["results"] if x["sale"] == sale_id and x["kind"] == "earn"]
     assert len(earned) == 1 and earned[0]["points"] > 0
     assert register.lastSale["points_earned"] == earned[0]["points"]
-    _, now = api(hanout_server, d.api.token, f"customers/{regular['id']}/")
+    _, now = api(hanout_server, manager_token(hanout_server), f"customers/{regular['id']}/")
     assert register.lastSale["points_balance"] == now["loyalty_points"]
     points = shown(find(d.window, "registerLastPoints"))
     assert f"Points: +{earned[0]['points']} (balance {now['loyalty_points']})" in points
@@ -609,7 +634,7 @@ def test_a_discount_needs_full_access_to_sales_here_and_on_the_server(
     screenshot(d.window, "register-discount-en")
     click(d.window, find(d.window, "registerPayCard"))
     qtbot.waitUntil(lambda: register.lastSale.get("sent"), timeout=20_000)
-    _, sale = api(hanout_server, d.api.token, f"sales/{register.lastSale['id']}/")
+    _, sale = api(hanout_server, manager_token(hanout_server), f"sales/{register.lastSale['id']}/")
     assert [x["discount"] for x in sale["lines"]] == ["0.50", "0.00"]
     assert Decimal(sale["total"]) == expected and sale["discount_total"] == "0.50"
 
@@ -707,16 +732,20 @@ def test_a_ticket_brought_back_is_refunded_in_cash_and_in_the_day_report(
     )
 
     # On the server: a return of that ticket, refunded in cash, at this register.
-    _, ret = api(hanout_server, d.api.token, f"sales/{register.lastSale['id']}/")
+    _, ret = api(hanout_server, manager_token(hanout_server), f"sales/{register.lastSale['id']}/")
     assert (ret["kind"], ret["original"], ret["reason"]) == ("return", sale_id, "Damaged")
     assert [(x["name"], x["quantity"]) for x in ret["lines"]] == [(first["name"], "-1.000")]
     assert [(x["method"], x["amount"]) for x in ret["payments"]] == [
         ("cash", f"-{Decimal(first['price']):.2f}")
     ]
-    _, sale = api(hanout_server, d.api.token, f"sales/{sale_id}/")
+    _, sale = api(hanout_server, manager_token(hanout_server), f"sales/{sale_id}/")
     assert [x["returned_quantity"] for x in sale["lines"]] == ["1.000", "0.000"]
     # The day report shows it, as a return line.
-    lines = [x for x in day_report_lines(hanout_server, d.api.token) if x["ticket"] == ret_number]
+    lines = [
+        x
+        for x in day_report_lines(hanout_server, manager_token(hanout_server))
+        if x["ticket"] == ret_number
+    ]
     lines = [x for x in lines if x["sale"] == ret["id"]]
     assert [(x["product"], x["quantity"], x["is_return"]) for x in lines] == [
         (first["name"], "-1.000", True)
@@ -804,7 +833,7 @@ def test_a_sale_kept_offline_is_printed_once_the_server_records_it(qtbot, deskto
     qtbot.waitUntil(lambda: register.pending == 0, timeout=60_000)
     qtbot.waitUntil(lambda: len(printer.jobs) == 1, timeout=20_000)
     sale_id = register.lastSale["id"]
-    _, sale = api(hanout_server, d.api.token, f"sales/{sale_id}/")
+    _, sale = api(hanout_server, manager_token(hanout_server), f"sales/{sale_id}/")
     assert sale["offline"] is True
     ticket = printer.jobs[0]
     assert sale["ticket"].encode() in ticket and b"TOTAL" in ticket
@@ -817,3 +846,22 @@ def test_a_sale_kept_offline_is_printed_once_the_server_records_it(qtbot, deskto
     qtbot.waitUntil(lambda: len(printer.jobs) == 2, timeout=20_000)
     printer.close()
     assert printer.jobs[1] == ticket
+
+
+def test_the_back_office_at_the_counter_asks_for_a_password_again(qtbot, desktop):
+    """Pairing opens register mode and signs the manager out of the back office: a
+    cashier, or anyone at the counter, who taps "Back office" meets the sign-in page."""
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    leave = find(d.window, "registerLeave")
+    assert leave.property("visible")
+    click(d.window, leave)
+    assert not register.active
+    qtbot.waitUntil(lambda: find_visual(d.window, "signInPage") is not None, timeout=10_000)
+    assert d.session.state == "signedOut"
+    # Signing in again and reopening the paired register signs out once more.
+    sign_in(qtbot, d)
+    click(d.window, find(d.window, "registerModeButton"))
+    qtbot.waitUntil(lambda: register.active, timeout=10_000)
+    assert d.session.state == "signedOut"

@@ -67,7 +67,9 @@ Page {
             }
             ToolButton {
                 objectName: "registerLeave"
-                visible: session.state === "signedIn"
+                // To the sign-in page (the manager signed out as register mode opened);
+                // a kiosk counter started with --register has no way out on screen.
+                visible: !desktop.kiosk
                 text: qsTr("Back office")
                 focusPolicy: Qt.NoFocus
                 onClicked: register.leave()

@@ -55,7 +55,7 @@ Page {
                 objectName: "registerModeButton"
                 visible: session.canWrite("register")
                 text: qsTr("Register mode")
-                onClicked: register.paired ? register.enter() : pairDialog.open()
+                onClicked: register.paired ? shell.openRegister() : pairDialog.open()
             }
             ToolButton {
                 objectName: "signOutButton"
@@ -161,10 +161,17 @@ Page {
             function onChanged() {
                 if (pairDialog.opened && register.paired) {
                     pairDialog.close()
-                    register.enter()
+                    shell.openRegister()
                 }
             }
         }
+    }
+
+    // The counter is for cashiers: the manager's back-office session ends as register mode
+    // opens, so "Back office" at the counter asks for a password again.
+    function openRegister() {
+        register.enter()
+        session.signOut()
     }
 
     function titleOf(key) {
