@@ -811,6 +811,11 @@ def test_a_sale_kept_offline_is_printed_once_the_server_records_it(qtbot, deskto
     ready_to_sell(qtbot, d)
     printer = set_printer(qtbot, d)
     code, _product = scanned_product(register)
+    # Nobody touches the counter while the server restarts, which on a loaded machine
+    # takes longer than the demo register's 120 s idle lock: the cashier would be signed
+    # out (rightly) and "Print again" hidden with the selling screen. That lock has its
+    # own test; here it is off.
+    register._idle_seconds = 0
 
     hanout_server.stop()
     try:
@@ -839,13 +844,11 @@ def test_a_sale_kept_offline_is_printed_once_the_server_records_it(qtbot, deskto
     assert sale["ticket"].encode() in ticket and b"TOTAL" in ticket
     assert provisional.encode() not in ticket
     assert not find(d.window, "registerPrintLater").property("visible")
-    # "Print again" now prints that sale. The button's own click is exercised above
-    # (while the sale waited); here its slot is called directly: in a serial CI run on
-    # a loaded machine the click, made as the message below the ticket changed length,
-    # once landed beside the moving button.
+    # "Print again" now prints that sale (once the screen has said the first is out:
+    # the message's new length moves the button).
     qtbot.waitUntil(lambda: register.message == "Ticket printed.", timeout=10_000)
-    assert find(d.window, "registerPrintAgain").property("visible")
-    register.printAgain()
+    assert register.state == "selling", register.error
+    click(d.window, find(d.window, "registerPrintAgain"))
     qtbot.waitUntil(lambda: len(printer.jobs) == 2 or register.error != "", timeout=30_000)
     assert register.error == ""
     printer.close()
