@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -24,6 +25,18 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     ordering = "-id"
 
+    def get_ordering(self, request, queryset, view):
+        """The selector's own order when it gave one the cursor can follow, else newest first.
+
+        A list ordered by its selector (expenses by date, people by name) keeps that
+        order across pages. The cursor's position is the first field, so it must be
+        a plain, non-null column of the model; the id is added as the tie-breaker.
+        """
+        own = _cursor_ordering(queryset)
+        if own is None:
+            return super().get_ordering(request, queryset, view)
+        return own
+
     def _bad_cursor(self):
         return exceptions.ValidationError(
             {
@@ -45,6 +58,27 @@ class CursorPagination(pagination.CursorPagination):
         except (DjangoValidationError, ValueError, TypeError, OverflowError) as exc:
             # A well-formed cursor whose position is not a valid id.
             raise self._bad_cursor() from exc
+
+
+def _cursor_ordering(queryset) -> tuple[str, ...] | None:
+    """queryset's explicit order_by() as a cursor ordering, or None when it cannot be one."""
+    order_by = getattr(getattr(queryset, "query", None), "order_by", ())
+    if not order_by or not all(isinstance(term, str) for term in order_by):
+        return None
+    first = order_by[0].lstrip("-")
+    if first == "?" or "__" in first:
+        return None
+    if first != "pk":
+        try:
+            field = queryset.model._meta.get_field(first)
+        except FieldDoesNotExist:  # an annotation: not a column the cursor can filter on
+            return None
+        if not field.concrete or field.is_relation or field.null:
+            return None
+    ordering = tuple(order_by)
+    if not any(term.lstrip("-") in ("id", "pk") for term in ordering):
+        ordering += ("-id" if order_by[0].startswith("-") else "id",)
+    return ordering
 
 
 NON_FIELD = "non_field_errors"

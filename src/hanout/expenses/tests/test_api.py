@@ -4,6 +4,7 @@ permissions, tenancy and a constant query count on the list."""
 from __future__ import annotations
 
 import base64
+import datetime
 import csv
 import io
 from decimal import Decimal
@@ -232,3 +233,27 @@ def test_filters_by_supplier_dates_and_amount_range(owner):
     year = api.get(URL + "summary/", {"group": "month", "date_from": today.isoformat()}).json()
     assert Decimal(year["total"]) == Decimal("55") and year["count"] == 2
     assert api.get(URL, {"date_from": "not-a-date"}).status_code == 400
+
+
+def test_the_list_is_newest_spending_first_across_pages_whatever_the_entry_order(owner):
+    """Expenses entered out of order (last month's bill typed today) are listed by the day
+    they were spent, and the cursor's pages keep that order with no row lost or repeated."""
+    api = api_client_for(owner)
+    today = local_today(owner.business)
+    days = [3, 0, 7, 1, 7, 5, 2, 7, 4, 6]  # days ago, in the order typed; three on one day
+    for i, ago in enumerate(days):
+        when = (today - datetime.timedelta(days=ago)).isoformat()
+        assert _post(api, owner.business, comment=f"E{i}", spent_on=when).status_code == 201
+    seen, url, params = [], URL, {"page_size": 3}
+    while url:
+        page = api.get(url, params).json()
+        seen += [(e["spent_on"], e["comment"]) for e in page["results"]]
+        url, params = page["next"], None
+    assert len(seen) == len(days) and len({c for _d, c in seen}) == len(days)
+    assert [d for d, _c in seen] == sorted((d for d, _c in seen), reverse=True)
+    # The same day: the latest entered first, as the selector orders them.
+    assert [c for d, c in seen if d == (today - datetime.timedelta(days=7)).isoformat()] == [
+        "E7",
+        "E4",
+        "E2",
+    ]
