@@ -196,7 +196,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.membership is None:
             return
-        await _cache(presence.went_away)(business_id=self.business.pk, user_id=self.user.pk)
+        await _cache(presence.went_away)(
+            business_id=self.business.pk, user_id=self.user.pk, socket=self.channel_name
+        )
         _changes.note(self.channel_layer, self.business.pk, await self._presence())
         await self.channel_layer.group_discard(
             selectors.user_group_name(self.business.pk, self.user.pk), self.channel_name
@@ -248,7 +250,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def _heartbeat(self, *, active: bool) -> None:
         before = (await self._presence())["status"]
         now = await _cache(presence.heartbeat)(
-            business_id=self.business.pk, user_id=self.user.pk, active=active
+            business_id=self.business.pk,
+            user_id=self.user.pk,
+            active=active,
+            socket=self.channel_name,
         )
         if now["status"] != before:
             _changes.note(self.channel_layer, self.business.pk, now)

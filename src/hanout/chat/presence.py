@@ -33,11 +33,24 @@ def _key(business_id, user_id) -> str:
     return f"chat:presence:{business_id}:{user_id}"
 
 
-def heartbeat(*, business_id, user_id, active: bool) -> dict:
-    """Record a heartbeat (and input, when `active`); return the new presence."""
+def _live_sockets(entry: dict, now: float) -> dict:
+    """The entry's sockets that sent a heartbeat lately (a crashed one never says goodbye)."""
+    horizon = now - OFFLINE_AFTER.total_seconds()
+    return {name: beat for name, beat in (entry.get("sockets") or {}).items() if beat >= horizon}
+
+
+def heartbeat(*, business_id, user_id, active: bool, socket: str = "") -> dict:
+    """Record a heartbeat of one socket (and input, when `active`); return the new presence.
+
+    A person may be connected several times (a web tab and the desktop app), so
+    each socket's last beat is kept and the person is offline only when all are gone.
+    """
     now = clock.now().timestamp()
     key = _key(business_id, user_id)
     entry = cache.get(key) or {}
+    sockets = _live_sockets(entry, now)
+    sockets[socket] = now
+    entry["sockets"] = sockets
     entry["beat"] = now
     if active or "input" not in entry:
         entry["input"] = now
@@ -45,12 +58,18 @@ def heartbeat(*, business_id, user_id, active: bool) -> dict:
     return status_of(entry, user_id)
 
 
-def went_away(*, business_id, user_id) -> None:
-    """The socket closed cleanly: offline at once (last seen stays)."""
+def went_away(*, business_id, user_id, socket: str = "") -> None:
+    """A socket closed cleanly: offline at once unless another socket of theirs is open.
+
+    "Last seen" stays. The other sockets keep the latest beat among them.
+    """
     key = _key(business_id, user_id)
     entry = cache.get(key)
     if entry:
-        entry["beat"] = 0
+        sockets = _live_sockets(entry, clock.now().timestamp())
+        sockets.pop(socket, None)
+        entry["sockets"] = sockets
+        entry["beat"] = max(sockets.values(), default=0)
         cache.set(key, entry, KEEP_SECONDS)
 
 

@@ -242,6 +242,41 @@ def test_presence_follows_heartbeats_and_the_clock(team, monkeypatch):
     async_to_sync(scenario)()
 
 
+def test_a_person_connected_twice_stays_online_until_both_are_gone(team, monkeypatch):
+    """A web tab and the desktop app of one person: closing the tab leaves them online."""
+    owner, cashier, _staff, _channel = team
+    monkeypatch.setattr(consumers, "PRESENCE_EVERY_SECONDS", 0.05)
+    start = clock.now()
+    moment = {"now": start}
+    monkeypatch.setattr(clock, "now", lambda: moment["now"])
+    cookies = cookie_of(owner.user), cookie_of(cashier.user)
+
+    async def scenario():
+        watcher, tab, desktop = Socket(cookies[0]), Socket(cookies[1]), Socket(cookies[1])
+        await watcher.open()
+        await tab.open()
+        await desktop.open()
+        assert (await watcher.presence_of(cashier.user))["status"] == "online"
+        await tab.close()
+        # The tab's goodbye is told to the others, and it says "still online".
+        assert (await watcher.presence_of(cashier.user))["status"] == "online"
+        state = presence.statuses(business_id=owner.business.pk, user_ids=[cashier.user.pk])
+        assert state[str(cashier.user.pk)]["status"] == "online"
+        # The desktop's heartbeats keep them online past the offline horizon …
+        moment["now"] += datetime.timedelta(seconds=60)
+        await desktop.send({"type": "heartbeat", "active": True})
+        await desktop.next_of("pong")
+        moment["now"] += datetime.timedelta(seconds=60)
+        state = presence.statuses(business_id=owner.business.pk, user_ids=[cashier.user.pk])
+        assert state[str(cashier.user.pk)]["status"] == "online"
+        # … and closing the last socket is offline at once.
+        await desktop.close()
+        assert (await watcher.presence_of(cashier.user))["status"] == "offline"
+        await watcher.close()
+
+    async_to_sync(scenario)()
+
+
 def test_presence_changes_of_a_second_go_out_as_one_frame(team, monkeypatch):
     """Many people connecting at once (a server restart) is one frame per socket, with the
     latest status of each, not one frame per person per socket."""
