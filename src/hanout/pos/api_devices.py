@@ -66,6 +66,8 @@ class PairedDeviceSerializer(serializers.Serializer):
     register_name = serializers.CharField(source="register.name", read_only=True)
     shop = serializers.UUIDField(source="register.shop_id", read_only=True)
     shop_name = serializers.CharField(source="register.shop.name", read_only=True)
+    business = serializers.UUIDField(source="register.business_id", read_only=True)
+    business_name = serializers.CharField(source="register.business.name", read_only=True)
     label = serializers.CharField(read_only=True)
     token = serializers.CharField(
         read_only=True,

@@ -91,6 +91,8 @@ def test_a_manager_pairs_a_computer_and_its_token_signs_in(register, manager, ca
         "register_name": "Caisse 1",
         "shop": str(register.shop_id),
         "shop_name": register.shop.name,
+        "business": str(register.business_id),
+        "business_name": register.business.name,
         "label": "Counter Pi",
         "token": body["token"],
     }
