@@ -4,8 +4,8 @@ permissions, tenancy and a constant query count on the list."""
 from __future__ import annotations
 
 import base64
-import datetime
 import csv
+import datetime
 import io
 from decimal import Decimal
 
