@@ -481,20 +481,6 @@ def person(user) -> str:
 # --- sales history -------------------------------------------------------------------------
 
 
-def parse_ticket(text: str) -> tuple[str | None, int] | None:
-    """ "000123" → ("sale", 123); "R000004" → ("return", 4); anything else → None."""
-    from hanout.pos.models import SaleKind
-
-    text = (text or "").strip().upper().replace(" ", "")
-    kind = None
-    if text.startswith("R"):
-        kind, text = SaleKind.RETURN, text[1:]
-    # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
-    if not (text.isascii() and text.isdigit()) or len(text) > 9:
-        return None
-    return kind, int(text)
-
-
 def sale_history(*, business, day: date | None = None, register=None, cashier=None, ticket=""):
     """The business's sales and returns, newest first, with what the history page shows.
 
@@ -511,7 +497,9 @@ def sale_history(*, business, day: date | None = None, register=None, cashier=No
     if cashier is not None:
         sales = sales.filter(cashier=cashier)
     if ticket:
-        parsed = parse_ticket(ticket)
+        from hanout.pos.selectors import ticket_parse
+
+        parsed = ticket_parse(ticket, bare=None)
         if parsed is None:
             return sales.none()
         kind, number = parsed

@@ -248,12 +248,15 @@ def sale_get(*, business, pk) -> Sale:
         raise Sale.DoesNotExist from exc
 
 
-def ticket_parse(text: str) -> tuple[str, int] | None:
+def ticket_parse(text: str, *, bare: str | None = SaleKind.SALE) -> tuple[str | None, int] | None:
     """A ticket number as printed (typed, or scanned from the paper): "000123" is sale
     123, "R000004" is return 4; spaces and the letter's case do not matter. None when
-    the text is not a ticket number."""
+    the text is not a ticket number.
+
+    `bare` is the kind a number without the R means: a sale for the API's `?ticket=`
+    and the register's returns; None (a sale or a return) for the Tickets search."""
     text = "".join(str(text or "").split()).upper()
-    kind = SaleKind.SALE
+    kind = bare
     if text.startswith("R"):
         kind, text = SaleKind.RETURN, text[1:]
     # ASCII digits only: "²" is a digit to str.isdigit() but not to int().

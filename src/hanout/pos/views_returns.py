@@ -29,7 +29,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from hanout.core.errors import DomainError
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
-from hanout.pos import reports, services, views_reports
+from hanout.pos import reports, selectors, services, views_reports
 from hanout.pos.forms import ClientUuidForm
 from hanout.pos.models import LineKind, Sale, SaleKind
 
@@ -185,7 +185,7 @@ def sales(request):
     the business and the list's other filters (a register picks among the registers'
     own numbering); anything else is the list as usual."""
     query = (request.GET.get("q") or "").strip()
-    parsed = reports.parse_ticket(query) if query else None
+    parsed = selectors.ticket_parse(query, bare=None) if query else None
     if parsed is not None and not (request.GET.get("after") or request.GET.get("before")):
         form = views_reports.SalesFilterForm(request.GET, business=request.business)
         if form.is_valid():

@@ -36,6 +36,7 @@ from hanout.core.errors import NotFound, ValidationFailed
 from hanout.core.exports import EXPORT_RENDERERS, FileExportMixin, export_schema, file_response
 from hanout.core.permissions import Module
 from hanout.core.schema import ErrorSerializer
+from hanout.core.selectors import business_zone
 from hanout.sales import selectors_invoices as selectors
 from hanout.sales import services_credit_notes
 from hanout.sales import services_invoices as services
@@ -298,7 +299,7 @@ class InvoiceViewSet(FileExportMixin, ApiViewSet):
                     _("This customer does not exist."), fields={"customer": [_("Not found.")]}
                 )
             data["customer"] = customer
-        data["tz"] = selectors.business_tz(business)
+        data["tz"] = business_zone(business)
         return data
 
     def list(self, request):

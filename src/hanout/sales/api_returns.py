@@ -35,6 +35,7 @@ from hanout.core.errors import NotFound
 from hanout.core.exports import EXPORT_RENDERERS, FileExportMixin, export_schema, file_response
 from hanout.core.permissions import Module
 from hanout.core.schema import ErrorSerializer
+from hanout.core.selectors import business_zone
 from hanout.sales import selectors_returns as selectors
 from hanout.sales import services_returns as services
 from hanout.sales import services_returns_lines
@@ -345,7 +346,7 @@ class ReturnViewSet(FileExportMixin, ApiViewSet):
                 "sale",
                 _("This ticket does not exist."),
             )
-        data["tz"] = selectors.business_tz(business)
+        data["tz"] = business_zone(business)
         return data
 
     def list(self, request):

@@ -24,14 +24,6 @@ def _day_start(day: date, tz) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
 
-def business_tz(business: Business):
-    """The time zone a business's dates are read in: its first shop's."""
-    from hanout.core.models import Shop
-
-    shop = Shop.objects.for_business(business).order_by("-is_active", "name", "id").first()
-    return shop.tz if shop else None
-
-
 def invoice_list(
     *,
     business: Business,

@@ -16,19 +16,13 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from hanout.core.models import Shop
+from hanout.core.selectors import business_zone
 from hanout.sales.models import CustomerOrder, CustomerReturn, OrderStatus, ReturnLine
 
 ZERO = Decimal(0)
 ORDER_NUMBER = re.compile(r"^\s*(?:SO-?)?0*(\d{1,9})\s*$", re.IGNORECASE)
 RETURN_NUMBER = re.compile(r"^\s*(?:RT-?)?0*(\d{1,9})\s*$", re.IGNORECASE)
 TICKET_NUMBER = re.compile(r"^\s*0*(\d{1,9})\s*$")
-
-
-def business_tz(business) -> ZoneInfo:
-    """The time zone days are read in: the business's first shop's."""
-    shop = Shop.objects.for_business(business).order_by("created_at").first()
-    return shop.tz if shop is not None else ZoneInfo("UTC")
 
 
 def _day_start(day: datetime.date, tz) -> datetime.datetime:
@@ -75,7 +69,7 @@ def return_list(
     if sale is not None:
         qs = qs.filter(sale=sale)
     if date_from or date_to:
-        tz = tz or business_tz(business)
+        tz = tz or business_zone(business)
         if date_from:
             qs = qs.filter(returned_at__gte=_day_start(date_from, tz))
         if date_to:

@@ -24,6 +24,7 @@ from hanout.core.errors import DomainError
 from hanout.core.exports import file_response
 from hanout.core.pages import member_required
 from hanout.core.permissions import Level, Module
+from hanout.core.selectors import business_zone
 from hanout.customers.models import Customer
 from hanout.sales import selectors_invoices as selectors
 from hanout.sales import services_credit_notes
@@ -85,7 +86,7 @@ def _query_without_page(request) -> str:
 @member_required(Module.SALES)
 def invoice_list(request):
     form = InvoiceFilterForm(request.GET or None)
-    tz = selectors.business_tz(request.business)
+    tz = business_zone(request.business)
     invoices = selectors.invoice_list(
         business=request.business, tz=tz, **form.filters(request.business)
     )
@@ -101,7 +102,7 @@ def invoice_list(request):
 @member_required(Module.SALES)
 def invoice_export(request):
     form = InvoiceFilterForm(request.GET or None)
-    tz = selectors.business_tz(request.business)
+    tz = business_zone(request.business)
     invoices = selectors.invoice_list(
         business=request.business, tz=tz, **form.filters(request.business)
     )

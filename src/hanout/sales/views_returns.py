@@ -30,6 +30,7 @@ from hanout.core.errors import DomainError
 from hanout.core.exports import file_response
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
+from hanout.core.selectors import business_zone
 from hanout.inventory.models import Location
 from hanout.pos.forms import ClientUuidForm
 from hanout.sales import selectors_returns as selectors
@@ -372,7 +373,7 @@ def return_export(request):
         raise Http404
     form = ReturnFilterForm(request.GET or None)
     business = request.business
-    tz = selectors.business_tz(business)
+    tz = business_zone(business)
     returns = selectors.return_list(business=business, tz=tz, **form.filters())
     header, rows = selectors.export_table(returns, currency=business.currency, tz=tz)
     response = file_response(
