@@ -47,3 +47,29 @@ def scheduled_backup() -> str | None:
 def backup_now() -> str:
     """The "back up now" button of the backups page."""
     return _run("requested")
+
+
+@db_task()
+def check_backup(name: str, language: str = "") -> dict:
+    """The backups page's "Check": every check a restore makes, off the web request (a big
+    backup takes minutes). The outcome is the task's result, which the page reads."""
+    import shutil
+
+    from django.utils import translation
+
+    from hanout.sync import backups
+    from hanout.sync.crypto import BackupKeyError
+    from hanout.sync.engines import RestoreFailed
+
+    with translation.override(language or None):
+        try:
+            checked = backups.backup_check(name)
+        except (RestoreFailed, BackupKeyError) as exc:
+            return {"name": name, "ok": False, "problem": str(exc)}
+    shutil.rmtree(checked.work, ignore_errors=True)
+    return {
+        "name": name,
+        "ok": True,
+        "manifest": checked.manifest,
+        "warnings": [str(w) for w in checked.warnings],
+    }

@@ -11,7 +11,6 @@ command to run with the server stopped (docs/adr/0014-backups.md).
 from __future__ import annotations
 
 import shlex
-import shutil
 from functools import wraps
 
 from django.conf import settings
@@ -19,12 +18,11 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hanout.sync import backups, schedule
-from hanout.sync.crypto import BackupKeyError
-from hanout.sync.engines import RestoreFailed
 from hanout.sync.selectors import may_manage_backups
 from hanout.sync.storage import StorageError
 
@@ -45,7 +43,34 @@ def _restore_command(name: str) -> str:
     return shlex.join(["hanout", "restore", name, "--from", settings.HANOUT_BACKUP_DIR])
 
 
-def _page(request, *, checked=None, checked_name=None, problem=None, status=200):
+CHECK_KEY = "backup_check"  # the session's last "Check": {name, task, outcome}
+
+
+def _check_state(request) -> dict | None:
+    """The last check asked for on this session: running, or its outcome once the job ran."""
+    from huey.contrib.djhuey import HUEY
+    from huey.exceptions import TaskException
+
+    asked = request.session.get(CHECK_KEY)
+    if not asked:
+        return None
+    if asked.get("outcome") is None:
+        try:
+            outcome = HUEY.result(asked["task"])
+        except TaskException as exc:
+            outcome = {"name": asked["name"], "ok": False, "problem": str(exc)}
+        if outcome is None:
+            return {"name": asked["name"], "running": True}
+        asked["outcome"] = outcome
+        request.session[CHECK_KEY] = asked
+    outcome = asked["outcome"]
+    return {
+        **outcome,
+        "restore_command": _restore_command(outcome["name"]) if outcome["ok"] else "",
+    }
+
+
+def _page(request):
     try:
         entries = backups.backups_list()
         listing_error = None
@@ -63,12 +88,9 @@ def _page(request, *, checked=None, checked_name=None, problem=None, status=200)
         "encrypting": bool(settings.HANOUT_BACKUP_KEY or settings.HANOUT_BACKUP_KEY_FILE),
         "media_included": settings.HANOUT_BACKUP_MEDIA,
         "engine": backups.engine(),
-        "checked": checked,
-        "checked_name": checked_name,
-        "problem": problem,
-        "restore_command": _restore_command(checked_name) if checked else "",
+        "check": _check_state(request),
     }
-    return render(request, "sync/backups.html", context, status=status)
+    return render(request, "sync/backups.html", context)
 
 
 @operator_required
@@ -96,11 +118,11 @@ def backup_run(request):
 @require_POST
 @operator_required
 def backup_check(request, name):
+    """Start checking a backup in the job worker; the page shows the outcome when it is in."""
+    from hanout.sync.tasks import check_backup
+
     if not backups.NAME.match(name):
         raise Http404
-    try:
-        checked = backups.backup_check(name)
-    except (RestoreFailed, BackupKeyError) as exc:
-        return _page(request, checked_name=name, problem=str(exc), status=422)
-    shutil.rmtree(checked.work, ignore_errors=True)
-    return _page(request, checked=checked, checked_name=name)
+    task = check_backup(name, translation.get_language() or "")
+    request.session[CHECK_KEY] = {"name": name, "task": task.id, "outcome": None}
+    return redirect("backup_list")

@@ -74,11 +74,29 @@ def test_operator_backs_up_checks_and_gets_the_restore_command(
     page = response.content.decode()
     assert entry.name in page and "Manifest" in page
 
+    # The check is a job (immediate in tests); the page shows its outcome, and again
+    # when reloaded.
     response = client.post(reverse("backup_check", args=[entry.name]))
-    page = response.content.decode()
-    assert response.status_code == 200, page
-    assert "passed every check" in page
-    assert f"hanout restore {entry.name} --from {settings.HANOUT_BACKUP_DIR}" in page
+    assert response.status_code == 302 and response["Location"] == reverse("backup_list")
+    for _ in range(2):
+        page = client.get(reverse("backup_list")).content.decode()
+        assert "passed every check" in page
+        assert f"hanout restore {entry.name} --from {settings.HANOUT_BACKUP_DIR}" in page
+
+
+def test_a_check_still_running_says_so_and_polls(client, operator):
+    """While the worker has not finished, the page says what is being checked and asks
+    for itself again every two seconds."""
+    client.force_login(operator)
+    client.post(reverse("backup_run"))
+    [entry] = backups.backups_list()
+    # A task id the worker has not answered yet.
+    session = client.session
+    session["backup_check"] = {"name": entry.name, "task": "not-finished", "outcome": None}
+    session.save()
+    page = client.get(reverse("backup_list")).content.decode()
+    assert f"Checking {entry.name}" in page and 'hx-trigger="every 2s"' in page
+    assert "passed every check" not in page and "hanout restore" not in page
 
 
 def test_a_damaged_backup_is_reported_on_the_page(client, operator, tmp_path, settings):
@@ -89,8 +107,25 @@ def test_a_damaged_backup_is_reported_on_the_page(client, operator, tmp_path, se
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 1
     path.write_bytes(bytes(data))
-    response = client.post(reverse("backup_check", args=[entry.name]))
-    assert response.status_code == 422
+    response = client.post(reverse("backup_check", args=[entry.name]), follow=True)
     page = response.content.decode()
     assert "cannot be restored" in page and "does not match its checksum" in page
     assert "hanout restore" not in page
+
+
+def test_an_encrypted_backup_shows_its_row_counts_once_checked(client, operator, settings):
+    """The file beside an encrypted backup keeps its row counts secret; the check, which
+    has the key, shows them."""
+    settings.HANOUT_BACKUP_KEY = "a long passphrase kept elsewhere"
+    client.force_login(operator)
+    page = client.post(reverse("backup_run"), follow=True).content.decode()
+    [entry] = backups.backups_list()
+    assert entry.encrypted and entry.manifest is None
+    assert "Encrypted" in page and "inside the encrypted file" in page
+    assert "core_business" not in page
+    response = client.post(reverse("backup_check", args=[entry.name]), follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200, page
+    assert "passed every check" in page
+    shown = page.split('id="check-ok"', 1)[1].split("</details>", 1)[0]
+    assert "backup-manifest" in shown and "stock_level" in shown, shown
