@@ -56,6 +56,7 @@ SINGLETONS = {
     "/api/v1/chat/settings/",
     "/api/v1/market/wallet/",
     "/api/v1/market/profile/",
+    "/api/v1/market/profile/picture/",  # the business's own profile picture (a file)
     "/api/v1/market/analytics/",
 }
 # The marketplace's shop window: every business's published listings are public by design

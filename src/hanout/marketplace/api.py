@@ -1,7 +1,7 @@
 """REST API of the marketplace (module `marketplace`: reading needs read, anything else full).
 
 Wallet (the business's own):
-- `GET /api/v1/market/wallet/`: balance (posted), held, available, currency.
+- `GET /api/v1/market/wallet/`: balance, held, available, currency.
 - `GET /api/v1/market/wallet/entries/?kind=&since=&until=`: the ledger, newest first.
 - `GET|POST /api/v1/market/wallet/requests/`: deposits and withdrawals
   `{"kind": "deposit"|"withdrawal", "amount", "reference", "client_uuid"}` (201; 200 with
@@ -9,8 +9,10 @@ Wallet (the business's own):
 
 Listings:
 - `GET /api/v1/market/listings/?search=&category=&min_price=&max_price=&country=&sort=`:
-  every business's published listings (public by design); `GET {id}/` one of them with its
-  pictures and ownership history; `POST {id}/buy/` `{"quantity", "client_uuid"}` buys now.
+  every business's published listings (open to every business, with a token; not
+  anonymous), in the `sort` order across pages; `GET {id}/` one of them with its pictures
+  and ownership history; `GET {id}/images/{image_id}/full|thumb/` a picture's file;
+  `POST {id}/buy/` `{"quantity", "client_uuid"}` buys now.
 - `/api/v1/market/my-listings/`: the business's own listings in any state: create, change,
   delete, `POST {id}/publish/`, `POST {id}/unpublish/`, `POST {id}/images/` (multipart
   `file`), `DELETE {id}/images/{image_id}/`; `POST bulk/` creates, updates or deletes up to
@@ -20,7 +22,8 @@ Offers and purchases (the two parties only):
 - `GET|POST /api/v1/market/offers/`, `POST {id}/accept|decline|counter|withdraw/`.
 - `GET /api/v1/market/purchases/`, `POST {id}/deliver|confirm|cancel/`.
 
-Profile and analytics: `GET|PATCH /api/v1/market/profile/`, `GET /api/v1/market/analytics/`.
+Profile and analytics: `GET /api/v1/market/profile/`, `PATCH /api/v1/market/profile/update/`,
+`GET /api/v1/market/profile/picture/`, `GET /api/v1/market/analytics/`.
 
 Platform administrators (`is_staff`): `/api/v1/market/admin/requests/` and
 `/api/v1/market/admin/purchases/` with `POST {id}/approve|reject/`.
@@ -30,9 +33,12 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -44,7 +50,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from hanout.core.api import error_body
+from hanout.core.api import CursorPagination, error_body
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import DomainError, NotFound, ValidationFailed
 from hanout.core.exports import EXPORT_RENDERERS, FileExportMixin, export_schema, file_response
@@ -63,8 +69,10 @@ from hanout.marketplace.models import (
     Listing,
     ListingCategory,
     ListingImage,
+    ListingStatus,
     MarketProfile,
     Offer,
+    OfferCloseReason,
     Ownership,
     Purchase,
     RequestKind,
@@ -73,14 +81,27 @@ from hanout.marketplace.models import (
     WalletEntry,
     WalletRequest,
 )
+from hanout.marketplace.views import picture_response
 
 BULK_MAX = 1000
+# The service's words, translated when the error is shown (not when this module loads).
+OFFER_DAYS_ERROR = lazy(
+    lambda: _("An offer lasts from 1 to %(days)d days.") % {"days": trade.OFFER_DAYS_MAX}, str
+)()
 NOT_FOUND = OpenApiResponse(
     response=ErrorSerializer,
     description=gettext_lazy(
         "Something named in the request (a listing, product or location) is not found."
     ),
 )
+
+
+def _absolute(context, name: str, *args) -> str:
+    """An absolute URL of an API route (a relative one when there is no request, as in
+    events): a client follows it with the same token it called the API with."""
+    path = reverse(name, args=args)
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
 
 
 class Priced(serializers.DecimalField):
@@ -103,6 +124,57 @@ class Priced(serializers.DecimalField):
     def to_representation(self, pair):
         value, currency = pair
         return str(quantize(value, currency))
+
+
+class AmountInput(serializers.CharField):
+    """An amount as text ("12.50"), checked as the service checks it (a plain decimal, the
+    currency's decimals, more than zero, within the terms' maximum) so that its error is
+    told with the other fields' errors, not after they are fixed. The currency is the
+    calling business's; the service checks again whatever it is given."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        text = super().run_validation(data)
+        business = getattr(self.context.get("request"), "business", None)
+        if business is None:
+            return text
+        try:
+            return wallets.parse_amount(text, currency=business.currency, field=self.field_name)
+        except ValidationFailed as exc:
+            raise serializers.ValidationError(exc.fields.get(self.field_name, exc.message)) from exc
+
+
+class PriceFilter(serializers.DecimalField):
+    """A price to filter on: a plain decimal, zero or more."""
+
+    def __init__(self, **kwargs):
+        message = gettext_lazy("Enter a price of zero or more, such as 12.50.")
+        kwargs.update(max_digits=14, decimal_places=3, min_value=0, required=False)
+        kwargs["error_messages"] = {"invalid": message, "min_value": message}
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not wallets.PLAIN_DECIMAL.fullmatch(str(data).strip()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class _Period(serializers.Serializer):
+    """`since` and `until` (days, both included): an end before the start is a 400."""
+
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        since, until = attrs.get("since"), attrs.get("until")
+        if since and until and until < since:
+            raise serializers.ValidationError(
+                {"until": [_("The end date (until) is before the start date (since).")]}
+            )
+        return attrs
 
 
 # --- serializers -------------------------------------------------------------------------------
@@ -150,10 +222,8 @@ class EntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EntryQuerySerializer(serializers.Serializer):
+class EntryQuerySerializer(_Period):
     kind = serializers.ChoiceField(choices=EntryKind.choices, required=False)
-    since = serializers.DateField(required=False)
-    until = serializers.DateField(required=False)
 
 
 class RequestSerializer(serializers.ModelSerializer):
@@ -181,13 +251,17 @@ class RequestSerializer(serializers.ModelSerializer):
 
 class RequestCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RequestKind.choices)
-    amount = serializers.CharField(max_length=40)
+    amount = AmountInput()
     reference = serializers.CharField(max_length=120, required=False, allow_blank=True)
     client_uuid = serializers.UUIDField(required=False)
 
 
 class RequestQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)
+
+
+class MyListingQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ListingStatus.choices, required=False)
 
 
 class ImageSerializer(serializers.ModelSerializer):
@@ -200,11 +274,11 @@ class ImageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, obj) -> str:
-        """The picture (served to signed-in members of any business that may see the listing)."""
-        return reverse("listing_picture", args=[obj.listing_id, obj.pk, "full"])
+        """The picture's file through the API (the same token reads it), as an absolute URL."""
+        return _absolute(self.context, "market-listing-image-file", obj.listing_id, obj.pk, "full")
 
     def get_thumbnail_url(self, obj) -> str:
-        return reverse("listing_picture", args=[obj.listing_id, obj.pk, "thumb"])
+        return _absolute(self.context, "market-listing-image-file", obj.listing_id, obj.pk, "thumb")
 
 
 class OwnerSerializer(serializers.ModelSerializer):
@@ -264,7 +338,7 @@ class ListingWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=160, required=False)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     category = serializers.ChoiceField(choices=ListingCategory.choices, required=False)
-    price = serializers.CharField(max_length=40, required=False)
+    price = AmountInput(required=False)
     quantity = serializers.IntegerField(
         min_value=0, max_value=listings.MAX_QUANTITY, required=False
     )
@@ -272,7 +346,7 @@ class ListingWriteSerializer(serializers.Serializer):
 
 class ListingCreateSerializer(ListingWriteSerializer):
     name = serializers.CharField(max_length=160)
-    price = serializers.CharField(max_length=40)
+    price = AmountInput()
     product = serializers.UUIDField(required=False)
     location = serializers.UUIDField(required=False)
     publish = serializers.BooleanField(default=False)
@@ -282,11 +356,19 @@ class ListingCreateSerializer(ListingWriteSerializer):
 class BrowseQuerySerializer(serializers.Serializer):
     search = serializers.CharField(max_length=100, required=False)
     category = serializers.ChoiceField(choices=ListingCategory.choices, required=False)
-    min_price = serializers.DecimalField(max_digits=14, decimal_places=3, required=False)
-    max_price = serializers.DecimalField(max_digits=14, decimal_places=3, required=False)
+    min_price = PriceFilter()
+    max_price = PriceFilter()
     country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False)
     sort = serializers.ChoiceField(choices=list(selectors.SORTS), required=False)
+
+    def validate(self, attrs):
+        low, high = attrs.get("min_price"), attrs.get("max_price")
+        if low is not None and high is not None and high < low:
+            raise serializers.ValidationError(
+                {"max_price": [_("The highest price (max_price) is below the lowest (min_price).")]}
+            )
+        return attrs
 
 
 class BuySerializer(serializers.Serializer):
@@ -305,6 +387,12 @@ class OfferSerializer(serializers.ModelSerializer):
     buyer_name = serializers.CharField(source="business.name", read_only=True)
     seller_name = serializers.CharField(source="seller.name", read_only=True)
     listing_name = serializers.CharField(source="listing.name", read_only=True)
+    closed_reason = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Why the marketplace closed the offer (status `closed`): `sold_out` or "
+            "`unpublished`; null otherwise."
+        )
+    )
 
     class Meta:
         model = Offer
@@ -322,6 +410,7 @@ class OfferSerializer(serializers.ModelSerializer):
             "currency",
             "message",
             "status",
+            "closed_reason",
             "counters",
             "expires_at",
             "decided_at",
@@ -329,14 +418,21 @@ class OfferSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.ChoiceField(choices=OfferCloseReason.choices, allow_null=True))
+    def get_closed_reason(self, obj):
+        return obj.closed_reason or None
+
 
 class OfferCreateSerializer(serializers.Serializer):
     listing = serializers.UUIDField()
-    unit_price = serializers.CharField(max_length=40)
+    unit_price = AmountInput()
     quantity = serializers.IntegerField(min_value=1, default=1)
     expires_at = serializers.DateTimeField(required=False)
     valid_for_days = serializers.IntegerField(
         required=False,
+        min_value=1,
+        max_value=trade.OFFER_DAYS_MAX,
+        error_messages={"min_value": OFFER_DAYS_ERROR, "max_value": OFFER_DAYS_ERROR},
         help_text="Instead of expires_at: the offer ends this many days (1–30) from now. "
         "Without either it ends in 3 days.",
     )
@@ -345,7 +441,7 @@ class OfferCreateSerializer(serializers.Serializer):
 
 
 class CounterSerializer(serializers.Serializer):
-    unit_price = serializers.CharField(max_length=40)
+    unit_price = AmountInput()
     quantity = serializers.IntegerField(min_value=1, required=False)
 
 
@@ -406,9 +502,10 @@ class ProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_picture(self, obj) -> str | None:
+        """The picture's file through the API, as an absolute URL; null without a picture."""
         if not obj.picture:
             return None
-        return reverse("market_profile_picture", args=[obj.business_id])
+        return _absolute(self.context, "market-profile-picture")
 
 
 class ProfileUpdateSerializer(serializers.Serializer):
@@ -456,9 +553,8 @@ class AnalyticsSerializer(serializers.Serializer):
     top_by_revenue = TopItemSerializer(many=True)
 
 
-class PeriodSerializer(serializers.Serializer):
-    since = serializers.DateField(required=False)
-    until = serializers.DateField(required=False)
+class PeriodSerializer(_Period):
+    pass
 
 
 def _seen(request, key) -> bool:
@@ -565,8 +661,20 @@ class WalletRequestViewSet(MarketViewSet):
 # --- listings ------------------------------------------------------------------------------------
 
 
-def _listing_detail(listing) -> dict:
-    return ListingDetailSerializer(listing).data
+def _listing_detail(listing, view) -> dict:
+    return ListingDetailSerializer(listing, context=view.get_serializer_context()).data
+
+
+class ListingBrowsePagination(CursorPagination):
+    """Pages of the shop window in the order asked for (`sort`), not the API's default
+    newest-id-first: the cursor follows the sort's first column (price, name or the day
+    published, never null on a published listing) and the id breaks ties."""
+
+    def get_ordering(self, request, queryset, view):
+        return tuple(selectors.SORTS[getattr(view, "sort", selectors.DEFAULT_SORT)])
+
+
+IMAGE_FILE = {(200, "image/*"): OpenApiTypes.BINARY, 404: NOT_FOUND}
 
 
 @extend_schema_view(
@@ -578,6 +686,7 @@ class ListingViewSet(MarketViewSet):
 
     model = Listing
     serializer_class = ListingSerializer
+    pagination_class = ListingBrowsePagination
 
     def scoped_queryset(self, **filters):
         return selectors.listing_browse(**filters)
@@ -588,10 +697,37 @@ class ListingViewSet(MarketViewSet):
     def list(self, request):
         q = self.query(BrowseQuerySerializer)
         q["q"] = q.pop("search", "")
+        q["sort"] = self.sort = q.get("sort") or selectors.DEFAULT_SORT
         return self.paginated(ListingSerializer, self.scoped_queryset(**q))
 
     def retrieve(self, request, pk=None):
-        return Response(_listing_detail(self.get_object()))
+        return Response(_listing_detail(self.get_object(), self))
+
+    @extend_schema(
+        responses=IMAGE_FILE,
+        description=gettext_lazy(
+            "A picture of a listing the business may see (any published one, or its own): "
+            "`full` or `thumb` (the thumbnail). The `url` and `thumbnail_url` of a listing's "
+            "`images` lead here."
+        ),
+        parameters=[
+            OpenApiParameter("image_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
+            OpenApiParameter("size", str, OpenApiParameter.PATH, enum=["full", "thumb"]),
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"images/(?P<image_id>[0-9a-f-]{36})/(?P<size>full|thumb)",
+        url_name="image-file",
+        pagination_class=None,
+    )
+    def image_file(self, request, pk=None, image_id=None, size=None):
+        listing = self.get_object()
+        image = listing.images.filter(pk=image_id).first() if selectors.valid_id(image_id) else None
+        if image is None:
+            raise NotFound(_("This picture was not found."))
+        return picture_response(image.thumbnail if size == "thumb" else image.image)
 
     @extend_schema(
         request=BuySerializer, responses={201: PurchaseSerializer, 200: PurchaseSerializer}
@@ -686,7 +822,9 @@ def _bulk_rolled_back(rows, results) -> Response:
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[RequestQuerySerializer], responses=ListingSerializer(many=True)),
+    list=extend_schema(
+        parameters=[MyListingQuerySerializer], responses=ListingSerializer(many=True)
+    ),
     retrieve=extend_schema(responses=ListingDetailSerializer),
     create=extend_schema(
         request=ListingCreateSerializer,
@@ -711,11 +849,11 @@ class MyListingViewSet(MarketViewSet):
 
     def list(self, request):
         return self.paginated(
-            ListingSerializer, self.scoped_queryset(**self.query(RequestQuerySerializer))
+            ListingSerializer, self.scoped_queryset(**self.query(MyListingQuerySerializer))
         )
 
     def retrieve(self, request, pk=None):
-        return Response(_listing_detail(self.get_object()))
+        return Response(_listing_detail(self.get_object(), self))
 
     def _create(self, data):
         business = self.request.business
@@ -755,7 +893,7 @@ class MyListingViewSet(MarketViewSet):
         data = self.validated(ListingCreateSerializer)
         seen = _seen(request, data.get("client_uuid"))
         listing = self._create(data)
-        return Response(_listing_detail(listing), status=_created(seen))
+        return Response(_listing_detail(listing, self), status=_created(seen))
 
     def partial_update(self, request, pk=None):
         listing = listings.listing_update(
@@ -763,7 +901,7 @@ class MyListingViewSet(MarketViewSet):
             actor=request.user,
             data=self.validated(ListingWriteSerializer, partial=True),
         )
-        return Response(_listing_detail(listing))
+        return Response(_listing_detail(listing, self))
 
     def destroy(self, request, pk=None):
         listings.listing_delete(listing=self.get_object(), actor=request.user)
@@ -773,7 +911,9 @@ class MyListingViewSet(MarketViewSet):
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         return Response(
-            _listing_detail(listings.listing_publish(listing=self.get_object(), actor=request.user))
+            _listing_detail(
+                listings.listing_publish(listing=self.get_object(), actor=request.user), self
+            )
         )
 
     @extend_schema(request=None, responses=ListingDetailSerializer)
@@ -781,7 +921,7 @@ class MyListingViewSet(MarketViewSet):
     def unpublish(self, request, pk=None):
         return Response(
             _listing_detail(
-                listings.listing_unpublish(listing=self.get_object(), actor=request.user)
+                listings.listing_unpublish(listing=self.get_object(), actor=request.user), self
             )
         )
 
@@ -872,7 +1012,7 @@ class MyListingViewSet(MarketViewSet):
     def _bulk_row(self, row):
         data = row.get("data") or {}
         if row["op"] == "create":
-            checked = ListingCreateSerializer(data=data)
+            checked = ListingCreateSerializer(data=data, context=self.get_serializer_context())
             if not checked.is_valid():
                 raise ValidationFailed(_("This row is not valid."), fields=checked.errors)
             return self._create(checked.validated_data).pk
@@ -882,7 +1022,9 @@ class MyListingViewSet(MarketViewSet):
         if row["op"] == "delete":
             listings.listing_delete(listing=listing, actor=self.request.user)
             return None
-        checked = ListingWriteSerializer(data=data, partial=True)
+        checked = ListingWriteSerializer(
+            data=data, partial=True, context=self.get_serializer_context()
+        )
         if not checked.is_valid():
             raise ValidationFailed(_("This row is not valid."), fields=checked.errors)
         listings.listing_update(
@@ -1053,6 +1195,17 @@ class ProfileViewSet(MarketViewSet):
     @extend_schema(responses=ProfileSerializer)
     def list(self, request):
         return self.respond(ProfileSerializer, selectors.profile_get(request.business))
+
+    @extend_schema(
+        responses=IMAGE_FILE,
+        description=gettext_lazy("The profile's picture (the file), or 404 without one."),
+    )
+    @action(detail=False, methods=["get"], url_name="picture", pagination_class=None)
+    def picture(self, request):
+        profile = selectors.profile_get(request.business)
+        if not profile.picture:
+            raise NotFound(_("This picture was not found."))
+        return picture_response(profile.picture)
 
     @extend_schema(request=ProfileUpdateSerializer, responses=ProfileSerializer)
     @action(detail=False, methods=["patch"], url_path="update")

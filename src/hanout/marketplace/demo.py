@@ -192,6 +192,16 @@ def _list(business, actor, rows, *, publish=True):
     return out
 
 
+def _profile_picture(business):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hanout.demo_images import product_picture
+
+    icon = "loaf" if business.currency == "EUR" else "sack"
+    picture = product_picture(business.name, icon=icon, colour=(236, 226, 205))
+    return SimpleUploadedFile("profile.png", picture, content_type="image/png")
+
+
 def load(business, spec) -> None:
     from hanout.accounts.models import Membership
     from hanout.marketplace import services_profile as profiles
@@ -212,6 +222,10 @@ def load(business, spec) -> None:
         wallet.deposit_request(business=business, actor=owner, amount="150", reference="VIR-0003")
         profiles.profile_update(
             business=partner, actor=partner_owner, data={"bio": partner_spec["bio"]}
+        )
+        # The business's own profile picture: its name on a tile, as a shop would upload.
+        profiles.profile_update(
+            business=business, actor=owner, data={}, picture=_profile_picture(business)
         )
 
         surplus, equipment, _showcase = _list(business, owner, partner_spec["own"])

@@ -29,14 +29,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hanout.core.ids import uuid7
 from hanout.core.models import BusinessOwned, BusinessQuerySet
-from hanout.core.money import MONEY_DIGITS, MONEY_PLACES, quantize
-from hanout.core.validation import validate_currency
+from hanout.core.money import MONEY_DIGITS, MONEY_PLACES, minor_unit, quantize
+from hanout.core.validation import currency_codes, validate_currency
 
 MONEY = {"max_digits": MONEY_DIGITS, "decimal_places": MONEY_PLACES}
 
@@ -80,10 +82,46 @@ class MarketTerms(models.Model):
                 name="market_terms_threshold_not_negative",
             ),
             models.CheckConstraint(condition=Q(max_amount__gt=0), name="market_terms_max_positive"),
+            models.CheckConstraint(
+                condition=Q(request_days__gte=1) & Q(confirm_days__gte=1),
+                name="market_terms_days_at_least_one",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.currency
+
+    def clean(self) -> None:
+        """Every problem at once, beside its field, in words (not a constraint's name):
+        days of at least one, amounts in the currency's decimals, a positive maximum."""
+        errors: dict[str, list] = {}
+        for field in ("request_days", "confirm_days"):
+            days = getattr(self, field)
+            if days is not None and days < 1:
+                errors.setdefault(field, []).append(_("Enter at least 1 day."))
+        if self.max_amount is not None and self.max_amount <= 0:
+            errors.setdefault("max_amount", []).append(
+                _("The largest amount must be more than zero.")
+            )
+        if self.approval_threshold is not None and self.approval_threshold < 0:
+            errors.setdefault("approval_threshold", []).append(
+                _("The amount cannot be negative; leave it empty so no purchase needs approval.")
+            )
+        if self.currency in currency_codes():
+            unit = minor_unit(self.currency)
+            for field in ("approval_threshold", "max_amount"):
+                amount = getattr(self, field)
+                if amount is not None and field not in errors and amount != amount.quantize(unit):
+                    errors.setdefault(field, []).append(
+                        _("%(currency)s has %(places)d decimals: %(amount)s has more.")
+                        % {
+                            "currency": self.currency,
+                            "places": -unit.as_tuple().exponent,
+                            "amount": amount.normalize(),
+                        }
+                    )
+        if errors:
+            raise ValidationError(errors)
 
 
 # --- wallets ---------------------------------------------------------------------------------
@@ -195,10 +233,11 @@ class RequestKind(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
+    # Contexts: French (and others) agree the word with "request" (la demande).
     PENDING = "pending", _("Pending")
-    POSTED = "posted", _("Approved")
+    POSTED = "posted", pgettext_lazy("wallet request", "Approved")
     VOIDED = "voided", _("Rejected")
-    EXPIRED = "expired", _("Expired")
+    EXPIRED = "expired", pgettext_lazy("wallet request", "Expired")
 
 
 class WalletRequest(BusinessOwned):
@@ -377,7 +416,15 @@ class OfferStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
+    EXPIRED = "expired", pgettext_lazy("offer", "Expired")
+    CLOSED = "closed", _("Closed by the marketplace")
+
+
+class OfferCloseReason(models.TextChoices):
+    """Why the marketplace closed a live offer that nobody answered."""
+
+    SOLD_OUT = "sold_out", _("Sold out")
+    UNPUBLISHED = "unpublished", _("Taken off the market")
 
 
 OFFER_LIVE = (OfferStatus.OPEN, OfferStatus.COUNTERED)
@@ -399,6 +446,9 @@ class Offer(BusinessOwned):
     )
     expires_at = models.DateTimeField(_("expires"))
     counters = models.PositiveSmallIntegerField(_("counter-offers"), default=0)
+    closed_reason = models.CharField(
+        _("why it closed"), max_length=12, choices=OfferCloseReason.choices, blank=True
+    )
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -412,6 +462,11 @@ class Offer(BusinessOwned):
             models.CheckConstraint(condition=Q(unit_price__gt=0), name="offer_price_positive"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="offer_quantity_positive"),
             models.CheckConstraint(condition=~Q(business=F("seller")), name="offer_not_own"),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_reason__in=["sold_out", "unpublished"])
+                | (~Q(status="closed") & Q(closed_reason="")),
+                name="offer_closed_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["seller", "status"], name="offer_seller"),

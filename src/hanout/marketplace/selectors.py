@@ -48,6 +48,7 @@ def valid_id(pk) -> bool:
     return True
 
 
+DEFAULT_SORT = "recent"
 SORTS = {
     "recent": ["-published_at", "-id"],
     "price": ["price", "-published_at", "-id"],
@@ -338,12 +339,16 @@ def analytics(*, business: Business, since: date | None = None, until: date | No
 def admin_request_queue(
     *, status: str = RequestStatus.PENDING, kind: str | None = None
 ) -> QuerySet:
+    """Deposits and withdrawals for the administrators: the pending ones oldest first
+    (the work, in the order it came); any other choice ("All", decided) newest first."""
     qs = WalletRequest.objects.select_related("business", "requested_by", "decided_by")
     if status:
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.order_by("created_at", "id")
+    if status == RequestStatus.PENDING:
+        return qs.order_by("created_at", "id")
+    return qs.order_by("-created_at", "-id")
 
 
 def admin_purchase_queue() -> QuerySet[Purchase]:

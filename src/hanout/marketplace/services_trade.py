@@ -44,6 +44,7 @@ from hanout.marketplace.models import (
     Listing,
     ListingStatus,
     Offer,
+    OfferCloseReason,
     OfferStatus,
     Ownership,
     Purchase,
@@ -58,6 +59,7 @@ ACTION_LABELS = {
     "offer.decline": gettext_lazy("Declined a marketplace offer"),
     "offer.counter": gettext_lazy("Made a counter-offer"),
     "offer.withdraw": gettext_lazy("Withdrew a marketplace offer"),
+    "offer.close": gettext_lazy("A marketplace offer closed: the item sold out or was taken off"),
     "purchase.buy_now": gettext_lazy("Bought on the marketplace"),
     "purchase.deliver": gettext_lazy("Marked a marketplace sale delivered"),
     "purchase.confirm": gettext_lazy("Confirmed receiving a marketplace purchase"),
@@ -203,7 +205,7 @@ def _open_purchase(
     listing.quantity -= quantity
     listing.save(update_fields=["quantity", "updated_at"])
     if listing.quantity == 0:
-        close_offers_of(listing, reason="sold_out", keep=offer)
+        close_offers_of(listing, reason=OfferCloseReason.SOLD_OUT, keep=offer)
     return purchase
 
 
@@ -330,13 +332,23 @@ def _set(
     """Decide a locked offer; `by` is the acting business (the buyer when none is named).
 
     `reason` says why the market closed it without anyone answering ("sold_out",
-    "unpublished"); it travels in the event so the buyer hears why."""
+    "unpublished"): it is stored on the offer and travels in the event so the buyer
+    hears why."""
     before = offer.status
     offer.status = status
+    offer.closed_reason = reason if status == OfferStatus.CLOSED else ""
     if status not in OFFER_LIVE:
         offer.decided_at = clock.now()
     offer.save(
-        update_fields=["status", "decided_at", "unit_price", "quantity", "counters", "updated_at"]
+        update_fields=[
+            "status",
+            "closed_reason",
+            "decided_at",
+            "unit_price",
+            "quantity",
+            "counters",
+            "updated_at",
+        ]
     )
     audit.record(
         business=by or offer.business,
@@ -348,7 +360,10 @@ def _set(
     payload = _offer_payload(offer)
     if reason:
         payload["reason"] = reason
-    _event(f"market.offer_{status}", [offer.business_id, offer.seller_id], payload)
+    # A closed offer is told as `market.offer_declined` (status "closed" and its reason in
+    # the payload): the event webhooks already subscribe to for an offer that ended unsold.
+    event = "declined" if status == OfferStatus.CLOSED else status
+    _event(f"market.offer_{event}", [offer.business_id, offer.seller_id], payload)
 
 
 def offer_accept(*, offer: Offer, business: Business, actor) -> Purchase:
@@ -447,10 +462,13 @@ def offer_withdraw(*, offer: Offer, business: Business, actor) -> Offer:
     return offer
 
 
-def close_offers_of(listing: Listing, *, reason: str = "unpublished", keep=None) -> int:
-    """Decline every live offer of a listing taken off the market or sold out (inside its
-    transaction, the listing locked first: every path locks a listing before its offers);
-    `keep` is the offer being accepted, which stays to be decided by its caller."""
+def close_offers_of(
+    listing: Listing, *, reason: str = OfferCloseReason.UNPUBLISHED, keep=None
+) -> int:
+    """Close every live offer of a listing taken off the market or sold out: status
+    "closed", with the reason stored, so nobody reads it as the seller's "declined"
+    (inside its transaction, the listing locked first: every path locks a listing before
+    its offers); `keep` is the offer being accepted, which stays to be decided by its caller."""
     count = 0
     offers = Offer.objects.select_for_update(no_key=True, of=("self",)).filter(
         listing=listing, status__in=OFFER_LIVE
@@ -460,7 +478,7 @@ def close_offers_of(listing: Listing, *, reason: str = "unpublished", keep=None)
     for offer in offers.order_by("pk"):
         _set(
             offer,
-            OfferStatus.DECLINED,
+            OfferStatus.CLOSED,
             actor=None,
             action="offer.close",
             by=listing.business,

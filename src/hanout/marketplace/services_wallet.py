@@ -23,6 +23,7 @@ moment — decides once: the request row is locked and its status re-read.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -67,18 +68,28 @@ def terms_for(currency: str) -> MarketTerms:
     return found or MarketTerms(currency=currency, max_amount=DEFAULT_MAX, **DEFAULT_TERMS)
 
 
+PLAIN_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
 def _bad(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(f"{field}: {message}", fields={field: [message]})
 
 
 def parse_amount(value, *, currency: str, field: str = "amount") -> Decimal:
-    """A positive amount with no more decimals than the currency has, within the terms' maximum."""
+    """A positive amount with no more decimals than the currency has, within the terms' maximum.
+
+    Text must be a plain decimal ("12.50", "-3"): an exponent ("1e3"), "NaN" or "Infinity"
+    are what Python reads, not what a person writes, and are refused."""
     if isinstance(value, float):
         value = repr(value)
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        amount = None
+    amount = None
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        amount = Decimal(value)
+    elif isinstance(value, str) and PLAIN_DECIMAL.fullmatch(value.strip()):
+        try:
+            amount = Decimal(value.strip())
+        except (InvalidOperation, ValueError):
+            amount = None
     if amount is None or not amount.is_finite():
         raise _bad(field, _("Enter an amount, such as 12.50."))
     if amount <= 0:

@@ -21,6 +21,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hanout.catalog import selectors as catalog_selectors
@@ -129,7 +130,7 @@ def _item_page(request, listing, *, buy_form=None, offer_form=None, status=200):
     return render(request, "marketplace/item.html", context, status=status)
 
 
-def _file_response(file):
+def picture_response(file):
     """A stored picture's bytes (media files are served by the app, never as a folder)."""
     if not file:
         raise Http404
@@ -150,7 +151,7 @@ def listing_picture(request, pk, image_pk, size):
     image = listing.images.filter(pk=image_pk).first()
     if image is None:
         raise Http404
-    return _file_response(image.thumbnail if size == "thumb" else image.image)
+    return picture_response(image.thumbnail if size == "thumb" else image.image)
 
 
 @require_GET
@@ -162,7 +163,7 @@ def profile_picture(request, business_pk):
     business = Business.objects.filter(pk=business_pk).first()
     if business is None:
         raise Http404
-    return _file_response(selectors.profile_get(business).picture)
+    return picture_response(selectors.profile_get(business).picture)
 
 
 @member_required(MARKET)
@@ -615,7 +616,10 @@ def market_analytics(request):
             {"label": _("Earned"), "data": [str(m["earned"]) for m in months]},
             {"label": _("Spent"), "data": [str(m["spent"]) for m in months]},
             {"label": _("Deposited"), "data": [str(m["deposited"]) for m in months]},
-            {"label": _("Withdrawn"), "data": [str(m["withdrawn"]) for m in months]},
+            {
+                "label": pgettext("money", "Withdrawn"),
+                "data": [str(m["withdrawn"]) for m in months],
+            },
         ],
         "currency": data["currency"],
         "title": _("Marketplace money by month"),

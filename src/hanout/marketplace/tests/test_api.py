@@ -345,3 +345,179 @@ def test_an_offer_through_the_api_can_stand_for_some_days(seller, buyer):
         format="json",
     )
     assert bad.status_code == 400 and "valid_for_days" in bad.json()["error"]["fields"]
+
+
+def _all_pages(api, url):
+    """Every result of a paginated list, following the `next` links."""
+    seen, pages = [], 0
+    while url:
+        body = api.get(url).json()
+        seen += body["results"]
+        url, pages = body["next"], pages + 1
+    return seen, pages
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("price", ["B", "E", "D", "A", "C"]),
+        ("-price", ["C", "A", "E", "D", "B"]),
+        ("name", ["A", "B", "C", "D", "E"]),
+    ],
+)
+def test_the_shop_window_sorts_across_pages(seller, buyer, sort, expected):
+    # Made in an order that is neither the price's nor the name's; D and E cost the same.
+    for name, price in [("D", "2.00"), ("A", "7.00"), ("E", "2.00"), ("C", "9.50"), ("B", "1.00")]:
+        listed(seller, name=name, price=price)
+    api = api_client_for(buyer)
+    results, pages = _all_pages(api, f"/api/v1/market/listings/?sort={sort}&page_size=2")
+    assert pages == 3
+    # Equal prices (D, E): the newest first, as on the web page.
+    assert [r["name"] for r in results] == expected
+    assert api.get("/api/v1/market/listings/?sort=bogus").status_code == 400
+
+
+def test_picture_urls_are_absolute_and_open_with_the_api_token(seller, buyer):
+    api = api_client_for(seller)
+    listing = listed(seller)
+    made = api.post(
+        f"/api/v1/market/my-listings/{listing.pk}/images/", {"file": _png()}, format="multipart"
+    ).json()
+    assert made["url"].startswith("http://testserver/api/v1/market/listings/")
+    other = api_client_for(buyer)
+    detail = other.get(f"/api/v1/market/listings/{listing.pk}/").json()
+    full, thumb = detail["images"][0]["url"], detail["images"][0]["thumbnail_url"]
+    assert full == made["url"]
+    response = other.get(thumb)  # a token-only client: no redirect to the login page
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+    assert other.get(full).status_code == 200
+    assert other.get(full.replace(made["id"], str(uuid.uuid4()))).status_code == 404
+    # A picture of a listing taken off the market is not found for another business.
+    api.post(f"/api/v1/market/my-listings/{listing.pk}/unpublish/")
+    assert other.get(full).status_code == 404 and api.get(full).status_code == 200
+    # The profile's picture, the same way.
+    assert api.get("/api/v1/market/profile/").json()["picture"] is None
+    assert api.get("/api/v1/market/profile/picture/").status_code == 404
+    updated = api.patch("/api/v1/market/profile/update/", {"picture": _png()}, format="multipart")
+    assert updated.status_code == 200, updated.content
+    picture = updated.json()["picture"]
+    assert picture == "http://testserver/api/v1/market/profile/picture/"
+    assert api.get(picture).status_code == 200
+
+
+def test_an_offer_closed_by_the_market_says_so_and_why(seller, buyer):
+    from hanout.marketplace import services_listings
+    from hanout.marketplace import services_trade as trade
+
+    other = funded("50", name="Other")
+    sold = listed(seller, name="Vitrine", price="10", quantity=1)
+    gone = listed(seller, name="Balance", price="10")
+    b = api_client_for(buyer)
+    on_sold = b.post(
+        "/api/v1/market/offers/", {"listing": str(sold.pk), "unit_price": "8"}, format="json"
+    ).json()["id"]
+    on_gone = b.post(
+        "/api/v1/market/offers/", {"listing": str(gone.pk), "unit_price": "8"}, format="json"
+    ).json()["id"]
+    trade.buy_now(business=other.business, actor=other.user, listing=sold)
+    services_listings.listing_unpublish(listing=gone, actor=seller.user)
+    offers = {o["id"]: o for o in b.get("/api/v1/market/offers/").json()["results"]}
+    assert (offers[on_sold]["status"], offers[on_sold]["closed_reason"]) == ("closed", "sold_out")
+    assert (offers[on_gone]["status"], offers[on_gone]["closed_reason"]) == (
+        "closed",
+        "unpublished",
+    )
+    # A seller's own "no" is still a decline, with no reason of the market's.
+    asked = listed(seller, name="Comptoir", price="10")
+    oid = b.post(
+        "/api/v1/market/offers/", {"listing": str(asked.pk), "unit_price": "8"}, format="json"
+    ).json()["id"]
+    declined = api_client_for(seller).post(f"/api/v1/market/offers/{oid}/decline/").json()
+    assert (declined["status"], declined["closed_reason"]) == ("declined", None)
+    # A closed offer cannot be answered any more.
+    late = api_client_for(seller).post(f"/api/v1/market/offers/{on_gone}/accept/")
+    assert late.status_code == 409 and late.json()["error"]["code"] == "offer_decided"
+
+
+@pytest.mark.parametrize("amount", ["1e3", "1E3", "NaN", "Infinity", "0x10", "1_000", " 1 0"])
+def test_an_amount_must_be_a_plain_decimal(buyer, amount):
+    api = api_client_for(buyer)
+    before = WalletRequest.objects.count()
+    response = api.post(
+        "/api/v1/market/wallet/requests/", {"kind": "deposit", "amount": amount}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["amount"] == ["Enter an amount, such as 12.50."]
+    assert WalletRequest.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("min_price=-5", "min_price"),
+        ("max_price=-0.01", "max_price"),
+        ("min_price=1e3", "min_price"),
+        ("min_price=10&max_price=5", "max_price"),
+    ],
+)
+def test_bad_price_filters_are_a_400_naming_the_parameter(buyer, query, field):
+    response = api_client_for(buyer).get(f"/api/v1/market/listings/?{query}")
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/market/wallet/entries/?since=2026-03-02&until=2026-03-01",
+        "/api/v1/market/wallet/entries/export/?format=csv&since=2026-03-02&until=2026-03-01",
+        "/api/v1/market/analytics/?since=2026-03-02&until=2026-03-01",
+    ],
+)
+def test_a_period_ending_before_it_starts_is_a_400(buyer, url):
+    response = api_client_for(buyer).get(url)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["fields"]["until"] == ["The end date (until) is before the start date (since)."]
+    same_day = url.replace("since=2026-03-02", "since=2026-03-01")
+    assert api_client_for(buyer).get(same_day).status_code == 200
+
+
+def test_every_field_error_of_a_listing_is_told_at_once(seller):
+    api = api_client_for(seller)
+    response = api.post(
+        "/api/v1/market/my-listings/",
+        {"name": "Vitrine", "category": "bogus", "price": "1.234", "quantity": -1},
+        format="json",
+    )
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert set(fields) == {"category", "price", "quantity"}
+    assert fields["price"] == ["EUR has 2 decimals: 1.234 has more."]
+    assert not Listing.objects.filter(business=seller.business).exists()
+    offer = api_client_for(funded("10", name="B")).post(
+        "/api/v1/market/offers/",
+        {"listing": "not-a-uuid", "unit_price": "1e3", "quantity": 0, "valid_for_days": 31},
+        format="json",
+    )
+    assert offer.status_code == 400
+    assert set(offer.json()["error"]["fields"]) == {
+        "listing",
+        "unit_price",
+        "quantity",
+        "valid_for_days",
+    }
+    assert offer.json()["error"]["fields"]["valid_for_days"] == [
+        "An offer lasts from 1 to 30 days."
+    ]
+
+
+def test_my_listings_filter_on_the_listings_own_states(seller):
+    draft = listed(seller, name="Draft", publish=False)
+    live = listed(seller, name="Live")
+    api = api_client_for(seller)
+    drafts = api.get("/api/v1/market/my-listings/?status=draft").json()["results"]
+    assert [r["id"] for r in drafts] == [str(draft.pk)]
+    published = api.get("/api/v1/market/my-listings/?status=published").json()["results"]
+    assert [r["id"] for r in published] == [str(live.pk)]
+    assert api.get("/api/v1/market/my-listings/?status=posted").status_code == 400

@@ -137,7 +137,7 @@ def test_transfers_in_both_directions_at_once_do_not_deadlock():
 
 
 def test_sellers_accepting_offers_for_the_last_units_at_once_never_deadlock():
-    """Accepting the offer that sells out declines the others; two accepts at once lock
+    """Accepting the offer that sells out closes the others; two accepts at once lock
     the listing before their offers, so one wins and the others are told, no deadlock."""
     seller = funded("0", name="Seller")
     listing = listed(seller, price="5.00", quantity=1)
@@ -154,7 +154,10 @@ def test_sellers_accepting_offers_for_the_last_units_at_once_never_deadlock():
     assert len(results) == 1 and len(errors) == 5
     assert {e.code for e in errors} <= {"offer_decided", "sold_out"}
     statuses = sorted(Offer.objects.filter(listing=listing).values_list("status", flat=True))
-    assert statuses == ["accepted"] + ["declined"] * 5
+    assert statuses == ["accepted"] + ["closed"] * 5
+    assert set(Offer.objects.filter(status="closed").values_list("closed_reason", flat=True)) == {
+        "sold_out"
+    }
     assert Wallet.objects.filter(business__in=buyers).aggregate(t=Sum("held"))["t"] == Decimal(
         "4.00"
     )

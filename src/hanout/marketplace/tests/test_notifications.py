@@ -110,7 +110,7 @@ def test_a_buyer_hears_why_an_offer_closed_without_an_answer(django_capture_on_c
         "Taken off the market, offer closed: Balance",
     }
     waiting.refresh_from_db()
-    assert waiting.status == "declined"
+    assert (waiting.status, waiting.closed_reason) == ("closed", "sold_out")
 
 
 def test_the_offer_end_is_told_in_the_sellers_time_zone(django_capture_on_commit_callbacks):

@@ -333,3 +333,75 @@ def test_a_counter_offer_from_the_page_can_change_the_quantity(client, seller, b
     assert bad.status_code in (400, 302, 409)
     offer.refresh_from_db()
     assert offer.quantity == 2
+
+
+def test_a_sold_out_item_shows_sold_out_and_no_forms(client, seller, buyer):
+    listing = listed(seller, name="Vitrine", price="4.00", quantity=1)
+    login(client, buyer)
+    page = client.get(f"/market/listings/{listing.pk}/").content.decode()
+    assert 'id="buy-form"' in page and 'id="offer-form"' in page
+    services_trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing)
+    page = client.get(f"/market/listings/{listing.pk}/").content.decode()
+    assert 'id="sold-out-note"' in page and 'id="listing-sold-out"' in page
+    assert 'id="buy-form"' not in page and 'id="offer-form"' not in page
+    assert "Buy now" not in page and "Make an offer" not in page
+
+
+def test_the_offers_page_tells_an_offer_the_market_closed_from_a_declined_one(
+    client, seller, buyer
+):
+    from hanout.marketplace import services_listings
+
+    gone = listed(seller, name="Balance", price="10")
+    refused = listed(seller, name="Comptoir", price="10")
+    closed = services_trade.offer_make(
+        business=buyer.business, actor=buyer.user, listing=gone, unit_price="8"
+    )
+    declined = services_trade.offer_make(
+        business=buyer.business, actor=buyer.user, listing=refused, unit_price="8"
+    )
+    services_listings.listing_unpublish(listing=gone, actor=seller.user)
+    services_trade.offer_decline(offer=declined, business=seller.business, actor=seller.user)
+    login(client, buyer)
+    page = client.get("/market/offers/").content.decode()
+    mine = page.split('id="offers-out"')[1]
+    rows = {name: mine.split(name)[1].split("</tr>")[0] for name in ("Balance", "Comptoir")}
+    assert "Closed by the marketplace" in rows["Balance"]
+    assert "Taken off the market" in rows["Balance"] and "Declined" not in rows["Balance"]
+    assert "Declined" in rows["Comptoir"] and "offer-closed-reason" not in rows["Comptoir"]
+    assert Offer.objects.get(pk=closed.pk).closed_reason == "unpublished"
+
+
+def test_the_admin_queue_names_its_time_zone_and_lists_all_newest_first(client, buyer):
+    first = services_wallet.deposit_request(
+        business=buyer.business, actor=buyer.user, amount="1", reference="FIRST"
+    )
+    second = services_wallet.deposit_request(
+        business=buyer.business, actor=buyer.user, amount="2", reference="SECOND"
+    )
+    services_wallet.request_approve(request=first, admin=admin_user())
+    client.force_login(admin_user())
+    page = client.get("/market/admin/").content.decode()
+    assert "Date (UTC)" in page and "When (UTC)" in page and "Confirmed (UTC)" in page
+    everything = client.get("/market/admin/?status=").content.decode()
+    table = everything.split('id="admin-requests"')[1].split("</table>")[0]
+    assert table.index("SECOND") < table.index("FIRST")
+    # Only the pending request says when it expires.
+    rows = {ref: table.split(ref)[0].rsplit("<tr>", 1)[1] for ref in ("FIRST", "SECOND")}
+    assert "request-expiry" in rows["SECOND"] and "request-expiry" not in rows["FIRST"]
+    assert second.status == RequestStatus.PENDING
+
+
+def test_french_states_agree_with_their_nouns():
+    from django.utils import translation
+
+    from hanout.marketplace.models import OfferStatus
+
+    with translation.override("fr"):
+        # une offre, une demande: feminine; an amount withdrawn, a purchase delivered: masculine.
+        assert str(OfferStatus.EXPIRED.label) == "Expirée"
+        assert str(OfferStatus.CLOSED.label) == "Clôturée par la place de marché"
+        assert str(RequestStatus.POSTED.label) == "Approuvée"
+        assert str(RequestStatus.EXPIRED.label) == "Expirée"
+        assert translation.pgettext("money", "Withdrawn") == "Retiré"
+        assert translation.pgettext("purchase", "Delivered") == "Livré"

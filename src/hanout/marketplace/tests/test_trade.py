@@ -303,7 +303,7 @@ def test_buy_now_is_idempotent_on_its_key(seller, buyer):
     assert balance(buyer.business) == (Decimal(100), Decimal(10))
 
 
-def test_unpublishing_declines_live_offers_and_keeps_open_purchases(seller, buyer):
+def test_unpublishing_closes_live_offers_and_keeps_open_purchases(seller, buyer):
     listing = listed(seller, price="10", quantity=3)
     offer = trade.offer_make(
         business=buyer.business, actor=buyer.user, listing=listing, unit_price="9"
@@ -311,7 +311,7 @@ def test_unpublishing_declines_live_offers_and_keeps_open_purchases(seller, buye
     purchase = trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing)
     listings.listing_unpublish(listing=listing, actor=seller.user)
     offer.refresh_from_db()
-    assert offer.status == OfferStatus.DECLINED
+    assert (offer.status, offer.closed_reason) == (OfferStatus.CLOSED, "unpublished")
     trade.purchase_deliver(purchase=purchase, business=seller.business, actor=seller.user)
     trade.purchase_confirm(purchase=purchase, business=buyer.business, actor=buyer.user)
     assert balance(seller.business)[0] == Decimal(10)
@@ -466,7 +466,8 @@ def test_selling_out_closes_the_other_offers_but_not_the_one_accepted(seller):
     small.refresh_from_db()
     late.refresh_from_db()
     assert small.status == OfferStatus.ACCEPTED
-    assert late.status == OfferStatus.DECLINED and late.decided_at is not None
+    assert late.status == OfferStatus.CLOSED and late.decided_at is not None
+    assert late.closed_reason == "sold_out"
     with pytest.raises(Conflict) as answer:
         trade.offer_accept(offer=late, business=seller.business, actor=seller.user)
     assert answer.value.code == "offer_decided"
@@ -486,7 +487,7 @@ def test_buy_now_of_the_last_units_closes_open_and_countered_offers(seller, buye
     )
     trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing, quantity=2)
     statuses = dict(Offer.objects.filter(listing=listing).values_list("pk", "status"))
-    assert statuses == {open_offer.pk: OfferStatus.DECLINED, countered.pk: OfferStatus.DECLINED}
+    assert statuses == {open_offer.pk: OfferStatus.CLOSED, countered.pk: OfferStatus.CLOSED}
     # Nothing stays held for a closed offer: only the purchase's 20.00.
     assert balance(buyer.business) == (Decimal(100), Decimal(20))
     assert balance(other.business) == (Decimal(100), Decimal(0))
