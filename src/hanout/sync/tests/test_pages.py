@@ -128,4 +128,5 @@ def test_an_encrypted_backup_shows_its_row_counts_once_checked(client, operator,
     assert response.status_code == 200, page
     assert "passed every check" in page
     shown = page.split('id="check-ok"', 1)[1].split("</details>", 1)[0]
+    assert "hanout restore" in shown  # the command first, the counts below it
     assert "backup-manifest" in shown and "stock_level" in shown, shown
