@@ -217,11 +217,16 @@ def desktop(qapp, hanout_server, tmp_path, monkeypatch):
         [], server=hanout_server.url, language="en"
     )
     window = engine.rootObjects()[0]
+    # The first size follows the screen (the offscreen platform's is 800×600); the tests
+    # were written for a 1200×800 window and set it.
+    initial_size = (window.width(), window.height())
+    window.resize(1200, 800)
 
     class Desktop:
         pass
 
     d = Desktop()
+    d.initial_size = initial_size
     d.app, d.engine, d.desktop, d.session, d.api, d.window = (
         app,
         engine,

@@ -328,7 +328,7 @@ def test_older_messages_load_when_scrolling_up_and_a_failed_send_is_retried(
     assert "127.0.0.1:9" in chat.property("error")
     desktop.api.set_base_url(server)
     chat.retry(failed["clientId"])
-    qtbot.waitUntil(lambda: messages.get(0)["seq"], timeout=10_000)
+    qtbot.waitUntil(lambda: bool(messages.get(0)["seq"]), timeout=10_000)
     assert messages.get(0)["body"] == offline and not messages.get(0)["failed"]
     assert texts(messages).count(offline) == 1
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from decimal import Decimal
 
+import pytest
+from hanout_desktop.forms import plain_decimal
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QColor, QImage
 
@@ -134,11 +137,64 @@ def test_a_refused_amount_is_said_beside_the_field_and_nothing_is_created(
         assert error_label.property("visible")
         assert error_label.property("text") == message
         assert dialog.property("visible")
-        assert find(desktop.window, "expenseFormError").property("text") != ""
+        # Once: not again above the form as "amount: …".
+        assert find(desktop.window, "expenseFormError").property("text") == ""
+        assert not find(desktop.window, "expenseFormError").property("visible")
         if bad == "-5":
             screenshot(desktop.window, "expenses-form-error-en")
 
     assert server_expenses(hanout_server, comment) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("42,50", "42.50"),
+        ("42.50", "42.50"),
+        ("1 234,50", "1234.50"),
+        ("1.234,50", "1234.50"),
+        ("1,234.50", "1234.50"),
+        ("\u0664\u0662\u066b\u0665\u0660", "42.50"),  # ٤٢٫٥٠
+        ("12", "12"),
+        ("abc", None),
+        ("42,5x", None),
+        ("12e3", None),
+        ("NaN", None),
+        ("", None),
+    ],
+)
+def test_an_amount_is_read_with_either_decimal_separator(typed, sent):
+    assert plain_decimal(typed) == sent
+
+
+def test_an_amount_with_a_decimal_comma_is_saved_and_garbage_is_said_once(
+    qtbot, desktop, hanout_server
+):
+    sign_in(qtbot, desktop)
+    open_expenses(qtbot, desktop)
+    dialog = open_form(qtbot, desktop)
+    form = find(desktop.window, "expenseForm")
+    comment = f"Comma {uuid.uuid4().hex[:8]}"
+    find(desktop.window, "expenseComment").setProperty("text", comment)
+    amount_error = find(desktop.window, "expenseAmountError")
+
+    # Not a number: said once, beside the amount, and nothing is sent.
+    find(desktop.window, "expenseAmount").setProperty("text", "42,5x")
+    click(desktop.window, find(desktop.window, "expenseSave"))
+    assert not form.property("busy")
+    assert amount_error.property("visible")
+    assert "42,50" in amount_error.property("text")
+    assert not find(desktop.window, "expenseFormError").property("visible")
+    assert dialog.property("visible")
+    screenshot(desktop.window, "expenses-form-not-a-number-en")
+
+    # A French or Belgian shop's "42,50" is 42.50.
+    find(desktop.window, "expenseAmount").setProperty("text", "42,50")
+    click(desktop.window, find(desktop.window, "expenseSave"))
+    qtbot.waitUntil(lambda: not dialog.property("visible"), timeout=20_000)
+    assert form.property("error") == ""
+    rows = server_expenses(hanout_server, comment)
+    assert [Decimal(row["amount"]) for row in rows] == [Decimal("42.50")]
 
 
 def test_a_read_only_member_sees_the_list_and_no_edit_controls(qtbot, desktop, hanout_server):
@@ -166,3 +222,36 @@ def test_the_screen_in_arabic(qtbot, desktop):
     desktop.desktop.setLanguage("ar")
     open_expenses(qtbot, desktop)
     screenshot(desktop.window, "expenses-ar")
+
+
+def test_switching_language_relabels_the_servers_categories_in_place(qtbot, desktop):
+    sign_in(qtbot, desktop)
+    model = open_expenses(qtbot, desktop)
+    open_form(qtbot, desktop)
+    categories = find(desktop.window, "expenseCategories")
+    box = find(desktop.window, "expenseCategory")
+    box.setProperty("currentIndex", 1)
+    chosen = box.property("currentValue")
+    english = [categories.get(i)["label"] for i in range(categories.property("count"))]
+    listed = [model.get(i)["category_label"] for i in range(model.property("count"))]
+
+    desktop.desktop.setLanguage("fr")
+    # Asked again with Accept-Language: fr, the labels come back in French, in place:
+    # the category chosen stays chosen and its French name shows.
+    qtbot.waitUntil(
+        lambda: (
+            [categories.get(i)["label"] for i in range(categories.property("count"))] != english
+        ),
+        timeout=20_000,
+    )
+    assert box.property("currentValue") == chosen
+    qtbot.waitUntil(
+        lambda: box.property("currentText") == categories.get(1)["label"], timeout=5_000
+    )
+    assert box.property("currentText") != english[1]
+    # The list behind the form too.
+    qtbot.waitUntil(
+        lambda: [model.get(i)["category_label"] for i in range(model.property("count"))] != listed,
+        timeout=20_000,
+    )
+    screenshot(desktop.window, "expenses-form-relabelled-fr")

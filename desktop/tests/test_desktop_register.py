@@ -455,6 +455,7 @@ def test_the_register_locks_itself_after_a_while_without_use(qtbot, desktop, han
         "from hanout.accounts.models import Membership;"
         "from hanout.core.models import Shop;"
         "from hanout.pos.services import register_create;"
+        "from hanout.core.models import Shop;"
         "m = Membership.objects.get(user__email='admin@kaching.example', is_active=True);"
         "shop = Shop.objects.filter(business=m.business).order_by('name').first();"
         f"r = register_create(business=m.business, actor=m.user, shop=shop, name='{name}',"
@@ -872,3 +873,45 @@ def test_the_back_office_at_the_counter_asks_for_a_password_again(qtbot, desktop
     click(d.window, find(d.window, "registerModeButton"))
     qtbot.waitUntil(lambda: register.active, timeout=10_000)
     assert d.session.state == "signedOut"
+
+
+def test_a_second_stores_owner_is_not_let_into_the_first_stores_register(
+    qtbot, desktop, hanout_server
+):
+    """The pairing is per computer. The owner of another business, signed in on it, is
+    told whose register it is and may pair it with one of their own registers."""
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    click(d.window, find(d.window, "registerLeave"))
+    second = f"second-{uuid.uuid4().hex[:8]}@store.example"
+    hanout_server.manage_shell(
+        "from hanout.accounts.models import User;"
+        "from hanout.accounts.services import StoreDetails, business_register;"
+        "from hanout.pos.services import register_create;"
+        "from hanout.core.models import Shop;"
+        "from allauth.account.models import EmailAddress;"
+        f"u = User.objects.create_user({second!r}, 'second-store-pw', full_name='Second');"
+        "EmailAddress.objects.create(user=u, email=u.email, primary=True, verified=True);"
+        "m = business_register(store=StoreDetails(name='Épicerie Deux', currency='EUR',"
+        " country='BE', time_zone='Europe/Brussels', shop_name='Deux'), owner=u);"
+        "register_create(business=m.business, actor=u, shop=Shop.objects.get(business=m.business),"
+        " name='Caisse Deux')"
+    )
+    qtbot.waitUntil(lambda: find_visual(d.window, "signInPage") is not None, timeout=10_000)
+    sign_in(qtbot, d, second, "second-store-pw")
+    click(d.window, find(d.window, "registerModeButton"))
+    dialog = find(d.window, "otherStoreDialog")
+    qtbot.waitUntil(lambda: dialog.property("opened"), timeout=20_000)
+    assert not register.active and d.session.state == "signedIn"
+    said = find(d.window, "otherStoreText").property("text")
+    assert "Kaching" in said and "Épicerie Deux" in said, said
+    # Pairing again: the dialog offers this store's registers only.
+    click(d.window, find(d.window, "pairAgainButton"))
+    assert not register.paired
+    box = find(d.window, "pairRegister")
+    qtbot.waitUntil(lambda: box.property("count") > 0, timeout=20_000)
+    assert box.property("count") == 1 and box.property("currentText") == "Caisse Deux"
+    click(d.window, find(d.window, "pairButton"))
+    qtbot.waitUntil(lambda: register.active, timeout=20_000)
+    assert register.registerName == "Caisse Deux"

@@ -75,6 +75,8 @@ def test_a_new_store_in_two_steps_then_its_owner_signs_in(qtbot, desktop, hanout
     find(window, "shopNameField").setProperty("text", "Atlas Derb Sultan")
     click(window, find(window, "storeNextButton"))
     qtbot.waitUntil(lambda: session.state == "signUpManager", timeout=20_000)
+    # Step two opens at its top, though step one was scrolled down to Continue.
+    qtbot.waitUntil(lambda: find(window, "signUpFlick").property("contentY") == 0)
     assert "Épicerie Atlas" in find(window, "signUpStoreSummary").property("text")
     assert not find(window, "nameError").property("visible")
 
@@ -160,3 +162,46 @@ def test_an_expired_registration_goes_back_to_the_store_and_then_goes_through(
         "print(Business.objects.filter(name='Hanout Tafraout').count())"
     )
     assert made.strip().splitlines()[-1] == "1"
+
+
+def test_the_country_box_finds_a_country_by_its_first_letters_and_keeps_its_ampersand(
+    qtbot, desktop
+):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from test_desktop_chat import type_text
+
+    window, session = desktop.window, desktop.session
+    click(window, find(window, "registerStoreButton"))
+    qtbot.waitUntil(lambda: session.state == "signUpStore", timeout=10_000)
+    country = find(window, "countryBox")
+    qtbot.waitUntil(lambda: country.property("count") > 100, timeout=20_000)
+    country.forceActiveFocus()
+    type_text(window, "bosn")
+    assert country.property("currentValue") == "BA"
+    label = country.property("currentText")
+    QTest.qWait(1100)  # a pause starts a new search
+    type_text(window, "new z")
+    assert country.property("currentValue") == "NZ"
+    QTest.qWait(1100)
+    type_text(window, "cote")  # accents aside: Côte d’Ivoire
+    assert country.property("currentValue") == "CI"
+
+    # The open list: typing moves its highlight, Enter chooses it; its entries are
+    # drawn as plain text (an "&" stays an "&").
+    QTest.qWait(1100)
+    QTest.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: country.property("listOpen"), timeout=5_000)
+    type_text(window, "bosn")
+    assert country.property("highlightedIndex") == country.indexOfValue("BA")
+    screenshot(window, "sign-up-country-list-en")
+    shown = []
+    stack = [window.contentItem()]
+    while stack:
+        item = stack.pop()
+        if item.objectName() == "countryBox_option" and item.isVisible():
+            shown.append(item.property("contentItem").property("text"))
+        stack.extend(item.childItems())
+    assert label in shown  # "Bosnia & Herzegovina" as the server wrote it
+    QTest.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: country.property("currentValue") == "BA", timeout=5_000)

@@ -163,6 +163,9 @@ class ApiClient(QObject):
     reachableChanged = Signal()
     # A 401 on an API call: the token was revoked or the member deactivated.
     unauthorized = Signal()
+    # The app's language changed: what the server labelled (categories, choices, roles)
+    # was in the old one. Models and resources holding an answer ask for it again.
+    languageChanged = Signal()
 
     def __init__(self, base_url: str = "http://127.0.0.1:8000", parent: QObject | None = None):
         super().__init__(parent)
@@ -171,7 +174,7 @@ class ApiClient(QObject):
         self._base = ""
         self.set_base_url(base_url)
         self.token = ""
-        self.language = "en"
+        self._language = "en"
         self._calls: set[Call] = set()
         self._reachable = True
 
@@ -198,6 +201,17 @@ class ApiClient(QObject):
         return self._reachable
 
     reachable = Property(bool, _get_reachable, notify=reachableChanged)
+
+    @property
+    def language(self) -> str:
+        """What Accept-Language says on every request."""
+        return self._language
+
+    @language.setter
+    def language(self, code: str) -> None:
+        if code != self._language:
+            self._language = code
+            self.languageChanged.emit()
 
     # --- building requests ----------------------------------------------------------------
     def url(self, path: str, params: dict[str, Any] | None = None) -> QUrl:
@@ -235,7 +249,7 @@ class ApiClient(QObject):
     def _request(self, url: QUrl, headers: dict[str, str] | None) -> QNetworkRequest:
         request = QNetworkRequest(url)
         request.setRawHeader(b"Accept", b"application/json")
-        request.setRawHeader(b"Accept-Language", self.language.encode())
+        request.setRawHeader(b"Accept-Language", self._language.encode())
         if self._sends_token(headers):
             request.setRawHeader(b"Authorization", f"Token {self.token}".encode())
         for name, value in (headers or {}).items():

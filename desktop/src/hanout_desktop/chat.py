@@ -513,6 +513,8 @@ class ChatClient(QObject):
         self._thumb_paths: dict[str, str] = {}  # thumbnail URL being fetched → attachment id
         pictures.cache().ready.connect(self._alive(self._got_thumbnail))
         self._files = QTemporaryDir()
+        # (Checked alive: the app's client outlives a chat screen closed meanwhile.)
+        self.api.languageChanged.connect(lambda: alive(self) and self._relabel())
         self._voice = Voice(self.api, self)
         self._voice.recorded.connect(self._send_voice)
         self._reconnect = QTimer(self, singleShot=True)
@@ -658,6 +660,12 @@ class ChatClient(QObject):
         self._presence_timer.start()
         self._edit_window_timer.start()
         self._connect()
+
+    def _relabel(self) -> None:
+        """The app's language changed: the conversations' names the server gives (the
+        whole business's, a shop's) again, in the new language."""
+        if self._running:
+            self._load_conversations()
 
     @Slot()
     def stop(self) -> None:

@@ -13,6 +13,8 @@ keeps the form open. On success `saved(result)` carries the server's answer.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import Property, QObject, QUrl, Signal, Slot
@@ -31,6 +33,39 @@ def local_path(value: str) -> str:
     return url.toLocalFile() if url.isLocalFile() else value
 
 
+# Spaces that group thousands ("1 234,50", also no-break and narrow no-break ones), the
+# Swiss apostrophe, and Arabic's own digits and separators (٤٢٫٥٠).
+_GROUPING = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "'": None, "\u066c": None})
+_ARABIC = str.maketrans(
+    {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
+    | {"\u066b": "."}
+)
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def plain_decimal(text: str) -> str | None:
+    """An amount as typed, in the server's form ("42,50" → "42.50"), or None when it is
+    not a number. Both decimal separators are taken: a shop in Brussels types a comma.
+    With both in it, the last one is the decimal mark ("1.234,50", "1,234.50"); one kind
+    used several times groups thousands ("1.234.567")."""
+    value = str(text or "").strip().translate(_GROUPING).translate(_ARABIC)
+    if "." in value and "," in value:
+        decimal_mark = "." if value.rindex(".") > value.rindex(",") else ","
+        grouping = "," if decimal_mark == "." else "."
+        value = value.replace(grouping, "").replace(decimal_mark, ".")
+    elif value.count(",") > 1 or value.count(".") > 1:
+        value = value.replace(",", "").replace(".", "")
+    else:
+        value = value.replace(",", ".")
+    if not _PLAIN_NUMBER.fullmatch(value):
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return str(number) if number.is_finite() else None
+
+
 @QmlElement
 class ApiForm(QObject):
     busyChanged = Signal()
@@ -45,6 +80,7 @@ class ApiForm(QObject):
         self._error = ""
         self._field_errors: dict[str, str] = {}
         self._call: Call | None = None
+        self._shown_fields: list[str] = []
 
     # --- properties -----------------------------------------------------------------------
     def _get_busy(self) -> bool:
@@ -61,6 +97,20 @@ class ApiForm(QObject):
         return dict(self._field_errors)
 
     fieldErrors = Property("QVariantMap", _get_field_errors, notify=errorChanged)
+
+    def _get_shown_fields(self) -> list[str]:
+        return list(self._shown_fields)
+
+    def _set_shown_fields(self, names: list[str]) -> None:
+        self._shown_fields = [str(n) for n in names or []]
+
+    # The fields the screen shows their errors beside. When the server's refusal is only
+    # about those, its summary ("amount: A valid number is required.") is not shown
+    # again above the form: each message once, in its place.
+    fieldsShownChanged = Signal()
+    fieldsShown = Property(
+        "QStringList", _get_shown_fields, _set_shown_fields, notify=fieldsShownChanged
+    )
 
     # --- what QML asks --------------------------------------------------------------------
     @Slot(str, str, "QVariantMap")
@@ -85,6 +135,12 @@ class ApiForm(QObject):
             self.failed.emit(self._error, 0)
             return
         self._start(call)
+
+    @Slot(str, result=str)
+    def decimal(self, text: str) -> str:
+        """The amount typed, as the server reads it ("42,50" → "42.50"); "" when it is
+        not a number (the screen says so beside the field)."""
+        return plain_decimal(text) or ""
 
     @Slot(str, str)
     def setFieldError(self, name: str, message: str) -> None:
@@ -126,9 +182,20 @@ class ApiForm(QObject):
         if call is not self._call:
             return
         self._call = None
-        self._set_error(message, fields)
+        self._set_error(self._summary(message, fields), fields)
         self._set_busy(False)
         self.failed.emit(message, status)
+
+    def _summary(self, message: str, fields: dict) -> str:
+        """The message above the form: none when it only repeats an error the screen
+        shows beside its field."""
+        if not fields or not self._shown_fields:
+            return message
+        if any(name not in self._shown_fields for name in fields):
+            return message
+        if any(message == text or message.endswith(text) for text in fields.values()):
+            return ""
+        return message
 
     def _set_busy(self, value: bool) -> None:
         if value != self._busy:

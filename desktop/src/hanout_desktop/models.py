@@ -40,6 +40,9 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 # half a page (50 of 100) is enough at a fast flick (bench/bench_desktop.py), and a
 # short list does not load itself whole.
 PREFETCH_PAGES = 0.5
+# The server's largest page: a list holding more is asked for again from its start when
+# the language changes (rows up to this many are relabelled in place).
+MAX_PAGE_SIZE = 200
 
 
 @QmlElement
@@ -74,6 +77,7 @@ class ApiListModel(QAbstractListModel):
         self._call = None
         self._generation = 0
         self._prefetching = False
+        self.api.languageChanged.connect(self.relabel)
 
     # --- Qt's model API -------------------------------------------------------------------
     def roleNames(self) -> dict[int, QByteArray]:
@@ -164,6 +168,55 @@ class ApiListModel(QAbstractListModel):
         self.countChanged.emit()
         params = {"page_size": self._page_size, **self._params}
         self._fetch(self._path, params)
+
+    @Slot()
+    def relabel(self) -> None:
+        """The app's language changed: the rows held again, with the server's labels in
+        the new language. Rows that come back the same (same ids, same order) are updated
+        in place, so a view keeps its place and a ComboBox its choice."""
+        if not self._path or not (self._rows or self._loading):
+            return
+        held = len(self._rows)
+        if held == 0 or held > MAX_PAGE_SIZE:
+            self.reload()
+            return
+        self._generation += 1
+        if self._call is not None:
+            self._call.abort()
+        generation = self._generation
+        self._set_loading(True)
+        params = {**self._params, "page_size": max(self._page_size, held)}
+        call = self.api.call("GET", self._path, params=params)
+        self._call = call
+        call.done.connect(lambda body: alive(self) and self._relabelled(generation, body))
+        call.failed.connect(lambda message, *_: alive(self) and self._failed(generation, message))
+
+    def _relabelled(self, generation: int, body: Any) -> None:
+        if generation != self._generation:
+            return
+        self._call = None
+        if isinstance(body, dict) and "results" in body:
+            rows, following = body["results"], body.get("next")
+        else:
+            rows, following = (body if isinstance(body, list) else []), None
+        held = len(self._rows)
+        if [r.get("id") for r in rows[:held]] == [r.get("id") for r in self._rows]:
+            self._rows[:held] = rows[:held]
+            if held:
+                self.dataChanged.emit(self.index(0), self.index(held - 1))
+            if len(rows) > held:
+                self.beginInsertRows(QModelIndex(), held, len(rows) - 1)
+                self._rows.extend(rows[held:])
+                self.endInsertRows()
+        else:
+            self.beginResetModel()
+            self._rows = list(rows)
+            self.endResetModel()
+        self._next = following
+        self._set_error("")
+        self._set_loading(False)
+        self.countChanged.emit()
+        self.loaded.emit()
 
     @Slot(str, "QVariantMap")
     def query(self, path: str, params: dict) -> None:

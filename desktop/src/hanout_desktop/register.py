@@ -122,6 +122,9 @@ def decimal(text: Any) -> Decimal | None:
 
 class CounterRegister(QObject):
     changed = Signal()  # pairing, state, cashier, messages
+    # After checkPairing(): whether this computer's register is one of the signed-in
+    # business's, and if not, the name of the business it was paired with.
+    pairingChecked = Signal(bool, str)
     basketChanged = Signal()
     queueChanged = Signal()
     phoneChanged = Signal()
@@ -324,6 +327,7 @@ class CounterRegister(QObject):
         self.settings.setValue("register/id", body["register"])
         self.settings.setValue("register/name", body.get("register_name", ""))
         self.settings.setValue("register/shop_name", body.get("shop_name", ""))
+        self.settings.setValue("register/business_name", body.get("business_name", ""))
         self.settings.sync()
         self._state = LOCKED
         self._done(
@@ -333,10 +337,31 @@ class CounterRegister(QObject):
         )
 
     @Slot()
+    def checkPairing(self) -> None:
+        """Is this computer's register one of the signed-in manager's business?
+
+        The pairing is kept per computer, so the owner of a second store on the same
+        computer would otherwise open the first store's till. The server answers a
+        register of another business with 404; no answer at all (offline) lets the
+        counter open, as it must keep selling.
+        """
+        if not self._device():
+            self.pairingChecked.emit(False, "")
+            return
+        call = self.back_office.call("GET", f"registers/{self.register_id}/")
+        call.done.connect(lambda _body: self.pairingChecked.emit(True, ""))
+        call.failed.connect(
+            lambda _message, status, _fields: self.pairingChecked.emit(
+                status not in (403, 404),
+                str(self.settings.value("register/business_name", "") or ""),
+            )
+        )
+
+    @Slot()
     def unpair(self) -> None:
         """Forget the pairing here (a manager revokes it on the server too)."""
         self._sign_out_locally()
-        for key in ("device", "id", "name", "shop_name", "currency"):
+        for key in ("device", "id", "name", "shop_name", "business_name", "currency"):
             self.settings.remove(f"register/{key}")
         self._state = UNPAIRED
         self._active = False
@@ -827,9 +852,11 @@ class CounterRegister(QObject):
 
     @Slot()
     def payCard(self) -> None:
-        self._pay({"method": "card"}, change=Decimal(0))
+        self._pay({"method": "card"}, change=None)
 
-    def _pay(self, payment: dict, *, change: Decimal, client_uuid: str = "") -> None:
+    def _pay(self, payment: dict, *, change: Decimal | None, client_uuid: str = "") -> None:
+        """`change` is the cash handed back: None when the customer paid otherwise (a
+        card or a phone gives no change, and the ticket line says none)."""
         if not self._lines:
             self._say(QCoreApplication.translate("Register", "The basket is empty."))
             return
@@ -856,7 +883,7 @@ class CounterRegister(QObject):
             "client_uuid": sale["client_uuid"],
             "kind": "sale",
             "total": self.money(self._total()),
-            "change": self.money(change),
+            "change": self.money(change) if change is not None else "",
             "number": "",
             "provisional": provisional_number(sale["client_uuid"]),
             "sent": False,
@@ -955,7 +982,7 @@ class CounterRegister(QObject):
         self.phoneChanged.emit()
         self._pay(
             {"method": "phone", "amount": link["amount_raw"], "payment_link": link["id"]},
-            change=Decimal(0),
+            change=None,
             client_uuid=link["sale_client_uuid"],
         )
         self._say(QCoreApplication.translate("Register", "Payment accepted."))

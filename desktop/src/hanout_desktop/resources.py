@@ -42,6 +42,9 @@ class ApiResource(QObject):
         self._call: Call | None = None
         self._path = ""
         self._params: dict[str, Any] = {}
+        # The language changed: the answer held is asked for again, in the new language
+        # (what is shown stays until it comes).
+        self.api.languageChanged.connect(self.reload)
 
     # --- properties -----------------------------------------------------------------------
     def _get_data(self) -> Any:

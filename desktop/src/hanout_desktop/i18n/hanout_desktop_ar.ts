@@ -593,6 +593,10 @@
         <translation>لم تُسجَّل أي مصاريف بعد.</translation>
     </message>
     <message>
+        <source>Type the amount as a number, e.g. 42.50 or 42,50.</source>
+        <translation>اكتب المبلغ بالأرقام، مثلاً 42.50 أو 42,50.</translation>
+    </message>
+    <message>
         <source>Choose a category.</source>
         <translation>اختر فئة.</translation>
     </message>
@@ -824,8 +828,16 @@
         <translation>التذكرة %1 · %2 · الباقي %3</translation>
     </message>
     <message>
+        <source>Ticket %1 · %2</source>
+        <translation>التذكرة %1 · %2</translation>
+    </message>
+    <message>
         <source>Ticket %1 (provisional, offline) · %2 · change %3</source>
         <translation>التذكرة %1 (مؤقتة، دون اتصال) · %2 · الباقي %3</translation>
+    </message>
+    <message>
+        <source>Ticket %1 (provisional, offline) · %2</source>
+        <translation>التذكرة %1 (مؤقتة، دون اتصال) · %2</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -1208,6 +1220,37 @@
     <message>
         <source>Pair and open the register</source>
         <translation>اربط وافتح الصندوق</translation>
+    </message>
+    <message>
+        <source>This computer is another store's register</source>
+        <translation>هذا الحاسوب صندوق متجر آخر</translation>
+    </message>
+    <message>
+        <source>This computer is the register “%1” of %2, not of %3.</source>
+        <translation>هذا الحاسوب هو الصندوق «%1» التابع لـ %2، وليس لـ %3.</translation>
+    </message>
+    <message>
+        <source>This computer is the register “%1” of another business.</source>
+        <translation>هذا الحاسوب هو الصندوق «%1» التابع لنشاط تجاري آخر.</translation>
+    </message>
+    <message>
+        <source>Pair it with one of this store's registers instead?</source>
+        <translation>هل تربطه بأحد صناديق هذا المتجر بدلًا من ذلك؟</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s) made at that register wait to be sent. Open the register as its store first, so that they reach the server.</source>
+        <translation>
+            <numerusform>لا مبيعات من ذلك الصندوق تنتظر الإرسال.</numerusform>
+            <numerusform>بيع واحد من ذلك الصندوق ينتظر الإرسال. افتح الصندوق باسم متجره أولًا ليصل إلى الخادم.</numerusform>
+            <numerusform>بيعان من ذلك الصندوق ينتظران الإرسال. افتح الصندوق باسم متجره أولًا ليصلا إلى الخادم.</numerusform>
+            <numerusform>%n مبيعات من ذلك الصندوق تنتظر الإرسال. افتح الصندوق باسم متجره أولًا لتصل إلى الخادم.</numerusform>
+            <numerusform>%n بيعًا من ذلك الصندوق تنتظر الإرسال. افتح الصندوق باسم متجره أولًا لتصل إلى الخادم.</numerusform>
+            <numerusform>%n بيع من ذلك الصندوق تنتظر الإرسال. افتح الصندوق باسم متجره أولًا لتصل إلى الخادم.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pair with this store</source>
+        <translation>اربطه بهذا المتجر</translation>
     </message>
     <message>
         <source>Catalog</source>

@@ -573,6 +573,10 @@
         <translation>Aucune dépense enregistrée pour l'instant.</translation>
     </message>
     <message>
+        <source>Type the amount as a number, e.g. 42.50 or 42,50.</source>
+        <translation>Tapez le montant en chiffres, par ex. 42,50 ou 42.50.</translation>
+    </message>
+    <message>
         <source>Choose a category.</source>
         <translation>Choisissez une catégorie.</translation>
     </message>
@@ -796,8 +800,16 @@
         <translation>Ticket %1 · %2 · rendu %3</translation>
     </message>
     <message>
+        <source>Ticket %1 · %2</source>
+        <translation>Ticket %1 · %2</translation>
+    </message>
+    <message>
         <source>Ticket %1 (provisional, offline) · %2 · change %3</source>
         <translation>Ticket %1 (provisoire, hors ligne) · %2 · rendu %3</translation>
+    </message>
+    <message>
+        <source>Ticket %1 (provisional, offline) · %2</source>
+        <translation>Ticket %1 (provisoire, hors ligne) · %2</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -1180,6 +1192,33 @@
     <message>
         <source>Pair and open the register</source>
         <translation>Associer et ouvrir la caisse</translation>
+    </message>
+    <message>
+        <source>This computer is another store's register</source>
+        <translation>Cet ordinateur est la caisse d'un autre magasin</translation>
+    </message>
+    <message>
+        <source>This computer is the register “%1” of %2, not of %3.</source>
+        <translation>Cet ordinateur est la caisse « %1 » de %2, pas de %3.</translation>
+    </message>
+    <message>
+        <source>This computer is the register “%1” of another business.</source>
+        <translation>Cet ordinateur est la caisse « %1 » d'une autre entreprise.</translation>
+    </message>
+    <message>
+        <source>Pair it with one of this store's registers instead?</source>
+        <translation>L'associer plutôt à l'une des caisses de ce magasin ?</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s) made at that register wait to be sent. Open the register as its store first, so that they reach the server.</source>
+        <translation>
+            <numerusform>%n vente faite à cette caisse attend d'être envoyée. Ouvrez d'abord la caisse en tant que son magasin, pour qu'elle parvienne au serveur.</numerusform>
+            <numerusform>%n ventes faites à cette caisse attendent d'être envoyées. Ouvrez d'abord la caisse en tant que son magasin, pour qu'elles parviennent au serveur.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pair with this store</source>
+        <translation>Associer à ce magasin</translation>
     </message>
     <message>
         <source>Catalog</source>

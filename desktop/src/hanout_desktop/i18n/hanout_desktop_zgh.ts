@@ -568,6 +568,10 @@
         <translation>ⵓⵔ ⵙⴰⵔ ⵜⵜⵓⵙⵊⵊⵍⵏⵜ ⵜⵉⵙⵙⵓⴼⵖⴰ.</translation>
     </message>
     <message>
+        <source>Type the amount as a number, e.g. 42.50 or 42,50.</source>
+        <translation>ⴰⵔⵓ ⴰⵎⵓⵜⵜⵓ ⵙ ⵉⵎⴹⴰⵏ, ⵎⴷ. 42.50 ⵏⵖ 42,50.</translation>
+    </message>
+    <message>
         <source>Choose a category.</source>
         <translation>ⵙⵜⵉ ⵜⴰⵙⵎⵉⵍⵜ.</translation>
     </message>
@@ -789,8 +793,16 @@
         <translation>ⵜⴰⵙⵖⴰⵍⵜ %1 · %2 · ⴰⵙⵙⵓⵔⴼ %3</translation>
     </message>
     <message>
+        <source>Ticket %1 · %2</source>
+        <translation>ⵜⴰⵙⵖⴰⵍⵜ %1 · %2</translation>
+    </message>
+    <message>
         <source>Ticket %1 (provisional, offline) · %2 · change %3</source>
         <translation>ⵜⴰⵙⵖⴰⵍⵜ %1 (ⵜⴰⵣⵎⵣⴰⵏⵜ, ⴱⵍⴰ ⴰⵣⴷⴰⵢ) · %2 · ⴰⵙⵙⵓⵔⴼ %3</translation>
+    </message>
+    <message>
+        <source>Ticket %1 (provisional, offline) · %2</source>
+        <translation>ⵜⴰⵙⵖⴰⵍⵜ %1 (ⵜⴰⵣⵎⵣⴰⵏⵜ, ⴱⵍⴰ ⴰⵣⴷⴰⵢ) · %2</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -1173,6 +1185,32 @@
     <message>
         <source>Pair and open the register</source>
         <translation>ⵇⵇⵏ ⵜⵕⵥⵎⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
+    </message>
+    <message>
+        <source>This computer is another store's register</source>
+        <translation>ⴰⵙⵎⴰⴹⴰⵍ ⴰⴷ ⵉⴳⴰ ⵜⴰⵙⵏⴷⵓⵇⵜ ⵏ ⵢⴰⵏ ⵓⵃⴰⵏⵓⵜ ⵢⴰⴹⵏ</translation>
+    </message>
+    <message>
+        <source>This computer is the register “%1” of %2, not of %3.</source>
+        <translation>ⴰⵙⵎⴰⴹⴰⵍ ⴰⴷ ⵉⴳⴰ ⵜⴰⵙⵏⴷⵓⵇⵜ «%1» ⵏ %2, ⵓⵔ ⵉⴳⵉ ⵜⴰⵏⵏ ⵏ %3.</translation>
+    </message>
+    <message>
+        <source>This computer is the register “%1” of another business.</source>
+        <translation>ⴰⵙⵎⴰⴹⴰⵍ ⴰⴷ ⵉⴳⴰ ⵜⴰⵙⵏⴷⵓⵇⵜ «%1» ⵏ ⵢⴰⵜ ⵜⵎⵙⵙⵓⵔⵜ ⵢⴰⴹⵏ.</translation>
+    </message>
+    <message>
+        <source>Pair it with one of this store's registers instead?</source>
+        <translation>ⴰⴷ ⵜ ⵜⵣⴷⵉⴷ ⵙ ⵢⴰⵜ ⵙⴳ ⵜⵙⵏⴷⵓⵇⵉⵏ ⵏ ⵓⵃⴰⵏⵓⵜ ⴰⴷ?</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s) made at that register wait to be sent. Open the register as its store first, so that they reach the server.</source>
+        <translation>
+            <numerusform>%n ⵏ ⵜⵏⵣⵣⵉⵜⵉⵏ ⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⵏⵏ ⵜⵜⵔⴰⵊⵓⵏⵜ ⴰⴷ ⵜⵜⵓⵣⵏⵏⵜ. ⵕⵥⵎ ⵜⴰⵙⵏⴷⵓⵇⵜ ⵙ ⵓⵃⴰⵏⵓⵜ ⵏⵏⵙ ⵜⵉⵣⵡⵉⵔⵉ, ⵃⵎⴰ ⴰⴷ ⵍⴽⵎⵏⵜ ⴰⵎⵙⵎⵓⵜⵜⴳ.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pair with this store</source>
+        <translation>ⵣⴷⵉ ⵙ ⵓⵃⴰⵏⵓⵜ ⴰⴷ</translation>
     </message>
     <message>
         <source>Catalog</source>

@@ -6,8 +6,11 @@ import QtQuick.Layouts
 ApplicationWindow {
     id: window
     objectName: "mainWindow"
-    width: 1200
-    height: 800
+    // The first size is what the screen offers (a 1366×768 laptop's, its task bar and
+    // the window's title bar aside), up to 1280×800, and never below the minimum: a
+    // fixed 1200×800 put the register's Total and the chat's composer below the screen.
+    width: Math.max(minimumWidth, Math.min(1280, Screen.desktopAvailableWidth - 16))
+    height: Math.max(minimumHeight, Math.min(800, Screen.desktopAvailableHeight - 40))
     minimumWidth: 720
     minimumHeight: 480
     visible: true

@@ -294,6 +294,7 @@ Page {
     }
 
     RowLayout {
+        id: selling
         objectName: "registerSelling"
         visible: register.state === "selling"
         anchors.fill: parent
@@ -451,13 +452,21 @@ Page {
                 text: register.lastSale.kind === "return"
                       ? qsTr("Return %1 · %2 given back in cash").arg(till.iso(register.lastSale.number))
                         .arg(till.iso(register.lastSale.total))
-                      : register.lastSale.sent
+                      // Change only after cash: a card or a phone gives none.
+                      : register.lastSale.sent && register.lastSale.change
                       ? qsTr("Ticket %1 · %2 · change %3").arg(till.iso(register.lastSale.number))
                         .arg(till.iso(register.lastSale.total)).arg(till.iso(register.lastSale.change))
-                      : qsTr("Ticket %1 (provisional, offline) · %2 · change %3")
+                      : register.lastSale.sent
+                      ? qsTr("Ticket %1 · %2").arg(till.iso(register.lastSale.number))
+                        .arg(till.iso(register.lastSale.total))
+                      : register.lastSale.change
+                      ? qsTr("Ticket %1 (provisional, offline) · %2 · change %3")
                         .arg(till.iso(register.lastSale.provisional || ""))
                         .arg(till.iso(register.lastSale.total || ""))
-                        .arg(till.iso(register.lastSale.change || ""))
+                        .arg(till.iso(register.lastSale.change))
+                      : qsTr("Ticket %1 (provisional, offline) · %2")
+                        .arg(till.iso(register.lastSale.provisional || ""))
+                        .arg(till.iso(register.lastSale.total || ""))
                 color: Material.color(Material.Teal)
                 wrapMode: Text.Wrap
                 Layout.fillWidth: true
@@ -521,7 +530,12 @@ Page {
         }
 
         // The keypad and the payment keys.
+        // On a laptop's short screen (1366×768, 1280×720) the keys give up some height
+        // (56 down to 40 pixels) so that the payment keys and Cancel stay in sight: ten
+        // key heights (the entry, six rows of keys, three payment keys) and what is fixed.
         ColumnLayout {
+            id: keys
+            readonly property real keyHeight: Math.max(40, Math.min(56, (selling.height - 140) / 10))
             Layout.preferredWidth: 2
             Layout.fillWidth: true
             Layout.fillHeight: true
@@ -534,6 +548,7 @@ Page {
                 font.pixelSize: 22
                 horizontalAlignment: Text.AlignRight
                 Layout.fillWidth: true
+                Layout.preferredHeight: keys.keyHeight
             }
             GridLayout {
                 columns: 3
@@ -546,7 +561,7 @@ Page {
                         text: modelData === "back" ? "⌫" : modelData
                         focusPolicy: Qt.NoFocus
                         Layout.fillWidth: true
-                        Layout.preferredHeight: 56
+                        Layout.preferredHeight: keys.keyHeight
                         font.pixelSize: 20
                         onClicked: register.key(modelData)
                     }
@@ -556,7 +571,7 @@ Page {
                     text: "C"
                     focusPolicy: Qt.NoFocus
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 56
+                    Layout.preferredHeight: keys.keyHeight
                     onClicked: register.key("clear")
                 }
                 Button {
@@ -564,7 +579,7 @@ Page {
                     text: "×"
                     focusPolicy: Qt.NoFocus
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 56
+                    Layout.preferredHeight: keys.keyHeight
                     Accessible.name: qsTr("Quantity")
                     onClicked: register.times()
                 }
@@ -573,7 +588,7 @@ Page {
                     text: "↵"
                     focusPolicy: Qt.NoFocus
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 56
+                    Layout.preferredHeight: keys.keyHeight
                     Accessible.name: qsTr("Add by code")
                     onClicked: register.addTyped()
                 }
@@ -585,7 +600,7 @@ Page {
                     text: qsTr("Withdrawal")
                     focusPolicy: Qt.NoFocus
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 56
+                    Layout.preferredHeight: keys.keyHeight
                     Accessible.description: qsTr("Type the cash to hand to the customer, then tap Withdrawal.")
                     onClicked: register.withdraw()
                 }
@@ -597,7 +612,7 @@ Page {
                     focusPolicy: Qt.NoFocus
                     enabled: register.lines.length > 0
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 56
+                    Layout.preferredHeight: keys.keyHeight
                     Accessible.description: qsTr("Type the amount off the chosen line, then tap Discount.")
                     onClicked: register.discount()
                 }
@@ -610,7 +625,7 @@ Page {
                 focusPolicy: Qt.NoFocus
                 enabled: register.lines.length > 0
                 Layout.fillWidth: true
-                Layout.preferredHeight: 64
+                Layout.preferredHeight: keys.keyHeight + 8
                 font.pixelSize: 20
                 // The typed amount is what the customer handed over (empty: exact).
                 onClicked: {
@@ -625,7 +640,7 @@ Page {
                 focusPolicy: Qt.NoFocus
                 enabled: register.lines.length > 0
                 Layout.fillWidth: true
-                Layout.preferredHeight: 64
+                Layout.preferredHeight: keys.keyHeight + 8
                 font.pixelSize: 20
                 onClicked: register.payCard()
             }
@@ -635,7 +650,7 @@ Page {
                 focusPolicy: Qt.NoFocus
                 enabled: register.lines.length > 0 && register.online && !register.busy
                 Layout.fillWidth: true
-                Layout.preferredHeight: 64
+                Layout.preferredHeight: keys.keyHeight + 8
                 font.pixelSize: 20
                 onClicked: register.payPhone()
             }

@@ -55,7 +55,7 @@ Page {
                 objectName: "registerModeButton"
                 visible: session.canWrite("register")
                 text: qsTr("Register mode")
-                onClicked: register.paired ? shell.openRegister() : pairDialog.open()
+                onClicked: register.paired ? register.checkPairing() : pairDialog.open()
             }
             ToolButton {
                 objectName: "signOutButton"
@@ -162,6 +162,67 @@ Page {
                 if (pairDialog.opened && register.paired) {
                     pairDialog.close()
                     shell.openRegister()
+                }
+            }
+        }
+    }
+
+    // The pairing is per computer: a register of another business (a second store's
+    // owner on the same computer) is not opened; the manager may pair this computer again.
+    Connections {
+        target: register
+        function onPairingChecked(ours, otherBusiness) {
+            if (ours) {
+                shell.openRegister()
+            } else {
+                otherStoreDialog.otherBusiness = otherBusiness
+                otherStoreDialog.open()
+            }
+        }
+    }
+
+    Dialog {
+        id: otherStoreDialog
+        objectName: "otherStoreDialog"
+        property string otherBusiness: ""
+        title: qsTr("This computer is another store's register")
+        anchors.centerIn: parent
+        modal: true
+        width: Math.min(shell.width - 40, 440)
+        standardButtons: Dialog.Cancel
+
+        ColumnLayout {
+            anchors.fill: parent
+            spacing: 8
+            Label {
+                objectName: "otherStoreText"
+                text: (otherStoreDialog.otherBusiness
+                       ? qsTr("This computer is the register “%1” of %2, not of %3.")
+                             .arg(register.registerName).arg(otherStoreDialog.otherBusiness)
+                             .arg(session.me.business ? session.me.business.name : "")
+                       : qsTr("This computer is the register “%1” of another business.")
+                             .arg(register.registerName))
+                      + " " + qsTr("Pair it with one of this store's registers instead?")
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            Label {
+                visible: register.pending > 0
+                text: qsTr("%n sale(s) made at that register wait to be sent. Open the register as its store first, so that they reach the server.", "", register.pending)
+                color: Material.color(Material.Red)
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            Button {
+                objectName: "pairAgainButton"
+                text: qsTr("Pair with this store")
+                highlighted: true
+                enabled: register.pending === 0
+                Layout.fillWidth: true
+                onClicked: {
+                    otherStoreDialog.close()
+                    register.unpair()
+                    pairDialog.open()
                 }
             }
         }

@@ -73,9 +73,15 @@ Page {
 
     Flickable {
         id: flick
+        objectName: "signUpFlick"
         anchors.fill: parent
         contentHeight: form.implicitHeight + 64
         ScrollBar.vertical: ScrollBar {}
+        // Each step opens at its top (step one was scrolled down to its Continue button).
+        Connections {
+            target: session
+            function onStateChanged() { flick.contentY = 0 }
+        }
 
         ColumnLayout {
             id: form
@@ -126,7 +132,7 @@ Page {
                 Field {
                     label: qsTr("Country")
                     name: "country"
-                    ComboBox {
+                    ChoiceBox {
                         id: country
                         objectName: "countryBox"
                         width: parent.width
@@ -141,7 +147,7 @@ Page {
                 Field {
                     label: qsTr("Currency")
                     name: "currency"
-                    ComboBox {
+                    ChoiceBox {
                         id: currency
                         objectName: "currencyBox"
                         width: parent.width
@@ -155,7 +161,7 @@ Page {
                 Field {
                     label: qsTr("Time zone")
                     name: "time_zone"
-                    ComboBox {
+                    ChoiceBox {
                         id: timeZone
                         objectName: "timeZoneBox"
                         width: parent.width

@@ -259,12 +259,18 @@ Page {
 
             function save() {
                 form.clear()
-                if (category.currentIndex < 0) {
+                // "42,50" or "42.50" (a decimal comma is usual in French and Belgian shops),
+                // sent as the server reads it; an empty one is the server's to name.
+                var typed = amount.text.trim()
+                var value = typed === "" ? "" : form.decimal(typed)
+                if (typed !== "" && value === "")
+                    form.setFieldError("amount", qsTr("Type the amount as a number, e.g. 42.50 or 42,50."))
+                if (category.currentIndex < 0)
                     form.setFieldError("category", qsTr("Choose a category."))
+                if (Object.keys(form.fieldErrors).length > 0)
                     return
-                }
                 var body = {
-                    amount: amount.text.trim(),
+                    amount: value,
                     spent_on: spentOn.text.trim(),
                     category: category.currentValue,
                     comment: comment.text.trim(),
@@ -279,6 +285,9 @@ Page {
             ApiForm {
                 id: form
                 objectName: "expenseForm"
+                // Shown beside their fields: the server's summary is not repeated above.
+                fieldsShown: ["amount", "spent_on", "category", "comment", "description",
+                              "attachments"]
                 onSaved: function (result) {
                     dialog.close()
                     root.search()
