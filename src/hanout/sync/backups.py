@@ -606,6 +606,12 @@ def backup_restore(
             if previous:
                 kept.append(str(previous))
         else:
+            # What is about to be replaced, dumped first (a failure here changes nothing);
+            # `pg_restore` of that file undoes the restore.
+            previous = Path(settings.DATA_DIR) / f"database.before-restore-{stamp}.pgdump"
+            say("Keeping a copy of the current database…")
+            engines.pg_copy(db, previous)
+            kept.append(str(previous))
             found = engines.pg_restore_live(db, checked.database)
         roots = _media_roots()
         for prefix, staged in checked.media.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,20 @@ def test_pg_backup_wipe_restore(pg_shop, tmp_path):
 
     out = hanout("restore", archive, "--yes", env=env).stdout
     assert "Restored" in out
+    # The database as it was before the restore is kept, and can be restored itself.
+    [kept] = [
+        line.split(" is kept at ", 1)[1].split(" (delete", 1)[0]
+        for line in out.splitlines()
+        if "The previous data is kept at" in line and ".pgdump" in line
+    ]
+    listing = subprocess.run(  # noqa: S603
+        ["pg_restore", "--list", kept],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert " TABLE public stray_table " in listing
+    assert " TABLE public expenses_expense " not in listing
     after = state(name)
     assert after["row_counts"] == before["row_counts"]
     assert after["invariants"] == before["invariants"]
