@@ -53,12 +53,19 @@ from rest_framework.response import Response
 from hanout.core.api import CursorPagination, error_body
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import DomainError, NotFound, ValidationFailed
-from hanout.core.exports import EXPORT_RENDERERS, FileExportMixin, export_schema, file_response
+from hanout.core.exports import (
+    EXPORT_RENDERERS,
+    FileExportMixin,
+    attachment,
+    export_schema,
+    file_response,
+)
 from hanout.core.models import IdempotencyKey
 from hanout.core.money import quantize
 from hanout.core.permissions import Level, Module
 from hanout.core.schema import ErrorSerializer, OneObjectListSchema
 from hanout.core.selectors import business_zone
+from hanout.marketplace import exports as market_exports
 from hanout.marketplace import selectors
 from hanout.marketplace import services_listings as listings
 from hanout.marketplace import services_profile as profiles
@@ -73,6 +80,8 @@ from hanout.marketplace.models import (
     MarketProfile,
     Offer,
     OfferCloseReason,
+    OfferSide,
+    OfferTerms,
     Ownership,
     Purchase,
     RequestKind,
@@ -380,6 +389,47 @@ class ListingImageUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+class OfferTermsSerializer(serializers.ModelSerializer):
+    side = serializers.ChoiceField(
+        choices=OfferSide.choices,
+        read_only=True,
+        help_text=gettext_lazy("Who proposed these terms: `buyer` (the offer) or `seller`."),
+    )
+    business = serializers.SerializerMethodField()
+    business_name = serializers.SerializerMethodField()
+    unit_price = Priced(currency_of="offer")
+    amount = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OfferTerms
+        fields = [
+            "side",
+            "business",
+            "business_name",
+            "unit_price",
+            "quantity",
+            "amount",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def _business(self, obj):
+        offer = obj.offer
+        return offer.business if obj.side == OfferSide.BUYER else offer.seller
+
+    @extend_schema_field(serializers.UUIDField())
+    def get_business(self, obj):
+        return str(obj.offer.business_id if obj.side == OfferSide.BUYER else obj.offer.seller_id)
+
+    @extend_schema_field(serializers.CharField())
+    def get_business_name(self, obj) -> str:
+        return self._business(obj).name
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=3))
+    def get_amount(self, obj) -> str:
+        return str(quantize(obj.unit_price * obj.quantity, obj.offer.currency))
+
+
 class OfferSerializer(serializers.ModelSerializer):
     unit_price = Priced()
     amount = Priced()
@@ -387,6 +437,12 @@ class OfferSerializer(serializers.ModelSerializer):
     buyer_name = serializers.CharField(source="business.name", read_only=True)
     seller_name = serializers.CharField(source="seller.name", read_only=True)
     listing_name = serializers.CharField(source="listing.name", read_only=True)
+    history = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The negotiation, oldest first: the buyer's first price and quantity, then each "
+            "counter-offer. The offer's own `unit_price` and `quantity` are the terms in force."
+        )
+    )
     closed_reason = serializers.SerializerMethodField(
         help_text=gettext_lazy(
             "Why the marketplace closed the offer (status `closed`): `sold_out` or "
@@ -412,11 +468,20 @@ class OfferSerializer(serializers.ModelSerializer):
             "status",
             "closed_reason",
             "counters",
+            "history",
             "expires_at",
             "decided_at",
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OfferTermsSerializer(many=True))
+    def get_history(self, obj) -> list:
+        # The history rows point back at this offer: reuse it (its parties are loaded).
+        rows = list(obj.history.all())
+        for row in rows:
+            row.offer = obj
+        return OfferTermsSerializer(rows, many=True, context=self.context).data
 
     @extend_schema_field(serializers.ChoiceField(choices=OfferCloseReason.choices, allow_null=True))
     def get_closed_reason(self, obj):
@@ -611,7 +676,13 @@ class WalletViewSet(FileExportMixin, MarketViewSet):
         business's time zone (named in the header), amounts in the currency's decimals."""
         fmt = self.export_format()
         entries = self.scoped_queryset(**self.query(EntryQuerySerializer))
-        header, rows = selectors.ledger_table(entries, tz=business_zone(request.business))
+        zone = business_zone(request.business)
+        if fmt == "xlsx":
+            # Times as real date cells (sortable, filterable), not text.
+            header, rows = selectors.ledger_table(entries, tz=zone, typed=True)
+            body = market_exports.xlsx_bytes(_("Wallet"), header, rows)
+            return attachment(body, fmt="xlsx", name="wallet-ledger")
+        header, rows = selectors.ledger_table(entries, tz=zone)
         return file_response(fmt, name="wallet-ledger", title=_("Wallet"), header=header, rows=rows)
 
 

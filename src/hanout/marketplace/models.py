@@ -18,6 +18,8 @@ Goods:
   A listing made from a catalog product reserves that stock while it is listed.
 - `Offer`: a buyer's proposal (price per unit, quantity, expiry); the seller
   accepts, declines or counters; the buyer can withdraw or accept a counter.
+- `OfferTerms`: an offer's history: the buyer's first price and quantity, then each
+  counter-offer (who, price, quantity, when); the offer row holds the terms in force.
 - `Purchase`: an accepted offer or a "buy now". The buyer's money is held from the
   start; completion moves it to the seller and records the new owner.
 - `Ownership`: every owner of a listing's goods, with the day and the price.
@@ -37,10 +39,19 @@ from django.utils.translation import pgettext_lazy
 
 from hanout.core.ids import uuid7
 from hanout.core.models import BusinessOwned, BusinessQuerySet
-from hanout.core.money import MONEY_DIGITS, MONEY_PLACES, minor_unit, quantize
+from hanout.core.money import MONEY_DIGITS, MONEY_PLACES, minor_unit
 from hanout.core.validation import currency_codes, validate_currency
 
 MONEY = {"max_digits": MONEY_DIGITS, "decimal_places": MONEY_PLACES}
+
+
+def _priced(amount, currency: str, business) -> str:
+    """An amount as people read it (the language in force, the business's country): what the
+    audit trail stores as the object's name, so the home page's recent activity reads
+    "Deposit 1 020,00 €", not "Deposit 1020.00 EUR"."""
+    from hanout.marketplace import display
+
+    return display.money_in(amount, currency, business.country or "")
 
 
 # --- the platform's terms -------------------------------------------------------------------
@@ -146,7 +157,7 @@ class Wallet(BusinessOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{quantize(self.posted, self.currency)} {self.currency}"
+        return _priced(self.posted, self.currency, self.business)
 
     @property
     def available(self) -> Decimal:
@@ -224,7 +235,9 @@ class WalletEntry(BusinessOwned):
         raise ImmutableEntry("Wallet entries are never deleted; post a new entry instead.")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {quantize(self.posted_change, self.currency)} {self.currency}"
+        return (
+            f"{self.get_kind_display()} {_priced(self.posted_change, self.currency, self.business)}"
+        )
 
 
 class RequestKind(models.TextChoices):
@@ -276,7 +289,7 @@ class WalletRequest(BusinessOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {quantize(self.amount, self.currency)} {self.currency}"
+        return f"{self.get_kind_display()} {_priced(self.amount, self.currency, self.business)}"
 
 
 # --- listings --------------------------------------------------------------------------------
@@ -475,11 +488,55 @@ class Offer(BusinessOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {quantize(self.unit_price, self.currency)} {self.currency}"
+        return f"{self.quantity} × {_priced(self.unit_price, self.currency, self.business)}"
 
     @property
     def amount(self) -> Decimal:
         return self.unit_price * self.quantity
+
+
+class OfferSide(models.TextChoices):
+    BUYER = "buyer", _("Buyer")
+    SELLER = "seller", _("Seller")
+
+
+class OfferTerms(models.Model):
+    """One proposal in an offer's negotiation: the buyer's first terms, then each
+    counter-offer, in order. Append-only; the offer row keeps the terms in force."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="history")
+    side = models.CharField(_("proposed by"), max_length=6, choices=OfferSide.choices)
+    unit_price = models.DecimalField(_("price per unit"), **MONEY)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("offer terms")
+        verbose_name_plural = _("offer history")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit_price__gt=0), name="offer_terms_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="offer_terms_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side}: {self.quantity} × {self.unit_price}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Offer history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Offer history is append-only.")
 
 
 class PurchaseStatus(models.TextChoices):
@@ -543,7 +600,7 @@ class Purchase(BusinessOwned):
         # What an administrator reads in the decisions list: the item, not its id.
         return (
             f"{self.listing.name} × {self.quantity} "
-            f"({quantize(self.amount, self.currency)} {self.currency})"
+            f"({_priced(self.amount, self.currency, self.business)})"
         )
 
 

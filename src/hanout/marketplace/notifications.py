@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from hanout.core import events
 from hanout.core.permissions import Module
+from hanout.marketplace import display
 
 LINK = "/market/"
 
@@ -40,32 +41,35 @@ def _tell(business_id, *, kind: str, title, body, link: str = LINK) -> None:
             )
 
 
-def _amount(value, currency: str) -> str:
-    from decimal import Decimal
+def _country(business_id) -> str:
+    from hanout.core.models import Business
 
-    from hanout.core.money import quantize
-
-    return f"{quantize(Decimal(str(value)), currency)}"
+    return Business.objects.filter(pk=business_id).values_list("country", flat=True).first() or ""
 
 
-def _money(payload) -> str:
+def _amount(value, currency: str, business_id) -> str:
+    """An amount with its currency, in the language in force (the recipient's), the way the
+    recipient business's country writes it: "1 020,00 €" (fr), "€1,020.00" (en)."""
+    return display.money_in(value, currency, _country(business_id))
+
+
+def _money(payload, business_id) -> str:
     value = payload["amount"] if "amount" in payload else payload["unit_price"]
-    return f"{_amount(value, payload['currency'])} {payload['currency']}"
+    return _amount(value, payload["currency"], business_id)
 
 
 def _until(moment, business_id) -> str:
     """An offer's end in the recipient business's time zone and the language in force,
-    with the zone named ("6 déc. 2026 18:30 (Africa/Casablanca)")."""
-    from django.utils import formats
+    with the zone named ("06/12/2026 18:30 (Africa/Casablanca)")."""
     from django.utils.dateparse import parse_datetime
 
     from hanout.core.models import Business
     from hanout.core.selectors import business_zone
 
-    zone = business_zone(Business.objects.get(pk=business_id))
+    business = Business.objects.get(pk=business_id)
+    zone = business_zone(business)
     at = moment if not isinstance(moment, str) else parse_datetime(moment)
-    local = at.astimezone(zone)
-    return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} ({zone.key})"
+    return f"{display.moment(at, business.country, zone)} ({zone.key})"
 
 
 def _listing_name(payload) -> str:
@@ -90,11 +94,10 @@ def offer_made(event: events.Event) -> None:
             kind="market.offer",
             title=lambda: _("New offer on %(item)s") % {"item": name},
             body=lambda: (
-                _("%(quantity)s × %(price)s %(currency)s, until %(until)s.")
+                _("%(quantity)s × %(price)s, until %(until)s.")
                 % {
                     "quantity": p["quantity"],
-                    "price": _amount(p["unit_price"], p["currency"]),
-                    "currency": p["currency"],
+                    "price": _amount(p["unit_price"], p["currency"], p["seller"]),
                     "until": _until(p["expires_at"], p["seller"]),
                 }
             ),
@@ -111,11 +114,10 @@ def _offer_answer(event: events.Event, *, to: str, title) -> None:
             kind="market.offer",
             title=lambda: title() % {"item": name},
             body=lambda: (
-                _("%(quantity)s × %(price)s %(currency)s.")
+                _("%(quantity)s × %(price)s.")
                 % {
                     "quantity": p["quantity"],
-                    "price": _amount(p["unit_price"], p["currency"]),
-                    "currency": p["currency"],
+                    "price": _amount(p["unit_price"], p["currency"], p[to]),
                 }
             ),
             link=f"{LINK}offers/",
@@ -155,7 +157,7 @@ def purchase_opened(event):
             title=lambda: _("Sold: %(item)s") % {"item": name},
             body=lambda: (
                 _("%(quantity)s bought for %(amount)s. The money is held until delivery.")
-                % {"quantity": p["quantity"], "amount": _money(p)}
+                % {"quantity": p["quantity"], "amount": _money(p, p["seller"])}
             ),
             link=f"{LINK}purchases/{p['id']}/",
         )
@@ -183,7 +185,10 @@ def purchase_completed(event):
         _tell(
             p["seller"],
             kind="market.payout",
-            title=lambda: _("Paid: %(amount)s for %(item)s") % {"amount": _money(p), "item": name},
+            title=lambda: (
+                _("Paid: %(amount)s for %(item)s")
+                % {"amount": _money(p, p["seller"]), "item": name}
+            ),
             body=lambda: _("The money is in your wallet."),
             link=f"{LINK}wallet/",
         )
@@ -197,7 +202,9 @@ def purchase_cancelled(event):
         event.business_id,
         kind="market.purchase",
         title=lambda: _("Purchase cancelled: %(item)s") % {"item": name},
-        body=lambda: _("%(amount)s: the held money is released.") % {"amount": _money(p)},
+        body=lambda: (
+            _("%(amount)s: the held money is released.") % {"amount": _money(p, event.business_id)}
+        ),
         link=f"{LINK}purchases/{p['id']}/",
     )
 
@@ -207,7 +214,7 @@ def _request_decided(event, title):
     _tell(
         event.business_id,
         kind="market.wallet",
-        title=lambda: title() % {"amount": _money(p)},
+        title=lambda: title() % {"amount": _money(p, event.business_id)},
         body=lambda: p.get("reason") or "",
         link=f"{LINK}wallet/",
     )

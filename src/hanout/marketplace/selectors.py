@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -83,9 +83,14 @@ def entry_list(
     return qs.order_by("-seq")
 
 
-def ledger_table(entries: QuerySet[WalletEntry], *, tz) -> tuple[list, Iterator[list]]:
+def ledger_table(
+    entries: QuerySet[WalletEntry], *, tz, typed: bool = False
+) -> tuple[list, Iterator[list]]:
     """(header, rows) of the wallet ledger export, for the page's CSV and the API's
-    CSV/XLSX: amounts in their currency's decimals, times in `tz`, named in the header."""
+    CSV/XLSX: amounts in their currency's decimals, times in `tz`, named in the header.
+
+    The time is text ("2026-03-01 14:05") for a CSV; `typed` makes it a datetime in `tz`
+    without its zone (a spreadsheet's dates have none), for an XLSX date cell."""
     header = [
         _("Number"),
         _("Date (%(zone)s)") % {"zone": tz.key},
@@ -101,7 +106,7 @@ def ledger_table(entries: QuerySet[WalletEntry], *, tz) -> tuple[list, Iterator[
     rows = (
         [
             e.seq,
-            e.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            _moment(e.created_at, tz, typed),
             e.get_kind_display(),
             quantize(e.posted_change, e.currency),
             quantize(e.held_change, e.currency),
@@ -114,6 +119,11 @@ def ledger_table(entries: QuerySet[WalletEntry], *, tz) -> tuple[list, Iterator[
         for e in entries.iterator(chunk_size=500)
     )
     return header, rows
+
+
+def _moment(at: datetime, tz, typed: bool):
+    local = at.astimezone(tz).replace(second=0, microsecond=0)
+    return local.replace(tzinfo=None) if typed else local.strftime("%Y-%m-%d %H:%M")
 
 
 def request_list(*, business: Business, status: str | None = None) -> QuerySet[WalletRequest]:
@@ -213,7 +223,13 @@ def _sides(qs, business: Business, side: str | None):
 def offer_list(
     *, business: Business, side: str | None = None, status: str | None = None
 ) -> QuerySet[Offer]:
-    qs = _sides(Offer.objects.select_related("listing", "business", "seller"), business, side)
+    """The business's offers, made (`side` buyer) or received (seller), each with its
+    history (the buyer's first terms, then each counter-offer) fetched in one query."""
+    qs = _sides(
+        Offer.objects.select_related("listing", "business", "seller").prefetch_related("history"),
+        business,
+        side,
+    )
     if status == "live":
         return qs.filter(status__in=OFFER_LIVE)
     return qs.filter(status=status) if status else qs
@@ -222,7 +238,17 @@ def offer_list(
 def offer_get(*, business: Business, pk) -> Offer:
     if not valid_id(pk):
         raise NotFound(_("This offer was not found."))
-    found = _sides(Offer.objects.select_related("listing"), business, None).filter(pk=pk).first()
+    found = (
+        _sides(
+            Offer.objects.select_related("listing", "business", "seller").prefetch_related(
+                "history"
+            ),
+            business,
+            None,
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if found is None:
         raise NotFound(_("This offer was not found."))
     return found

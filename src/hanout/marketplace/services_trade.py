@@ -45,7 +45,9 @@ from hanout.marketplace.models import (
     ListingStatus,
     Offer,
     OfferCloseReason,
+    OfferSide,
     OfferStatus,
+    OfferTerms,
     Ownership,
     Purchase,
     PurchaseStatus,
@@ -297,6 +299,7 @@ def offer_make(
             expires_at=expires,
             made_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
+        _propose(offer, side=OfferSide.BUYER, actor=actor, at=now)
         idempotency.remember(business=business, key=key, result_id=offer.pk)
         audit.record(
             business=business,
@@ -307,6 +310,19 @@ def offer_make(
         )
         _event("market.offer_made", [business.pk, listing.business_id], _offer_payload(offer))
     return offer
+
+
+def _propose(offer: Offer, *, side: str, actor, at: datetime) -> OfferTerms:
+    """Append the offer's terms in force to its history (inside the caller's transaction,
+    the offer row locked or just made), so a counter-offer never hides what came before."""
+    return OfferTerms.objects.create(
+        offer=offer,
+        side=side,
+        unit_price=offer.unit_price,
+        quantity=offer.quantity,
+        made_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=at,
+    )
 
 
 def _locked_offer(offer: Offer) -> Offer:
@@ -412,7 +428,10 @@ def offer_decline(*, offer: Offer, business: Business, actor) -> Offer:
 
 
 def offer_counter(*, offer: Offer, business: Business, actor, unit_price, quantity=None) -> Offer:
-    """The seller proposes another price (and/or quantity); the buyer accepts or declines it."""
+    """The seller proposes another price (and/or quantity); the buyer accepts or declines it.
+
+    The offer then carries the counter's terms (what an accept buys); the buyer's first
+    terms and every counter stay in its history (`OfferTerms`)."""
     with transaction.atomic():
         offer = _locked_offer(offer)
         _member_of(offer, business, "seller")
@@ -440,6 +459,7 @@ def offer_counter(*, offer: Offer, business: Business, actor, unit_price, quanti
         offer.status = OfferStatus.COUNTERED
         before = OfferStatus.OPEN
         offer.save(update_fields=["status", "unit_price", "quantity", "counters", "updated_at"])
+        _propose(offer, side=OfferSide.SELLER, actor=actor, at=clock.now())
         audit.record(
             business=offer.seller,
             actor=actor,

@@ -3,13 +3,14 @@ string of the explorer with one parameter changed."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi
 
 from hanout.core.money import quantize
 
@@ -46,7 +47,17 @@ def money(amount, business) -> str:
         return str(amount)
     currency = getattr(business, "currency", None) or "EUR"
     locale = _babel_locale(_locale(get_language() or "en", getattr(business, "country", "") or ""))
-    return format_currency(quantize(value, currency), currency, locale=locale)
+    text = format_currency(quantize(value, currency), currency, locale=locale)
+    if value < 0 and get_language_bidi():
+        # Babel starts a right-to-left amount with a right-to-left mark, which puts the
+        # minus after the number ("180,00-"): the signed number goes in a left-to-right
+        # isolate instead, so it reads "-180,00" inside the Arabic sentence.
+        text = _SIGNED.sub(lambda m: f"\u2066{m.group(0)}\u2069", _BIDI_MARKS.sub("", text), 1)
+    return text
+
+
+_BIDI_MARKS = re.compile("[\u200e\u200f\u061c]")
+_SIGNED = re.compile("[-\u2212]\\d(?:[.,\u066b\u066c\u202f\u00a0]?\\d)*")
 
 
 @lru_cache(maxsize=64)

@@ -636,3 +636,21 @@ def test_a_new_product_starts_at_the_tax_rate_most_products_carry(owner, owner_c
         )
     form = owner_client.get(reverse("product_create")).context["form"]
     assert Decimal(form.initial["tax_rate"]) == Decimal("6")
+
+
+def test_a_negative_amount_reads_with_its_minus_first_in_arabic():
+    """Babel starts an Arabic amount with a right-to-left mark, which put the minus after
+    the number ("180,00-"); the shared filter keeps the signed number left-to-right."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from hanout.catalog.templatetags.catalog_tags import money
+
+    shop = SimpleNamespace(currency="MAD", country="MA")
+    with translation.override("ar"):
+        negative, positive = money("-180", shop), money("180", shop)
+    assert "\u2066-180,00\u2069" in negative and "\u200f" not in negative
+    assert "-" not in positive and "180,00" in positive
+    with translation.override("fr"):
+        assert money("-180", shop).startswith("-180,00")

@@ -27,7 +27,7 @@ def test_the_seller_hears_of_an_offer_and_the_buyer_of_the_answer(
             business=buyer.business, actor=buyer.user, listing=listing, unit_price="8"
         )
     note = Notification.objects.get(recipient=seller.user, kind="market.offer")
-    assert "Comptoir" in note.title and "8.00 EUR" in note.body
+    assert "Comptoir" in note.title and "8,00\xa0€" in note.body and "EUR" not in note.body
     assert not Notification.objects.filter(recipient=cashier.user).exists()
     assert not Notification.objects.filter(recipient=buyer.user).exists()
     assert seller.user.email in [m["To"] for m in smtp_server.messages]
@@ -51,7 +51,7 @@ def test_a_sale_a_delivery_and_a_payout_are_told_to_the_right_side(
     with django_capture_on_commit_callbacks(execute=True):
         trade.purchase_confirm(purchase=purchase, business=buyer.business, actor=buyer.user)
     payout = Notification.objects.get(recipient=seller.user, kind="market.payout")
-    assert "20.00 EUR" in payout.title
+    assert "20,00\xa0€" in payout.title
 
 
 def test_a_rejected_withdrawal_tells_the_reason(django_capture_on_commit_callbacks):

@@ -184,7 +184,7 @@ def test_the_admin_queue_is_refused_to_an_owner_and_approves_for_staff(client, b
     assert "Approved a deposit or withdrawal" in trail
     assert "Rejected a deposit or withdrawal" in trail
     # Amounts in the currency's decimals, as everywhere else.
-    assert "Deposit 25.00 EUR" in trail and "25.000" not in trail
+    assert "Deposit 25,00\xa0€" in trail and "25.000" not in trail
 
 
 def test_the_decisions_list_names_the_item_of_a_purchase(client, seller, buyer):
@@ -198,7 +198,7 @@ def test_the_decisions_list_names_the_item_of_a_purchase(client, seller, buyer):
     client.force_login(admin_user())
     assert client.post(f"/market/admin/purchase/{purchase.pk}/approve/").status_code == 302
     trail = client.get("/market/admin/?status=").content.decode()
-    assert "Vitrine réfrigérée × 1 (8.00 EUR)" in trail
+    assert "Vitrine réfrigérée × 1 (8,00\xa0€)" in trail
     assert str(listing.pk) not in trail.split('id="admin-trail"')[1]
 
 
