@@ -34,6 +34,9 @@ def test_get_and_patch_the_current_business(owner_api, owner):
     body = owner_api.get("/api/v1/business/").json()
     assert body["id"] == str(owner.business_id)
     assert body["name"] == "Alpha Bakery" and body["currency"] == "EUR"
+    # The zone its days and times are read in (the desktop app shows times in it).
+    assert body["time_zone"] == "Europe/Brussels"
+    assert owner_api.get("/api/v1/me/").json()["business"]["time_zone"] == "Europe/Brussels"
 
     response = owner_api.patch(
         "/api/v1/business/", {"name": "Alpha & Sons", "default_language": "fr"}, format="json"

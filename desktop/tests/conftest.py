@@ -236,6 +236,9 @@ def desktop(qapp, hanout_server, tmp_path, monkeypatch):
         window,
     )
     yield d
+    # The translator is the application's, which outlives this test: a test that switched
+    # language (or failed before switching back) must not leave the next one in French.
+    shell.setLanguage("en")
     # Tear the QML down before the Python objects it binds to go away.
     window.close()
     for root in engine.rootObjects():

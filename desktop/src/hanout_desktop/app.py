@@ -34,6 +34,7 @@ from hanout_desktop import images as _images  # noqa: F401  (registers ApiPictur
 from hanout_desktop import models as _models  # noqa: F401  (registers the QML types)
 from hanout_desktop import resources as _resources  # noqa: F401  (registers ApiResource)
 from hanout_desktop.api import ApiClient, set_default_client
+from hanout_desktop.dates import Formats
 from hanout_desktop.register import CounterRegister
 from hanout_desktop.session import Session
 
@@ -68,6 +69,8 @@ class Desktop(QObject):
         self._translator: QTranslator | None = None
         self._language = "en"
         self._kiosk = False
+        # Days and times the business's way, in its time zone (dates.py).
+        self.formats = Formats(self)
 
     def _get_language(self) -> str:
         return self._language
@@ -110,6 +113,7 @@ class Desktop(QObject):
                 self._translator = translator
         self._language = code
         self.api.language = code
+        self.formats.configure(language=code)
         if getattr(self, "register", None) is not None:
             self.register.api.language = code
             self.register.relabel()
@@ -169,6 +173,8 @@ def build(
     context.setContextProperty("session", session)
     context.setContextProperty("desktop", desktop)
     context.setContextProperty("register", counter)
+    context.setContextProperty("formats", desktop.formats)
+    session.meChanged.connect(lambda: desktop.formats.follow_business(session._get_me()))
     desktop.setLanguage(language or default_language(settings))
     engine.load(str(QML_DIR / "Main.qml"))
     if not engine.rootObjects():

@@ -69,6 +69,7 @@ from PySide6.QtQml import QmlElement
 from PySide6.QtWebSockets import QWebSocket
 
 from hanout_desktop import api as api_module
+from hanout_desktop import dates
 from hanout_desktop import images as pictures
 from hanout_desktop.api import ApiClient, alive
 from hanout_desktop.chat_search import MessageSearch
@@ -96,16 +97,8 @@ def _all_changed(model: QAbstractListModel, count: int) -> None:
 
 
 def _local_time(iso: str | None) -> str:
-    """ "14:05" today, "03/12 14:05" another day, in this computer's time zone."""
-    if not iso:
-        return ""
-    try:
-        when = datetime.datetime.fromisoformat(iso).astimezone()
-    except ValueError:
-        return ""
-    if when.date() == datetime.datetime.now().astimezone().date():
-        return when.strftime("%H:%M")
-    return when.strftime("%d/%m %H:%M")
+    """ "14:05" today, "1/3/2026 14:05" another day, in the business's time zone."""
+    return dates.chat_time(iso)
 
 
 def _epoch(iso: str | None) -> float:

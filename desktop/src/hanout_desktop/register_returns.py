@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     Property,
     QCoreApplication,
-    QDateTime,
     QObject,
-    Qt,
     Signal,
     Slot,
 )
+
+from hanout_desktop import dates
 
 if TYPE_CHECKING:
     from hanout_desktop.register import CounterRegister
@@ -255,15 +255,13 @@ class TicketReturn(QObject):
         )
 
     def _summary(self, sale: dict) -> dict:
-        moment = QDateTime.fromString(str(sale.get("sold_at", "")), Qt.DateFormat.ISODate)
         return {
             "id": sale.get("id", ""),
             "ticket": sale.get("ticket", ""),
             "register": sale.get("register_name", ""),
             "cashier": sale.get("cashier_name", ""),
-            # Day first and Western digits, as the shop's tickets print it (the Arabic
-            # locale's short format carries right-to-left marks that scramble a sentence).
-            "when": moment.toLocalTime().toString("dd/MM/yyyy HH:mm") if moment.isValid() else "",
+            # Day first and Western digits, as the shop's tickets print it, in its time zone.
+            "when": dates.ticket_moment(sale.get("sold_at")),
             "total": self.register.money(_dec(sale.get("total"))),
         }
 

@@ -17,6 +17,9 @@ from hanout.core.permissions import Module
 
 
 class BusinessSerializer(serializers.ModelSerializer):
+    # Where its times are shown: its first shop's time zone (empty without a shop).
+    time_zone = serializers.SerializerMethodField()
+
     class Meta:
         model = Business
         fields = [
@@ -32,10 +35,14 @@ class BusinessSerializer(serializers.ModelSerializer):
             "invoice_email",
             "invoice_phone",
             "invoice_footer",
+            "time_zone",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_time_zone(self, business) -> str:
+        return selectors.business_time_zone(business) or ""
 
 
 class BusinessUpdateSerializer(serializers.ModelSerializer):

@@ -658,6 +658,13 @@
     </message>
 </context>
 <context>
+    <name>LanguageBox</name>
+    <message>
+        <source>Language</source>
+        <translation>اللغة</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>Hanout — %1</source>
@@ -760,7 +767,7 @@
         <translation>تسجيل الدخول</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
         <translation>هذا الحاسوب ليس صندوقًا بعد. يسجّل مدير الدخول ويفتح وضع الصندوق ويربطه بأحد صناديق المتجر.</translation>
     </message>
     <message>
@@ -972,7 +979,7 @@
         <translation>رمز QR للدفع بالهاتف</translation>
     </message>
     <message>
-        <source>Waiting for the customer's payment…</source>
+        <source>Waiting for the customer&apos;s payment…</source>
         <translation>في انتظار دفع الزبون…</translation>
     </message>
     <message>
@@ -1024,7 +1031,7 @@
         <translation>اكتب الكمية، ثم ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register's catalog.</source>
+        <source>No product with code %1 in this register&apos;s catalog.</source>
         <translation>لا يوجد منتج بالرمز %1 في كتالوج هذا الصندوق.</translation>
     </message>
     <message>
@@ -1190,10 +1197,6 @@
         <translation>تعذّر الوصول إلى الخادم</translation>
     </message>
     <message>
-        <source>Language</source>
-        <translation>اللغة</translation>
-    </message>
-    <message>
         <source>Register mode</source>
         <translation>وضع الصندوق</translation>
     </message>
@@ -1206,7 +1209,7 @@
         <translation>اجعل هذا الحاسوب صندوقًا</translation>
     </message>
     <message>
-        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
         <translation>المبيعات التي تتم هنا ستُسجّل لهذا الصندوق. يسجّل أمناء الصندوق الدخول برمز الموظف والرمز السري.</translation>
     </message>
     <message>
@@ -1222,7 +1225,7 @@
         <translation>اربط وافتح الصندوق</translation>
     </message>
     <message>
-        <source>This computer is another store's register</source>
+        <source>This computer is another store&apos;s register</source>
         <translation>هذا الحاسوب صندوق متجر آخر</translation>
     </message>
     <message>
@@ -1234,7 +1237,7 @@
         <translation>هذا الحاسوب هو الصندوق «%1» التابع لنشاط تجاري آخر.</translation>
     </message>
     <message>
-        <source>Pair it with one of this store's registers instead?</source>
+        <source>Pair it with one of this store&apos;s registers instead?</source>
         <translation>هل تربطه بأحد صناديق هذا المتجر بدلًا من ذلك؟</translation>
     </message>
     <message numerus="yes">
@@ -1294,10 +1297,6 @@
     <message>
         <source>Hanout</source>
         <translation>Hanout</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>اللغة</translation>
     </message>
     <message>
         <source>Two-factor authentication</source>
@@ -1391,7 +1390,7 @@
         <translation>المنطقة الزمنية</translation>
     </message>
     <message>
-        <source>First shop's name</source>
+        <source>First shop&apos;s name</source>
         <translation>اسم المتجر الأول</translation>
     </message>
     <message>
@@ -1399,7 +1398,7 @@
         <translation>اتركه فارغًا لاستعمال اسم المحل.</translation>
     </message>
     <message>
-        <source>First shop's address</source>
+        <source>First shop&apos;s address</source>
         <translation>عنوان المتجر الأول</translation>
     </message>
     <message>

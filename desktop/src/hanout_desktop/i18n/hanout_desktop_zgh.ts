@@ -633,6 +633,13 @@
     </message>
 </context>
 <context>
+    <name>LanguageBox</name>
+    <message>
+        <source>Language</source>
+        <translation>ⵜⵓⵜⵍⴰⵢⵜ</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>Hanout — %1</source>
@@ -725,7 +732,7 @@
         <translation>ⴽⵛⵎ</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
         <translation>ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵓⵔ ⵉⴳⵉ ⵜⴰⵙⵏⴷⵓⵇⵜ ⵖⴰⵙⵙⴰ. ⴰⵏⴱⴷⴰⴷ ⴰⴷ ⵉⴽⵛⵎ, ⴰⴷ ⵉⵕⵥⵎ ⴰⵎⵙⴽⵉⵍ ⵏ ⵜⵙⵏⴷⵓⵇⵜ, ⴰⴷ ⵜ ⵉⵇⵇⵏ ⵙ ⵢⴰⵜ ⵙⴳ ⵜⵙⵏⴷⵓⵇⵉⵏ ⵏ ⵜⵃⴰⵏⵓⵜ.</translation>
     </message>
     <message>
@@ -937,7 +944,7 @@
         <translation>ⵜⴰⵏⴳⴰⵍⵜ QR ⵉ ⵓⵅⵍⵍⵙ ⵙ ⵓⵜⵉⵍⵉⴼⵓⵏ</translation>
     </message>
     <message>
-        <source>Waiting for the customer's payment…</source>
+        <source>Waiting for the customer&apos;s payment…</source>
         <translation>ⴰⵔ ⵏⵜⵜⵔⴰⵊⵓ ⴰⵅⵍⵍⵙ ⵏ ⵓⵎⵙⴰⵖ…</translation>
     </message>
     <message>
@@ -989,7 +996,7 @@
         <translation>ⴰⵔⴰ ⵜⴰⵎⴽⵉⵜ, ⴷⵖⵉ ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register's catalog.</source>
+        <source>No product with code %1 in this register&apos;s catalog.</source>
         <translation>ⵓⵔ ⵉⵍⵍⵉ ⵓⴼⴰⵔⵙ ⵙ ⵜⵏⴳⴰⵍⵜ %1 ⴳ ⵓⴽⴰⵜⴰⵍⵓⴳ ⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⴷ.</translation>
     </message>
     <message>
@@ -1155,10 +1162,6 @@
         <translation>ⵓⵔ ⵉⵜⵜⵡⴰⵍⴽⴰⵎ ⵓⵙⵉⵔⴼⵉⵔ</translation>
     </message>
     <message>
-        <source>Language</source>
-        <translation>ⵜⵓⵜⵍⴰⵢⵜ</translation>
-    </message>
-    <message>
         <source>Register mode</source>
         <translation>ⴰⵎⵙⴽⵉⵍ ⵏ ⵜⵙⵏⴷⵓⵇⵜ</translation>
     </message>
@@ -1171,7 +1174,7 @@
         <translation>ⴳ ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
     </message>
     <message>
-        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
         <translation>ⵜⵉⵏⵣⵣⵉⵜⵉⵏ ⵏ ⵖⵉⴷ ⴰⴷ ⴳⵏⵜ ⵜⵉⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⴷ. ⵉⵎⵙⵏⴷⵓⵇⵏ ⴰⴷ ⴽⵛⵎⵏ ⵙ ⵜⵏⴳⴰⵍⵜ ⵏⵙⵏ ⴷ PIN.</translation>
     </message>
     <message>
@@ -1187,7 +1190,7 @@
         <translation>ⵇⵇⵏ ⵜⵕⵥⵎⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
     </message>
     <message>
-        <source>This computer is another store's register</source>
+        <source>This computer is another store&apos;s register</source>
         <translation>ⴰⵙⵎⴰⴹⴰⵍ ⴰⴷ ⵉⴳⴰ ⵜⴰⵙⵏⴷⵓⵇⵜ ⵏ ⵢⴰⵏ ⵓⵃⴰⵏⵓⵜ ⵢⴰⴹⵏ</translation>
     </message>
     <message>
@@ -1199,7 +1202,7 @@
         <translation>ⴰⵙⵎⴰⴹⴰⵍ ⴰⴷ ⵉⴳⴰ ⵜⴰⵙⵏⴷⵓⵇⵜ «%1» ⵏ ⵢⴰⵜ ⵜⵎⵙⵙⵓⵔⵜ ⵢⴰⴹⵏ.</translation>
     </message>
     <message>
-        <source>Pair it with one of this store's registers instead?</source>
+        <source>Pair it with one of this store&apos;s registers instead?</source>
         <translation>ⴰⴷ ⵜ ⵜⵣⴷⵉⴷ ⵙ ⵢⴰⵜ ⵙⴳ ⵜⵙⵏⴷⵓⵇⵉⵏ ⵏ ⵓⵃⴰⵏⵓⵜ ⴰⴷ?</translation>
     </message>
     <message numerus="yes">
@@ -1254,10 +1257,6 @@
     <message>
         <source>Hanout</source>
         <translation>Hanout</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>ⵜⵓⵜⵍⴰⵢⵜ</translation>
     </message>
     <message>
         <source>Two-factor authentication</source>
@@ -1351,7 +1350,7 @@
         <translation>ⵜⴰⵣⵓⵏⵜ ⵜⴰⴽⵓⴷⴰⵢⵜ</translation>
     </message>
     <message>
-        <source>First shop's name</source>
+        <source>First shop&apos;s name</source>
         <translation>ⵉⵙⵎ ⵏ ⵜⵃⴰⵏⵓⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ</translation>
     </message>
     <message>
@@ -1359,7 +1358,7 @@
         <translation>ⴰⵊⵊ ⵜ ⵉⵅⵡⴰ ⴰⴷ ⵉⵜⵜⵓⵙⵎⵔⵙ ⵉⵙⵎ ⵏ ⵜⵎⵙⵙⵓⵖⵍⵜ.</translation>
     </message>
     <message>
-        <source>First shop's address</source>
+        <source>First shop&apos;s address</source>
         <translation>ⵜⴰⵏⵙⴰ ⵏ ⵜⵃⴰⵏⵓⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ</translation>
     </message>
     <message>

@@ -1,5 +1,6 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.Material
 
 // A ComboBox for the server's long lists (countries, currencies, time zones):
 // - its entries are drawn as plain text, so "Bosnia & Herzegovina" keeps its "&" (a
@@ -46,6 +47,18 @@ ComboBox {
             currentIndex = found
             activated(found)
         }
+    }
+
+    // Material pads the text on the left only: mirrored (Arabic), it sat on the outline.
+    Binding {
+        target: box.contentItem
+        property: "leftPadding"
+        value: box.mirrored ? 0 : box.Material.textFieldHorizontalPadding
+    }
+    Binding {
+        target: box.contentItem
+        property: "rightPadding"
+        value: box.mirrored ? box.Material.textFieldHorizontalPadding : 0
     }
 
     Timer { id: typedTimer; interval: 1000; onTriggered: box.typed = "" }

@@ -35,22 +35,7 @@ Page {
                 text: session.me.user ? (session.me.user.name || session.me.user.email) : ""
                 elide: Text.ElideRight
             }
-            ComboBox {
-                id: languageBox
-                model: desktop.languages
-                textRole: "name"
-                valueRole: "code"
-                Component.onCompleted: currentIndex = indexOfValue(desktop.language)
-                onActivated: desktop.setLanguage(currentValue)
-                // The language may change elsewhere (the other screen's box, a test).
-                Connections {
-                    target: desktop
-                    function onLanguageChanged() {
-                        languageBox.currentIndex = languageBox.indexOfValue(desktop.language)
-                    }
-                }
-                Accessible.name: qsTr("Language")
-            }
+            LanguageBox { objectName: "shellLanguageBox" }
             ToolButton {
                 objectName: "registerModeButton"
                 visible: session.canWrite("register")

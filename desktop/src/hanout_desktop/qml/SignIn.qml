@@ -24,23 +24,7 @@ Page {
                 font.bold: true
                 Layout.fillWidth: true
             }
-            ComboBox {
-                id: languageBox
-                objectName: "languageBox"
-                model: desktop.languages
-                textRole: "name"
-                valueRole: "code"
-                Component.onCompleted: currentIndex = indexOfValue(desktop.language)
-                onActivated: desktop.setLanguage(currentValue)
-                // The language may change elsewhere (the other screen's box, a test).
-                Connections {
-                    target: desktop
-                    function onLanguageChanged() {
-                        languageBox.currentIndex = languageBox.indexOfValue(desktop.language)
-                    }
-                }
-                Accessible.name: qsTr("Language")
-            }
+            LanguageBox {}
         }
     }
 

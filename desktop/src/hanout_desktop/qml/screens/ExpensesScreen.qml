@@ -139,11 +139,9 @@ Page {
                 contentItem: RowLayout {
                     spacing: 12
                     Label {
-                        // The day alone, written the way the chosen language writes dates.
-                        text: rowItem.spent_on
-                              ? new Date(rowItem.spent_on + "T00:00:00").toLocaleDateString(
-                                    Qt.locale(desktop.language), Locale.ShortFormat)
-                              : ""
+                        // The day alone, written the way the business writes dates (dates.py).
+                        objectName: "expenseDay"
+                        text: { formats.revision; return formats.day(String(rowItem.spent_on || "")) }
                         elide: Text.ElideRight
                         Layout.preferredWidth: 100
                         horizontalAlignment: Text.AlignLeft  // mirrored in right-to-left

@@ -235,7 +235,10 @@ Page {
                     required property bool is_active
                     Layout.fillWidth: true
                     Label { text: name; Layout.fillWidth: true; elide: Text.ElideRight }
-                    Label { text: since; opacity: 0.7 }
+                    Label {
+                        text: { formats.revision; return formats.day(since) }
+                        opacity: 0.7
+                    }
                     Label {
                         text: is_active ? qsTr("active") : qsTr("inactive")
                         color: is_active ? Material.color(Material.Teal) : Material.foreground
@@ -259,7 +262,10 @@ Page {
                     required property string amount
                     required property string currency
                     Layout.fillWidth: true
-                    Label { text: earned_on; Layout.preferredWidth: 100 }
+                    Label {
+                        text: { formats.revision; return formats.day(earned_on) }
+                        Layout.preferredWidth: 100
+                    }
                     Label { text: sponsee; Layout.fillWidth: true; elide: Text.ElideRight }
                     Label { text: root.kindLabel(kind); opacity: 0.7 }
                     Label {

@@ -339,9 +339,8 @@ Page {
                                       ? qsTr("Active")
                                       : root.member.deactivated_at
                                         ? qsTr("Deactivated on %1").arg(
-                                              Qt.locale(desktop.language).toString(
-                                                  new Date(root.member.deactivated_at),
-                                                  Locale.ShortFormat))
+                                              formats.revision >= 0
+                                              ? formats.day(root.member.deactivated_at) : "")
                                         : qsTr("Inactive")
                                 color: root.member.is_active ? Material.color(Material.Teal)
                                                              : Material.color(Material.Red)
