@@ -894,9 +894,7 @@ def test_a_second_stores_owner_is_not_let_into_the_first_stores_register(
         f"u = User.objects.create_user({second!r}, 'second-store-pw', full_name='Second');"
         "EmailAddress.objects.create(user=u, email=u.email, primary=True, verified=True);"
         "m = business_register(store=StoreDetails(name='Épicerie Deux', currency='EUR',"
-        " country='BE', time_zone='Europe/Brussels', shop_name='Deux'), owner=u);"
-        "register_create(business=m.business, actor=u, shop=Shop.objects.get(business=m.business),"
-        " name='Caisse Deux')"
+        " country='BE', time_zone='Europe/Brussels', shop_name='Deux'), owner=u)"
     )
     qtbot.waitUntil(lambda: find_visual(d.window, "signInPage") is not None, timeout=10_000)
     sign_in(qtbot, d, second, "second-store-pw")
@@ -906,11 +904,28 @@ def test_a_second_stores_owner_is_not_let_into_the_first_stores_register(
     assert not register.active and d.session.state == "signedIn"
     said = find(d.window, "otherStoreText").property("text")
     assert "Kaching" in said and "Épicerie Deux" in said, said
-    # Pairing again: the dialog offers this store's registers only.
+    # Pairing again: a new store has no register yet, and the dialog says where to add one.
     click(d.window, find(d.window, "pairAgainButton"))
     assert not register.paired
+    pair_dialog = find(d.window, "pairDialog")
+    qtbot.waitUntil(lambda: find(d.window, "pairNoRegister").property("visible"), timeout=20_000)
+    assert not find(d.window, "pairButton").property("enabled")
+    pair_dialog.close()
+    qtbot.waitUntil(lambda: not pair_dialog.property("visible"), timeout=5_000)
+    hanout_server.manage_shell(
+        "from hanout.accounts.models import User;"
+        "from hanout.core.models import Business, Shop;"
+        "from hanout.pos.services import register_create;"
+        "b = Business.objects.get(name='Épicerie Deux');"
+        f"register_create(business=b, actor=User.objects.get(email={second!r}),"
+        " shop=Shop.objects.get(business=b), name='Caisse Deux')"
+    )
+    # Added on the web: now the dialog offers this store's registers only.
+    click(d.window, find(d.window, "registerModeButton"))
+    qtbot.waitUntil(lambda: pair_dialog.property("opened"), timeout=5_000)
     box = find(d.window, "pairRegister")
     qtbot.waitUntil(lambda: box.property("count") > 0, timeout=20_000)
+    assert not find(d.window, "pairNoRegister").property("visible")
     assert box.property("count") == 1 and box.property("currentText") == "Caisse Deux"
     click(d.window, find(d.window, "pairButton"))
     qtbot.waitUntil(lambda: register.active, timeout=20_000)

@@ -1217,6 +1217,10 @@
         <translation>الصندوق</translation>
     </message>
     <message>
+        <source>This store has no register yet. Add one on the web, under Register → Registers, then open this window again.</source>
+        <translation>ليس لهذا المتجر صندوق بعد. أضف صندوقًا على الويب، في الصندوق ← الصناديق، ثم افتح هذه النافذة من جديد.</translation>
+    </message>
+    <message>
         <source>Name of this computer, e.g. Counter</source>
         <translation>اسم هذا الحاسوب، مثلًا الكونتوار</translation>
     </message>
@@ -1225,8 +1229,8 @@
         <translation>اربط وافتح الصندوق</translation>
     </message>
     <message>
-        <source>This computer is another store&apos;s register</source>
-        <translation>هذا الحاسوب صندوق متجر آخر</translation>
+        <source>Another store&apos;s register</source>
+        <translation>صندوق متجر آخر</translation>
     </message>
     <message>
         <source>This computer is the register “%1” of %2, not of %3.</source>

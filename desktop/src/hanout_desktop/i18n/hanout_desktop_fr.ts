@@ -1189,6 +1189,10 @@
         <translation>Caisse</translation>
     </message>
     <message>
+        <source>This store has no register yet. Add one on the web, under Register → Registers, then open this window again.</source>
+        <translation>Ce magasin n&apos;a pas encore de caisse. Ajoutez-en une sur le web, dans Caisse → Caisses, puis rouvrez cette fenêtre.</translation>
+    </message>
+    <message>
         <source>Name of this computer, e.g. Counter</source>
         <translation>Nom de cet ordinateur, p. ex. Comptoir</translation>
     </message>
@@ -1197,8 +1201,8 @@
         <translation>Associer et ouvrir la caisse</translation>
     </message>
     <message>
-        <source>This computer is another store&apos;s register</source>
-        <translation>Cet ordinateur est la caisse d&apos;un autre magasin</translation>
+        <source>Another store&apos;s register</source>
+        <translation>La caisse d&apos;un autre magasin</translation>
     </message>
     <message>
         <source>This computer is the register “%1” of %2, not of %3.</source>

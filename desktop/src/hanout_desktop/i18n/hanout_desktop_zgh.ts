@@ -1182,6 +1182,10 @@
         <translation>ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
     </message>
     <message>
+        <source>This store has no register yet. Add one on the web, under Register → Registers, then open this window again.</source>
+        <translation>ⴰⵃⴰⵏⵓⵜ ⴰⴷ ⵓⵔ ⵖⵓⵔⵙ ⴰⵔ ⴷⵖⵉ ⵜⴰⵙⵏⴷⵓⵇⵜ. ⵔⵏⵓ ⵢⴰⵜ ⴳ ⵡⵉⴱ, ⴳ ⵜⴰⵙⵏⴷⵓⵇⵜ → ⵜⵉⵙⵏⴷⵓⵇⵉⵏ, ⵙ ⵓⵍⵙ ⵕⵥⵎ ⵜⴰⵙⴰⵔⵓⵎⵜ ⴰⴷ.</translation>
+    </message>
+    <message>
         <source>Name of this computer, e.g. Counter</source>
         <translation>ⵉⵙⵎ ⵏ ⵓⵙⵓⵎⴰⵜ ⴰⴷ, ⵎⴰⵙⵍ ⵜⴰⴱⵍⵜ</translation>
     </message>
@@ -1190,8 +1194,8 @@
         <translation>ⵇⵇⵏ ⵜⵕⵥⵎⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
     </message>
     <message>
-        <source>This computer is another store&apos;s register</source>
-        <translation>ⴰⵙⵎⴰⴹⴰⵍ ⴰⴷ ⵉⴳⴰ ⵜⴰⵙⵏⴷⵓⵇⵜ ⵏ ⵢⴰⵏ ⵓⵃⴰⵏⵓⵜ ⵢⴰⴹⵏ</translation>
+        <source>Another store&apos;s register</source>
+        <translation>ⵜⴰⵙⵏⴷⵓⵇⵜ ⵏ ⵢⴰⵏ ⵓⵃⴰⵏⵓⵜ ⵢⴰⴹⵏ</translation>
     </message>
     <message>
         <source>This computer is the register “%1” of %2, not of %3.</source>

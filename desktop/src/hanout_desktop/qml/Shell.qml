@@ -118,6 +118,14 @@ Page {
                 Layout.fillWidth: true
                 Accessible.name: qsTr("Register")
             }
+            Label {
+                objectName: "pairNoRegister"
+                visible: !registers.loading && registers.error === "" && registers.count === 0
+                text: qsTr("This store has no register yet. Add one on the web, under Register → Registers, then open this window again.")
+                color: Material.color(Material.Orange)
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
             TextField {
                 id: labelField
                 objectName: "pairLabel"
@@ -170,10 +178,10 @@ Page {
         id: otherStoreDialog
         objectName: "otherStoreDialog"
         property string otherBusiness: ""
-        title: qsTr("This computer is another store's register")
+        title: qsTr("Another store's register")
         anchors.centerIn: parent
         modal: true
-        width: Math.min(shell.width - 40, 440)
+        width: Math.min(shell.width - 40, 480)
         standardButtons: Dialog.Cancel
 
         ColumnLayout {
