@@ -141,6 +141,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test gets its own channel layer. Sockets in a test run on an event loop that
+    ends with the test; a test that fails with a socket still open leaves the layer's
+    receive lock held by that dead loop, and with channels-redis every later socket
+    test failed on it ("bound to a different event loop")."""
+    yield
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_to_start():
     """Each test starts in English: a page request activates its language for the thread,
     which would otherwise leak into the next test's service messages."""

@@ -15,7 +15,10 @@ through `hanout.core.clock`, so tests move it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import time
+import uuid
 
 from django.core.cache import cache
 
@@ -33,6 +36,32 @@ def _key(business_id, user_id) -> str:
     return f"chat:presence:{business_id}:{user_id}"
 
 
+# One writer at a time per person: a heartbeat reads the person's entry, adds its socket
+# and writes it back, so two sockets beating at once (a web tab and the desktop app
+# opening together) would each write the entry without the other's socket.
+LOCK_SECONDS = 2
+LOCK_WAIT_SECONDS = 1.0
+
+
+@contextlib.contextmanager
+def _locked(key: str):
+    """Hold the person's entry while it is read and written back (`cache.add` is atomic
+    in Redis and in the local-memory cache). A holder that died leaves a lock that
+    expires after LOCK_SECONDS; waiting longer than LOCK_WAIT_SECONDS goes ahead
+    unlocked, at worst losing one beat that the next heartbeat restores."""
+    lock, token = f"{key}:lock", uuid.uuid4().hex
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while not cache.add(lock, token, LOCK_SECONDS):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.005)
+    try:
+        yield
+    finally:
+        if cache.get(lock) == token:
+            cache.delete(lock)
+
+
 def _live_sockets(entry: dict, now: float) -> dict:
     """The entry's sockets that sent a heartbeat lately (a crashed one never says goodbye)."""
     horizon = now - OFFLINE_AFTER.total_seconds()
@@ -47,14 +76,15 @@ def heartbeat(*, business_id, user_id, active: bool, socket: str = "") -> dict:
     """
     now = clock.now().timestamp()
     key = _key(business_id, user_id)
-    entry = cache.get(key) or {}
-    sockets = _live_sockets(entry, now)
-    sockets[socket] = now
-    entry["sockets"] = sockets
-    entry["beat"] = now
-    if active or "input" not in entry:
-        entry["input"] = now
-    cache.set(key, entry, KEEP_SECONDS)
+    with _locked(key):
+        entry = cache.get(key) or {}
+        sockets = _live_sockets(entry, now)
+        sockets[socket] = now
+        entry["sockets"] = sockets
+        entry["beat"] = now
+        if active or "input" not in entry:
+            entry["input"] = now
+        cache.set(key, entry, KEEP_SECONDS)
     return status_of(entry, user_id)
 
 
@@ -64,13 +94,14 @@ def went_away(*, business_id, user_id, socket: str = "") -> None:
     "Last seen" stays. The other sockets keep the latest beat among them.
     """
     key = _key(business_id, user_id)
-    entry = cache.get(key)
-    if entry:
-        sockets = _live_sockets(entry, clock.now().timestamp())
-        sockets.pop(socket, None)
-        entry["sockets"] = sockets
-        entry["beat"] = max(sockets.values(), default=0)
-        cache.set(key, entry, KEEP_SECONDS)
+    with _locked(key):
+        entry = cache.get(key)
+        if entry:
+            sockets = _live_sockets(entry, clock.now().timestamp())
+            sockets.pop(socket, None)
+            entry["sockets"] = sockets
+            entry["beat"] = max(sockets.values(), default=0)
+            cache.set(key, entry, KEEP_SECONDS)
 
 
 def status_of(entry: dict | None, user_id) -> dict:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
+import time
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -275,6 +277,47 @@ def test_a_person_connected_twice_stays_online_until_both_are_gone(team, monkeyp
         await watcher.close()
 
     async_to_sync(scenario)()
+
+
+def test_two_sockets_beating_at_once_both_count(team, monkeypatch):
+    """A heartbeat reads the person's entry and writes it back: two sockets beating at
+    the same moment (a tab and the desktop opening together) must both be kept, or
+    closing one makes the person offline while the other is open. The cache read is
+    slowed so the two writes overlap every time."""
+    owner, cashier, _staff, _channel = team
+    business, user = owner.business.pk, cashier.user.pk
+    real = presence.cache
+
+    class SlowCache:
+        """The cache, with reads of the entry slow enough for two writers to meet."""
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def get(self, key, *args, **kwargs):
+            found = real.get(key, *args, **kwargs)
+            if not key.endswith(":lock"):
+                time.sleep(0.05)
+            return found
+
+    monkeypatch.setattr(presence, "cache", SlowCache())
+    start = threading.Barrier(2)
+
+    def beat(socket):
+        start.wait()
+        presence.heartbeat(business_id=business, user_id=user, active=True, socket=socket)
+
+    threads = [threading.Thread(target=beat, args=(name,)) for name in ("tab", "desktop")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    presence.went_away(business_id=business, user_id=user, socket="tab")
+    state = presence.statuses(business_id=business, user_ids=[user])
+    assert state[str(user)]["status"] == "online"
+    presence.went_away(business_id=business, user_id=user, socket="desktop")
+    state = presence.statuses(business_id=business, user_ids=[user])
+    assert state[str(user)]["status"] == "offline"
 
 
 def test_presence_changes_of_a_second_go_out_as_one_frame(team, monkeypatch):
