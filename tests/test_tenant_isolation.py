@@ -15,7 +15,7 @@ Nothing here names a route: a new endpoint is covered as soon as it is in the
 schema and the demo data has an object for it. The one exception is the register
 sign-in, whose credential is a paired device (a header), not a business's token:
 the last tests prove another business's device never signs in one of A's people,
-and never signs them out.
+never signs them out, and never unpairs A's device.
 """
 
 from __future__ import annotations
@@ -294,6 +294,7 @@ def test_every_route_keeps_tenants_apart(schema):
 
 DEVICE_SIGN_IN = "/api/v1/register-devices/sign-in/"
 DEVICE_SIGN_OUT = "/api/v1/register-devices/sign-out/"
+DEVICE_FORGET = "/api/v1/register-devices/forget/"
 
 
 def _device_of(business: Business) -> str:
@@ -353,3 +354,23 @@ def test_another_business_device_does_not_sign_out_our_token():
     assert response.status_code == 404, response.content
     assert response.json()["error"]["code"] == "not_found"
     assert till.get("/api/v1/sales/").status_code == 200
+
+
+def test_neither_another_business_nor_its_device_unpairs_our_device():
+    from rest_framework.test import APIClient
+
+    from hanout.pos.models import RegisterDevice
+
+    load_demo()
+    a, b = Business.objects.get(name="Boulangerie Kaching"), Business.objects.get(name="Alma7al")
+    a_device, b_device = _device_of(a), _device_of(b)
+
+    # B's owner token is no device credential; B's device forgets itself, and only itself.
+    refused = _owner_client("Alma7al").post(DEVICE_FORGET)
+    assert refused.status_code == 401, refused.content
+    assert APIClient().post(DEVICE_FORGET, HTTP_X_REGISTER_DEVICE=b_device).status_code == 204
+
+    assert not RegisterDevice.objects.filter(business=a, revoked_at__isnull=False).exists()
+    assert RegisterDevice.objects.filter(business=b, revoked_at__isnull=False).count() == 1
+    owner_code = Membership.objects.get(business=a, role=Role.OWNER).employee_code
+    assert _device_sign_in(a_device, owner_code).status_code == 200

@@ -119,16 +119,22 @@ def record(
     object_id: str = "",
     object_repr: str = "",
     changes: dict[str, Any] | None = None,
+    actor_label: str = "",
 ) -> AuditEntry:
-    """Append one audit row. Call it inside the service's transaction."""
+    """Append one audit row. Call it inside the service's transaction.
+
+    `actor_label` names an actor that is not a person (a paired register device);
+    by default it is the person's email."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
+    if not actor_label and actor:
+        actor_label = getattr(actor, "email", "") or ""
     return AuditEntry.objects.create(
         business=business,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=(getattr(actor, "email", "") or "") if actor else "",
+        actor_label=actor_label[:254],
         action=action,
         object_type=object_type,
         object_id=object_id,

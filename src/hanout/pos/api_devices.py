@@ -9,6 +9,9 @@
   carries every request of the till (sales, product lookup, /pos/catalog.json).
 - `POST /api/v1/register-devices/sign-out/`: with that token and the device
   header: the token is revoked and the sign-out recorded (204).
+- `POST /api/v1/register-devices/forget/`: the device header only: the device
+  unpairs itself (the desktop app paired again or unpaired), as a manager's revoke
+  would, recorded with the device as the actor (204).
 
 The rules (wrong tries, the pause, opening hours, who manages registers) live in
 services_register.py, the same for the web register and the desktop app.
@@ -158,6 +161,12 @@ NOT_PAIRED = OpenApiResponse(
         "or business is switched off (code device_not_paired)."
     ),
 )
+ALREADY_FORGOTTEN = OpenApiResponse(
+    ErrorSerializer,
+    description=gettext_lazy(
+        "No device header, or the device is unknown or already unpaired (code device_not_paired)."
+    ),
+)
 
 # --- the viewset ---------------------------------------------------------------------------
 
@@ -208,6 +217,16 @@ NOT_PAIRED = OpenApiResponse(
             ),
         },
         description=gettext_lazy("Leave the register: the API token of this request is revoked."),
+    ),
+    forget=extend_schema(
+        request=None,
+        parameters=[DEVICE_PARAMETER],
+        responses={204: None, 401: ALREADY_FORGOTTEN},
+        description=gettext_lazy(
+            "The device unpairs itself: its token stops working at once, as when a "
+            "manager revokes it. No user authentication: the device header is the "
+            "credential, and only that device is unpaired."
+        ),
     ),
 )
 class RegisterDeviceViewSet(_PosViewSet):
@@ -319,6 +338,24 @@ class RegisterDeviceViewSet(_PosViewSet):
         services_register.register_token_sign_out(
             device=device, membership=request.membership, token=request.auth
         )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="forget",
+        url_name="forget",
+        authentication_classes=[],
+        permission_classes=[AllowAny],
+    )
+    def forget(self, request):
+        # Any device not yet revoked, even of a switched-off register or business:
+        # unpairing itself is always allowed. Only the device the header names.
+        raw = request.headers.get(DEVICE_HEADER, "").strip()
+        device = services.device_for_token(raw=raw) if raw else None
+        if device is None:
+            raise services_register.device_not_paired()
+        services.device_revoke(device=device, actor=device)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

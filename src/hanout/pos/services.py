@@ -331,18 +331,33 @@ def device_in_use(*, raw: str) -> RegisterDevice | None:
 
 @transaction.atomic
 def device_revoke(*, device: RegisterDevice, actor) -> RegisterDevice:
-    """Unpair a device: its cookie stops working at once."""
+    """Unpair a device: its cookie stops working at once.
+
+    `actor` is the person who unpairs it, or the device itself (the desktop app
+    forgetting its pairing): the audit row then names the device, with no person.
+    Revoking twice changes nothing and records once."""
+    by_itself = isinstance(actor, RegisterDevice)
+    if by_itself and actor.pk != device.pk:
+        raise ValueError("a device may only revoke itself")
     if device.revoked_at is None:
-        device.revoked_at = clock.now()
-        device.save(update_fields=["revoked_at", "updated_at"])
+        now = clock.now()
+        # Conditional, so that two revokes at once (a manager and the device itself)
+        # record one audit row.
+        revoked = RegisterDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(
+            revoked_at=now, updated_at=now
+        )
+        if not revoked:
+            device.refresh_from_db(fields=["revoked_at", "updated_at"])
+            return device
+        device.revoked_at = device.updated_at = now
+        name = f"{device.register.name}: {device.label}" if device.label else device.register.name
         audit.record(
             business=device.business,
-            actor=actor,
+            actor=None if by_itself else actor,
+            actor_label=name if by_itself else "",
             action="register.device_revoke",
             obj=device,
-            object_repr=f"{device.register.name}: {device.label}"
-            if device.label
-            else device.register.name,
+            object_repr=name,
         )
     return device
 

@@ -15,6 +15,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from hanout.accounts.models import ApiToken
+from hanout.accounts.services import api_token_create
 from hanout.core.models import AuditEntry
 from hanout.core.permissions import Role
 from hanout.pos import services
@@ -385,3 +386,109 @@ def test_sign_out_with_another_business_device_is_404_and_changes_nothing(
 
 def test_sign_out_needs_a_token(device):
     error(APIClient().post(SIGN_OUT, HTTP_X_REGISTER_DEVICE=device), 401, "not_authenticated")
+
+
+# --- the device unpairs itself ---------------------------------------------------------------
+
+FORGET = DEVICES + "forget/"
+
+
+def forget(raw: str | None, api: APIClient | None = None):
+    headers = {"HTTP_X_REGISTER_DEVICE": raw} if raw is not None else {}
+    return (api or APIClient()).post(FORGET, **headers)
+
+
+def test_a_device_forgets_itself_and_its_token_stops_working(owner, register, cashier, device):
+    mine = RegisterDevice.objects.get()
+
+    response = forget(device)
+
+    assert response.status_code == 204, response.content
+    assert response.content == b""
+    mine.refresh_from_db()
+    assert mine.revoked_at is not None
+    assert error(sign_in(device), 401, "device_not_paired")["message"] == NOT_PAIRED
+    # Recorded as the owner's revoke is, with the device (not a person) as the actor.
+    entry = AuditEntry.objects.get(action="register.device_revoke")
+    assert entry.business == owner.business and entry.actor is None
+    assert entry.actor_label == "Caisse 1: Counter"
+    assert (entry.object_type, entry.object_id) == ("pos.registerdevice", str(mine.pk))
+    assert entry.object_repr == "Caisse 1: Counter"
+    # Still listed for the managers, as revoked.
+    listed = api_client_for(owner).get(DEVICES, {"active": "false"}).json()["results"]
+    assert [d["id"] for d in listed] == [str(mine.pk)]
+
+
+def test_forgetting_twice_is_refused_like_any_revoked_device(register, device):
+    assert forget(device).status_code == 204
+    revoked_at = RegisterDevice.objects.get().revoked_at
+
+    err = error(forget(device), 401, "device_not_paired")
+
+    assert err["message"] == NOT_PAIRED
+    assert RegisterDevice.objects.get().revoked_at == revoked_at
+    assert AuditEntry.objects.filter(action="register.device_revoke").count() == 1
+
+
+def test_a_device_revoked_by_a_manager_cannot_forget_itself_again(owner, register, device):
+    services.device_revoke(device=RegisterDevice.objects.get(), actor=owner.user)
+    error(forget(device), 401, "device_not_paired")
+    assert AuditEntry.objects.filter(action="register.device_revoke").count() == 1
+
+
+def test_forgetting_touches_only_that_device(owner, other_owner, register, cashier, device, now):
+    theirs_raw = paired(make_register(other_owner, "Their till"), other_owner.user)
+    second_raw = paired(register, owner.user)
+    theirs = RegisterDevice.objects.get(business=other_owner.business)
+
+    assert forget(theirs_raw).status_code == 204
+
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is not None
+    assert not RegisterDevice.objects.filter(
+        business=owner.business, revoked_at__isnull=False
+    ).exists()
+    entry = AuditEntry.objects.get(action="register.device_revoke")
+    assert entry.business == other_owner.business and entry.actor_label == "Their till: Counter"
+    # Ours still sign in; forgetting one of ours leaves the other.
+    assert forget(second_raw).status_code == 204
+    assert RegisterDevice.objects.filter(business=owner.business, revoked_at=None).count() == 1
+    assert sign_in(device).status_code == 200
+
+
+@pytest.mark.parametrize("raw", [None, "", "not-a-device-token"])
+def test_forget_needs_a_device_token(register, device, raw):
+    error(forget(raw), 401, "device_not_paired")
+    assert RegisterDevice.objects.get().revoked_at is None
+    assert not AuditEntry.objects.filter(action="register.device_revoke").exists()
+
+
+def test_a_persons_token_cannot_forget_a_device(owner, register, cashier, device):
+    """A person's API token is no device credential: not as Authorization (ignored
+    here), nor in the device header; a signed-in cashier's token neither."""
+    _, raw_token = api_token_create(membership=owner, name="tests")
+    owner_api = token_client(raw_token)
+    error(forget(None, owner_api), 401, "device_not_paired")
+    error(forget(raw_token), 401, "device_not_paired")
+    till_token = sign_in(device).json()["token"]
+    error(forget(None, token_client(till_token)), 401, "device_not_paired")
+    error(forget(till_token), 401, "device_not_paired")
+
+    assert RegisterDevice.objects.get().revoked_at is None
+    assert not AuditEntry.objects.filter(action="register.device_revoke").exists()
+    assert sign_in(device).status_code == 200
+
+
+def test_a_device_of_a_switched_off_register_may_still_forget_itself(owner, register, device):
+    services.register_update(register=register, actor=owner.user, data={"is_active": False})
+    assert forget(device).status_code == 204
+    assert RegisterDevice.objects.get().revoked_at is not None
+
+
+def test_a_device_may_only_revoke_itself_in_the_service(owner, register, device, now):
+    mine = RegisterDevice.objects.get()
+    other, _ = services.device_pair(register=register, actor=owner.user, label="Back")
+    with pytest.raises(ValueError):
+        services.device_revoke(device=mine, actor=other)
+    mine.refresh_from_db()
+    assert mine.revoked_at is None
