@@ -119,6 +119,13 @@ class RegisterForm(forms.Form):
 
         self.business = business
         self.fields["shop"].queryset = Shop.objects.for_business(business).filter(is_active=True)
+        if not editing:
+            # A business with one shop: that shop, chosen already. With several, the
+            # manager picks one.
+            shops = list(self.fields["shop"].queryset[:2])
+            if len(shops) == 1:
+                self.fields["shop"].initial = shops[0].pk
+                self.fields["shop"].empty_label = None
         self.fields["location"].queryset = location_list(business=business, active=True)
         self.fields["location"].label_from_instance = lambda loc: f"{loc.name} · {loc.shop.name}"
         if editing:

@@ -730,6 +730,43 @@ def test_owner_adds_and_edits_a_register(client, owner, now):
     assert register.printer_kind == "none" and register.printer_target == ""
 
 
+def shop_options(response) -> list[tuple[str, bool]]:
+    """The shop box of the register form: (value, selected) of each option."""
+    box = re.search(r'<select name="shop"[^>]*>(.*?)</select>', response.content.decode(), re.S)
+    assert box, "no shop box on the page"
+    return [
+        (value, bool(selected))
+        for value, selected in re.findall(r'<option value="([^"]*)"( selected)?', box.group(1))
+    ]
+
+
+def test_the_only_shop_is_chosen_already_when_adding_a_register(client, owner, now):
+    login(client, owner)
+    shop = shop_of(owner)
+    assert shop_options(client.get(reverse("pos_register_create"))) == [(str(shop.pk), True)]
+
+    # A second shop: the manager picks one, nothing is chosen for them.
+    annexe = core_services.shop_create(
+        business=owner.business, actor=owner.user, name="Annexe", time_zone="Europe/Brussels"
+    )
+    options = shop_options(client.get(reverse("pos_register_create")))
+    assert options[0] == ("", True)  # "---------"
+    assert sorted(options[1:]) == sorted([(str(shop.pk), False), (str(annexe.pk), False)])
+
+    # The annexe closed for good: one shop again, chosen already.
+    core_services.shop_update(shop=annexe, actor=owner.user, data={"is_active": False})
+    assert shop_options(client.get(reverse("pos_register_create"))) == [(str(shop.pk), True)]
+
+
+def test_editing_a_register_shows_its_own_shop(client, owner, register):
+    login(client, owner)
+    annexe = core_services.shop_create(
+        business=owner.business, actor=owner.user, name="Annexe", time_zone="Europe/Brussels"
+    )
+    options = dict(shop_options(client.get(reverse("pos_register_edit", args=[register.pk]))))
+    assert options[str(register.shop_id)] and not options[str(annexe.pk)]
+
+
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
