@@ -218,13 +218,23 @@ class LedgerFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
     def filters(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
-        return {
-            "kind": data.get("kind") or None,
-            "since": data.get("since"),
-            "until": data.get("until"),
-        }
+        """The filters to apply: dates only when they make a period (the form says what is
+        wrong with them, and the ledger is shown unfiltered by date meanwhile)."""
+        if self.is_valid():
+            data = self.cleaned_data
+            return {"kind": data["kind"] or None, "since": data["since"], "until": data["until"]}
+        kind = None
+        if self.is_bound and "kind" not in self.errors:
+            kind = self.cleaned_data.get("kind")
+        return {"kind": kind or None, "since": None, "until": None}
 
 
 class ProfileForm(forms.Form):

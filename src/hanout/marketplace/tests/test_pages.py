@@ -230,6 +230,32 @@ def test_the_csv_export_has_the_filtered_ledger(client, seller, buyer):
     assert len(only.strip().splitlines()) == 2
 
 
+def test_a_period_that_ends_before_it_starts_is_said_on_the_wallet_page(client, seller, buyer):
+    """An end before the start filtered every entry out without a word: the page now says
+    which date is wrong and shows the ledger (still by kind) meanwhile; the export agrees."""
+    listing = listed(seller, price="4.00", quantity=5)
+    services_trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing, quantity=1)
+    login(client, buyer)
+    page = client.get("/market/wallet/?kind=deposit&since=2030-02-01&until=2030-01-01")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="id_until_error"' in html
+    assert "The end date is before the start date." in html
+    assert 'aria-invalid="true"' in html
+    ledger = html.split('id="ledger-table"', 1)[1]
+    assert "Deposit" in ledger and "Espresso machine" not in ledger  # the kind still holds
+    body = b"".join(
+        client.get(
+            "/market/wallet/export/?kind=deposit&since=2030-02-01&until=2030-01-01"
+        ).streaming_content
+    ).decode("utf-8-sig")
+    assert len(body.strip().splitlines()) == 2
+    # a period the right way round still filters by date
+    empty = client.get("/market/wallet/?since=2030-01-01&until=2030-02-01").content.decode()
+    assert "id_until_error" not in empty
+    assert "Deposit" not in empty.split('id="ledger-table"', 1)[1]
+
+
 def test_a_decimal_comma_is_read_as_a_decimal_point(client, seller, buyer):
     listing = listed(seller, price="4.00", quantity=3)
     login(client, buyer)
