@@ -12,10 +12,12 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	@echo "Installing Hanout and its libraries into $(VENV) (a few minutes the first time)..."
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml desktop/pyproject.toml | $(BIN)/python
+	@echo "Installing Hanout, the desktop app and the test tools into $(VENV) (a few minutes the first time)..."
 	$(BIN)/pip install --quiet -e '.[test]' -e './desktop[test]'
 	@touch $@ $(VENV)/.installed-run
 

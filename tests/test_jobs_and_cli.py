@@ -255,14 +255,15 @@ def test_hanout_serve_answers_over_http_and_stops_its_worker_on_sigterm(tmp_path
         "DJANGO_SETTINGS_MODULE": "hanout.settings",
     }
     env.pop("DATABASE_URL", None)  # its own SQLite file: the test database is not migrated for it
+    out = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "hanout.cli", "serve", "--no-demo", "--port", str(port)],
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=out,
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240  # a first migrate on a busy machine is slow
         body = None
         while time.monotonic() < deadline:
             try:
@@ -275,6 +276,11 @@ def test_hanout_serve_answers_over_http_and_stops_its_worker_on_sigterm(tmp_path
             "status": "ok",
             "checks": {"database": "ok", "migrations": "ok", "jobs": "ok"},
         }
+        # The first start says what it is doing before the banner (it was a silent minute).
+        printed = (tmp_path / "serve.log").read_text()
+        assert printed.startswith("Preparing the database (")
+        assert f"Hanout is running on http://127.0.0.1:{port}/" in printed
+        assert "No business yet" in printed
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         assert len(children) == 1, "serve should start exactly one worker"
         worker_pid = int(children[0])
@@ -292,3 +298,4 @@ def test_hanout_serve_answers_over_http_and_stops_its_worker_on_sigterm(tmp_path
     finally:
         if server.poll() is None:
             server.kill()
+        out.close()

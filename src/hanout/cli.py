@@ -62,6 +62,15 @@ def _workers_problem(workers: int, redis_url: str) -> str:
     return ""
 
 
+def _pending_migrations() -> int:
+    """How many migrations `migrate` is about to apply."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
 def cmd_serve(opts) -> int:
     problem = _workers_problem(opts.workers, os.environ.get("REDIS_URL", ""))
     if problem:
@@ -71,6 +80,11 @@ def cmd_serve(opts) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    pending = _pending_migrations()
+    if pending:
+        # The first start creates every table: a minute or two with nothing else to show.
+        print(f"Preparing the database ({pending} steps; a minute or two the first time)...")
+        sys.stdout.flush()
     call_command("migrate", interactive=False, verbosity=0)
     if not (settings.DEBUG or settings.TESTING):
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -88,8 +102,10 @@ def cmd_serve(opts) -> int:
     print(f"\nHanout is running on {url}  (data in {settings.DATA_DIR})")
     if demo.demo_loaded():
         print(f"Demo logins (password “{demo.DEMO_PASSWORD}”, register PIN {demo.DEMO_PIN}):")
-        for business, email, role in demo.demo_logins():
-            print(f"  {business:<22} {email:<28} {role}")
+        logins = demo.demo_logins()
+        width = max(len(email) for _business, email, _role in logins)
+        for business, email, role in logins:
+            print(f"  {business:<22} {email:<{width}} {role}")
     elif not Business.objects.exists():
         print(f"No business yet: open {url} to register your store.")
     print("Press Ctrl+C to stop.\n", flush=True)

@@ -295,6 +295,9 @@ def load_demo(stdout=None) -> list[Business]:
 
     out = []
     for spec in DEMO_BUSINESSES:
+        if stdout is not None:
+            stdout.write(f"loading the demo business {spec['store'].name}...\n")
+            stdout.flush()
         with translation.override(spec["store"].language):
             business, created = _load_business(spec)
             catalog_created = demo_catalog.load_catalog(
