@@ -201,6 +201,21 @@ def hanout_server(tmp_path_factory):
 
 
 @pytest.fixture
+def computer_far_west(monkeypatch):
+    """The computer's clock at UTC-12 (put back after the test, with the dates helper): a
+    business at UTC+14 (Kiritimati) is 26 hours ahead, so their days always differ."""
+    from hanout_desktop import dates
+
+    monkeypatch.setenv("TZ", "Etc/GMT+12")
+    time.tzset()
+    saved = (dates.current.language, dates.current.country, dates.current.zone)
+    yield
+    monkeypatch.undo()
+    time.tzset()
+    dates.current.language, dates.current.country, dates.current.zone = saved
+
+
+@pytest.fixture
 def desktop(qapp, hanout_server, tmp_path, monkeypatch):
     """The whole app, its main window loaded, pointed at the test server, in English."""
     from hanout_desktop import app as desktop_app
@@ -239,6 +254,10 @@ def desktop(qapp, hanout_server, tmp_path, monkeypatch):
     # The translator is the application's, which outlives this test: a test that switched
     # language (or failed before switching back) must not leave the next one in French.
     shell.setLanguage("en")
+    # The amounts' country and currency are module-wide too (the signed-in business's).
+    from hanout_desktop import money
+
+    money.configure(language="en", country="", currency="")
     # Tear the QML down before the Python objects it binds to go away.
     window.close()
     for root in engine.rootObjects():

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from hanout_desktop import chat, dates
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtQml import QQmlEngine, QQmlExpression
 from test_desktop_expenses import lookup, open_expenses
 
 from conftest import find, screenshot, sign_in
@@ -121,3 +122,84 @@ def test_the_arabic_language_box_keeps_its_frame(qtbot, desktop):
     desktop.desktop.setLanguage("en")
     qtbot.waitUntil(lambda: not box.property("mirrored"), timeout=5_000)
     assert _box_text_inside_frame(box)
+
+
+def _shown_extents(bar) -> list[tuple[str, float, float]]:
+    """What a top bar's row shows, in scene x: a label's painted text (a label stretched
+    over spare room paints only part of it), any other visible item whole."""
+    row = bar.property("contentItem").childItems()[0]
+    shown = []
+    for item in row.childItems():
+        if not item.isVisible() or item.width() <= 0:
+            continue
+        left = item.mapToScene(QPointF(0, 0)).x()
+        right = left + item.width()
+        if "Label" in item.metaObject().className():
+            text = item.property("contentWidth")
+            # (An enum PySide cannot read as a property: read by QML itself.)
+            context = QQmlEngine.contextForObject(item)
+            alignment = QQmlExpression(context, item, "effectiveHorizontalAlignment").evaluate()[0]
+            if alignment == Qt.AlignmentFlag.AlignRight.value:
+                left = right - item.property("rightPadding") - text
+            elif alignment == Qt.AlignmentFlag.AlignLeft.value:
+                left += item.property("leftPadding")
+            right = left + text
+        shown.append((item.objectName(), left, right))
+    return shown
+
+
+def _check_bar(bar, title: str, rtl: bool) -> tuple[float, float]:
+    """The bar's title starts where the reading starts (its 12-pixel margin), the other
+    items follow each other to the far end (its 8-pixel margin) with only the row's
+    spacing between them: nothing leaves an empty strip. Answers the title's text."""
+    width = bar.width()
+    shown = _shown_extents(bar)
+    if rtl:  # read from the right: as in English, measured from the other edge
+        shown = [(name, width - right, width - left) for name, left, right in shown]
+    names = [name for name, _, _ in shown]
+    assert names[0] == title, names
+    spacing = bar.property("contentItem").childItems()[0].property("spacing")
+    _, start, end = shown[0]
+    assert abs(start - 12) <= 1, f"the title's text starts {start:.0f} px in ({names})"
+    previous = None
+    for name, left, right in sorted(shown[1:], key=lambda x: x[1]):
+        if previous is not None:
+            assert left - previous <= spacing + 1, f"a gap before {name or 'an item'}"
+        previous = right
+    assert abs(width - 8 - previous) <= 1, f"the bar ends {width - previous:.0f} px short"
+    return shown[0][1], shown[0][2]
+
+
+def test_the_arabic_top_bars_are_the_english_ones_mirrored(qtbot, desktop):
+    """In Arabic the shell's and the register's bars start on the right with the
+    business's (or the register's) name, whatever script it is written in, as the
+    English ones start on the left: no strip is left empty at the start."""
+    from test_desktop_register import pair
+
+    d = desktop
+    sign_in(qtbot, d)
+    shell = find(d.window, "shell").property("header")
+    places = {}
+    for language in ("en", "ar"):
+        d.desktop.setLanguage(language)
+        rtl = language == "ar"
+        qtbot.waitUntil(lambda rtl=rtl: shell.property("mirrored") == rtl, timeout=5_000)
+        qtbot.wait(300)  # the row lays itself out again
+        screenshot(d.window, f"shell-top-bar-{language}")
+        places[language] = _check_bar(shell, "shellTitle", rtl)
+    assert places["ar"] == pytest.approx(places["en"], abs=1)
+
+    d.desktop.setLanguage("en")
+    d.session.signOut()
+    qtbot.waitUntil(lambda: d.session.state == "signedOut", timeout=10_000)
+    pair(qtbot, d)
+    places = {}
+    for language in ("en", "ar"):
+        d.desktop.setLanguage(language)
+        bar = find(d.window, "registerPage").property("header")
+        rtl = language == "ar"
+        qtbot.waitUntil(lambda b=bar, rtl=rtl: b.property("mirrored") == rtl, timeout=5_000)
+        qtbot.wait(300)
+        screenshot(d.window, f"register-top-bar-{language}")
+        places[language] = _check_bar(bar, "registerTitle", rtl)
+    assert places["ar"] == pytest.approx(places["en"], abs=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import socket
 import threading
 import urllib.error
@@ -16,6 +17,7 @@ import urllib.request
 import uuid
 from decimal import Decimal
 
+from hanout_desktop import money
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -79,6 +81,12 @@ def ready_to_sell(qtbot, d) -> None:
         click(d.window, find(d.window, "registerOpenDrawer"))
         qtbot.waitUntil(lambda: register.state == "selling", timeout=20_000)
     qtbot.waitUntil(lambda: register.productCount > 0, timeout=20_000)
+
+
+def eur(value) -> str:
+    """An amount as the register shows it in English for the demo's Belgian shop: "12,50 €"
+    (en_BE, as the web writes it; money.py)."""
+    return money.amount(value, "EUR", language="en", country="BE")
 
 
 def shown(item) -> str:
@@ -247,6 +255,12 @@ def test_a_sale_made_while_the_server_is_down_arrives_once(qtbot, desktop, hanou
         assert find(d.window, "registerOffline").property("visible")
         assert find(d.window, "registerPending").property("visible")
         assert register.lastSale["sent"] is False
+        # Said to the cashier, without stopping the till: kept here, sent later.
+        notice = find(d.window, "registerQueueNotice")
+        qtbot.waitUntil(lambda: notice.property("visible"), timeout=5_000)
+        assert find(d.window, "registerQueueNoticeText").property("text") == (
+            "Sale saved on this computer: it will be sent when the server is back."
+        )
         screenshot(d.window, "register-offline-en")
         queued = register._queue[0]
         assert queued["offline"] is True
@@ -263,10 +277,21 @@ def test_a_sale_made_while_the_server_is_down_arrives_once(qtbot, desktop, hanou
     finally:
         hanout_server.start()
 
-    # The retry timer sends it once the server answers again.
+    # The retry timer sends it once the server answers again, and the cashier is told.
     qtbot.waitUntil(lambda: register.pending == 0, timeout=60_000)
     assert register.online
     assert register.lastSale["sent"] is True
+    qtbot.waitUntil(
+        lambda: find(d.window, "registerQueueNotice").property("kind") == "sent", timeout=5_000
+    )
+    assert find(d.window, "registerQueueNotice").property("visible")
+    assert find(d.window, "registerQueueNoticeText").property("text") == (
+        "1 sale(s) saved on this computer reached the server."
+    )
+    screenshot(d.window, "register-offline-sent-en")
+    # It goes when the cashier taps it away (else by itself after a while).
+    click(d.window, find(d.window, "registerQueueNoticeClose"))
+    assert not find(d.window, "registerQueueNotice").property("visible")
     sale_id = register.lastSale["id"]
     _, sale = api(hanout_server, manager_token(hanout_server), f"sales/{sale_id}/")
     assert sale["offline"] is True
@@ -314,6 +339,147 @@ def test_a_wrong_pin_and_a_closed_shop_are_said_at_the_keypad(qtbot, desktop, ha
     assert register.state in ("selling", "drawer"), register.error
 
 
+def choose_language(qtbot, d, box, code: str) -> None:
+    """A language chosen in a language box as a person does: opened, then tapped."""
+    name = next(x["name"] for x in d.desktop.languages if x["code"] == code)
+    from PySide6.QtQml import QQmlEngine, QQmlExpression
+
+    click(d.window, box)
+    # (A QQuickPopup PySide cannot read as a property: asked of QML itself.)
+    popup = QQmlExpression(QQmlEngine.contextForObject(box), box, "popup").evaluate()[0]
+    qtbot.waitUntil(lambda: popup.property("opened"), timeout=5_000)
+    stack, choice = [popup.property("contentItem")], None
+    while stack and choice is None:
+        item = stack.pop()
+        kind = item.metaObject().className()
+        if item.property("text") == name and ("MenuItem" in kind or "Delegate" in kind):
+            choice = item
+        stack.extend(item.childItems())
+    assert choice is not None, f"{name} is not offered"
+    click(d.window, choice)
+    qtbot.waitUntil(lambda: d.desktop.language == code, timeout=5_000)
+    qtbot.waitUntil(lambda: not popup.property("visible"), timeout=5_000)
+
+
+def left_of(a, b) -> bool:
+    from PySide6.QtCore import QPointF
+
+    return a.mapToScene(QPointF(0, 0)).x() < b.mapToScene(QPointF(0, 0)).x()
+
+
+def test_the_cashier_switches_language_at_the_keypad_and_while_selling(
+    qtbot, desktop, hanout_server
+):
+    """Register mode has its own language box: at the code-and-PIN keypad and while
+    selling, without leaving the counter; Arabic mirrors the till."""
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    box = find(d.window, "registerLanguageBox")
+    assert box.property("visible")
+    heading = find(d.window, "registerSignInButton")
+    assert heading.property("text") == "Sign in"
+    assert left_of(find(d.window, "signInKey_7"), find(d.window, "signInKey_9"))
+
+    choose_language(qtbot, d, box, "ar")
+    assert register.active and register.state == "locked"
+    qtbot.waitUntil(lambda: heading.property("text") != "Sign in", timeout=5_000)
+    assert re.search(r"[\u0600-\u06FF]", heading.property("text"))
+    assert d.app.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert box.property("mirrored")
+    assert left_of(find(d.window, "signInKey_9"), find(d.window, "signInKey_7"))
+    screenshot(d.window, "register-sign-in-language-ar")
+
+    # Signed in, selling: French, and the scanner still types into the till.
+    pin_sign_in(qtbot, d)
+    ready_to_sell(qtbot, d)
+    cash = find(d.window, "registerPayCash")
+    assert re.search(r"[\u0600-\u06FF]", cash.property("text"))
+    assert left_of(cash, find(d.window, "registerBasket"))  # the keys on the left
+    choose_language(qtbot, d, find(d.window, "registerLanguageBox"), "fr")
+    assert register.active and register.state == "selling"
+    qtbot.waitUntil(lambda: cash.property("text") == "Espèces", timeout=5_000)
+    assert d.app.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert left_of(find(d.window, "registerBasket"), cash)
+    assert left_of(find(d.window, "registerKey_7"), find(d.window, "registerKey_9"))
+    code, product = scanned_product(register)
+    for ch in code:
+        QTest.keyClick(d.window, Qt.Key(ord(ch)))
+    QTest.keyClick(d.window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(register.lines) == 1, timeout=10_000)
+    assert register.lines[0]["name"] == product["name"]
+    screenshot(d.window, "register-selling-language-fr")
+    register.clearBasket()
+
+
+def device_status(server, device: str) -> int:
+    """What the test server makes of this device token, as another client would ask: a
+    sign-in with no code nor PIN is a 400 while the device is paired, a 401 once revoked."""
+    try:
+        status, _ = api(server, "", "register-devices/sign-in/", {}, device=device)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    return status
+
+
+def devices_revoked_by_themselves(server) -> list[dict]:
+    """The audit log's unpairings whose actor is a device of this test file (not a person)."""
+    _, history = api(
+        server, manager_token(server), "audit/?action=register.device_revoke&search=Test+counter"
+    )
+    return [e for e in history["results"] if e["actor_label"].endswith(": Test counter")]
+
+
+def test_pairing_again_revokes_the_old_device_token(qtbot, desktop, hanout_server):
+    """Paired again (here from the back office, with the store's register once more), the
+    computer has the server revoke the device token it had before keeping the new one:
+    the old token no longer signs anyone in, and the audit log says the device did it."""
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    old = register._device()
+    assert device_status(hanout_server, old) == 400
+    revoked_by_themselves = len(devices_revoked_by_themselves(hanout_server))
+    click(d.window, find(d.window, "registerLeave"))
+    qtbot.waitUntil(lambda: find_visual(d.window, "signInPage") is not None, timeout=10_000)
+    sign_in(qtbot, d)
+
+    register.pair(register.register_id, "Counter again")
+    qtbot.waitUntil(lambda: register._device() not in ("", old), timeout=20_000)
+    new = register._device()
+    assert register.paired and register.state == "locked" and register.error == ""
+
+    qtbot.waitUntil(lambda: device_status(hanout_server, old) == 401, timeout=20_000)
+    assert device_status(hanout_server, new) == 400
+    entries = devices_revoked_by_themselves(hanout_server)
+    assert len(entries) == revoked_by_themselves + 1, entries
+    assert entries[0]["actor"] is None
+
+
+def test_unpairing_offline_forgets_the_pairing_here_all_the_same(qtbot, desktop):
+    """No server to hear it: the device token is forgotten here anyway, without an error."""
+    from hanout_desktop.api import ApiClient
+    from hanout_desktop.register import CounterRegister
+
+    settings = desktop.session.settings
+    settings.setValue("register/device", "a-device-token-nobody-hears")
+    settings.setValue("register/id", str(uuid.uuid4()))
+    settings.setValue("register/name", "Caisse 1")
+    nowhere = ApiClient(f"http://127.0.0.1:{free_port()}")
+    register = CounterRegister(nowhere, settings)
+    assert register.paired and register.state == "locked"
+
+    register.unpair()
+
+    assert not register.paired and register.state == "unpaired"
+    assert not settings.value("register/device")
+    qtbot.waitUntil(lambda: not register.api.busy, timeout=30_000)
+    assert not register.online
+    assert register.error == "" and register.message == ""
+    register.deleteLater()
+    nowhere.deleteLater()
+
+
 def test_a_computer_not_paired_cannot_sign_anyone_in(qtbot, desktop, hanout_server):
     from hanout_desktop.register import CounterRegister
 
@@ -350,7 +516,7 @@ def test_a_visit_with_a_sub_account_and_a_cash_withdrawal(qtbot, desktop, hanout
         ("withdrawal", "Cash withdrawal"),
     ]
     expected_main = Decimal(first["price"]) + Decimal("20.00")
-    assert register.total == f"{expected_main:.2f} EUR"
+    assert register.total == eur(expected_main)
 
     # The sub-account: another product, the main basket waits with its two lines.
     click(d.window, find(d.window, "registerBasketSub"))
@@ -629,9 +795,9 @@ def test_a_discount_needs_full_access_to_sales_here_and_on_the_server(
     for key in "0.5":
         click(d.window, find(d.window, f"registerKey_{key}"))
     click(d.window, find(d.window, "registerDiscount"))
-    assert [x["discount"] for x in register.lines] == ["0.50 EUR", ""]
+    assert [x["discount"] for x in register.lines] == ["0,50\u00a0€", ""]
     expected = Decimal(first["price"]) + Decimal(second["price"]) - Decimal("0.50")
-    assert register.total == f"{expected:.2f} EUR"
+    assert register.total == eur(expected)
     screenshot(d.window, "register-discount-en")
     click(d.window, find(d.window, "registerPayCard"))
     qtbot.waitUntil(lambda: register.lastSale.get("sent"), timeout=20_000)
@@ -718,7 +884,7 @@ def test_a_ticket_brought_back_is_refunded_in_cash_and_in_the_day_report(
     # One of the two first items comes back, damaged.
     click(d.window, find(d.window, "registerReturnMore_0"))
     assert [x["quantity"] for x in returns.lines] == ["1", "0"]
-    assert returns.total == f"{Decimal(first['price']):.2f} EUR"
+    assert returns.total == eur(first["price"])
     reason = find(d.window, "registerReturnReason")
     reason.setProperty("text", "Damaged")
     screenshot(d.window, "register-return-en")
@@ -727,7 +893,7 @@ def test_a_ticket_brought_back_is_refunded_in_cash_and_in_the_day_report(
     qtbot.waitUntil(lambda: not dialog.property("visible"), timeout=5_000)
     ret_number = register.lastSale["number"]
     assert ret_number.startswith("R")
-    assert register.lastSale["total"] == f"{Decimal(first['price']):.2f} EUR"
+    assert register.lastSale["total"] == eur(first["price"])
     assert shown(find(d.window, "registerLastSale")).startswith(
         f"Return {ret_number} · {register.lastSale['total']}"
     )
@@ -905,8 +1071,11 @@ def test_a_second_stores_owner_is_not_let_into_the_first_stores_register(
     said = find(d.window, "otherStoreText").property("text")
     assert "Kaching" in said and "Épicerie Deux" in said, said
     # Pairing again: a new store has no register yet, and the dialog says where to add one.
+    first_store_device = register._device()
     click(d.window, find(d.window, "pairAgainButton"))
     assert not register.paired
+    # The first store's device token is revoked on the server: it cannot sell there again.
+    qtbot.waitUntil(lambda: device_status(hanout_server, first_store_device) == 401, timeout=20_000)
     pair_dialog = find(d.window, "pairDialog")
     qtbot.waitUntil(lambda: find(d.window, "pairNoRegister").property("visible"), timeout=20_000)
     assert not find(d.window, "pairButton").property("enabled")

@@ -35,6 +35,7 @@ from hanout_desktop import models as _models  # noqa: F401  (registers the QML t
 from hanout_desktop import resources as _resources  # noqa: F401  (registers ApiResource)
 from hanout_desktop.api import ApiClient, set_default_client
 from hanout_desktop.dates import Formats
+from hanout_desktop.money import Amounts
 from hanout_desktop.register import CounterRegister
 from hanout_desktop.session import Session
 
@@ -71,6 +72,8 @@ class Desktop(QObject):
         self._kiosk = False
         # Days and times the business's way, in its time zone (dates.py).
         self.formats = Formats(self)
+        # Amounts the business's way, in the reader's language (money.py).
+        self.amounts = Amounts(self)
 
     def _get_language(self) -> str:
         return self._language
@@ -114,6 +117,7 @@ class Desktop(QObject):
         self._language = code
         self.api.language = code
         self.formats.configure(language=code)
+        self.amounts.configure(language=code)
         if getattr(self, "register", None) is not None:
             self.register.api.language = code
             self.register.relabel()
@@ -174,7 +178,9 @@ def build(
     context.setContextProperty("desktop", desktop)
     context.setContextProperty("register", counter)
     context.setContextProperty("formats", desktop.formats)
+    context.setContextProperty("amounts", desktop.amounts)
     session.meChanged.connect(lambda: desktop.formats.follow_business(session._get_me()))
+    session.meChanged.connect(lambda: desktop.amounts.follow_business(session._get_me()))
     desktop.setLanguage(language or default_language(settings))
     engine.load(str(QML_DIR / "Main.qml"))
     if not engine.rootObjects():

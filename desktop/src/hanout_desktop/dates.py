@@ -138,6 +138,12 @@ def chat_time(value, now: datetime.datetime | None = None) -> str:
     return when.strftime("%H:%M") if when.date() == today else moment(when)
 
 
+def today(now: datetime.datetime | None = None) -> str:
+    """The business's day now, as the API writes a day ("2026-03-01"): in its time zone, so
+    a Brussels shop's day has begun at 23:30 UTC whatever the computer's own zone."""
+    return (now or datetime.datetime.now(datetime.UTC)).astimezone(current.zone).date().isoformat()
+
+
 def ticket_moment(value) -> str:
     """Day first with Western digits and no direction marks, as the shop's tickets print
     it (inside a sentence, the Arabic pattern's marks would scramble it)."""
@@ -185,3 +191,7 @@ class Formats(QObject):
     @Slot(str, result=str)
     def moment(self, value: str) -> str:
         return moment(value)
+
+    @Slot(result=str)
+    def today(self) -> str:
+        return today()

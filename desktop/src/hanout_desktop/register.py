@@ -6,7 +6,9 @@ gets back is kept in the app's settings and is the computer's credential from
 then on. At the counter a cashier types their employee code and PIN
 (`POST /api/v1/register-devices/sign-in/` with the device token): the server
 checks the PIN, the Register access and the opening hours, and answers with an
-API token for that person, which carries the sales.
+API token for that person, which carries the sales. Paired again, or unpaired,
+the computer first asks the server to revoke the device token it had
+(`POST /api/v1/register-devices/forget/`), so that it stops working at once.
 
 Selling does not wait for the server. The catalog (`/pos/catalog.json`, the
 web till's feed) is kept in memory and in a file, so a scan is found without a
@@ -49,7 +51,6 @@ from PySide6.QtCore import (
     Property,
     QCoreApplication,
     QEvent,
-    QLocale,
     QObject,
     QSettings,
     QStandardPaths,
@@ -59,6 +60,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWebSockets import QWebSocket
 
+from hanout_desktop import money as amounts
 from hanout_desktop.api import ApiClient, alive
 from hanout_desktop.printer import PrintJob, parse_target
 from hanout_desktop.register_customers import CustomerSearch
@@ -82,7 +84,6 @@ CENT = Decimal("0.01")
 LINE_ROLES = ("product", "kind", "name", "quantity", "price", "amount", "discount")
 PHONE_ROLES = ("id", "url", "qr", "amount", "status")
 MAIN, SUB = "main", "sub"  # the sale's `basket` field, as the web register sends it
-LOCALES = {"en": "en_GB", "fr": "fr_FR", "ar": "ar_MA", "zgh": "zgh_MA"}
 
 
 def data_dir() -> Path:
@@ -146,6 +147,9 @@ class CounterRegister(QObject):
         self._cashier: dict[str, Any] = {}
         self._session = ""
         self._currency = str(self.settings.value("register/currency", "") or "")
+        # The business's country, for its way of writing amounts (money.py): the back
+        # office's when the computer was paired, then the cashier's `GET me/`.
+        self._country = str(self.settings.value("register/country", "") or "")
         self._entry = ""
         self._quantity: Decimal | None = None
         # Two baskets on one visit (MISSION §6): the main one and the sub-account,
@@ -269,11 +273,6 @@ class CounterRegister(QObject):
     def session_id(self) -> str:
         return self._session
 
-    def locale_name(self) -> str:
-        """The app's language as a Qt locale (amounts with Western digits, as the web)."""
-        language = self.back_office.language
-        return LOCALES.get(language, language)
-
     def _level(self, module: str) -> str:
         return str((self._cashier.get("levels") or {}).get(module) or "")
 
@@ -323,11 +322,16 @@ class CounterRegister(QObject):
         call.failed.connect(self._failed)
 
     def _paired(self, body: dict) -> None:
+        # Paired before (with this register, another one or another store's): the old
+        # device token is revoked on the server before the new one replaces it here.
+        self._forget_device()
         self.settings.setValue("register/device", body["token"])
         self.settings.setValue("register/id", body["register"])
         self.settings.setValue("register/name", body.get("register_name", ""))
         self.settings.setValue("register/shop_name", body.get("shop_name", ""))
         self.settings.setValue("register/business_name", body.get("business_name", ""))
+        self._country = amounts.current.country or self._country
+        self.settings.setValue("register/country", self._country)
         self.settings.sync()
         self._state = LOCKED
         self._done(
@@ -359,13 +363,23 @@ class CounterRegister(QObject):
 
     @Slot()
     def unpair(self) -> None:
-        """Forget the pairing here (a manager revokes it on the server too)."""
+        """Forget the pairing here; the server is asked to revoke the device token too."""
         self._sign_out_locally()
-        for key in ("device", "id", "name", "shop_name", "business_name", "currency"):
+        self._forget_device()
+        for key in ("device", "id", "name", "shop_name", "business_name", "currency", "country"):
             self.settings.remove(f"register/{key}")
         self._state = UNPAIRED
         self._active = False
         self.changed.emit()
+
+    def _forget_device(self) -> None:
+        """Ask the server to revoke this computer's device token (`forget/`, the device
+        header its only credential), so that it can no longer act as the register. Best
+        effort: offline, or already revoked by a manager, the pairing is forgotten here
+        anyway and nothing is said (a manager can still revoke it on the web)."""
+        device = self._device()
+        if device:
+            self.api.call("POST", "register-devices/forget/", {}, headers={DEVICE_HEADER: device})
 
     @Slot()
     def enter(self) -> None:
@@ -480,6 +494,11 @@ class CounterRegister(QObject):
             return  # signed out (or someone else signed in) meanwhile
         self._cashier["levels"] = dict((body or {}).get("levels") or {})
         write_json(self._folder / "register-cashier.json", self._cashier)
+        country = str(((body or {}).get("business") or {}).get("country") or "").upper()
+        if country and country != self._country:
+            self._country = country
+            self.settings.setValue("register/country", country)
+            self._refresh_lines()
         self.changed.emit()
 
     @Slot()
@@ -830,10 +849,14 @@ class CounterRegister(QObject):
         self.basketChanged.emit()
 
     def money(self, amount: Decimal | int) -> str:
-        # Moroccan Arabic and Tamazight write amounts with Western digits, as the web does.
-        locale = QLocale(self.locale_name())
-        text = locale.toString(float(amount), "f", 2)
-        return f"{text} {self._currency}".strip()
+        """An amount on the register's screen, the business's way (money.py): "42,50 €"
+        in French, "€42.50" in English, with Western digits in Arabic as on the web."""
+        return amounts.amount(
+            amount,
+            self._currency,
+            language=self.back_office.language,
+            country=self._country or amounts.current.country,
+        )
 
     # --- paying: the sale goes to the queue, then to the server -----------------------------
     @Slot(str)

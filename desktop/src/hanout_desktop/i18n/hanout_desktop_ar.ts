@@ -31,10 +31,6 @@
 <context>
     <name>CatalogScreen</name>
     <message>
-        <source>%1 %2</source>
-        <translation>%1 %2</translation>
-    </message>
-    <message>
         <source>Categories</source>
         <translation>الفئات</translation>
     </message>
@@ -767,7 +763,7 @@
         <translation>تسجيل الدخول</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
         <translation>هذا الحاسوب ليس صندوقًا بعد. يسجّل مدير الدخول ويفتح وضع الصندوق ويربطه بأحد صناديق المتجر.</translation>
     </message>
     <message>
@@ -845,6 +841,25 @@
     <message>
         <source>Ticket %1 (provisional, offline) · %2</source>
         <translation>التذكرة %1 (مؤقتة، دون اتصال) · %2</translation>
+    </message>
+    <message>
+        <source>Sale saved on this computer: it will be sent when the server is back.</source>
+        <translation>حُفظ البيع على هذا الحاسوب: سيُرسل عند عودة الخادم.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s) saved on this computer reached the server.</source>
+        <translation>
+            <numerusform>وصلت %n عملية بيع محفوظة على هذا الحاسوب إلى الخادم.</numerusform>
+            <numerusform>وصلت عملية بيع واحدة محفوظة على هذا الحاسوب إلى الخادم.</numerusform>
+            <numerusform>وصلت عمليتا بيع محفوظتان على هذا الحاسوب إلى الخادم.</numerusform>
+            <numerusform>وصلت %n عمليات بيع محفوظة على هذا الحاسوب إلى الخادم.</numerusform>
+            <numerusform>وصلت %n عملية بيع محفوظة على هذا الحاسوب إلى الخادم.</numerusform>
+            <numerusform>وصلت %n عملية بيع محفوظة على هذا الحاسوب إلى الخادم.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hide this message</source>
+        <translation>إخفاء هذه الرسالة</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -979,7 +994,7 @@
         <translation>رمز QR للدفع بالهاتف</translation>
     </message>
     <message>
-        <source>Waiting for the customer&apos;s payment…</source>
+        <source>Waiting for the customer's payment…</source>
         <translation>في انتظار دفع الزبون…</translation>
     </message>
     <message>
@@ -1031,7 +1046,7 @@
         <translation>اكتب الكمية، ثم ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register&apos;s catalog.</source>
+        <source>No product with code %1 in this register's catalog.</source>
         <translation>لا يوجد منتج بالرمز %1 في كتالوج هذا الصندوق.</translation>
     </message>
     <message>
@@ -1209,7 +1224,7 @@
         <translation>اجعل هذا الحاسوب صندوقًا</translation>
     </message>
     <message>
-        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
         <translation>المبيعات التي تتم هنا ستُسجّل لهذا الصندوق. يسجّل أمناء الصندوق الدخول برمز الموظف والرمز السري.</translation>
     </message>
     <message>
@@ -1229,7 +1244,7 @@
         <translation>اربط وافتح الصندوق</translation>
     </message>
     <message>
-        <source>Another store&apos;s register</source>
+        <source>Another store's register</source>
         <translation>صندوق متجر آخر</translation>
     </message>
     <message>
@@ -1241,7 +1256,7 @@
         <translation>هذا الحاسوب هو الصندوق «%1» التابع لنشاط تجاري آخر.</translation>
     </message>
     <message>
-        <source>Pair it with one of this store&apos;s registers instead?</source>
+        <source>Pair it with one of this store's registers instead?</source>
         <translation>هل تربطه بأحد صناديق هذا المتجر بدلًا من ذلك؟</translation>
     </message>
     <message numerus="yes">
@@ -1394,7 +1409,7 @@
         <translation>المنطقة الزمنية</translation>
     </message>
     <message>
-        <source>First shop&apos;s name</source>
+        <source>First shop's name</source>
         <translation>اسم المتجر الأول</translation>
     </message>
     <message>
@@ -1402,7 +1417,7 @@
         <translation>اتركه فارغًا لاستعمال اسم المحل.</translation>
     </message>
     <message>
-        <source>First shop&apos;s address</source>
+        <source>First shop's address</source>
         <translation>عنوان المتجر الأول</translation>
     </message>
     <message>

@@ -5,7 +5,7 @@
     <name>Api</name>
     <message>
         <source>The server failed (HTTP %1). Try again; if it goes on, tell the operator.</source>
-        <translation>Le serveur a échoué (HTTP %1). Réessayez ; si cela continue, prévenez l&apos;opérateur.</translation>
+        <translation>Le serveur a échoué (HTTP %1). Réessayez ; si cela continue, prévenez l'opérateur.</translation>
     </message>
     <message>
         <source>The server refused the request (HTTP %1).</source>
@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>The server sent an answer that is not JSON.</source>
-        <translation>Le serveur a envoyé une réponse qui n&apos;est pas du JSON.</translation>
+        <translation>Le serveur a envoyé une réponse qui n'est pas du JSON.</translation>
     </message>
     <message>
         <source>Cannot read %1</source>
@@ -30,10 +30,6 @@
 </context>
 <context>
     <name>CatalogScreen</name>
-    <message>
-        <source>%1 %2</source>
-        <translation>%1 %2</translation>
-    </message>
     <message>
         <source>Categories</source>
         <translation>Catégories</translation>
@@ -90,11 +86,11 @@
     </message>
     <message>
         <source>The chat refused this sign-in (signed out, or no access to Chat).</source>
-        <translation>Le chat a refusé cette connexion (déconnecté, ou pas d&apos;accès au Chat).</translation>
+        <translation>Le chat a refusé cette connexion (déconnecté, ou pas d'accès au Chat).</translation>
     </message>
     <message>
         <source>You have no access to the chat.</source>
-        <translation>Vous n&apos;avez pas accès au chat.</translation>
+        <translation>Vous n'avez pas accès au chat.</translation>
     </message>
     <message>
         <source>Cannot read %1</source>
@@ -164,7 +160,7 @@
     </message>
     <message>
         <source>No conversations yet.</source>
-        <translation>Aucune conversation pour l&apos;instant.</translation>
+        <translation>Aucune conversation pour l'instant.</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -236,7 +232,7 @@
     </message>
     <message>
         <source>No messages yet. Say hello!</source>
-        <translation>Aucun message pour l&apos;instant. Dites bonjour !</translation>
+        <translation>Aucun message pour l'instant. Dites bonjour !</translation>
     </message>
     <message>
         <source>Editing your message. Enter saves, Escape cancels.</source>
@@ -348,7 +344,7 @@
     </message>
     <message>
         <source>Everyone will see that it was deleted.</source>
-        <translation>Tout le monde verra qu&apos;il a été supprimé.</translation>
+        <translation>Tout le monde verra qu'il a été supprimé.</translation>
     </message>
     <message>
         <source>Send a file</source>
@@ -437,7 +433,7 @@
     </message>
     <message>
         <source>Today</source>
-        <translation>Aujourd&apos;hui</translation>
+        <translation>Aujourd'hui</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -453,7 +449,7 @@
     </message>
     <message>
         <source>Revenue</source>
-        <translation>Chiffre d&apos;affaires</translation>
+        <translation>Chiffre d'affaires</translation>
     </message>
     <message>
         <source>Tax</source>
@@ -461,7 +457,7 @@
     </message>
     <message>
         <source>Cash withdrawals</source>
-        <translation>Retraits d&apos;espèces</translation>
+        <translation>Retraits d'espèces</translation>
     </message>
     <message>
         <source>Collected</source>
@@ -520,7 +516,7 @@
     </message>
     <message>
         <source>Nothing sold on this day.</source>
-        <translation>Rien n&apos;a été vendu ce jour-là.</translation>
+        <translation>Rien n'a été vendu ce jour-là.</translation>
     </message>
 </context>
 <context>
@@ -570,7 +566,7 @@
     </message>
     <message>
         <source>No expenses recorded yet.</source>
-        <translation>Aucune dépense enregistrée pour l&apos;instant.</translation>
+        <translation>Aucune dépense enregistrée pour l'instant.</translation>
     </message>
     <message>
         <source>Type the amount as a number, e.g. 42.50 or 42,50.</source>
@@ -598,7 +594,7 @@
     </message>
     <message>
         <source>e.g. Electricity bill for March</source>
-        <translation>ex. Facture d&apos;électricité de mars</translation>
+        <translation>ex. Facture d'électricité de mars</translation>
     </message>
     <message>
         <source>Details (optional)</source>
@@ -739,7 +735,7 @@
         <translation>Se connecter</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
         <translation>Cet ordinateur n’est pas encore une caisse. Un responsable se connecte, ouvre le mode caisse et l’associe à l’une des caisses de la boutique.</translation>
     </message>
     <message>
@@ -817,6 +813,21 @@
     <message>
         <source>Ticket %1 (provisional, offline) · %2</source>
         <translation>Ticket %1 (provisoire, hors ligne) · %2</translation>
+    </message>
+    <message>
+        <source>Sale saved on this computer: it will be sent when the server is back.</source>
+        <translation>Vente enregistrée sur cet ordinateur : elle sera envoyée quand le serveur sera de retour.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s) saved on this computer reached the server.</source>
+        <translation>
+            <numerusform>%n vente enregistrée sur cet ordinateur est arrivée au serveur.</numerusform>
+            <numerusform>%n ventes enregistrées sur cet ordinateur sont arrivées au serveur.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hide this message</source>
+        <translation>Masquer ce message</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -951,7 +962,7 @@
         <translation>Code QR pour payer par téléphone</translation>
     </message>
     <message>
-        <source>Waiting for the customer&apos;s payment…</source>
+        <source>Waiting for the customer's payment…</source>
         <translation>En attente du paiement du client…</translation>
     </message>
     <message>
@@ -1003,7 +1014,7 @@
         <translation>Saisissez une quantité, puis ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register&apos;s catalog.</source>
+        <source>No product with code %1 in this register's catalog.</source>
         <translation>Aucun produit avec le code %1 dans le catalogue de cette caisse.</translation>
     </message>
     <message>
@@ -1147,11 +1158,11 @@
     </message>
     <message>
         <source>Confirm your email address first: open the link in the email Hanout sent you, then sign in again.</source>
-        <translation>Confirmez d&apos;abord votre adresse e-mail : ouvrez le lien de l&apos;e-mail envoyé par Hanout, puis reconnectez-vous.</translation>
+        <translation>Confirmez d'abord votre adresse e-mail : ouvrez le lien de l'e-mail envoyé par Hanout, puis reconnectez-vous.</translation>
     </message>
     <message>
         <source>The email address or the password is not right.</source>
-        <translation>L&apos;adresse e-mail ou le mot de passe est incorrect.</translation>
+        <translation>L'adresse e-mail ou le mot de passe est incorrect.</translation>
     </message>
     <message>
         <source>That step has expired. Sign in again.</source>
@@ -1181,7 +1192,7 @@
         <translation>Faire de cet ordinateur une caisse</translation>
     </message>
     <message>
-        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
         <translation>Les ventes faites ici seront celles de cette caisse. Les caissiers se connectent avec leur code employé et leur code PIN.</translation>
     </message>
     <message>
@@ -1190,7 +1201,7 @@
     </message>
     <message>
         <source>This store has no register yet. Add one on the web, under Register → Registers, then open this window again.</source>
-        <translation>Ce magasin n&apos;a pas encore de caisse. Ajoutez-en une sur le web, dans Caisse → Caisses, puis rouvrez cette fenêtre.</translation>
+        <translation>Ce magasin n'a pas encore de caisse. Ajoutez-en une sur le web, dans Caisse → Caisses, puis rouvrez cette fenêtre.</translation>
     </message>
     <message>
         <source>Name of this computer, e.g. Counter</source>
@@ -1201,8 +1212,8 @@
         <translation>Associer et ouvrir la caisse</translation>
     </message>
     <message>
-        <source>Another store&apos;s register</source>
-        <translation>La caisse d&apos;un autre magasin</translation>
+        <source>Another store's register</source>
+        <translation>La caisse d'un autre magasin</translation>
     </message>
     <message>
         <source>This computer is the register “%1” of %2, not of %3.</source>
@@ -1210,17 +1221,17 @@
     </message>
     <message>
         <source>This computer is the register “%1” of another business.</source>
-        <translation>Cet ordinateur est la caisse « %1 » d&apos;une autre entreprise.</translation>
+        <translation>Cet ordinateur est la caisse « %1 » d'une autre entreprise.</translation>
     </message>
     <message>
-        <source>Pair it with one of this store&apos;s registers instead?</source>
-        <translation>L&apos;associer plutôt à l&apos;une des caisses de ce magasin ?</translation>
+        <source>Pair it with one of this store's registers instead?</source>
+        <translation>L'associer plutôt à l'une des caisses de ce magasin ?</translation>
     </message>
     <message numerus="yes">
         <source>%n sale(s) made at that register wait to be sent. Open the register as its store first, so that they reach the server.</source>
         <translation>
-            <numerusform>%n vente faite à cette caisse attend d&apos;être envoyée. Ouvrez d&apos;abord la caisse en tant que son magasin, pour qu&apos;elle parvienne au serveur.</numerusform>
-            <numerusform>%n ventes faites à cette caisse attendent d&apos;être envoyées. Ouvrez d&apos;abord la caisse en tant que son magasin, pour qu&apos;elles parviennent au serveur.</numerusform>
+            <numerusform>%n vente faite à cette caisse attend d'être envoyée. Ouvrez d'abord la caisse en tant que son magasin, pour qu'elle parvienne au serveur.</numerusform>
+            <numerusform>%n ventes faites à cette caisse attendent d'être envoyées. Ouvrez d'abord la caisse en tant que son magasin, pour qu'elles parviennent au serveur.</numerusform>
         </translation>
     </message>
     <message>
@@ -1296,7 +1307,7 @@
     </message>
     <message>
         <source>Email me a sign-in code instead</source>
-        <translation>M&apos;envoyer plutôt un code de connexion par e-mail</translation>
+        <translation>M'envoyer plutôt un code de connexion par e-mail</translation>
     </message>
     <message>
         <source>Register a new store</source>
@@ -1308,7 +1319,7 @@
     </message>
     <message>
         <source>Open your authenticator app and type the 6-digit code for Hanout.</source>
-        <translation>Ouvrez votre application d&apos;authentification et saisissez le code à 6 chiffres pour Hanout.</translation>
+        <translation>Ouvrez votre application d'authentification et saisissez le code à 6 chiffres pour Hanout.</translation>
     </message>
     <message>
         <source>Continue</source>
@@ -1362,7 +1373,7 @@
         <translation>Fuseau horaire</translation>
     </message>
     <message>
-        <source>First shop&apos;s name</source>
+        <source>First shop's name</source>
         <translation>Nom de la première boutique</translation>
     </message>
     <message>
@@ -1370,7 +1381,7 @@
         <translation>Laissez vide pour reprendre le nom du commerce.</translation>
     </message>
     <message>
-        <source>First shop&apos;s address</source>
+        <source>First shop's address</source>
         <translation>Adresse de la première boutique</translation>
     </message>
     <message>
@@ -1431,7 +1442,7 @@
     </message>
     <message>
         <source>I already have an account</source>
-        <translation>J&apos;ai déjà un compte</translation>
+        <translation>J'ai déjà un compte</translation>
     </message>
 </context>
 <context>
@@ -1633,7 +1644,7 @@
     </message>
     <message>
         <source>No employees yet.</source>
-        <translation>Aucun employé pour l&apos;instant.</translation>
+        <translation>Aucun employé pour l'instant.</translation>
     </message>
     <message>
         <source>Choose an employee to see their access.</source>
@@ -1661,7 +1672,7 @@
     </message>
     <message>
         <source>“Role default” follows the role; any other choice applies to this employee only.</source>
-        <translation>« Selon le rôle » suit le rôle ; tout autre choix s&apos;applique à cet employé uniquement.</translation>
+        <translation>« Selon le rôle » suit le rôle ; tout autre choix s'applique à cet employé uniquement.</translation>
     </message>
     <message>
         <source>What this employee may see and change in each module.</source>
@@ -1697,7 +1708,7 @@
     </message>
     <message>
         <source>They can no longer sign in, their API tokens are revoked, and their history is kept. You can reactivate them later.</source>
-        <translation>Cette personne ne pourra plus se connecter, ses jetons d&apos;API sont révoqués et son historique est conservé. Vous pourrez la réactiver plus tard.</translation>
+        <translation>Cette personne ne pourra plus se connecter, ses jetons d'API sont révoqués et son historique est conservé. Vous pourrez la réactiver plus tard.</translation>
     </message>
     <message>
         <source>Note (optional)</source>
@@ -1744,7 +1755,7 @@
     </message>
     <message>
         <source>No product is low on stock.</source>
-        <translation>Aucun produit n&apos;est en stock bas.</translation>
+        <translation>Aucun produit n'est en stock bas.</translation>
     </message>
     <message>
         <source>No stock levels match.</source>
@@ -1778,7 +1789,7 @@
     </message>
     <message>
         <source>No suppliers yet.</source>
-        <translation>Aucun fournisseur pour l&apos;instant.</translation>
+        <translation>Aucun fournisseur pour l'instant.</translation>
     </message>
     <message>
         <source>Spend per supplier</source>
@@ -1806,7 +1817,7 @@
     </message>
     <message>
         <source>The spend per supplier comes from Purchasing; you have no access to it.</source>
-        <translation>Les dépenses par fournisseur proviennent des Achats ; vous n&apos;y avez pas accès.</translation>
+        <translation>Les dépenses par fournisseur proviennent des Achats ; vous n'y avez pas accès.</translation>
     </message>
     <message>
         <source>No supplier invoice in this period.</source>
@@ -1817,7 +1828,7 @@
     <name>Voice</name>
     <message>
         <source>No microphone found. Plug one in, or allow the app to use it.</source>
-        <translation>Aucun microphone trouvé. Branchez-en un, ou autorisez l&apos;application à l&apos;utiliser.</translation>
+        <translation>Aucun microphone trouvé. Branchez-en un, ou autorisez l'application à l'utiliser.</translation>
     </message>
     <message>
         <source>Too short to send: hold on a little longer while you speak.</source>
@@ -1825,7 +1836,7 @@
     </message>
     <message>
         <source>The recording stopped: %1</source>
-        <translation>L&apos;enregistrement s&apos;est arrêté : %1</translation>
+        <translation>L'enregistrement s'est arrêté : %1</translation>
     </message>
     <message>
         <source>Cannot play this voice message: %1</source>

@@ -31,10 +31,6 @@
 <context>
     <name>CatalogScreen</name>
     <message>
-        <source>%1 %2</source>
-        <translation>%1 %2</translation>
-    </message>
-    <message>
         <source>Categories</source>
         <translation>ⵜⵉⵙⵎⵉⵍⵉⵏ</translation>
     </message>
@@ -732,7 +728,7 @@
         <translation>ⴽⵛⵎ</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
         <translation>ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵓⵔ ⵉⴳⵉ ⵜⴰⵙⵏⴷⵓⵇⵜ ⵖⴰⵙⵙⴰ. ⴰⵏⴱⴷⴰⴷ ⴰⴷ ⵉⴽⵛⵎ, ⴰⴷ ⵉⵕⵥⵎ ⴰⵎⵙⴽⵉⵍ ⵏ ⵜⵙⵏⴷⵓⵇⵜ, ⴰⴷ ⵜ ⵉⵇⵇⵏ ⵙ ⵢⴰⵜ ⵙⴳ ⵜⵙⵏⴷⵓⵇⵉⵏ ⵏ ⵜⵃⴰⵏⵓⵜ.</translation>
     </message>
     <message>
@@ -810,6 +806,20 @@
     <message>
         <source>Ticket %1 (provisional, offline) · %2</source>
         <translation>ⵜⴰⵙⵖⴰⵍⵜ %1 (ⵜⴰⵣⵎⵣⴰⵏⵜ, ⴱⵍⴰ ⴰⵣⴷⴰⵢ) · %2</translation>
+    </message>
+    <message>
+        <source>Sale saved on this computer: it will be sent when the server is back.</source>
+        <translation>ⵜⵜⵓⵃⴹⴰ ⵜⵏⵣⵣⵉⵜ ⴳ ⵓⵙⵓⵎⴰⵜ ⴰⴷ: ⴰⴷ ⵜⵜⵓⵣⵏ ⵎⴰⵔ ⴷ ⵢⵓⵖⵓⵍ ⵓⵎⵙⵍⴽⵉⵎ.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s) saved on this computer reached the server.</source>
+        <translation>
+            <numerusform>%n ⵏ ⵜⵏⵣⵣⵉⵜⵉⵏ ⵉⵜⵜⵓⵃⴹⴰⵏ ⴳ ⵓⵙⵓⵎⴰⵜ ⴰⴷ ⵍⴽⵎⵏⵜ ⴰⵎⵙⵍⴽⵉⵎ.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hide this message</source>
+        <translation>ⴼⴼⵔ ⵜⵓⵣⵉⵏⵜ ⴰⴷ</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -944,7 +954,7 @@
         <translation>ⵜⴰⵏⴳⴰⵍⵜ QR ⵉ ⵓⵅⵍⵍⵙ ⵙ ⵓⵜⵉⵍⵉⴼⵓⵏ</translation>
     </message>
     <message>
-        <source>Waiting for the customer&apos;s payment…</source>
+        <source>Waiting for the customer's payment…</source>
         <translation>ⴰⵔ ⵏⵜⵜⵔⴰⵊⵓ ⴰⵅⵍⵍⵙ ⵏ ⵓⵎⵙⴰⵖ…</translation>
     </message>
     <message>
@@ -996,7 +1006,7 @@
         <translation>ⴰⵔⴰ ⵜⴰⵎⴽⵉⵜ, ⴷⵖⵉ ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register&apos;s catalog.</source>
+        <source>No product with code %1 in this register's catalog.</source>
         <translation>ⵓⵔ ⵉⵍⵍⵉ ⵓⴼⴰⵔⵙ ⵙ ⵜⵏⴳⴰⵍⵜ %1 ⴳ ⵓⴽⴰⵜⴰⵍⵓⴳ ⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⴷ.</translation>
     </message>
     <message>
@@ -1174,7 +1184,7 @@
         <translation>ⴳ ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
     </message>
     <message>
-        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
         <translation>ⵜⵉⵏⵣⵣⵉⵜⵉⵏ ⵏ ⵖⵉⴷ ⴰⴷ ⴳⵏⵜ ⵜⵉⵏ ⵜⵙⵏⴷⵓⵇⵜ ⴰⴷ. ⵉⵎⵙⵏⴷⵓⵇⵏ ⴰⴷ ⴽⵛⵎⵏ ⵙ ⵜⵏⴳⴰⵍⵜ ⵏⵙⵏ ⴷ PIN.</translation>
     </message>
     <message>
@@ -1194,7 +1204,7 @@
         <translation>ⵇⵇⵏ ⵜⵕⵥⵎⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ</translation>
     </message>
     <message>
-        <source>Another store&apos;s register</source>
+        <source>Another store's register</source>
         <translation>ⵜⴰⵙⵏⴷⵓⵇⵜ ⵏ ⵢⴰⵏ ⵓⵃⴰⵏⵓⵜ ⵢⴰⴹⵏ</translation>
     </message>
     <message>
@@ -1206,7 +1216,7 @@
         <translation>ⴰⵙⵎⴰⴹⴰⵍ ⴰⴷ ⵉⴳⴰ ⵜⴰⵙⵏⴷⵓⵇⵜ «%1» ⵏ ⵢⴰⵜ ⵜⵎⵙⵙⵓⵔⵜ ⵢⴰⴹⵏ.</translation>
     </message>
     <message>
-        <source>Pair it with one of this store&apos;s registers instead?</source>
+        <source>Pair it with one of this store's registers instead?</source>
         <translation>ⴰⴷ ⵜ ⵜⵣⴷⵉⴷ ⵙ ⵢⴰⵜ ⵙⴳ ⵜⵙⵏⴷⵓⵇⵉⵏ ⵏ ⵓⵃⴰⵏⵓⵜ ⴰⴷ?</translation>
     </message>
     <message numerus="yes">
@@ -1354,7 +1364,7 @@
         <translation>ⵜⴰⵣⵓⵏⵜ ⵜⴰⴽⵓⴷⴰⵢⵜ</translation>
     </message>
     <message>
-        <source>First shop&apos;s name</source>
+        <source>First shop's name</source>
         <translation>ⵉⵙⵎ ⵏ ⵜⵃⴰⵏⵓⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ</translation>
     </message>
     <message>
@@ -1362,7 +1372,7 @@
         <translation>ⴰⵊⵊ ⵜ ⵉⵅⵡⴰ ⴰⴷ ⵉⵜⵜⵓⵙⵎⵔⵙ ⵉⵙⵎ ⵏ ⵜⵎⵙⵙⵓⵖⵍⵜ.</translation>
     </message>
     <message>
-        <source>First shop&apos;s address</source>
+        <source>First shop's address</source>
         <translation>ⵜⴰⵏⵙⴰ ⵏ ⵜⵃⴰⵏⵓⵜ ⵜⴰⵎⵣⵡⴰⵔⵓⵜ</translation>
     </message>
     <message>

@@ -2,7 +2,8 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
 
-// The language selector of the sign-in page and of the back office's top bar.
+// The language selector of the sign-in page and of the top bars of the back office and
+// of register mode.
 //
 // Material's ComboBox pads its text on the left only (Qt 6.8–6.11): mirrored, in Arabic,
 // the text sat on the right edge of the box, over its outline, so the box looked as if it

@@ -16,10 +16,14 @@ Page {
             anchors.leftMargin: 12
             anchors.rightMargin: 8
             Label {
+                objectName: "registerTitle"
                 text: register.registerName + (register.shopName ? " · " + register.shopName : "")
                 font.pixelSize: 18
                 font.bold: true
                 elide: Text.ElideRight
+                // Explicit, so that it is mirrored: a Latin name in Arabic would keep to
+                // the left of its (widened) label and leave a strip empty at the start.
+                horizontalAlignment: Text.AlignLeft
                 Layout.fillWidth: true
             }
             Label {
@@ -42,6 +46,14 @@ Page {
             Label {
                 visible: register.cashier !== ""
                 text: register.cashier
+            }
+            // The cashier's language, at the keypad and while selling. It takes no focus
+            // from the scan field (the scanner's keys), which gets it back once chosen.
+            LanguageBox {
+                id: languageBox
+                objectName: "registerLanguageBox"
+                focusPolicy: Qt.NoFocus
+                onActivated: till.takeScanFocus()
             }
             ToolButton {
                 // A customer brings goods back: find the ticket, refund in cash.
@@ -281,16 +293,57 @@ Page {
     // the number of a ticket brought back).
     function takeScanFocus() {
         if (register.state === "selling" && !printerDialog.opened && !customerDialog.opened
-                && !returnDialog.opened)
+                && !returnDialog.opened && !languageBox.popup.opened)
             scanField.forceActiveFocus()
     }
-    Component.onCompleted: takeScanFocus()
+    Component.onCompleted: {
+        takeScanFocus()
+        // Sales kept from before (the app restarted offline): said once they are sent.
+        if (register.pending > 0) {
+            queueNotice.waiting = true
+            queueNotice.peak = register.pending
+            queueNotice.rejectedBefore = register.rejected.length
+        }
+    }
     // An amount, a number or a date kept whole (first strong character sets its direction)
     // inside a sentence: in Arabic "3,20 EUR" stays "3,20 EUR", a date stays a date.
     function iso(text) { return "\u2068" + text + "\u2069" }
     Connections {
         target: register
         function onChanged() { till.takeScanFocus() }
+    }
+    // The offline queue, told to the cashier (queueNotice): a sale kept on this computer
+    // because the server cannot be reached, then the kept sales that reached the server.
+    // From what the register shows anyway: its last sale (not sent), whether the server
+    // answers, how many sales wait and how many were refused.
+    function noteQueue() {
+        var sale = register.lastSale
+        if (queueNotice.waiting)
+            queueNotice.peak = Math.max(queueNotice.peak, register.pending)
+        if (sale.kind === "sale" && sale.sent === false && !register.online
+                && register.pending > 0 && sale.client_uuid !== queueNotice.keptUuid) {
+            if (!queueNotice.waiting) {
+                queueNotice.waiting = true
+                queueNotice.peak = register.pending
+                queueNotice.rejectedBefore = register.rejected.length
+            }
+            queueNotice.keptUuid = sale.client_uuid
+            queueNotice.show("kept", 1)
+        } else if (queueNotice.waiting && register.pending === 0) {
+            queueNotice.waiting = false
+            // Refused sales are counted in red in the top bar: not said to be sent.
+            var sent = queueNotice.peak - (register.rejected.length - queueNotice.rejectedBefore)
+            if (sent > 0)
+                queueNotice.show("sent", sent)
+            else
+                queueNotice.kind = ""
+        }
+    }
+    Connections {
+        target: register
+        function onChanged() { till.noteQueue() }
+        function onQueueChanged() { till.noteQueue() }
+        function onBasketChanged() { till.noteQueue() }
     }
 
     RowLayout {
@@ -470,6 +523,62 @@ Page {
                 color: Material.color(Material.Teal)
                 wrapMode: Text.Wrap
                 Layout.fillWidth: true
+            }
+            // What became of a sale the server could not take (till.noteQueue): kept on
+            // this computer, then sent. Said for a while under the ticket line, in the
+            // language on screen; the till goes on meanwhile.
+            Pane {
+                id: queueNotice
+                objectName: "registerQueueNotice"
+                property string kind: ""  // "kept", "sent" or nothing to say
+                property int count: 0
+                property bool waiting: false  // kept sales not all sent yet
+                property int peak: 0  // the most that waited meanwhile
+                property int rejectedBefore: 0
+                property string keptUuid: ""  // the last sale said to be kept
+                readonly property string text: kind === "kept"
+                    ? qsTr("Sale saved on this computer: it will be sent when the server is back.")
+                    : kind === "sent"
+                    ? qsTr("%n sale(s) saved on this computer reached the server.", "", count)
+                    : ""
+                function show(what, n) {
+                    count = n
+                    kind = what
+                    hideTimer.restart()
+                }
+                visible: kind !== ""
+                Layout.fillWidth: true
+                padding: 8
+                Material.elevation: 2
+                Material.background: kind === "sent"
+                                     ? Material.color(Material.Teal, Material.Shade50)
+                                     : Material.color(Material.Orange, Material.Shade50)
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: text
+                Timer {
+                    id: hideTimer
+                    interval: 12000
+                    onTriggered: queueNotice.kind = ""
+                }
+                RowLayout {
+                    anchors.fill: parent
+                    Label {
+                        objectName: "registerQueueNoticeText"
+                        text: queueNotice.text
+                        wrapMode: Text.Wrap
+                        horizontalAlignment: Text.AlignLeft
+                        Layout.fillWidth: true
+                    }
+                    ToolButton {
+                        objectName: "registerQueueNoticeClose"
+                        text: "✕"
+                        focusPolicy: Qt.NoFocus
+                        Layout.preferredWidth: 48
+                        Layout.preferredHeight: 48
+                        Accessible.name: qsTr("Hide this message")
+                        onClicked: queueNotice.kind = ""
+                    }
+                }
             }
             Label {
                 objectName: "registerLastPoints"

@@ -19,10 +19,14 @@ Page {
             anchors.leftMargin: 12
             anchors.rightMargin: 8
             Label {
+                objectName: "shellTitle"
                 text: session.me.business ? session.me.business.name : ""
                 font.pixelSize: 18
                 font.bold: true
                 elide: Text.ElideRight
+                // Explicit, so that it is mirrored: a Latin name in Arabic would keep to
+                // the left of its (widened) label and leave a strip empty at the start.
+                horizontalAlignment: Text.AlignLeft
                 Layout.fillWidth: true
             }
             Label {

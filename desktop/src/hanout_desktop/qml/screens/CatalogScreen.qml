@@ -58,11 +58,13 @@ Page {
         reloadProducts()
     }
 
+    // The business's way ("1,20 €" in French, "€1.20" in English: money.py); written
+    // again when the language changes (amounts.revision).
     function formatPrice(value) {
+        amounts.revision
         if (value === undefined || value === null || value === "")
             return ""
-        var amount = Number(value).toLocaleString(Qt.locale(), "f", 2)
-        return root.currency ? qsTr("%1 %2").arg(amount).arg(root.currency) : amount
+        return amounts.moneyIn(value, root.currency)
     }
 
 
@@ -323,6 +325,7 @@ Page {
                                         Layout.fillWidth: true
                                     }
                                     Label {
+                                        objectName: "productPrice"
                                         text: root.formatPrice(cell.row.sale_price)
                                         font.bold: true
                                         color: Material.color(Material.Teal)

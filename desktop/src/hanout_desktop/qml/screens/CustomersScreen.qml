@@ -208,9 +208,11 @@ Page {
                         Layout.preferredWidth: 110
                     }
                     Label {
-                        text: Number(spent).toFixed(2)
+                        objectName: "clientSpent"
+                        // In the business's currency, its way (money.py).
+                        text: { amounts.revision; return amounts.money(spent) }
                         horizontalAlignment: Text.AlignRight
-                        Layout.preferredWidth: 90
+                        Layout.preferredWidth: 110
                     }
                 }
             }

@@ -10,18 +10,25 @@ Page {
     id: root
     objectName: "dayReportScreen"
 
-    property date day: new Date()
+    // Opens on the business's day (its time zone, dates.py), not the computer's.
+    property date day: businessToday()
     readonly property var report: resource.data || ({})
     readonly property string currency: report.currency || ""
 
     function iso(d) { return Qt.formatDate(d, "yyyy-MM-dd") }
+    function businessToday() {
+        var p = formats.today().split("-")
+        return new Date(parseInt(p[0]), parseInt(p[1]) - 1, parseInt(p[2]))
+    }
     function shift(days) {
         var d = new Date(day.getFullYear(), day.getMonth(), day.getDate() + days)
         day = d
     }
+    // The business's way (money.py), again when the language changes (amounts.revision).
     function money(value) {
+        amounts.revision
         if (value === undefined || value === null || value === "") return "—"
-        return Number(value).toLocaleString(Qt.locale(desktop.language), "f", 2) + " " + currency
+        return amounts.moneyIn(value, currency)
     }
     function load() { resource.load("reports/day/", {"date": iso(day)}) }
 
@@ -73,9 +80,10 @@ Page {
                 Accessible.name: qsTr("Next day")
             }
             Button {
+                objectName: "dayToday"
                 text: qsTr("Today")
                 flat: true
-                onClicked: root.day = new Date()
+                onClicked: root.day = root.businessToday()
             }
             ToolButton {
                 text: qsTr("Refresh")

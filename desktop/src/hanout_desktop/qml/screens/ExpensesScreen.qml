@@ -13,8 +13,9 @@ Page {
 
     readonly property bool canWrite: session.canWrite("expenses")
 
+    // The business's day (its time zone, dates.py), not the computer's.
     function today() {
-        return Qt.formatDate(new Date(), "yyyy-MM-dd")
+        return formats.today()
     }
 
     function search() {
@@ -175,7 +176,9 @@ Page {
                         }
                     }
                     Label {
-                        text: (rowItem.amount || "") + " " + (rowItem.currency || "")
+                        objectName: "expenseAmountShown"
+                        // The business's way (money.py), again when the language changes.
+                        text: { amounts.revision; return amounts.moneyIn(rowItem.amount, rowItem.currency || "") }
                         horizontalAlignment: Text.AlignRight
                         font.bold: true
                         Layout.preferredWidth: 130

@@ -41,10 +41,17 @@ Page {
         return kind
     }
 
+    // Amounts the business's way (money.py), again when the language changes.
     function totalsText() {
+        amounts.revision
         var rows = root.summary.totals || []
         if (rows.length === 0) return "0"
-        return rows.map(function (r) { return r.total + " " + r.currency }).join(" · ")
+        return rows.map(function (r) { return amounts.moneyIn(r.total, r.currency) }).join(" · ")
+    }
+    function programmeReward() {
+        amounts.revision
+        var programme = root.summary.programme || {}
+        return amounts.moneyIn(programme.one_time_amount, programme.currency || "")
     }
 
     header: ToolBar {
@@ -143,11 +150,14 @@ Page {
             Label {
                 objectName: "referralProgramme"
                 visible: !!root.summary.programme
+                // The reward with its currency in %2 (money.py); %3, once the currency, is
+                // left empty and its space dropped (the translations keep "%2 %3" together).
                 text: root.summary.programme
                       ? qsTr("Programme “%1”: %2 %3 once a sponsored business has been active %4 days, then %5% of its fees for %6 months.")
                         .arg(root.summary.programme.name)
-                        .arg(Number(root.summary.programme.one_time_amount).toFixed(2))
-                        .arg(root.summary.programme.currency).arg(root.summary.programme.active_days_required)
+                        .arg("\u2068" + root.programmeReward() + "\u2069")
+                        .arg("").replace("\u2069 ", "\u2069")
+                        .arg(root.summary.programme.active_days_required)
                         .arg(Number(root.summary.programme.fee_percent)).arg(root.summary.programme.fee_months)
                       : ""
                 wrapMode: Text.Wrap
@@ -269,7 +279,8 @@ Page {
                     Label { text: sponsee; Layout.fillWidth: true; elide: Text.ElideRight }
                     Label { text: root.kindLabel(kind); opacity: 0.7 }
                     Label {
-                        text: amount + " " + currency
+                        objectName: "rewardAmount"
+                        text: { amounts.revision; return amounts.moneyIn(amount, currency) }
                         horizontalAlignment: Text.AlignRight
                         Layout.preferredWidth: 120
                     }

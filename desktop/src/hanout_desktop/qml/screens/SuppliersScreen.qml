@@ -20,9 +20,10 @@ Page {
     property var spendRows: []
     property real spendTotal: 0
 
+    // The business's way (money.py), again when the language changes (amounts.revision).
     function money(value) {
-        return Number(value).toLocaleString(Qt.locale(desktop.language), "f", 2)
-               + (currency ? " " + currency : "")
+        amounts.revision
+        return amounts.moneyIn(value, currency)
     }
 
     function isoDay(date) {
@@ -37,7 +38,9 @@ Page {
         if (!canSeeSpend)
             return
         var days = periodBox.currentValue || 90
-        var end = new Date()
+        // The period ends on the business's day (its time zone), not the computer's.
+        var today = formats.today().split("-")
+        var end = new Date(parseInt(today[0]), parseInt(today[1]) - 1, parseInt(today[2]))
         var start = new Date(end.getFullYear(), end.getMonth(), end.getDate() - days + 1)
         spend.load("supplier-performance/", {date_from: isoDay(start), date_to: isoDay(end)})
     }
@@ -46,9 +49,12 @@ Page {
     function drawSpend() {
         var rows = (spend.data || []).filter(function (r) { return Number(r.spend) > 0 })
         rows.sort(function (a, b) { return Number(b.spend) - Number(a.spend) })
-        var total = 0
+        // Summed in thousandths (whole numbers, exact): the API's amounts have at most
+        // three decimals, and a sum of binary fractions would drift.
+        var thousandths = 0
         for (var i = 0; i < rows.length; i++)
-            total += Number(rows[i].spend)
+            thousandths += Math.round(Number(rows[i].spend) * 1000)
+        var total = thousandths / 1000
         pie.clear()
         for (var j = 0; j < rows.length; j++) {
             var slice = pie.append(rows[j].name, Number(rows[j].spend))
