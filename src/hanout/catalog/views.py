@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from hanout.catalog.forms import (
 )
 from hanout.catalog.models import Category, Product, ProductImage
 from hanout.core.errors import DomainError, NotFound, ValidationFailed
+from hanout.core.files import picture_response
 from hanout.core.keyset import keyset_page
 from hanout.core.money import quantize
 from hanout.core.pages import apply_domain_error, member_required
@@ -454,14 +455,7 @@ def product_image_remove(request, pk, image_pk):
 def _image_response(image: ProductImage | None, *, thumbnail: bool):
     if image is None:
         raise Http404
-    file = image.thumbnail if thumbnail and image.thumbnail else image.image
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle)
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return picture_response(image.thumbnail if thumbnail and image.thumbnail else image.image)
 
 
 @require_GET

@@ -60,6 +60,7 @@ from hanout.core.exports import (
     export_schema,
     file_response,
 )
+from hanout.core.files import picture_response
 from hanout.core.models import IdempotencyKey
 from hanout.core.money import quantize
 from hanout.core.permissions import Level, Module
@@ -90,7 +91,6 @@ from hanout.marketplace.models import (
     WalletEntry,
     WalletRequest,
 )
-from hanout.marketplace.views import picture_response
 
 BULK_MAX = 1000
 # The service's words, translated when the error is shown (not when this module loads).

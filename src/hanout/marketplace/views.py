@@ -17,7 +17,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hanout.catalog import selectors as catalog_selectors
 from hanout.core import audit, exports
 from hanout.core.errors import DomainError, NotFound
+from hanout.core.files import picture_response
 from hanout.core.money import quantize
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
@@ -128,19 +129,6 @@ def _item_page(request, listing, *, buy_form=None, offer_form=None, status=200):
         "seller_profile": selectors.profile_get(listing.business),
     }
     return render(request, "marketplace/item.html", context, status=status)
-
-
-def picture_response(file):
-    """A stored picture's bytes (media files are served by the app, never as a folder)."""
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle)
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
 
 
 @require_GET
