@@ -43,10 +43,23 @@ def scheduled_backup() -> str | None:
 
 
 @db_task()
-@lock_task("backup")
-def backup_now() -> str:
-    """The "back up now" button of the backups page."""
-    return _run("requested")
+def backup_now(language: str = "") -> dict:
+    """The "back up now" button of the backups page: {"name"} of the backup made, or
+    {"problem"} in the reader's language, which the page shows."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+    from huey.contrib.djhuey import HUEY
+    from huey.exceptions import TaskLockedException
+
+    with translation.override(language or None):
+        try:
+            with HUEY.lock_task("backup"):  # the scheduled backup's lock
+                return {"name": _run("requested")}
+        except TaskLockedException:
+            return {"problem": _("Another backup is being made: try again when it is done.")}
+        except Exception as exc:
+            log.exception("requested backup failed")
+            return {"problem": str(exc)}
 
 
 @db_task()

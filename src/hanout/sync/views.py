@@ -14,12 +14,10 @@ import shlex
 from functools import wraps
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hanout.sync import backups, schedule
@@ -70,6 +68,30 @@ def _check_state(request) -> dict | None:
     }
 
 
+RUN_KEY = "backup_run"  # the session's last "Back up now": {task}
+
+
+def _run_state(request) -> dict | None:
+    """The last "Back up now" of this session: running, then its outcome, said once (the
+    new backup is in the list from then on)."""
+    from huey.contrib.djhuey import HUEY
+    from huey.exceptions import TaskException
+
+    asked = request.session.get(RUN_KEY)
+    if not asked:
+        return None
+    try:
+        outcome = HUEY.result(asked["task"])
+    except TaskException as exc:  # the job itself broke (the worker was killed…)
+        outcome = {"problem": str(exc)}
+    if outcome is None:
+        return {"running": True}
+    del request.session[RUN_KEY]
+    if outcome.get("problem"):
+        return {"failed": True, "problem": outcome["problem"]}
+    return {"name": outcome["name"]}
+
+
 def _page(request):
     try:
         entries = backups.backups_list()
@@ -89,6 +111,7 @@ def _page(request):
         "media_included": settings.HANOUT_BACKUP_MEDIA,
         "engine": backups.engine(),
         "check": _check_state(request),
+        "run": _run_state(request),
     }
     return render(request, "sync/backups.html", context)
 
@@ -103,15 +126,9 @@ def backup_list(request):
 def backup_run(request):
     from hanout.sync.tasks import backup_now
 
-    try:
-        backup_now()
-    except Exception as exc:  # the job runs inline in tests and in "immediate" mode
-        messages.error(request, _("The backup failed: %(error)s") % {"error": exc})
-    else:
-        messages.success(
-            request,
-            _("A backup has started. It appears in the list when it is complete."),
-        )
+    # The page follows the job (every 2 s) and says when the backup is made, or why not.
+    task = backup_now(translation.get_language() or "")
+    request.session[RUN_KEY] = {"task": task.id}
     return redirect("backup_list")
 
 

@@ -99,6 +99,56 @@ def test_a_check_still_running_says_so_and_polls(client, operator):
     assert "passed every check" not in page and "hanout restore" not in page
 
 
+def test_back_up_now_is_followed_on_the_page_until_the_backup_is_made(client, operator):
+    """The job runs in the worker: the page says a backup is being made and asks for itself
+    every two seconds (the list included) until it is in, then says so once."""
+    client.force_login(operator)
+    session = client.session
+    session["backup_run"] = {"task": "not-finished"}
+    session.save()
+    page = client.get(reverse("backup_list")).content.decode()
+    assert 'id="run-running"' in page and "A backup is being made" in page
+    live = page.split('id="backup-live"', 1)[1].split(">", 1)[0]
+    assert 'hx-trigger="every 2s"' in live and 'hx-select="#backup-live"' in live
+    assert "No backup yet." in page
+
+    # The job (immediate in tests) is done by the time the page is asked again.
+    page = client.post(reverse("backup_run"), follow=True).content.decode()
+    [entry] = backups.backups_list()
+    assert 'id="run-done"' in page and f"The backup {entry.name} is made" in page
+    assert 'id="run-running"' not in page
+    assert 'hx-trigger="every 2s"' not in page.split('id="backup-live"', 1)[1].split(">", 1)[0]
+    # Said once: the list shows it from then on.
+    page = client.get(reverse("backup_list")).content.decode()
+    assert 'id="run-done"' not in page and entry.name in page
+
+
+def test_a_backup_job_that_failed_is_said_on_the_page(client, operator, monkeypatch):
+    from hanout.sync.storage import StorageError
+
+    def full(**kwargs):
+        raise StorageError("No space left on the backup disk.")
+
+    monkeypatch.setattr(backups, "backup_create", full)
+    client.force_login(operator)
+    page = client.post(reverse("backup_run"), follow=True).content.decode()
+    failed = page.split('id="run-failed"', 1)[1].split("</div>", 1)[0]
+    assert "The backup failed:" in failed
+    assert '<span dir="ltr">No space left on the backup disk.</span>' in failed
+    assert backups.backups_list() == []
+
+
+def test_back_up_now_while_another_backup_runs_says_so(client, operator):
+    """The scheduled backup holds the lock: a second one is refused, in the page's words."""
+    from huey.contrib.djhuey import HUEY
+
+    client.force_login(operator)
+    with HUEY.lock_task("backup"):
+        page = client.post(reverse("backup_run"), follow=True).content.decode()
+    assert "Another backup is being made: try again when it is done." in page
+    assert backups.backups_list() == []
+
+
 def test_a_damaged_backup_is_reported_on_the_page(client, operator, tmp_path, settings):
     client.force_login(operator)
     client.post(reverse("backup_run"))
