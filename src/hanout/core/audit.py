@@ -6,6 +6,7 @@ by middleware, so services never read the request.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime
 import decimal
@@ -16,6 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from hanout.core import clock
@@ -128,7 +130,12 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:200]
+        if not object_repr:
+            # In the business's language, whoever wrote it: the trail is read by the whole
+            # business (a platform operator's approval in English, read by a French shop).
+            language = getattr(business, "default_language", "") or ""
+            with translation.override(language) if language else contextlib.nullcontext():
+                object_repr = str(obj)[:200]
     if not actor_label and actor:
         actor_label = getattr(actor, "email", "") or ""
     return AuditEntry.objects.create(

@@ -11,8 +11,9 @@ from hanout.marketplace import display
 from hanout.marketplace import services_trade as trade
 from hanout.marketplace import services_wallet as wallet
 from hanout.marketplace.models import OfferTerms
-from hanout.marketplace.tests.helpers import funded, listed
+from hanout.marketplace.tests.helpers import admin_user, funded, listed
 from hanout.notifications.models import Notification
+from tests.factories import make_business
 from tests.fixtures import api_client_for
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +120,26 @@ def test_the_home_page_activity_writes_the_amount_as_people_read_it(client):
     page = client.get("/").content.decode()
     assert "1020.00 EUR" not in page
     assert "1.020,00\xa0€" in page
+
+
+def test_the_activity_is_written_in_the_businesss_language_whoever_acts():
+    """A French shop's deposit, approved by the platform's operator working in English:
+    the shop's history reads it in French, not in the operator's language."""
+    from hanout.core.models import AuditEntry
+
+    owner = make_business(language="fr", country="BE")
+    with translation.override("fr"):
+        request = wallet.deposit_request(business=owner.business, actor=owner.user, amount="1020")
+    with translation.override("en"):
+        wallet.request_approve(request=request, admin=admin_user())
+    reprs = list(
+        AuditEntry.objects.filter(business=owner.business, object_id=str(request.pk))
+        .order_by("at")
+        .values_list("object_repr", flat=True)
+    )
+    assert len(reprs) >= 2
+    for text in reprs:
+        assert text.startswith("Dépôt 1\u202f020,00\xa0€"), text
 
 
 def test_the_xlsx_ledger_has_real_dates_and_the_csv_follows_the_app():
