@@ -200,19 +200,31 @@ def hanout_server(tmp_path_factory):
         controller.stop()
 
 
-@pytest.fixture
-def computer_far_west(monkeypatch):
-    """The computer's clock at UTC-12 (put back after the test, with the dates helper): a
-    business at UTC+14 (Kiritimati) is 26 hours ahead, so their days always differ."""
+def _computer_in(monkeypatch, zone: str):
+    """The computer's clock in `zone` for one test; put back after it, with the dates
+    helper's settings."""
     from hanout_desktop import dates
 
-    monkeypatch.setenv("TZ", "Etc/GMT+12")
+    monkeypatch.setenv("TZ", zone)
     time.tzset()
     saved = (dates.current.language, dates.current.country, dates.current.zone)
     yield
     monkeypatch.undo()
     time.tzset()
     dates.current.language, dates.current.country, dates.current.zone = saved
+
+
+@pytest.fixture
+def computer_far_west(monkeypatch):
+    """The computer at UTC-12: a business at UTC+14 (Kiritimati) is 26 hours ahead, so
+    their days always differ."""
+    yield from _computer_in(monkeypatch, "Etc/GMT+12")
+
+
+@pytest.fixture
+def far_away_computer(monkeypatch):
+    """The computer's clock in Los Angeles (9 hours behind Brussels in winter)."""
+    yield from _computer_in(monkeypatch, "America/Los_Angeles")
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -21,18 +20,6 @@ from test_desktop_expenses import lookup, open_expenses
 from conftest import find, screenshot, sign_in
 
 SHOTS = Path("/tmp/desk-shots2")
-
-
-@pytest.fixture
-def far_away_computer(monkeypatch):
-    """The computer's clock in Los Angeles (9 hours behind Brussels in winter)."""
-    monkeypatch.setenv("TZ", "America/Los_Angeles")
-    time.tzset()
-    saved = (dates.current.language, dates.current.country, dates.current.zone)
-    yield
-    monkeypatch.undo()
-    time.tzset()
-    dates.current.language, dates.current.country, dates.current.zone = saved
 
 
 def test_the_helper_writes_the_business_s_days_in_its_time_zone(far_away_computer):

@@ -21,7 +21,9 @@ import datetime
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import Slot
+
+from hanout_desktop.following import Following
 
 # CLDR's short numeric day (skeleton yMMdd) per language, then per country where it differs.
 _DAY = {"en": "dd/MM/y", "fr": "dd/MM/y", "ar": "d\u200f/M\u200f/y", "zgh": "y-MM-dd"}
@@ -151,34 +153,13 @@ def ticket_moment(value) -> str:
     return when.strftime("%d/%m/%Y %H:%M") if isinstance(when, datetime.datetime) else ""
 
 
-class Formats(QObject):
-    """The helper for QML (`formats`). A binding that writes a date reads `revision`, so it
-    is written again when the language or the business changes:
-    `text: { formats.revision; return formats.day(spent_on) }`."""
+class Formats(Following):
+    """The helper for QML (`formats`): days and times the business's way."""
 
-    changed = Signal()
+    FOLLOWS = {"country": "country", "zone": "time_zone"}
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._revision = 0
-
-    def _get_revision(self) -> int:
-        return self._revision
-
-    revision = Property(int, _get_revision, notify=changed)
-
-    def configure(self, **kwargs) -> None:
+    def _configure(self, **kwargs) -> None:
         configure(**kwargs)
-        self._revision += 1
-        self.changed.emit()
-
-    def follow_business(self, me: dict) -> None:
-        """After `GET me/`: the business's country and time zone."""
-        business = (me or {}).get("business") or {}
-        self.configure(
-            country=str(business.get("country") or ""),
-            zone=str(business.get("time_zone") or ""),
-        )
 
     @Slot(str, result=str)
     def day(self, value: str) -> str:

@@ -25,7 +25,9 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from PySide6.QtCore import Property, QLocale, QObject, Signal, Slot
+from PySide6.QtCore import QLocale, Slot
+
+from hanout_desktop.following import Following
 
 # ISO 4217 minor units that are not 2 (the currencies a shop may keep its books in).
 _DECIMALS = {
@@ -169,34 +171,13 @@ def _western_digits(text: str, locale: QLocale) -> str:
     return text.translate({base + i: str(i) for i in range(10)})
 
 
-class Amounts(QObject):
-    """The helper for QML (`amounts`). A binding that writes an amount reads `revision`, so
-    it is written again when the language or the business changes:
-    `text: { amounts.revision; return amounts.money(row.amount) }`."""
+class Amounts(Following):
+    """The helper for QML (`amounts`): amounts the business's way."""
 
-    changed = Signal()
+    FOLLOWS = {"country": "country", "currency": "currency"}
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._revision = 0
-
-    def _get_revision(self) -> int:
-        return self._revision
-
-    revision = Property(int, _get_revision, notify=changed)
-
-    def configure(self, **kwargs) -> None:
+    def _configure(self, **kwargs) -> None:
         configure(**kwargs)
-        self._revision += 1
-        self.changed.emit()
-
-    def follow_business(self, me: dict) -> None:
-        """After `GET me/`: the business's country and currency."""
-        business = (me or {}).get("business") or {}
-        self.configure(
-            country=str(business.get("country") or ""),
-            currency=str(business.get("currency") or ""),
-        )
 
     @Slot("QVariant", result=str)
     def money(self, value) -> str:

@@ -178,6 +178,13 @@ OpeningHoursFormSet = forms.formset_factory(
 )
 
 
+def check_period(form: forms.Form, start: str = "since", end: str = "until") -> None:
+    """A filter's period that ends before it starts: said at its end field (from `clean`)."""
+    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
+    if first and last and last < first:
+        form.add_error(end, _("The end date is before the start date."))
+
+
 def _action_choices():
     from hanout.core.audit import ACTION_LABELS
 

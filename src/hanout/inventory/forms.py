@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from hanout.catalog.models import QTY_DIGITS, QTY_PLACES, Product
+from hanout.core.forms import check_period
 from hanout.core.money import MONEY_DIGITS, MONEY_PLACES
 from hanout.inventory.models import LocationKind, MovementReason
 
@@ -192,9 +193,7 @@ class MovementFilterForm(BusinessForm):
 
     def clean(self):
         data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("The end date is before the start date."))
+        check_period(self)
         return data
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hanout.core.forms import check_period
 from hanout.marketplace.models import (
     EntryKind,
     ListingCategory,
@@ -220,9 +221,7 @@ class LedgerFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("The end date is before the start date."))
+        check_period(self)
         return data
 
     def filters(self) -> dict:
