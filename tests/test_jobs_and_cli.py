@@ -299,3 +299,33 @@ def test_hanout_serve_answers_over_http_and_stops_its_worker_on_sigterm(tmp_path
         if server.poll() is None:
             server.kill()
         out.close()
+
+
+def test_the_pages_files_are_gathered_again_only_when_they_changed(settings, tmp_path, capsys):
+    """`hanout serve` gathered and compressed every static file on every start (most of a
+    minute); now only after an install or an upgrade changed them."""
+    from hanout import cli
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "shop.css").write_text("body { color: teal }")
+    settings.STATICFILES_DIRS = [*getattr(settings, "STATICFILES_DIRS", []), extra]
+    settings.STATIC_ROOT = tmp_path / "static"
+
+    assert cli.collect_static() is True
+    assert "Preparing the pages' files" in capsys.readouterr().out
+    assert (tmp_path / "static" / "shop.css").read_text() == "body { color: teal }"
+    assert (tmp_path / "static" / "vendor").is_dir()
+    # The next start: nothing to do, nothing said.
+    assert cli.collect_static() is False
+    assert capsys.readouterr().out == ""
+    # An upgrade changes a file: gathered again.
+    import os
+    import time
+
+    (extra / "shop.css").write_text("body { color: navy }")
+    later = time.time() + 5  # collectstatic compares whole seconds
+    os.utime(extra / "shop.css", (later, later))
+    assert cli.collect_static() is True
+    assert (tmp_path / "static" / "shop.css").read_text() == "body { color: navy }"
+    assert cli.collect_static() is False

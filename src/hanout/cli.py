@@ -62,6 +62,53 @@ def _workers_problem(workers: int, redis_url: str) -> str:
     return ""
 
 
+STATIC_STAMP = ".hanout-collected"
+
+
+def _static_stamp() -> str:
+    """A fingerprint of every static file the app ships (name, size, time) and of how
+    they are stored: what `collectstatic` would redo when it changes."""
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    found = sorted(
+        (path, storage.path(path))
+        for finder in get_finders()
+        for path, storage in finder.list(["CVS", ".*", "*~"])
+    )
+    digest = hashlib.sha256(repr(settings.STORAGES["staticfiles"]).encode())
+    for path, full in found:
+        stat = os.stat(full)
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def collect_static() -> bool:
+    """Gather and compress the pages' files when they changed since the last start (an
+    install or an upgrade): doing it on every start cost the shop most of a minute.
+    Returns whether it ran."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    root = Path(settings.STATIC_ROOT)
+    stamp = _static_stamp()
+    done = root / STATIC_STAMP
+    manifest_kept = (root / "staticfiles.json").exists() or "Manifest" not in repr(
+        settings.STORAGES["staticfiles"]
+    )
+    if manifest_kept and done.exists() and done.read_text() == stamp:
+        return False
+    print("Preparing the pages' files (after an install or an upgrade; up to a minute)...")
+    sys.stdout.flush()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    done.write_text(stamp)
+    return True
+
+
 def _pending_migrations() -> int:
     """How many migrations `migrate` is about to apply."""
     from django.db import connection
@@ -87,7 +134,7 @@ def cmd_serve(opts) -> int:
         sys.stdout.flush()
     call_command("migrate", interactive=False, verbosity=0)
     if not (settings.DEBUG or settings.TESTING):
-        call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static()
     from hanout import demo
     from hanout.core.models import Business
 
