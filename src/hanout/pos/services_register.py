@@ -121,6 +121,18 @@ def member_by_code(*, business: Business, code: str) -> Membership | None:
 # --- opening hours -------------------------------------------------------------------------
 
 
+def _weekday_in_sentence(moment: datetime) -> str:
+    """The day's name in the language in force, as written inside a sentence ("lundi" in
+    French; the opening-hours table's labels are capitalised, "Lundi")."""
+    from babel.core import UnknownLocaleError
+    from babel.dates import format_date
+
+    try:
+        return format_date(moment, "EEEE", locale=translation.to_locale(translation.get_language()))
+    except (UnknownLocaleError, ValueError):
+        return str(Weekday(moment.weekday()).label)
+
+
 def shop_closed_message(*, shop: Shop, moment: datetime, language: str | None = None) -> str:
     """The refusal "The shop is closed. It opens at 06:00 (Monday)." in `language`."""
     opens = shop.next_opening(moment)
@@ -129,7 +141,9 @@ def shop_closed_message(*, shop: Shop, moment: datetime, language: str | None = 
             return _("The shop is closed and has no opening hours set. Ask a manager.")
         return _("The shop is closed. It opens at %(time)s (%(day)s).") % {
             "time": opens.strftime("%H:%M"),
-            "day": str(Weekday(opens.weekday()).label),
+            # The day's name as written inside a sentence ("lundi" in French, not the
+            # opening-hours table's "Lundi").
+            "day": _weekday_in_sentence(opens),
         }
 
 
