@@ -339,6 +339,44 @@ def test_a_wrong_pin_and_a_closed_shop_are_said_at_the_keypad(qtbot, desktop, ha
     assert register.state in ("selling", "drawer"), register.error
 
 
+def test_the_change_to_give_back_is_shown_big_until_the_next_sale(qtbot, desktop, hanout_server):
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    pin_sign_in(qtbot, d)
+    ready_to_sell(qtbot, d)
+    change = find(d.window, "registerChange")
+    code, product = scanned_product(register)
+
+    def scan() -> None:
+        count = len(register.lines)
+        for ch in code:
+            QTest.keyClick(d.window, Qt.Key(ord(ch)))
+        QTest.keyClick(d.window, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: len(register.lines) == count + 1, timeout=10_000)
+
+    scan()
+    assert not change.property("visible")
+    # Cash: the customer hands over 100; the change stands out under the total.
+    for key in "100":
+        click(d.window, find(d.window, f"registerKey_{key}"))
+    click(d.window, find(d.window, "registerPayCash"))
+    qtbot.waitUntil(lambda: register.lastSale.get("sent"), timeout=20_000)
+    due = register.money(Decimal(100) - Decimal(product["price"]))
+    assert change.property("visible")
+    assert shown(change) == f"Change {due}"
+    assert change.property("font").pixelSize() >= 24
+    screenshot(d.window, "register-change-en")
+
+    # The next sale starts: the change is gone.
+    scan()
+    assert not change.property("visible")
+    # Exact cash (nothing typed: the total): no change to say.
+    click(d.window, find(d.window, "registerPayCash"))
+    qtbot.waitUntil(lambda: register.lastSale.get("sent") and not register.lines, timeout=20_000)
+    assert not change.property("visible")
+
+
 def choose_language(qtbot, d, box, code: str) -> None:
     """A language chosen in a language box as a person does: opened, then tapped."""
     name = next(x["name"] for x in d.desktop.languages if x["code"] == code)
@@ -387,7 +425,8 @@ def test_the_cashier_switches_language_at_the_keypad_and_while_selling(
     assert re.search(r"[\u0600-\u06FF]", heading.property("text"))
     assert d.app.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert box.property("mirrored")
-    assert left_of(find(d.window, "signInKey_9"), find(d.window, "signInKey_7"))
+    # A keypad is never mirrored: 7 8 9 left to right in Arabic too.
+    assert left_of(find(d.window, "signInKey_7"), find(d.window, "signInKey_9"))
     screenshot(d.window, "register-sign-in-language-ar")
 
     # Signed in, selling: French, and the scanner still types into the till.
@@ -396,6 +435,12 @@ def test_the_cashier_switches_language_at_the_keypad_and_while_selling(
     cash = find(d.window, "registerPayCash")
     assert re.search(r"[\u0600-\u06FF]", cash.property("text"))
     assert left_of(cash, find(d.window, "registerBasket"))  # the keys on the left
+    assert left_of(find(d.window, "registerKey_7"), find(d.window, "registerKey_9"))
+    # The product buttons write their price as the basket does (register.money).
+    product = next(iter(register._products.values()))
+    button = find(d.window, f"registerProduct_{product['name']}")
+    price = find_visual(button, "registerProductPrice")
+    assert price.property("text") == register.money(Decimal(product["price"]))
     choose_language(qtbot, d, find(d.window, "registerLanguageBox"), "fr")
     assert register.active and register.state == "selling"
     qtbot.waitUntil(lambda: cash.property("text") == "Espèces", timeout=5_000)

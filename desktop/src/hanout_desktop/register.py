@@ -906,7 +906,8 @@ class CounterRegister(QObject):
             "client_uuid": sale["client_uuid"],
             "kind": "sale",
             "total": self.money(self._total()),
-            "change": self.money(change) if change is not None else "",
+            # None after a card or a phone, nothing either when the cash was exact.
+            "change": self.money(change) if change else "",
             "number": "",
             "provisional": provisional_number(sale["client_uuid"]),
             "sent": False,

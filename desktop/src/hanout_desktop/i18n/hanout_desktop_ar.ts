@@ -823,6 +823,10 @@
         <translation>المجموع</translation>
     </message>
     <message>
+        <source>Change %1</source>
+        <translation>الباقي %1</translation>
+    </message>
+    <message>
         <source>Return %1 · %2 given back in cash</source>
         <translation>الإرجاع %1 · أُعيد %2 نقدًا</translation>
     </message>

@@ -740,7 +740,7 @@
     </message>
     <message>
         <source>No cash session is open. Count the cash in the drawer to open one.</source>
-        <translation>Aucune session de caisse n’est ouverte. Comptez l’espèce du tiroir pour en ouvrir une.</translation>
+        <translation>Aucune session de caisse n’est ouverte. Comptez les espèces du tiroir pour en ouvrir une.</translation>
     </message>
     <message>
         <source>Opening float</source>
@@ -793,6 +793,10 @@
     <message>
         <source>Total</source>
         <translation>Total</translation>
+    </message>
+    <message>
+        <source>Change %1</source>
+        <translation>Rendu %1</translation>
     </message>
     <message>
         <source>Return %1 · %2 given back in cash</source>
@@ -859,7 +863,7 @@
     </message>
     <message>
         <source>Type the cash to hand to the customer, then tap Withdrawal.</source>
-        <translation>Saisissez l’espèce à remettre au client, puis touchez Retrait.</translation>
+        <translation>Saisissez le montant en espèces à remettre au client, puis touchez Retrait.</translation>
     </message>
     <message>
         <source>Discount</source>
@@ -1003,7 +1007,7 @@
     </message>
     <message>
         <source>Type the cash in the drawer, e.g. 100.</source>
-        <translation>Saisissez l’espèce dans le tiroir, p. ex. 100.</translation>
+        <translation>Saisissez les espèces du tiroir, p. ex. 100.</translation>
     </message>
     <message>
         <source>A positive amount.</source>
@@ -1039,7 +1043,7 @@
     </message>
     <message>
         <source>Type the cash to hand over, then Withdrawal.</source>
-        <translation>Saisissez l’espèce à remettre, puis Retrait.</translation>
+        <translation>Saisissez le montant à remettre, puis Retrait.</translation>
     </message>
     <message>
         <source>Cash withdrawal</source>

@@ -788,6 +788,10 @@
         <translation>ⴰⵎⴰⴹⴰⵍ</translation>
     </message>
     <message>
+        <source>Change %1</source>
+        <translation>ⴰⵙⵙⵓⵔⴼ %1</translation>
+    </message>
+    <message>
         <source>Return %1 · %2 given back in cash</source>
         <translation>ⴰⵔⵔⴰ %1 · %2 ⵜⵜⵓⵔⴰⵔⵏ ⵙ ⵉⴷⵔⵉⵎⵏ</translation>
     </message>

@@ -175,10 +175,13 @@ Page {
             wrapMode: Text.Wrap
             Layout.fillWidth: true
         }
-        // A touch keypad that types into the field with the focus.
+        // A touch keypad that types into the field with the focus. Never mirrored: a
+        // keypad reads 7 8 9 left to right in every language (Arabic too).
         GridLayout {
             columns: 3
             Layout.fillWidth: true
+            LayoutMirroring.enabled: false
+            LayoutMirroring.childrenInherit: true
             Repeater {
                 model: ["7", "8", "9", "4", "5", "6", "1", "2", "3", "⌫", "0", "OK"]
                 delegate: Button {
@@ -496,6 +499,39 @@ Page {
                     font.bold: true
                 }
             }
+            // The change to hand back after cash, big: from the payment until the next
+            // sale starts (a product added, or the visit's other basket changed).
+            Label {
+                id: changeDue
+                objectName: "registerChange"
+                property string amount: ""
+                property string saleUuid: ""  // the sale whose change this is
+                property int linesAtSale: 0
+                function follow() {
+                    var sale = register.lastSale
+                    if (sale.kind === "sale" && sale.change && sale.client_uuid !== saleUuid) {
+                        saleUuid = sale.client_uuid
+                        amount = sale.change
+                        linesAtSale = register.lines.length
+                    } else if (register.lines.length !== linesAtSale) {
+                        amount = ""
+                    }
+                }
+                Connections {
+                    target: register
+                    function onBasketChanged() { changeDue.follow() }
+                }
+                visible: amount !== ""
+                text: qsTr("Change %1").arg(till.iso(amount))
+                font.pixelSize: 32
+                font.bold: true
+                color: Material.color(Material.Teal)
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: text
+            }
             // The last ticket: its number once the server has it; until then (offline) the
             // provisional number, as on the web till.
             Label {
@@ -628,12 +664,33 @@ Page {
             cellHeight: 80
             model: register.products
             delegate: Button {
+                id: productButton
                 required property var modelData
                 objectName: "registerProduct_" + modelData.name
                 width: GridView.view.cellWidth - 6
                 height: 74
                 focusPolicy: Qt.NoFocus
                 text: modelData.name + "\n" + modelData.price
+                Accessible.name: text
+                // The price on a line of its own, written as in the basket (register.money):
+                // in Arabic a Latin product name would otherwise turn "€ 1.20" around.
+                contentItem: ColumnLayout {
+                    spacing: 2
+                    Label {
+                        text: modelData.name
+                        font: productButton.font
+                        elide: Text.ElideRight
+                        horizontalAlignment: Text.AlignHCenter
+                        Layout.fillWidth: true
+                    }
+                    Label {
+                        objectName: "registerProductPrice"
+                        text: modelData.price
+                        font: productButton.font
+                        horizontalAlignment: Text.AlignHCenter
+                        Layout.fillWidth: true
+                    }
+                }
                 onClicked: register.addProduct(modelData.id)
             }
         }
@@ -659,9 +716,12 @@ Page {
                 Layout.fillWidth: true
                 Layout.preferredHeight: keys.keyHeight
             }
+            // Not mirrored in Arabic: a keypad is laid out the same in every language.
             GridLayout {
                 columns: 3
                 Layout.fillWidth: true
+                LayoutMirroring.enabled: false
+                LayoutMirroring.childrenInherit: true
                 Repeater {
                     model: ["7", "8", "9", "4", "5", "6", "1", "2", "3", ".", "0", "back"]
                     delegate: Button {
