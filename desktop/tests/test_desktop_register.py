@@ -501,6 +501,41 @@ def test_pairing_again_revokes_the_old_device_token(qtbot, desktop, hanout_serve
     assert entries[0]["actor"] is None
 
 
+def test_a_manager_makes_this_computer_another_register_of_the_store(qtbot, desktop, hanout_server):
+    """Already a register: "Pair with another register" in the back office offers the
+    store's registers, says the pairing is replaced, and opens the chosen one; the old
+    device key stops working."""
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    first, old = register.register_id, register._device()
+    click(d.window, find(d.window, "registerLeave"))
+    qtbot.waitUntil(lambda: find_visual(d.window, "signInPage") is not None, timeout=10_000)
+    sign_in(qtbot, d)
+
+    other = find(d.window, "pairOtherButton")
+    assert other.property("visible") and other.property("enabled")
+    screenshot(d.window, "shell-paired-en")
+    click(d.window, other)
+    dialog = find(d.window, "pairDialog")
+    qtbot.waitUntil(lambda: dialog.property("opened"), timeout=10_000)
+    replaces = find(d.window, "pairReplaces")
+    assert replaces.property("visible") and register.registerName in replaces.property("text")
+    _, registers = api(hanout_server, manager_token(hanout_server), "registers/?active=true")
+    second = next(r["id"] for r in registers["results"] if r["id"] != first)
+    box = find(d.window, "pairRegister")
+    qtbot.waitUntil(lambda: box.property("count") > 1, timeout=20_000)
+    box.setProperty("currentIndex", box.indexOfValue(second))
+    find(d.window, "pairLabel").setProperty("text", "Test counter")
+    click(d.window, find(d.window, "pairButton"))
+
+    qtbot.waitUntil(lambda: register.active and register.register_id == second, timeout=20_000)
+    # (the back office, its dialog with it, is gone: register mode is open)
+    assert register.state == "locked" and register.error == ""
+    qtbot.waitUntil(lambda: device_status(hanout_server, old) == 401, timeout=20_000)
+    assert device_status(hanout_server, register._device()) == 400
+
+
 def test_unpairing_offline_forgets_the_pairing_here_all_the_same(qtbot, desktop):
     """No server to hear it: the device token is forgotten here anyway, without an error."""
     from hanout_desktop.api import ApiClient

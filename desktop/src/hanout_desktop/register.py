@@ -126,6 +126,8 @@ class CounterRegister(QObject):
     # After checkPairing(): whether this computer's register is one of the signed-in
     # business's, and if not, the name of the business it was paired with.
     pairingChecked = Signal(bool, str)
+    # A pairing asked for from the back office went through (the pair dialog closes).
+    pairedNow = Signal()
     basketChanged = Signal()
     queueChanged = Signal()
     phoneChanged = Signal()
@@ -339,6 +341,7 @@ class CounterRegister(QObject):
                 "Register", "This computer is now the register “%1”."
             ).replace("%1", body.get("register_name", ""))
         )
+        self.pairedNow.emit()
 
     @Slot()
     def checkPairing(self) -> None:

@@ -1220,6 +1220,10 @@
         <translation>وضع الصندوق</translation>
     </message>
     <message>
+        <source>Pair with another register</source>
+        <translation>الربط بصندوق آخر</translation>
+    </message>
+    <message>
         <source>Sign out</source>
         <translation>تسجيل الخروج</translation>
     </message>
@@ -1238,6 +1242,10 @@
     <message>
         <source>This store has no register yet. Add one on the web, under Register → Registers, then open this window again.</source>
         <translation>ليس لهذا المتجر صندوق بعد. أضف صندوقًا على الويب، في الصندوق ← الصناديق، ثم افتح هذه النافذة من جديد.</translation>
+    </message>
+    <message>
+        <source>This computer is the register “%1”: pairing it again replaces that, and its old key stops working.</source>
+        <translation>هذا الحاسوب هو الصندوق «%1»: ربطه من جديد يحلّ محلّ ذلك، ويتوقف مفتاحه القديم عن العمل.</translation>
     </message>
     <message>
         <source>Name of this computer, e.g. Counter</source>

@@ -1188,6 +1188,10 @@
         <translation>Mode caisse</translation>
     </message>
     <message>
+        <source>Pair with another register</source>
+        <translation>Associer à une autre caisse</translation>
+    </message>
+    <message>
         <source>Sign out</source>
         <translation>Se déconnecter</translation>
     </message>
@@ -1206,6 +1210,10 @@
     <message>
         <source>This store has no register yet. Add one on the web, under Register → Registers, then open this window again.</source>
         <translation>Ce magasin n'a pas encore de caisse. Ajoutez-en une sur le web, dans Caisse → Caisses, puis rouvrez cette fenêtre.</translation>
+    </message>
+    <message>
+        <source>This computer is the register “%1”: pairing it again replaces that, and its old key stops working.</source>
+        <translation>Cet ordinateur est la caisse « %1 » : l’associer à nouveau remplace cette association, et son ancienne clé cesse de fonctionner.</translation>
     </message>
     <message>
         <source>Name of this computer, e.g. Counter</source>

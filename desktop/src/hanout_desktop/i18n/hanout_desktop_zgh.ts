@@ -1180,6 +1180,10 @@
         <translation>ⴰⵎⵙⴽⵉⵍ ⵏ ⵜⵙⵏⴷⵓⵇⵜ</translation>
     </message>
     <message>
+        <source>Pair with another register</source>
+        <translation>ⵇⵇⵏ ⵙ ⵜⵙⵏⴷⵓⵇⵜ ⵢⴰⴹⵏ</translation>
+    </message>
+    <message>
         <source>Sign out</source>
         <translation>ⴼⴼⵖ</translation>
     </message>
@@ -1198,6 +1202,10 @@
     <message>
         <source>This store has no register yet. Add one on the web, under Register → Registers, then open this window again.</source>
         <translation>ⴰⵃⴰⵏⵓⵜ ⴰⴷ ⵓⵔ ⵖⵓⵔⵙ ⴰⵔ ⴷⵖⵉ ⵜⴰⵙⵏⴷⵓⵇⵜ. ⵔⵏⵓ ⵢⴰⵜ ⴳ ⵡⵉⴱ, ⴳ ⵜⴰⵙⵏⴷⵓⵇⵜ → ⵜⵉⵙⵏⴷⵓⵇⵉⵏ, ⵙ ⵓⵍⵙ ⵕⵥⵎ ⵜⴰⵙⴰⵔⵓⵎⵜ ⴰⴷ.</translation>
+    </message>
+    <message>
+        <source>This computer is the register “%1”: pairing it again replaces that, and its old key stops working.</source>
+        <translation>ⴰⵙⵓⵎⴰⵜ ⴰⴷ ⴷ ⵜⴰⵙⵏⴷⵓⵇⵜ «%1»: ⴰⵇⵇⵏ ⵏⵏⵙ ⴷⴰⵖ ⵉⵙⵏⴼⴰⵍ ⴰⵢⴰ, ⴷ ⵜⴰⵙⴰⵔⵓⵜ ⵏⵏⵙ ⵜⴰⵇⴷⵉⵎⵜ ⵓⵔ ⵜⵜⵅⴷⴰⵎ.</translation>
     </message>
     <message>
         <source>Name of this computer, e.g. Counter</source>

@@ -46,6 +46,21 @@ Page {
                 text: qsTr("Register mode")
                 onClicked: register.paired ? register.checkPairing() : pairDialog.open()
             }
+            // Already a register: a manager may make it another register of the store
+            // (the old pairing is revoked on the server as the new one is made). Not while
+            // sales made here still wait to be sent: they are the old register's.
+            ToolButton {
+                objectName: "pairOtherButton"
+                visible: session.canWrite("register") && register.paired
+                enabled: register.pending === 0
+                // A sign, not words: the top bar is full already on a small screen.
+                text: "⇄"
+                font.pixelSize: 20
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Pair with another register")
+                Accessible.name: qsTr("Pair with another register")
+                onClicked: pairDialog.open()
+            }
             ToolButton {
                 objectName: "signOutButton"
                 text: qsTr("Sign out")
@@ -130,6 +145,13 @@ Page {
                 wrapMode: Text.Wrap
                 Layout.fillWidth: true
             }
+            Label {
+                objectName: "pairReplaces"
+                visible: register.paired
+                text: qsTr("This computer is the register “%1”: pairing it again replaces that, and its old key stops working.").arg(register.registerName)
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
             TextField {
                 id: labelField
                 objectName: "pairLabel"
@@ -155,8 +177,8 @@ Page {
 
         Connections {
             target: register
-            function onChanged() {
-                if (pairDialog.opened && register.paired) {
+            function onPairedNow() {
+                if (pairDialog.opened) {
                     pairDialog.close()
                     shell.openRegister()
                 }
