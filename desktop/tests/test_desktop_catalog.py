@@ -50,11 +50,14 @@ def open_module(qtbot, d, key: str) -> None:
 
 
 def type_search(qtbot, field, text: str, model) -> None:
-    """Type as a person would: the model reloads once, after the pause (debounced)."""
-    field.setProperty("text", text)
-    # The debounce has not fired yet: no request for each keystroke.
-    assert not model.property("loading")
-    qtbot.waitUntil(lambda: model.property("loading"), timeout=2_000)
+    """Type as a person would: the model reloads once, after the pause (debounced).
+
+    Waits for the model's `loaded`, not for `loading` to be seen true: on a busy machine
+    a short load could start and end between two looks."""
+    with qtbot.waitSignal(model.loaded, timeout=15_000):
+        field.setProperty("text", text)
+        # The debounce has not fired yet: no request for each keystroke.
+        assert not model.property("loading")
     qtbot.waitUntil(lambda: settled(model), timeout=15_000)
 
 
@@ -90,16 +93,16 @@ def test_catalog_search_and_category_filter(qtbot, desktop):
     # Back to everything, then a category: only its products.
     type_search(qtbot, find(desktop.window, "catalogSearch"), "", products)
     assert products.property("count") == len(everything)
-    click(desktop.window, item(desktop, "categoryRow_Viennoiseries"))
-    qtbot.waitUntil(lambda: products.property("loading"), timeout=2_000)
+    with qtbot.waitSignal(products.loaded, timeout=15_000):
+        click(desktop.window, item(desktop, "categoryRow_Viennoiseries"))
     qtbot.waitUntil(lambda: settled(products), timeout=15_000)
     narrowed = rows(products)
     assert 0 < len(narrowed) < len(everything)
     assert {r["category_name"] for r in narrowed} == {"Viennoiseries"}
 
     # A domain holds everything under it (its categories' sub-categories too).
-    click(desktop.window, item(desktop, "categoryRow_Épicerie"))
-    qtbot.waitUntil(lambda: products.property("loading"), timeout=2_000)
+    with qtbot.waitSignal(products.loaded, timeout=15_000):
+        click(desktop.window, item(desktop, "categoryRow_Épicerie"))
     qtbot.waitUntil(lambda: settled(products), timeout=15_000)
     assert {r["category_name"] for r in rows(products)} == {
         "Boissons chaudes",
@@ -141,8 +144,8 @@ def test_stock_levels_search_and_low_only(qtbot, desktop):
     screenshot(desktop.window, "stock-en")
 
     # "Low stock only" keeps the low levels, all of them.
-    click(desktop.window, find(desktop.window, "stockLowOnly"))
-    qtbot.waitUntil(lambda: levels.property("loading"), timeout=2_000)
+    with qtbot.waitSignal(levels.loaded, timeout=15_000):
+        click(desktop.window, find(desktop.window, "stockLowOnly"))
     qtbot.waitUntil(lambda: settled(levels), timeout=15_000)
     low = rows(levels)
     assert 0 < len(low) < len(everything)

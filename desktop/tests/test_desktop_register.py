@@ -532,6 +532,8 @@ def test_a_manager_makes_this_computer_another_register_of_the_store(qtbot, desk
     qtbot.waitUntil(lambda: register.active and register.register_id == second, timeout=20_000)
     # (the back office, its dialog with it, is gone: register mode is open)
     assert register.state == "locked" and register.error == ""
+    # The register's name is isolated in the sentence (an Arabic name in English reads whole).
+    assert f"\u2068{register.registerName}\u2069" in register.message
     qtbot.waitUntil(lambda: device_status(hanout_server, old) == 401, timeout=20_000)
     assert device_status(hanout_server, register._device()) == 400
 

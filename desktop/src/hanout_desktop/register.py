@@ -336,10 +336,12 @@ class CounterRegister(QObject):
         self.settings.setValue("register/country", self._country)
         self.settings.sync()
         self._state = LOCKED
+        # The name isolated: an Arabic register's name inside an English sentence (or the
+        # other way round) would otherwise pull its neighbours around.
         self._done(
             QCoreApplication.translate(
                 "Register", "This computer is now the register “%1”."
-            ).replace("%1", body.get("register_name", ""))
+            ).replace("%1", "\u2068" + body.get("register_name", "") + "\u2069")
         )
         self.pairedNow.emit()
 

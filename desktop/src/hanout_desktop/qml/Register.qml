@@ -17,7 +17,9 @@ Page {
             anchors.rightMargin: 8
             Label {
                 objectName: "registerTitle"
-                text: register.registerName + (register.shopName ? " · " + register.shopName : "")
+                // Each name isolated: an Arabic name beside a Latin one keeps its place.
+                text: till.iso(register.registerName)
+                      + (register.shopName ? " · " + till.iso(register.shopName) : "")
                 font.pixelSize: 18
                 font.bold: true
                 elide: Text.ElideRight

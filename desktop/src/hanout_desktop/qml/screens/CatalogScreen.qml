@@ -286,7 +286,9 @@ Page {
                                         property int loadStatus: status  // for tests
                                         anchors.fill: parent
                                         source: pictureFile.source
-                                        fillMode: Image.PreserveAspectCrop
+                                        // Whole, not cropped: a product photo cut at its edges (or a
+                                        // picture with its name written at the bottom) reads wrong.
+                                        fillMode: Image.PreserveAspectFit
                                         asynchronous: true
                                         cache: true
                                         visible: status === Image.Ready
