@@ -258,6 +258,11 @@ def test_a_person_connected_twice_stays_online_until_both_are_gone(team, monkeyp
         await watcher.open()
         await tab.open()
         await desktop.open()
+        # A socket's first beat is counted just after its "ready": a heartbeat answered
+        # by each means both are counted before the tab goes (messages are handled in turn).
+        for socket in (tab, desktop):
+            await socket.send({"type": "heartbeat", "active": True})
+            await socket.next_of("pong")
         assert (await watcher.presence_of(cashier.user))["status"] == "online"
         await tab.close()
         # The tab's goodbye is told to the others, and it says "still online".
