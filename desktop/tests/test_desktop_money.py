@@ -32,12 +32,12 @@ def test_arabic_in_morocco_and_a_negative_amount():
     # Arabic letter mark.
     assert (
         money.amount("1234.5", "MAD", language="ar", country="MA")
-        == "\u061c1.234,50\u062f.\u0645.\u200f"
+        == "\u061c1.234,50\xa0\u062f.\u0645.\u200f"
     )
     # Negative: "-180,00" whole in a left-to-right isolate, no marks (as the web).
     assert (
         money.amount("-180", "MAD", language="ar", country="MA")
-        == "\u2066-180,00\u2069\u062f.\u0645."
+        == "\u2066-180,00\u2069\xa0\u062f.\u0645."
     )
     # Arabic where Qt's locale has Arabic-Indic digits: Western ones all the same.
     assert money.amount("42.5", "EUR", language="ar", country="BE") == f"\u200f42.50{NBSP}€"
@@ -75,6 +75,9 @@ def test_symbols():
     assert money.symbol("MAD", "fr") == "MAD"  # fr_MA writes the code
     assert money.symbol("MAD", "ar") == "\u062f.\u0645.\u200f"
     assert money.symbol("MAD", "en") == "MAD"  # not the Arabic one in English
+    # A symbol in letters stands apart from the number, as the web writes it (Qt glues it).
+    assert money.amount("18", "MAD", language="en", country="MA") == "MAD\xa018.00"
+    assert money.amount("18", "MAD", language="fr", country="MA") == "18,00\xa0MAD"
     assert money.symbol("EUR", "ar") == "€"
     assert money.symbol("XYZ", "en") == "XYZ"
 

@@ -151,7 +151,8 @@ def amount(
     negative = rounded < 0  # -0.00 is no negative amount
     locale = QLocale(locale_name(language, country))
     if currency:
-        text = locale.toCurrencyString(float(abs(rounded)), symbol(currency, language), places)
+        sign = symbol(currency, language)
+        text = _apart(locale.toCurrencyString(float(abs(rounded)), sign, places), sign)
     else:
         text = locale.toString(float(abs(rounded)), "f", places)
     text = _western_digits(text, locale).translate(_SEPARATORS)
@@ -161,6 +162,16 @@ def amount(
         # As the web: no marks, and "-180,00" whole in a left-to-right isolate.
         return _NUMBER.sub(lambda m: f"\u2066-{m.group(0)}\u2069", _BIDI_MARKS.sub("", text), 1)
     return _BIDI_MARKS.sub("", locale.negativeSign()) + text
+
+
+def _apart(text: str, sign: str) -> str:
+    """A symbol written in letters kept apart from the number by a no-break space, as Babel
+    (the web) writes it: "MAD 18.00", "18,00 د.م.", where Qt glues them ("MAD18.00")."""
+    if not any(unicodedata.category(ch).startswith("L") for ch in sign):
+        return text
+    marks = "[\u200e\u200f\u061c]*"
+    glued = re.compile(f"({re.escape(sign)})(?={marks}\\d)|(\\d{marks})(?={re.escape(sign)})")
+    return glued.sub(lambda m: (m.group(1) or m.group(2)) + "\u00a0", text)
 
 
 def _western_digits(text: str, locale: QLocale) -> str:
