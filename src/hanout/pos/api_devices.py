@@ -245,10 +245,12 @@ class RegisterDeviceViewSet(_PosViewSet):
         if not services_register.can_manage_registers(self.request.membership):
             raise PermissionDenied(services_register.manage_denied_message())
 
-    def _device(self):
-        """The device named by the X-Register-Device header, usable now; else a 401."""
+    def _device(self, *, in_use: bool = True):
+        """The device named by the X-Register-Device header, usable now (or, `in_use`
+        False, merely paired: a switched-off register may still unpair); else a 401."""
         raw = self.request.headers.get(DEVICE_HEADER, "").strip()
-        device = services.device_in_use(raw=raw) if raw else None
+        find = services.device_in_use if in_use else services.device_for_token
+        device = find(raw=raw) if raw else None
         if device is None:
             raise services_register.device_not_paired()
         return device
@@ -351,10 +353,7 @@ class RegisterDeviceViewSet(_PosViewSet):
     def forget(self, request):
         # Any device not yet revoked, even of a switched-off register or business:
         # unpairing itself is always allowed. Only the device the header names.
-        raw = request.headers.get(DEVICE_HEADER, "").strip()
-        device = services.device_for_token(raw=raw) if raw else None
-        if device is None:
-            raise services_register.device_not_paired()
+        device = self._device(in_use=False)
         services.device_revoke(device=device, actor=device)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
