@@ -9,10 +9,12 @@ Payloads are round-tripped through JSON first so a bad event fails early.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import json
 import logging
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +47,25 @@ def group_name(business_id) -> str:
     return f"business-{business_id}"
 
 
+_quiet: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
+    "hanout_quiet_events", default=frozenset()
+)
+
+
+@contextlib.contextmanager
+def quiet(*names: str) -> Iterator[None]:
+    """Drop the `names` events emitted inside the block (a simulated past, such as the
+    demo's year of register days, must not alert anyone about days long gone)."""
+    token = _quiet.set(_quiet.get() | frozenset(names))
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def emit(name: str, *, business, payload: dict[str, Any]) -> None:
+    if name in _quiet.get():
+        return
     payload = json.loads(json.dumps(payload, default=str))
     event = Event(name=name, business_id=str(business.pk), payload=payload)
     transaction.on_commit(lambda: _dispatch(event))

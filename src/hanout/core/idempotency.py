@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from hanout.core.errors import Conflict
+from hanout.core.errors import Conflict, ValidationFailed
 from hanout.core.models import IdempotencyKey
 
 
@@ -59,3 +60,28 @@ def remember(*, business, key, result_id) -> None:
     if key is None:
         return
     IdempotencyKey.objects.filter(business=business, key=key).update(result_id=str(result_id))
+
+
+HEADER = "Idempotency-Key"
+
+
+def key_from(*, header: str | None, body: uuid.UUID | None) -> uuid.UUID | None:
+    """The request's key: the body's `client_uuid`, or else the standard `Idempotency-Key`
+    HTTP header (a UUID too). Both sent and different, or a header that is not a UUID, is
+    bad input naming the header."""
+    if header is None or not str(header).strip():
+        return body
+    try:
+        from_header = uuid.UUID(str(header).strip())
+    except ValueError:
+        message = _("The Idempotency-Key header must be a UUID, such as %(example)s.") % {
+            "example": "0b7e5d0a-3f6c-4c1e-9a57-2d4f0c8e1b6a"
+        }
+        raise ValidationFailed(message, fields={HEADER: [message]}) from None
+    if body is not None and body != from_header:
+        message = _(
+            "The Idempotency-Key header and client_uuid differ: send one of them, or the same "
+            "UUID in both."
+        )
+        raise ValidationFailed(message, fields={HEADER: [message], "client_uuid": [message]})
+    return from_header

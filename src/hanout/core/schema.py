@@ -4,7 +4,8 @@ import uritemplate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 ErrorSerializer = inline_serializer(
@@ -24,6 +25,20 @@ ErrorSerializer = inline_serializer(
             },
         )
     },
+)
+
+# A request that moves money or stock may name its idempotency key in this standard header
+# instead of the body's `client_uuid` (the same UUID; sending it again changes nothing).
+IDEMPOTENCY_KEY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.UUID,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_(
+        "A client-made UUID: the same key again returns the first result (200) and changes "
+        "nothing. The same as the body's `client_uuid`, used when that is absent; both sent "
+        "and different, or a header that is not a UUID, is a 400."
+    ),
 )
 
 ERROR_DESCRIPTIONS = {

@@ -366,8 +366,12 @@ def post_legs(
     note: str = "",
     group: uuid.UUID | None = None,
     shortfall_field: str = "quantity",
+    actor_label: str = "",
 ) -> list[Posted]:
-    """Apply legs to the ledger under locks; see the module docstring. Call inside atomic()."""
+    """Apply legs to the ledger under locks; see the module docstring. Call inside atomic().
+
+    `actor_label` names an actor that is not a person of this business (another business's
+    marketplace purchase): pass `actor=None` with it, and the audit entry shows the label."""
     from hanout.core.ids import uuid7
 
     group = group or uuid7()
@@ -500,6 +504,7 @@ def post_legs(
         audit.record(
             business=business,
             actor=actor,
+            actor_label=actor_label,
             action=action,
             object_type="inventory.stockmovement",
             object_id=str(group),

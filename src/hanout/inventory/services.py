@@ -82,6 +82,7 @@ def stock_apply(
     reference: str = "",
     note: str = "",
     client_uuid: uuid.UUID | None = None,
+    actor_label: str = "",
 ) -> list[StockMovement]:
     """Post several lines as one operation (a sale's basket, a delivery).
 
@@ -134,6 +135,7 @@ def stock_apply(
             reference=reference,
             note=note,
             group=group,
+            actor_label=actor_label,
         )
         return [p.movement for p in posted]
 

@@ -7,6 +7,11 @@ Wallet (the business's own):
   `{"kind": "deposit"|"withdrawal", "amount", "reference", "client_uuid"}` (201; 200 with
   the first request when its client_uuid was seen; 409 when that key came with other data).
 
+Idempotency: every request that takes a `client_uuid` (deposits and withdrawals, buy now,
+offers, new listings) takes the standard `Idempotency-Key` HTTP header instead (a UUID, used
+when the body has no `client_uuid`; both sent and different, or a header that is not a UUID,
+is a 400 naming `Idempotency-Key`).
+
 Listings:
 - `GET /api/v1/market/listings/?search=&category=&min_price=&max_price=&country=&sort=`:
   every business's published listings (open to every business, with a token; not
@@ -50,6 +55,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from hanout.core import idempotency
 from hanout.core.api import CursorPagination, error_body
 from hanout.core.api_base import ApiViewSet
 from hanout.core.errors import DomainError, NotFound, ValidationFailed
@@ -64,7 +70,7 @@ from hanout.core.files import picture_response
 from hanout.core.models import IdempotencyKey
 from hanout.core.money import quantize
 from hanout.core.permissions import Level, Module
-from hanout.core.schema import ErrorSerializer, OneObjectListSchema
+from hanout.core.schema import IDEMPOTENCY_KEY_HEADER, ErrorSerializer, OneObjectListSchema
 from hanout.core.selectors import business_zone
 from hanout.marketplace import exports as market_exports
 from hanout.marketplace import selectors
@@ -622,6 +628,13 @@ class PeriodSerializer(_Period):
     pass
 
 
+def _key(request, data):
+    """The request's idempotency key: `client_uuid`, or else the `Idempotency-Key` header."""
+    return idempotency.key_from(
+        header=request.headers.get(idempotency.HEADER), body=data.get("client_uuid")
+    )
+
+
 def _seen(request, key) -> bool:
     """Was this client_uuid used before (the answer is then 200, not 201)?"""
     return (
@@ -690,7 +703,9 @@ class WalletViewSet(FileExportMixin, MarketViewSet):
     list=extend_schema(parameters=[RequestQuerySerializer], responses=RequestSerializer(many=True)),
     retrieve=extend_schema(responses=RequestSerializer),
     create=extend_schema(
-        request=RequestCreateSerializer, responses={201: RequestSerializer, 200: RequestSerializer}
+        request=RequestCreateSerializer,
+        responses={201: RequestSerializer, 200: RequestSerializer},
+        parameters=[IDEMPOTENCY_KEY_HEADER],
     ),
 )
 class WalletRequestViewSet(MarketViewSet):
@@ -712,7 +727,7 @@ class WalletRequestViewSet(MarketViewSet):
 
     def create(self, request):
         data = self.validated(RequestCreateSerializer)
-        key = data.get("client_uuid")
+        key = _key(request, data)
         seen = _seen(request, key)
         make = (
             wallets.deposit_request
@@ -801,19 +816,22 @@ class ListingViewSet(MarketViewSet):
         return picture_response(image.thumbnail if size == "thumb" else image.image)
 
     @extend_schema(
-        request=BuySerializer, responses={201: PurchaseSerializer, 200: PurchaseSerializer}
+        request=BuySerializer,
+        responses={201: PurchaseSerializer, 200: PurchaseSerializer},
+        parameters=[IDEMPOTENCY_KEY_HEADER],
     )
     @action(detail=True, methods=["post"])
     def buy(self, request, pk=None):
         listing = self.get_object()
         data = self.validated(BuySerializer)
-        seen = _seen(request, data.get("client_uuid"))
+        key = _key(request, data)
+        seen = _seen(request, key)
         purchase = trade.buy_now(
             business=request.business,
             actor=request.user,
             listing=listing,
             quantity=data["quantity"],
-            key=data.get("client_uuid"),
+            key=key,
         )
         return self.respond(PurchaseSerializer, purchase, status_code=_created(seen))
 
@@ -900,6 +918,7 @@ def _bulk_rolled_back(rows, results) -> Response:
     create=extend_schema(
         request=ListingCreateSerializer,
         responses={201: ListingDetailSerializer, 200: ListingDetailSerializer, 404: NOT_FOUND},
+        parameters=[IDEMPOTENCY_KEY_HEADER],
     ),
     partial_update=extend_schema(request=ListingWriteSerializer, responses=ListingDetailSerializer),
     destroy=extend_schema(responses={204: None}),
@@ -926,7 +945,7 @@ class MyListingViewSet(MarketViewSet):
     def retrieve(self, request, pk=None):
         return Response(_listing_detail(self.get_object(), self))
 
-    def _create(self, data):
+    def _create(self, data, key=None):
         business = self.request.business
         product = location = None
         if data.get("product"):
@@ -957,13 +976,14 @@ class MyListingViewSet(MarketViewSet):
             product=product,
             location=location,
             publish=data.get("publish", False),
-            key=data.get("client_uuid"),
+            key=key or data.get("client_uuid"),
         )
 
     def create(self, request):
         data = self.validated(ListingCreateSerializer)
-        seen = _seen(request, data.get("client_uuid"))
-        listing = self._create(data)
+        key = _key(request, data)
+        seen = _seen(request, key)
+        listing = self._create(data, key)
         return Response(_listing_detail(listing, self), status=_created(seen))
 
     def partial_update(self, request, pk=None):
@@ -1118,6 +1138,7 @@ class MyListingViewSet(MarketViewSet):
     create=extend_schema(
         request=OfferCreateSerializer,
         responses={201: OfferSerializer, 200: OfferSerializer, 404: NOT_FOUND},
+        parameters=[IDEMPOTENCY_KEY_HEADER],
     ),
 )
 class OfferViewSet(MarketViewSet):
@@ -1142,8 +1163,9 @@ class OfferViewSet(MarketViewSet):
 
     def create(self, request):
         data = self.validated(OfferCreateSerializer)
+        key = _key(request, data)
         listing = selectors.listing_get(viewer=request.business, pk=data["listing"])
-        seen = _seen(request, data.get("client_uuid"))
+        seen = _seen(request, key)
         offer = trade.offer_make(
             business=request.business,
             actor=request.user,
@@ -1153,7 +1175,7 @@ class OfferViewSet(MarketViewSet):
             expires_at=data.get("expires_at"),
             valid_for_days=data.get("valid_for_days"),
             message=data.get("message", ""),
-            key=data.get("client_uuid"),
+            key=key,
         )
         return self.respond(OfferSerializer, offer, status_code=_created(seen))
 

@@ -60,6 +60,13 @@ class _Keyed(forms.Form):
     client_uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
+# The API's words for a bad price filter (PriceFilter), so both say the same.
+PRICE_ERRORS = {
+    "invalid": _("Enter a price of zero or more, such as 12.50."),
+    "min_value": _("Enter a price of zero or more, such as 12.50."),
+}
+
+
 class BrowseForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     category = forms.ChoiceField(
@@ -67,15 +74,29 @@ class BrowseForm(forms.Form):
         required=False,
         choices=[("", _("All categories")), *ListingCategory.choices],
     )
-    min_price = forms.DecimalField(label=_("Lowest price"), required=False, min_value=0)
-    max_price = forms.DecimalField(label=_("Highest price"), required=False, min_value=0)
+    min_price = forms.DecimalField(
+        label=_("Lowest price"), required=False, min_value=0, error_messages=PRICE_ERRORS
+    )
+    max_price = forms.DecimalField(
+        label=_("Highest price"), required=False, min_value=0, error_messages=PRICE_ERRORS
+    )
     country = forms.CharField(
         label=_("Seller's country"), required=False, max_length=2, min_length=2
     )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
 
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and high < low:
+            self.add_error("max_price", _("The highest price is below the lowest price."))
+        return data
+
     def filters(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
+        """The filters to apply: a bad one is left out (the form says what is wrong with it
+        beside its field, as the API's 400 does), the others still apply."""
+        self.is_valid()  # an unbound form has nothing to filter on
+        data = getattr(self, "cleaned_data", {})
         return {
             "q": data.get("q") or "",
             "category": data.get("category") or None,

@@ -385,6 +385,16 @@ def admin_purchase_queue() -> QuerySet[Purchase]:
     )
 
 
+def admin_request_get(pk) -> WalletRequest | None:
+    """Any business's deposit or withdrawal, decided or not (for a platform administrator)."""
+    return WalletRequest.objects.filter(pk=pk).select_related("business").first()
+
+
+def admin_purchase_get(pk) -> Purchase | None:
+    """Any purchase, waiting for approval or not (for a platform administrator)."""
+    return Purchase.objects.filter(pk=pk).select_related("business", "seller", "listing").first()
+
+
 def admin_decisions(*, limit: int = 50) -> list:
     """The platform administrators' latest decisions (and expiries), from the audit trail."""
     from hanout.core.models import AuditEntry

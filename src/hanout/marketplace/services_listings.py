@@ -183,9 +183,13 @@ def listing_create(
     location: Location | None = None,
     publish: bool = False,
     key: uuid.UUID | None = None,
+    uploads=(),
 ) -> Listing:
-    """A new listing (a draft unless `publish`). From a product, its stock is reserved on publish."""
+    """A new listing (a draft unless `publish`) with its pictures (`uploads`), all or nothing:
+    one picture that is not an image, or too many, and no listing is made. From a product,
+    its stock is reserved on publish."""
     fields = _clean(business=business, data=data, creating=True)
+    checked = _check_images(list(uploads), already=0)
     if product is not None:
         _own(business, product, _("This product was not found."))
         if location is None:
@@ -196,48 +200,81 @@ def listing_create(
         _own(business, location, _("This location was not found."))
         if not fields.get("description"):
             fields["description"] = product.description or ""
-    with transaction.atomic():
-        payload = {
-            **{k: str(v) for k, v in fields.items()},
-            "product": str(product.pk) if product else None,
-            "location": str(location.pk) if location else None,
-            "publish": publish,
-        }
-        first = idempotency.claim(
-            business=business, key=key, scope="listing.create", payload=payload
-        )
-        if first is not None:
-            return Listing.objects.get(pk=first, business=business)
-        listing = Listing.objects.create(
-            business=business,
-            currency=business.currency,
-            country=business.country,
-            product=product,
-            location=location if product else None,
-            search_text=_search_text(fields["name"], fields.get("description", "")),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            **fields,
-        )
-        Ownership.objects.create(
-            business=business, listing=listing, since=clock.now(), quantity=listing.quantity
-        )
-        idempotency.remember(business=business, key=key, result_id=listing.pk)
-        audit.record(
-            business=business,
-            actor=actor,
-            action="listing.create",
-            obj=listing,
-            changes={k: [None, v] for k, v in fields.items()},
-        )
-        if publish:
-            listing = _publish_locked(_lock(listing), actor)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            return _create_locked(
+                business=business,
+                actor=actor,
+                fields=fields,
+                product=product,
+                location=location,
+                publish=publish,
+                key=key,
+                checked=checked,
+                written=written,
+            )
+    except BaseException:
+        _forget(written)
+        raise
+
+
+def _create_locked(
+    *, business, actor, fields, product, location, publish, key, checked, written
+) -> Listing:
+    """listing_create's writes (inside its transaction)."""
+    payload = {
+        **{k: str(v) for k, v in fields.items()},
+        "product": str(product.pk) if product else None,
+        "location": str(location.pk) if location else None,
+        "publish": publish,
+    }
+    first = idempotency.claim(business=business, key=key, scope="listing.create", payload=payload)
+    if first is not None:
+        return Listing.objects.get(pk=first, business=business)
+    listing = Listing.objects.create(
+        business=business,
+        currency=business.currency,
+        country=business.country,
+        product=product,
+        location=location if product else None,
+        search_text=_search_text(fields["name"], fields.get("description", "")),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **fields,
+    )
+    Ownership.objects.create(
+        business=business, listing=listing, since=clock.now(), quantity=listing.quantity
+    )
+    idempotency.remember(business=business, key=key, result_id=listing.pk)
+    audit.record(
+        business=business,
+        actor=actor,
+        action="listing.create",
+        obj=listing,
+        changes={k: [None, v] for k, v in fields.items()},
+    )
+    _attach(listing, checked, actor, written)
+    if publish:
+        listing = _publish_locked(_lock(listing), actor)
     return listing
 
 
-@transaction.atomic
-def listing_update(*, listing: Listing, actor, data: dict[str, Any]) -> Listing:
-    """Change any of name, description, category, price, quantity (left to sell)."""
-    listing = _lock(listing)
+def listing_update(*, listing: Listing, actor, data: dict[str, Any], uploads=()) -> Listing:
+    """Change any of name, description, category, price, quantity (left to sell), and add
+    pictures (`uploads`): all or nothing, like listing_create."""
+    checked = _check_images(list(uploads), already=0)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            listing = _update_locked(_lock(listing), actor, data)
+            _attach(listing, checked, actor, written)
+            return listing
+    except BaseException:
+        _forget(written)
+        raise
+
+
+def _update_locked(listing: Listing, actor, data: dict[str, Any]) -> Listing:
     fields = _clean(business=listing.business, data=data, creating=False)
     before = audit.snapshot(listing, FIELDS)
     if "quantity" in fields and listing.status == ListingStatus.PUBLISHED:
@@ -334,26 +371,81 @@ def listing_delete(*, listing: Listing, actor) -> None:
     transaction.on_commit(lambda: [images.delete_quietly(n) for n in names])
 
 
-@transaction.atomic
-def listing_add_image(*, listing: Listing, actor, upload) -> ListingImage:
-    checked = images.check(upload)
-    listing = _lock(listing)
-    count = listing.images.count()
-    if count >= MAX_IMAGES:
+def _too_many(count: int, adding: int) -> Conflict:
+    if count == 0 or adding == 1:
         message = _("A listing has at most %(max)d pictures.") % {"max": MAX_IMAGES}
-        raise Conflict(message, code="too_many_images", fields={"file": [message]})
-    image = ListingImage(business_id=listing.business_id, listing=listing, position=count)
-    image.image.save(checked.filename, checked.content, save=False)
-    image.thumbnail.save(checked.thumbnail_name, checked.thumbnail, save=False)
-    image.save()
-    audit.record(
-        business=listing.business,
-        actor=actor,
-        action="listing.image_add",
-        obj=listing,
-        changes={"images": [None, image.image.name]},
-    )
-    return image
+    else:
+        message = _(
+            "A listing has at most %(max)d pictures: this one has %(count)d, so add at most "
+            "%(room)d more. None of these %(adding)d pictures was saved."
+        ) % {
+            "max": MAX_IMAGES,
+            "count": count,
+            "room": max(MAX_IMAGES - count, 0),
+            "adding": adding,
+        }
+    return Conflict(message, code="too_many_images", fields={"file": [message]})
+
+
+def _check_images(uploads: list, *, already: int) -> list[images.CheckedImage]:
+    """Every upload read as an image, or nothing: the first bad one is refused (before
+    anything is written), as is a batch that would take the listing past MAX_IMAGES."""
+    if already + len(uploads) > MAX_IMAGES:
+        raise _too_many(already, len(uploads))
+    return [images.check(upload) for upload in uploads]
+
+
+def _attach(listing: Listing, checked: list, actor, written: list[str]) -> list[ListingImage]:
+    """Save checked pictures on the LOCKED listing (inside the caller's transaction); the
+    names of the files written go to `written`, for the caller to delete if it rolls back."""
+    if not checked:
+        return []
+    count = listing.images.count()
+    if count + len(checked) > MAX_IMAGES:
+        raise _too_many(count, len(checked))
+    added = []
+    for position, one in enumerate(checked, start=count):
+        image = ListingImage(business_id=listing.business_id, listing=listing, position=position)
+        image.image.save(one.filename, one.content, save=False)
+        written.append(image.image.name)
+        image.thumbnail.save(one.thumbnail_name, one.thumbnail, save=False)
+        written.append(image.thumbnail.name)
+        image.save()
+        audit.record(
+            business=listing.business,
+            actor=actor,
+            action="listing.image_add",
+            obj=listing,
+            changes={"images": [None, image.image.name]},
+        )
+        added.append(image)
+    return added
+
+
+def _forget(names: list[str]) -> None:
+    """Delete the files of pictures whose rows were rolled back."""
+    for name in names:
+        images.delete_quietly(name)
+
+
+def listing_add_images(*, listing: Listing, actor, uploads) -> list[ListingImage]:
+    """Add pictures to a listing, all or nothing: one that is not an image, or a batch that
+    would take the listing past MAX_IMAGES, and none is saved."""
+    uploads = list(uploads)
+    if not uploads:
+        return []
+    checked = _check_images(uploads, already=0)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            return _attach(_lock(listing), checked, actor, written)
+    except BaseException:
+        _forget(written)
+        raise
+
+
+def listing_add_image(*, listing: Listing, actor, upload) -> ListingImage:
+    return listing_add_images(listing=listing, actor=actor, uploads=[upload])[0]
 
 
 @transaction.atomic

@@ -24,12 +24,14 @@ the last 3 units queue on the listing row and exactly 3 get them; 5 purchases of
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -399,14 +401,26 @@ def offer_accept(*, offer: Offer, business: Business, actor) -> Purchase:
                 _("The other party has to answer this offer, not you."), code="not_your_turn"
             )
         buyer = Business.objects.get(pk=offer.business_id)
-        purchase = _open_purchase(
-            listing=listing,
-            buyer=buyer,
-            actor=actor,
-            quantity=offer.quantity,
-            unit_price=offer.unit_price,
-            offer=offer,
-        )
+        try:
+            purchase = _open_purchase(
+                listing=listing,
+                buyer=buyer,
+                actor=actor,
+                quantity=offer.quantity,
+                unit_price=offer.unit_price,
+                offer=offer,
+            )
+        except Conflict as exc:
+            if exc.code == "insufficient_funds" and side == "seller":
+                # The buyer's wallet is the buyer's business: the seller is not told its figures.
+                raise Conflict(
+                    _(
+                        "The buyer does not have enough money in their wallet for this offer "
+                        "right now."
+                    ),
+                    code="insufficient_funds",
+                ) from None
+            raise
         _set(offer, OfferStatus.ACCEPTED, actor=actor, action="offer.accept", by=business)
         _event(
             "market.purchase_opened", [buyer.pk, listing.business_id], _purchase_payload(purchase)
@@ -556,6 +570,12 @@ def _save(
     )
 
 
+def _language_of(business: Business):
+    """The business's language while its records are written (whoever's request it is)."""
+    language = getattr(business, "default_language", "") or ""
+    return translation.override(language) if language else contextlib.nullcontext()
+
+
 def _complete(purchase: Purchase, *, actor) -> Purchase:
     """Pay the seller and record the new owner (the purchase is locked, open)."""
     listing = Listing.objects.select_for_update(no_key=True, of=("self",)).get(
@@ -575,24 +595,31 @@ def _complete(purchase: Purchase, *, actor) -> Purchase:
         unit_price=purchase.unit_price,
         purchase=purchase,
     )
+    # The seller's books never name a person of another business (the buyer who confirmed,
+    # a platform administrator): the marketplace purchase is the actor there.
+    with _language_of(purchase.seller):
+        label = _("Marketplace purchase")
+        reference = _("Marketplace sale %(id)s") % {"id": str(purchase.pk)[:8]}
     if listing.product_id:
         release_units(listing, purchase.quantity)
         from hanout.inventory.services import stock_apply  # noqa: PLC0415
 
         stock_apply(
             business=purchase.seller,
-            actor=actor,
+            actor=None,
+            actor_label=label,
             lines=[MoveLine(listing.product, listing.location, -Decimal(purchase.quantity), None)],
             reason=MovementReason.SALE,
-            reference=_("Marketplace sale %(id)s") % {"id": str(purchase.pk)[:8]},
+            reference=reference,
         )
-    _save(
-        purchase,
-        before,
-        actor=actor,
-        action="purchase.complete",
+    purchase.save(update_fields=["status", "completed_at", "updated_at"])
+    audit.record(
         business=purchase.seller,
-        fields=["completed_at"],
+        actor=None,
+        actor_label=label,
+        action="purchase.complete",
+        obj=purchase,
+        changes={"status": [before, purchase.status]},
     )
     _event(
         "market.purchase_completed",

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hanout.catalog import selectors as catalog_selectors
 from hanout.core import audit, exports
-from hanout.core.errors import DomainError, NotFound
+from hanout.core.errors import DomainError, NotFound, ValidationFailed
 from hanout.core.files import picture_response
 from hanout.core.money import quantize
 from hanout.core.pages import apply_domain_error, member_required
@@ -264,11 +264,6 @@ def _listing_form_page(request, form, listing, status=200):
     return render(request, "marketplace/listing_form.html", context, status=status)
 
 
-def _add_pictures(listing, files, actor) -> None:
-    for upload in files:
-        services_listings.listing_add_image(listing=listing, actor=actor, upload=upload)
-
-
 @member_required(MARKET, level=Level.FULL)
 def listing_create(request):
     locations = _locations(request.business)
@@ -303,8 +298,8 @@ def listing_create(request):
                 location=location,
                 publish=data["publish"],
                 key=data["client_uuid"],
+                uploads=data["pictures"],
             )
-            _add_pictures(listing, data["pictures"], request.user)
         except DomainError as exc:
             apply_domain_error(form, exc)
             return _listing_form_page(request, form, None, exc.status)
@@ -328,9 +323,11 @@ def listing_edit(request, pk):
     if form.is_valid():
         try:
             services_listings.listing_update(
-                listing=listing, actor=request.user, data=form.service_data()
+                listing=listing,
+                actor=request.user,
+                data=form.service_data(),
+                uploads=form.cleaned_data["pictures"],
             )
-            _add_pictures(listing, form.cleaned_data["pictures"], request.user)
         except DomainError as exc:
             apply_domain_error(form, exc)
             return _listing_form_page(request, form, listing, exc.status)
@@ -669,10 +666,12 @@ def market_admin(request):
 @staff_required
 def admin_decide(request, what, pk, action):
     admin = request.user
+    # Decided or not: deciding one already decided is the service's clear 409, told here
+    # as a message on the queue (not a 404).
     if what == "request":
-        found = selectors.admin_request_queue(status="").filter(pk=pk).first()
+        found = selectors.admin_request_get(pk)
     elif what == "purchase":
-        found = selectors.admin_purchase_queue().filter(pk=pk).first()
+        found = selectors.admin_purchase_get(pk)
     else:
         found = None
     if found is None or action not in ("approve", "reject"):
@@ -697,7 +696,7 @@ def admin_decide(request, what, pk, action):
                     services_trade.purchase_cancel(
                         purchase=found, actor=admin, reason=form.cleaned_data["reason"]
                     )
-            except DomainError as exc:
+            except ValidationFailed as exc:
                 apply_domain_error(form, exc)
                 return _admin_page(request, reject_form=form, reject_for=found.pk, status=400)
             message = _("Rejected.")

@@ -574,6 +574,75 @@ def test_two_sales_below_the_threshold_send_exactly_one_email(
     assert "2 left (threshold 3)" in smtp_server.bodies()[0]
 
 
+def test_a_quiet_block_sends_no_low_stock_alert_and_the_next_crossing_still_does(
+    shop, owner, smtp_server, django_capture_on_commit_callbacks
+):
+    """The demo's simulated past (a delivery each morning, the day's sales each evening)
+    crosses the threshold once a day: those days are loaded quietly, not mailed."""
+    from hanout.core import events
+
+    business, actor, floor, _ = shop
+    p = make_product(business, "Croissant au pistache")
+    receive(business, actor, p, floor, 6)
+    services.stock_level_set_thresholds(
+        business=business,
+        actor=actor,
+        product=p,
+        location=floor,
+        reorder_point=D(3),
+        reorder_quantity=D(12),
+    )
+    with events.quiet("stock.low"):
+        for _day in range(3):  # each day sells under the threshold, each delivery lifts it
+            with django_capture_on_commit_callbacks(execute=True):
+                sell(business, actor, [(p, floor, 4)])
+            assert StockLevel.objects.get(product=p, location=floor).is_low
+            with django_capture_on_commit_callbacks(execute=True):
+                receive(business, actor, p, floor, 4)
+    assert not Notification.objects.filter(kind="stock.low").exists()
+    assert smtp_server.messages == []
+    # Outside the block, the next crossing alerts as ever (once).
+    with django_capture_on_commit_callbacks(execute=True):
+        sell(business, actor, [(p, floor, 4)])
+    with django_capture_on_commit_callbacks(execute=True):
+        sell(business, actor, [(p, floor, 1)])
+    assert len(smtp_server.messages) == 1
+
+
+def test_the_demos_past_register_days_send_no_low_stock_alert(
+    settings, smtp_server, django_capture_on_commit_callbacks
+):
+    """Each day of the demo's history has its morning delivery and its tickets: a crossing of
+    the threshold a day, which mailed the owner one alert per day loaded (78 of them)."""
+    from hanout import demo_sales_history
+    from hanout.pos.tests.factories import make_till
+
+    settings.DEMO_SALES_HISTORY_DAYS = 6
+    till = make_till(quantity="0")
+    products = list(till.products.values())
+    for product in products:
+        services.stock_level_set_thresholds(
+            business=till.business,
+            actor=till.user,
+            product=product,
+            location=till.location,
+            reorder_point=D(0),
+            reorder_quantity=D(12),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        made = demo_sales_history.load(
+            till.business,
+            register=till.register,
+            owner=till.user,
+            cashiers=[till.user],
+            products=products,
+            shop=till.shop,
+        )
+    assert made > 0
+    assert not Notification.objects.filter(kind="stock.low").exists()
+    assert smtp_server.messages == []
+
+
 # --- locations -----------------------------------------------------------------------------------
 
 

@@ -521,3 +521,150 @@ def test_my_listings_filter_on_the_listings_own_states(seller):
     published = api.get("/api/v1/market/my-listings/?status=published").json()["results"]
     assert [r["id"] for r in published] == [str(live.pk)]
     assert api.get("/api/v1/market/my-listings/?status=posted").status_code == 400
+
+
+def test_a_ninth_picture_through_the_api_is_a_409_and_saves_nothing(seller):
+    from hanout.marketplace import services_listings
+
+    listing = listed(seller, publish=False)
+    services_listings.listing_add_images(
+        listing=listing, actor=seller.user, uploads=[_png() for _ in range(8)]
+    )
+    api = api_client_for(seller)
+    response = api.post(
+        f"/api/v1/market/my-listings/{listing.pk}/images/", {"file": _png()}, format="multipart"
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["message"] == "A listing has at most 8 pictures."
+    assert listing.images.count() == 8
+
+
+def test_the_idempotency_key_header_is_the_key_when_the_body_has_none(buyer):
+    api = api_client_for(buyer)
+    key = str(uuid.uuid4())
+    body = {"kind": "deposit", "amount": "20.00"}
+    answers = [
+        api.post("/api/v1/market/wallet/requests/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+        for _ in range(3)
+    ]
+    assert [a.status_code for a in answers] == [201, 200, 200]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert WalletRequest.objects.filter(business=buyer.business, status="pending").count() == 1
+    # The same key in the body and the header is one key; the body alone finds it too.
+    same = api.post(
+        "/api/v1/market/wallet/requests/",
+        {**body, "client_uuid": key},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+    assert same.status_code == 200 and same.json()["id"] == answers[0].json()["id"]
+    # Other data with the same key is the usual 409.
+    other = api.post(
+        "/api/v1/market/wallet/requests/",
+        {**body, "amount": "21"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+    assert other.status_code == 409
+    assert WalletRequest.objects.filter(business=buyer.business, status="pending").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "client_uuid"),
+    [
+        ("not-a-uuid", None),
+        ("0b7e5d0a-3f6c-4c1e-9a57-2d4f0c8e1b6a", "5f0c2a3e-1b4d-4e6f-8a9b-0c1d2e3f4a5b"),
+    ],
+    ids=["not-a-uuid", "differs-from-client-uuid"],
+)
+def test_a_bad_or_contradicting_idempotency_key_header_is_a_400_naming_it(
+    buyer, header, client_uuid
+):
+    api = api_client_for(buyer)
+    body = {"kind": "deposit", "amount": "20.00"}
+    if client_uuid:
+        body["client_uuid"] = client_uuid
+    response = api.post(
+        "/api/v1/market/wallet/requests/", body, format="json", HTTP_IDEMPOTENCY_KEY=header
+    )
+    assert response.status_code == 400, response.content
+    assert "Idempotency-Key" in response.json()["error"]["fields"]
+    assert "Idempotency-Key" in response.json()["error"]["message"]
+    assert not WalletRequest.objects.filter(business=buyer.business, status="pending").exists()
+
+
+def test_buy_now_offers_and_new_listings_take_the_idempotency_key_header(seller, buyer):
+    from hanout.marketplace.models import Offer
+
+    listing = listed(seller, price="4.00", quantity=5)
+    b, s = api_client_for(buyer), api_client_for(seller)
+    key = str(uuid.uuid4())
+    for expected in (201, 200):
+        bought = b.post(
+            f"/api/v1/market/listings/{listing.pk}/buy/",
+            {"quantity": 1},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+        assert bought.status_code == expected, bought.content
+    assert Purchase.objects.filter(business=buyer.business).count() == 1
+    key = str(uuid.uuid4())
+    for expected in (201, 200):
+        offered = b.post(
+            "/api/v1/market/offers/",
+            {"listing": str(listing.pk), "unit_price": "3", "quantity": 1},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+        assert offered.status_code == expected, offered.content
+    assert Offer.objects.filter(business=buyer.business).count() == 1
+    key = str(uuid.uuid4())
+    for expected in (201, 200):
+        made = s.post(
+            "/api/v1/market/my-listings/",
+            {"name": "Vitrine", "price": "40", "quantity": 2},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+        assert made.status_code == expected, made.content
+    assert Listing.objects.filter(business=seller.business, name="Vitrine").count() == 1
+
+
+def test_the_openapi_documents_the_idempotency_key_header():
+    from django.urls import include, path
+    from drf_spectacular.generators import SchemaGenerator
+    from rest_framework.routers import DefaultRouter
+
+    from hanout.marketplace import api
+
+    router = DefaultRouter()
+    api.register(router)
+    patterns = [path("api/v1/", include(router.urls))]
+    schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
+    for route in [
+        "/api/v1/market/wallet/requests/",
+        "/api/v1/market/listings/{id}/buy/",
+        "/api/v1/market/offers/",
+        "/api/v1/market/my-listings/",
+    ]:
+        names = [p["name"] for p in schema["paths"][route]["post"].get("parameters", [])]
+        assert "Idempotency-Key" in names, route
+
+
+def test_a_seller_accepting_an_offer_the_buyer_cannot_pay_is_not_told_its_balance(seller):
+    poor = funded("17.44", name="Poor buyer")
+    listing = listed(seller, price="40.00", quantity=1)
+    offered = api_client_for(poor).post(
+        "/api/v1/market/offers/",
+        {"listing": str(listing.pk), "unit_price": "40", "quantity": 1},
+        format="json",
+    )
+    assert offered.status_code == 201, offered.content
+    response = api_client_for(seller).post(f"/api/v1/market/offers/{offered.json()['id']}/accept/")
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "insufficient_funds"
+    assert "17.44" not in response.content.decode()
+    assert error["message"] == (
+        "The buyer does not have enough money in their wallet for this offer right now."
+    )

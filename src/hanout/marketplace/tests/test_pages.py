@@ -431,3 +431,126 @@ def test_french_states_agree_with_their_nouns():
         assert str(RequestStatus.EXPIRED.label) == "Expirée"
         assert translation.pgettext("money", "Withdrawn") == "Retiré"
         assert translation.pgettext("purchase", "Delivered") == "Livré"
+
+
+def _not_an_image(name="notes.png"):
+    out = io.BytesIO(b"this is text, not a picture")
+    out.name = name
+    return out
+
+
+def _listing_post(**extra):
+    return {
+        "name": "Fridge",
+        "category": "equipment",
+        "price": "120",
+        "quantity": "1",
+        "client_uuid": str(uuid.uuid4()),
+        **extra,
+    }
+
+
+def test_a_listing_with_one_bad_picture_saves_nothing_and_a_resend_makes_one(client, seller):
+    from hanout.marketplace.models import ListingImage
+
+    login(client, seller)
+    body = _listing_post(pictures=[_png(), _not_an_image()])
+    response = client.post("/market/listings/new/", body)
+    assert response.status_code == 400
+    assert "This file is not an image we can read" in response.content.decode()
+    assert Listing.objects.count() == 0 and ListingImage.objects.count() == 0
+    # Fixed and sent again (the same form, the same key): one listing, its picture.
+    response = client.post("/market/listings/new/", {**body, "pictures": [_png()]})
+    assert response.status_code == 302
+    listing = Listing.objects.get()
+    assert listing.images.count() == 1
+
+
+def test_too_many_pictures_for_a_listing_saves_none_of_them(client, seller):
+    from hanout.marketplace import services_listings
+
+    listing = listed(seller, publish=False)
+    services_listings.listing_add_images(
+        listing=listing, actor=seller.user, uploads=[_png() for _ in range(3)]
+    )
+    login(client, seller)
+    response = client.post(
+        f"/market/listings/{listing.pk}/edit/",
+        {**_listing_post(name="Espresso machine 2"), "pictures": [_png() for _ in range(6)]},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "A listing has at most 8 pictures: this one has 3, so add at most 5 more." in page
+    listing.refresh_from_db()
+    assert listing.images.count() == 3
+    assert listing.name == "Espresso machine"  # the change of name went with the pictures
+    # Five fit.
+    response = client.post(
+        f"/market/listings/{listing.pk}/edit/",
+        {**_listing_post(name="Espresso machine"), "pictures": [_png() for _ in range(5)]},
+    )
+    assert response.status_code == 302
+    assert listing.images.count() == 8
+
+
+def test_bad_price_filters_are_told_beside_their_fields(client, seller, buyer):
+    listed(seller, name="Cheap", price="2.00")
+    listed(seller, name="Dear", price="50.00")
+    login(client, buyer)
+    page = client.get("/market/?min_price=-5&max_price=abc").content.decode()
+    assert 'id="id_min_price_error"' in page and 'id="id_max_price_error"' in page
+    assert page.count("Enter a price of zero or more, such as 12.50.") == 2
+    page = client.get("/market/?min_price=10&max_price=5").content.decode()
+    assert 'id="id_max_price_error"' in page
+    assert "The highest price is below the lowest price." in page
+    # The good filter still applies; the bad one is left out.
+    assert "Dear" in page and "Cheap" not in page
+
+
+def test_deciding_a_decided_request_on_the_queue_says_so(client, buyer):
+    request = services_wallet.deposit_request(
+        business=buyer.business, actor=buyer.user, amount="25"
+    )
+    admin = admin_user()
+    services_wallet.request_reject(request=request, admin=admin, reason="No transfer seen")
+    client.force_login(admin)
+    response = client.post(f"/market/admin/request/{request.pk}/approve/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/market/admin/"
+    assert "This deposit is already rejected." in response.content.decode()
+    assert WalletRequest.objects.get(pk=request.pk).status == RequestStatus.VOIDED
+    approved = services_wallet.deposit_request(
+        business=buyer.business, actor=buyer.user, amount="5"
+    )
+    services_wallet.request_approve(request=approved, admin=admin)
+    response = client.post(
+        f"/market/admin/request/{approved.pk}/reject/", {"reason": "Late"}, follow=True
+    )
+    assert "This deposit is already approved." in response.content.decode()
+    assert WalletRequest.objects.get(pk=approved.pk).status == RequestStatus.POSTED
+
+
+def test_approving_a_purchase_no_longer_waiting_says_so(client, seller, buyer):
+    listing = listed(seller, price="4.00", quantity=2)
+    purchase = services_trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing)
+    client.force_login(admin_user())
+    response = client.post(f"/market/admin/purchase/{purchase.pk}/approve/", follow=True)
+    assert response.redirect_chain[-1][0] == "/market/admin/"
+    assert "This purchase is paid (money held): it cannot be approved." in (
+        response.content.decode()
+    )
+    assert Purchase.objects.get(pk=purchase.pk).status == "paid"
+
+
+def test_a_seller_accepting_an_unpaid_offer_is_not_told_the_buyers_balance(client, seller):
+    poor = funded("17.44", name="Poor buyer")
+    listing = listed(seller, price="40.00", quantity=1)
+    offer = services_trade.offer_make(
+        business=poor.business, actor=poor.user, listing=listing, unit_price="40", quantity=1
+    )
+    login(client, seller)
+    response = client.post(f"/market/offers/{offer.pk}/accept/", follow=True)
+    page = response.content.decode()
+    assert "The buyer does not have enough money in their wallet for this offer" in page
+    assert "17.44" not in page and "17,44" not in page
+    assert Offer.objects.get(pk=offer.pk).status == "open"

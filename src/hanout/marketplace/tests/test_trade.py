@@ -547,3 +547,53 @@ def test_a_resent_offer_form_with_its_days_is_the_same_offer(seller, buyer):
     first = trade.offer_make(**kwargs)
     again = trade.offer_make(**kwargs)
     assert again.pk == first.pk and Offer.objects.filter(listing=listing).count() == 1
+
+
+def test_an_offer_the_buyer_cannot_pay_tells_each_party_its_own_words(seller):
+    poor = funded("17.44", name="Poor buyer")
+    listing = listed(seller, price="40.00", quantity=2)
+    offer = trade.offer_make(
+        business=poor.business, actor=poor.user, listing=listing, unit_price="40", quantity=1
+    )
+    with pytest.raises(Conflict) as seller_told:
+        trade.offer_accept(offer=offer, business=seller.business, actor=seller.user)
+    assert seller_told.value.code == "insufficient_funds"
+    assert "17.44" not in seller_told.value.message
+    assert "The buyer does not have enough money" in seller_told.value.message
+    # A counter-offer the buyer accepts: the buyer is told its own figures.
+    low = trade.offer_make(
+        business=poor.business, actor=poor.user, listing=listing, unit_price="10", quantity=1
+    )
+    trade.offer_counter(
+        offer=low, business=seller.business, actor=seller.user, unit_price="30", quantity=1
+    )
+    with pytest.raises(Conflict) as buyer_told:
+        trade.offer_accept(offer=low, business=poor.business, actor=poor.user)
+    assert "17.44 EUR available, 30.00 needed" in buyer_told.value.message
+    assert not Purchase.objects.exists()
+
+
+def test_a_completed_sale_names_no_person_of_the_buyer_in_the_sellers_books(seller, buyer, stocked):
+    from hanout.core.models import AuditEntry
+    from hanout.inventory.models import StockMovement
+
+    product, location = stocked
+    listing = listings.listing_create(
+        business=seller.business,
+        actor=seller.user,
+        data={"name": "Grinder", "price": "20", "quantity": 2},
+        product=product,
+        location=location,
+        publish=True,
+    )
+    purchase = trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing)
+    trade.purchase_deliver(purchase=purchase, business=seller.business, actor=seller.user)
+    trade.purchase_confirm(purchase=purchase, business=buyer.business, actor=buyer.user)
+    sale = StockMovement.objects.get(business=seller.business, reason="sale")
+    assert sale.actor_id is None
+    books = AuditEntry.objects.filter(business=seller.business)
+    assert not books.filter(actor=buyer.user).exists()
+    assert not books.filter(actor_label__icontains=buyer.user.email).exists()
+    for action in ("stock.sale", "purchase.complete"):
+        entry = books.get(action=action)
+        assert entry.actor_id is None and entry.actor_label == "Marketplace purchase"
