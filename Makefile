@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint demo clean-venv desktop-translations
+.PHONY: run test test-desktop lint demo clean-venv desktop-translations
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Hanout needs Python 3.11 or newer")'
@@ -29,6 +29,11 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	@scripts/system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-desktop: the same, the desktop app's tests only (desktop/tests)
+test-desktop: $(VENV)/.installed-test
+	@scripts/system-packages
+	$(BIN)/python -m pytest desktop/tests $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -177,3 +177,26 @@ def test_catalog_in_arabic_is_mirrored(qtbot, desktop):
     assert tree_x > grid_x
     qtbot.wait(300)  # the cards' images and fonts settle
     screenshot(desktop.window, "catalog-ar")
+
+
+def test_counts_are_written_in_the_plural_they_need(qtbot, desktop):
+    """Counts say "1 product", "2 products", never "product(s)": English has no
+    translation file, so the app writes its plurals itself (desktop.plural)."""
+    sign_in(qtbot, desktop)
+    open_module(qtbot, desktop, "catalog")
+    products = find(desktop.window, "catalogProducts")
+    count = find(desktop.window, "catalogCount")
+    qtbot.waitUntil(lambda: products.property("count") > 0 and settled(products), timeout=15_000)
+    type_search(qtbot, find(desktop.window, "catalogSearch"), "croissant", products)
+    assert count.property("text") == "2 products"
+    type_search(qtbot, find(desktop.window, "catalogSearch"), "pistache", products)
+    assert products.property("count") == 1
+    assert count.property("text") == "1 product"
+    plural = desktop.desktop.plural
+    assert plural("1 purchase(s)", 1) == "1 purchase"
+    assert plural("0 sale(s) to send", 0) == "0 sales to send"
+    # A language with a translation file uses its own plural forms.
+    desktop.desktop.setLanguage("fr")
+    qtbot.waitUntil(lambda: count.property("text") == "1 produit", timeout=5_000)
+    desktop.desktop.setLanguage("en")
+    qtbot.waitUntil(lambda: count.property("text") == "1 product", timeout=5_000)

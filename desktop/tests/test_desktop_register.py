@@ -286,7 +286,7 @@ def test_a_sale_made_while_the_server_is_down_arrives_once(qtbot, desktop, hanou
     )
     assert find(d.window, "registerQueueNotice").property("visible")
     assert find(d.window, "registerQueueNoticeText").property("text") == (
-        "1 sale(s) saved on this computer reached the server."
+        "1 sale saved on this computer reached the server."
     )
     screenshot(d.window, "register-offline-sent-en")
     # It goes when the cashier taps it away (else by itself after a while).
@@ -317,7 +317,9 @@ def test_a_wrong_pin_and_a_closed_shop_are_said_at_the_keypad(qtbot, desktop, ha
     pin_sign_in(qtbot, d, code=CASHIER_CODE, pin="9999")
     assert register.state == "locked"
     assert "do not match" in register.error
-    assert find(d.window, "registerError").property("visible")
+    # Said once, under the PIN (not again under Sign in).
+    assert said_at_keypad(d, register.error) == ["registerPinError"]
+    assert not find(d.window, "registerError").property("visible")
 
     # The shop closed all week: the cashier is turned away with the opening hours' reason.
     hanout_server.manage_shell(
@@ -722,6 +724,9 @@ def test_the_register_locks_itself_after_a_while_without_use(qtbot, desktop, han
     # Nobody: it locks.
     qtbot.waitUntil(lambda: register.state == "locked", timeout=10_000)
     assert "without use" in find(d.window, "registerLockMessage").property("text")
+    # The next cashier starts from empty fields, not from this one's code.
+    assert find(d.window, "registerCode").property("text") == ""
+    assert find(d.window, "registerPin").property("text") == ""
     screenshot(d.window, "register-idle-locked-en")
 
 
@@ -1181,3 +1186,147 @@ def test_a_second_stores_owner_is_not_let_into_the_first_stores_register(
     click(d.window, find(d.window, "pairButton"))
     qtbot.waitUntil(lambda: register.active, timeout=20_000)
     assert register.registerName == "Caisse Deux"
+
+
+def said_at_keypad(d, text: str) -> list[str]:
+    """The names of the keypad's visible labels that say `text`."""
+    keypad = find(d.window, "registerSignIn")
+    found, stack = [], list(keypad.childItems())
+    while stack:
+        item = stack.pop()
+        if (
+            item.isVisible()
+            and item.property("text") == text
+            and "Label" in (item.metaObject().className())
+        ):
+            found.append(item.objectName())
+        stack.extend(item.childItems())
+    return found
+
+
+def test_a_wrong_pin_is_said_once(qtbot, desktop):
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    pin_sign_in(qtbot, d, code=OWNER_CODE, pin="0000")
+    assert register.state == "locked" and "do not match" in register.error
+    assert said_at_keypad(d, register.error) == ["registerPinError"]
+    # Nothing typed: which field is missing is said beside it, the whole once below.
+    find(d.window, "registerCode").setProperty("text", "")
+    click(d.window, find(d.window, "registerSignInButton"))
+    qtbot.waitUntil(lambda: find(d.window, "registerCodeError").property("visible"), timeout=5_000)
+    assert said_at_keypad(d, register.error) == ["registerError"]
+
+
+def test_a_cashier_is_not_offered_pairing_but_sells_at_a_paired_computer(
+    qtbot, desktop, hanout_server
+):
+    """Pairing is for an owner or a manager (the server's rule): a cashier signed in on
+    a computer that is no register yet is told so at once, with no form to fill. Once
+    a manager paired it, the same cashier opens register mode from the back office."""
+    d = desktop
+    register = d.desktop.register
+    sign_in(qtbot, d, "khadija@kaching.example")
+    assert not d.session.canPairRegisters
+    mode = find(d.window, "registerModeButton")
+    assert mode.property("visible")
+    assert not find(d.window, "pairOtherButton").property("visible")
+    click(d.window, mode)
+    told = find(d.window, "notPairedDialog")
+    qtbot.waitUntil(lambda: told.property("opened"), timeout=5_000)
+    assert "Ask an owner or a manager" in find(d.window, "notPairedText").property("text")
+    assert not find(d.window, "pairDialog").property("visible")
+    assert not register.active and not register.paired
+    screenshot(d.window, "register-not-paired-cashier-en")
+    told.close()
+    qtbot.waitUntil(lambda: not told.property("visible"), timeout=5_000)
+    click(d.window, find(d.window, "signOutButton"))
+    qtbot.waitUntil(lambda: find_visual(d.window, "signInPage") is not None, timeout=10_000)
+
+    # The owner pairs it (and may pair it with another register: ⇄).
+    pair(qtbot, d)
+    click(d.window, find(d.window, "registerLeave"))
+    qtbot.waitUntil(lambda: find_visual(d.window, "signInPage") is not None, timeout=10_000)
+    sign_in(qtbot, d)
+    assert d.session.canPairRegisters
+    assert find(d.window, "pairOtherButton").property("visible")
+    click(d.window, find(d.window, "signOutButton"))
+    qtbot.waitUntil(lambda: find_visual(d.window, "signInPage") is not None, timeout=10_000)
+
+    # The cashier: register mode opens; pairing it with another register is not offered.
+    sign_in(qtbot, d, "khadija@kaching.example")
+    assert not find(d.window, "pairOtherButton").property("visible")
+    click(d.window, find(d.window, "registerModeButton"))
+    qtbot.waitUntil(lambda: register.active, timeout=20_000)
+    assert register.state == "locked"
+
+
+def test_a_counter_started_unpaired_leads_to_the_sign_in_or_quits(qtbot, desktop):
+    """`hanout-desktop --register` on a computer that is no register yet: the screen
+    says so and leads on, to the back office's sign-in (where a manager pairs it) or out."""
+    d = desktop
+    register = d.desktop.register
+    d.desktop._kiosk = True  # as started with --register: no "Back office" in the top bar
+    try:
+        register.enter()
+        qtbot.waitUntil(lambda: find_visual(d.window, "registerPage") is not None, timeout=10_000)
+        assert register.state == "unpaired"
+        assert find(d.window, "registerUnpaired").property("visible")
+        assert not find(d.window, "registerLeave").property("visible")
+        assert find(d.window, "registerUnpairedSignIn").property("visible")
+        qtbot.wait(300)  # full screen now: laid out again
+        screenshot(d.window, "register-unpaired-en")
+        with qtbot.waitSignal(d.engine.quit, timeout=5_000):
+            click(d.window, find(d.window, "registerUnpairedQuit"))
+        click(d.window, find(d.window, "registerUnpairedSignIn"))
+        qtbot.waitUntil(lambda: find_visual(d.window, "signInPage") is not None, timeout=10_000)
+        assert not register.active
+    finally:
+        d.desktop._kiosk = False
+    # The manager signs in there and pairs the computer.
+    pair(qtbot, d)
+
+
+def test_the_next_cashier_starts_from_an_empty_keypad(qtbot, desktop):
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    pin_sign_in(qtbot, d)
+    ready_to_sell(qtbot, d)
+    click(d.window, find(d.window, "registerSignOut"))
+    qtbot.waitUntil(lambda: register.state == "locked", timeout=10_000)
+    assert find(d.window, "registerCode").property("text") == ""
+    assert find(d.window, "registerPin").property("text") == ""
+    # A code typed, then a wrong PIN: the code stays for another try.
+    pin_sign_in(qtbot, d, pin="0000")
+    assert find(d.window, "registerCode").property("text") == OWNER_CODE
+
+
+def test_the_change_and_the_last_ticket_follow_a_language_switch(qtbot, desktop, hanout_server):
+    d = desktop
+    register = d.desktop.register
+    pair(qtbot, d)
+    pin_sign_in(qtbot, d)
+    ready_to_sell(qtbot, d)
+    code, product = scanned_product(register)
+    for ch in code:
+        QTest.keyClick(d.window, Qt.Key(ord(ch)))
+    QTest.keyClick(d.window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(register.lines) == 1, timeout=10_000)
+    for key in "100":
+        click(d.window, find(d.window, f"registerKey_{key}"))
+    click(d.window, find(d.window, "registerPayCash"))
+    qtbot.waitUntil(lambda: register.lastSale.get("sent"), timeout=20_000)
+    due = Decimal(100) - Decimal(product["price"])
+    change, last = find(d.window, "registerChange"), find(d.window, "registerLastSale")
+    english = register.money(due)
+    assert english in shown(change) and english in shown(last)
+
+    choose_language(qtbot, d, find(d.window, "registerLanguageBox"), "ar")
+    arabic = register.money(due)
+    assert arabic != english  # (else this test would prove nothing)
+    qtbot.waitUntil(lambda: arabic in shown(change), timeout=5_000)
+    assert english not in shown(change)
+    assert arabic in shown(last) and english not in shown(last)
+    assert register.money(Decimal(product["price"])) in shown(last)
+    screenshot(d.window, "register-change-ar")

@@ -100,6 +100,17 @@ class Desktop(QObject):
 
     version = Property(str, _get_version, constant=True)
 
+    @Slot(str, int, result=str)
+    def plural(self, text: str, n: int) -> str:
+        """A counted sentence, `qsTr("%n product(s)", "", n)`, with its English plural.
+
+        English is the source language and has no translation file, so Qt writes the
+        source as it is: "9 product(s)". Here "(s)" becomes a real plural ("1 product",
+        "9 products"); a translated sentence has its language's plural forms already and
+        no "(s)" left. (Not a QTranslator written in Python: Qt asks translators from
+        its own threads too, which would then wait for Python's lock.)"""
+        return text.replace("(s)", "" if n == 1 else "s")
+
     @Slot(str)
     def setLanguage(self, code: str) -> None:
         """Switch the whole app, at once, without a restart."""

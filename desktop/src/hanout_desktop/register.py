@@ -218,6 +218,13 @@ class CounterRegister(QObject):
     state = Property(str, _get("_state"), notify=changed)
     error = Property(str, _get("_error"), notify=changed)
     fieldErrors = Property("QVariantMap", lambda self: dict(self._fields), notify=changed)
+    # The error as said under a whole form (the keypad's): nothing when a field says it
+    # already (a wrong PIN is said under the PIN, once).
+    formError = Property(
+        str,
+        lambda self: "" if self._error in self._fields.values() else self._error,
+        notify=changed,
+    )
     message = Property(str, _get("_message"), notify=changed)
     busy = Property(bool, _get("_busy"), notify=changed)
     online = Property(bool, lambda self: self.api.reachable, notify=changed)
@@ -797,7 +804,16 @@ class CounterRegister(QObject):
         self._refresh_lines()
 
     def relabel(self) -> None:
-        """The app's language changed: the basket's amounts in its number format."""
+        """The app's language changed: the amounts on screen in its number format (the
+        basket's, the last ticket's and its change, a phone payment's)."""
+        sale = self._last_sale
+        if "total_value" in sale:
+            sale["total"] = self.money(Decimal(sale["total_value"]))
+        if sale.get("change_value"):
+            sale["change"] = self.money(Decimal(sale["change_value"]))
+        if self._phone.get("amount_raw") is not None:
+            self._phone["amount"] = self.money(decimal(self._phone["amount_raw"]) or 0)
+            self.phoneChanged.emit()
         self._refresh_lines()
         self.returns.changed.emit()
 
@@ -835,6 +851,7 @@ class CounterRegister(QObject):
             "id": str(ret.get("id", "")),
             "number": str(ret.get("ticket", "")),
             "total": self.money(refund),
+            "total_value": str(refund),
             "change": "",
             "sent": True,
             "points": "",
@@ -913,6 +930,9 @@ class CounterRegister(QObject):
             "total": self.money(self._total()),
             # None after a card or a phone, nothing either when the cash was exact.
             "change": self.money(change) if change else "",
+            # The amounts themselves, written again when the language changes (relabel).
+            "total_value": str(self._total()),
+            "change_value": str(change) if change else "",
             "number": "",
             "provisional": provisional_number(sale["client_uuid"]),
             "sent": False,

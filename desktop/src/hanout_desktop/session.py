@@ -49,6 +49,10 @@ MODULES = [
 ]
 
 
+# Who may pair a computer as a register, besides anyone with Settings: full.
+PAIRING_ROLES = ("owner", "manager")
+
+
 SCREENS = Path(__file__).resolve().parent / "qml" / "screens"
 
 
@@ -148,6 +152,20 @@ class Session(QObject):
     @Slot(str, result=bool)
     def canWrite(self, module: str) -> bool:
         return ((self._me or {}).get("levels") or {}).get(module) == "full"
+
+    def _get_can_pair_registers(self) -> bool:
+        """May this person make a computer one of the business's registers? The server's
+        rule (pos.services_register.can_manage_registers): full access to Settings, or an
+        owner or a manager with full access to Register. A cashier's Register: full is
+        for selling at a paired computer, not for pairing one."""
+        me = self._me or {}
+        levels = me.get("levels") or {}
+        role = (me.get("membership") or {}).get("role")
+        return levels.get("settings") == "full" or (
+            role in PAIRING_ROLES and levels.get("register") == "full"
+        )
+
+    canPairRegisters = Property(bool, _get_can_pair_registers, notify=meChanged)
 
     @Slot(str)
     def setServerUrl(self, url: str) -> None:

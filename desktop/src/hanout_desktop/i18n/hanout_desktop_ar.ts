@@ -763,8 +763,16 @@
         <translation>تسجيل الدخول</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
         <translation>هذا الحاسوب ليس صندوقًا بعد. يسجّل مدير الدخول ويفتح وضع الصندوق ويربطه بأحد صناديق المتجر.</translation>
+    </message>
+    <message>
+        <source>Sign in to the back office</source>
+        <translation>تسجيل الدخول إلى المكتب الخلفي</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>إنهاء</translation>
     </message>
     <message>
         <source>No cash session is open. Count the cash in the drawer to open one.</source>
@@ -998,7 +1006,7 @@
         <translation>رمز QR للدفع بالهاتف</translation>
     </message>
     <message>
-        <source>Waiting for the customer's payment…</source>
+        <source>Waiting for the customer&apos;s payment…</source>
         <translation>في انتظار دفع الزبون…</translation>
     </message>
     <message>
@@ -1050,7 +1058,7 @@
         <translation>اكتب الكمية، ثم ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register's catalog.</source>
+        <source>No product with code %1 in this register&apos;s catalog.</source>
         <translation>لا يوجد منتج بالرمز %1 في كتالوج هذا الصندوق.</translation>
     </message>
     <message>
@@ -1232,7 +1240,7 @@
         <translation>اجعل هذا الحاسوب صندوقًا</translation>
     </message>
     <message>
-        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
         <translation>المبيعات التي تتم هنا ستُسجّل لهذا الصندوق. يسجّل أمناء الصندوق الدخول برمز الموظف والرمز السري.</translation>
     </message>
     <message>
@@ -1256,7 +1264,11 @@
         <translation>اربط وافتح الصندوق</translation>
     </message>
     <message>
-        <source>Another store's register</source>
+        <source>This computer is not a register yet. Ask an owner or a manager to make this computer a register.</source>
+        <translation>هذا الحاسوب ليس صندوقًا بعد. اطلب من المالك أو المدير أن يجعل هذا الحاسوب صندوقًا.</translation>
+    </message>
+    <message>
+        <source>Another store&apos;s register</source>
         <translation>صندوق متجر آخر</translation>
     </message>
     <message>
@@ -1268,8 +1280,12 @@
         <translation>هذا الحاسوب هو الصندوق «%1» التابع لنشاط تجاري آخر.</translation>
     </message>
     <message>
-        <source>Pair it with one of this store's registers instead?</source>
+        <source>Pair it with one of this store&apos;s registers instead?</source>
         <translation>هل تربطه بأحد صناديق هذا المتجر بدلًا من ذلك؟</translation>
+    </message>
+    <message>
+        <source>Ask an owner or a manager to make this computer one of this store&apos;s registers.</source>
+        <translation>اطلب من المالك أو المدير أن يجعل هذا الحاسوب أحد صناديق هذا المتجر.</translation>
     </message>
     <message numerus="yes">
         <source>%n sale(s) made at that register wait to be sent. Open the register as its store first, so that they reach the server.</source>
@@ -1421,7 +1437,7 @@
         <translation>المنطقة الزمنية</translation>
     </message>
     <message>
-        <source>First shop's name</source>
+        <source>First shop&apos;s name</source>
         <translation>اسم المتجر الأول</translation>
     </message>
     <message>
@@ -1429,7 +1445,7 @@
         <translation>اتركه فارغًا لاستعمال اسم المحل.</translation>
     </message>
     <message>
-        <source>First shop's address</source>
+        <source>First shop&apos;s address</source>
         <translation>عنوان المتجر الأول</translation>
     </message>
     <message>

@@ -5,7 +5,7 @@
     <name>Api</name>
     <message>
         <source>The server failed (HTTP %1). Try again; if it goes on, tell the operator.</source>
-        <translation>Le serveur a échoué (HTTP %1). Réessayez ; si cela continue, prévenez l'opérateur.</translation>
+        <translation>Le serveur a échoué (HTTP %1). Réessayez ; si cela continue, prévenez l&apos;opérateur.</translation>
     </message>
     <message>
         <source>The server refused the request (HTTP %1).</source>
@@ -21,7 +21,7 @@
     </message>
     <message>
         <source>The server sent an answer that is not JSON.</source>
-        <translation>Le serveur a envoyé une réponse qui n'est pas du JSON.</translation>
+        <translation>Le serveur a envoyé une réponse qui n&apos;est pas du JSON.</translation>
     </message>
     <message>
         <source>Cannot read %1</source>
@@ -86,11 +86,11 @@
     </message>
     <message>
         <source>The chat refused this sign-in (signed out, or no access to Chat).</source>
-        <translation>Le chat a refusé cette connexion (déconnecté, ou pas d'accès au Chat).</translation>
+        <translation>Le chat a refusé cette connexion (déconnecté, ou pas d&apos;accès au Chat).</translation>
     </message>
     <message>
         <source>You have no access to the chat.</source>
-        <translation>Vous n'avez pas accès au chat.</translation>
+        <translation>Vous n&apos;avez pas accès au chat.</translation>
     </message>
     <message>
         <source>Cannot read %1</source>
@@ -160,7 +160,7 @@
     </message>
     <message>
         <source>No conversations yet.</source>
-        <translation>Aucune conversation pour l'instant.</translation>
+        <translation>Aucune conversation pour l&apos;instant.</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -232,7 +232,7 @@
     </message>
     <message>
         <source>No messages yet. Say hello!</source>
-        <translation>Aucun message pour l'instant. Dites bonjour !</translation>
+        <translation>Aucun message pour l&apos;instant. Dites bonjour !</translation>
     </message>
     <message>
         <source>Editing your message. Enter saves, Escape cancels.</source>
@@ -344,7 +344,7 @@
     </message>
     <message>
         <source>Everyone will see that it was deleted.</source>
-        <translation>Tout le monde verra qu'il a été supprimé.</translation>
+        <translation>Tout le monde verra qu&apos;il a été supprimé.</translation>
     </message>
     <message>
         <source>Send a file</source>
@@ -433,7 +433,7 @@
     </message>
     <message>
         <source>Today</source>
-        <translation>Aujourd'hui</translation>
+        <translation>Aujourd&apos;hui</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -449,7 +449,7 @@
     </message>
     <message>
         <source>Revenue</source>
-        <translation>Chiffre d'affaires</translation>
+        <translation>Chiffre d&apos;affaires</translation>
     </message>
     <message>
         <source>Tax</source>
@@ -457,7 +457,7 @@
     </message>
     <message>
         <source>Cash withdrawals</source>
-        <translation>Retraits d'espèces</translation>
+        <translation>Retraits d&apos;espèces</translation>
     </message>
     <message>
         <source>Collected</source>
@@ -516,7 +516,7 @@
     </message>
     <message>
         <source>Nothing sold on this day.</source>
-        <translation>Rien n'a été vendu ce jour-là.</translation>
+        <translation>Rien n&apos;a été vendu ce jour-là.</translation>
     </message>
 </context>
 <context>
@@ -566,7 +566,7 @@
     </message>
     <message>
         <source>No expenses recorded yet.</source>
-        <translation>Aucune dépense enregistrée pour l'instant.</translation>
+        <translation>Aucune dépense enregistrée pour l&apos;instant.</translation>
     </message>
     <message>
         <source>Type the amount as a number, e.g. 42.50 or 42,50.</source>
@@ -594,7 +594,7 @@
     </message>
     <message>
         <source>e.g. Electricity bill for March</source>
-        <translation>ex. Facture d'électricité de mars</translation>
+        <translation>ex. Facture d&apos;électricité de mars</translation>
     </message>
     <message>
         <source>Details (optional)</source>
@@ -735,8 +735,16 @@
         <translation>Se connecter</translation>
     </message>
     <message>
-        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.</source>
+        <source>This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop&apos;s registers.</source>
         <translation>Cet ordinateur n’est pas encore une caisse. Un responsable se connecte, ouvre le mode caisse et l’associe à l’une des caisses de la boutique.</translation>
+    </message>
+    <message>
+        <source>Sign in to the back office</source>
+        <translation>Se connecter au back-office</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quitter</translation>
     </message>
     <message>
         <source>No cash session is open. Count the cash in the drawer to open one.</source>
@@ -966,7 +974,7 @@
         <translation>Code QR pour payer par téléphone</translation>
     </message>
     <message>
-        <source>Waiting for the customer's payment…</source>
+        <source>Waiting for the customer&apos;s payment…</source>
         <translation>En attente du paiement du client…</translation>
     </message>
     <message>
@@ -1018,7 +1026,7 @@
         <translation>Saisissez une quantité, puis ×.</translation>
     </message>
     <message>
-        <source>No product with code %1 in this register's catalog.</source>
+        <source>No product with code %1 in this register&apos;s catalog.</source>
         <translation>Aucun produit avec le code %1 dans le catalogue de cette caisse.</translation>
     </message>
     <message>
@@ -1162,11 +1170,11 @@
     </message>
     <message>
         <source>Confirm your email address first: open the link in the email Hanout sent you, then sign in again.</source>
-        <translation>Confirmez d'abord votre adresse e-mail : ouvrez le lien de l'e-mail envoyé par Hanout, puis reconnectez-vous.</translation>
+        <translation>Confirmez d&apos;abord votre adresse e-mail : ouvrez le lien de l&apos;e-mail envoyé par Hanout, puis reconnectez-vous.</translation>
     </message>
     <message>
         <source>The email address or the password is not right.</source>
-        <translation>L'adresse e-mail ou le mot de passe est incorrect.</translation>
+        <translation>L&apos;adresse e-mail ou le mot de passe est incorrect.</translation>
     </message>
     <message>
         <source>That step has expired. Sign in again.</source>
@@ -1200,7 +1208,7 @@
         <translation>Faire de cet ordinateur une caisse</translation>
     </message>
     <message>
-        <source>Sales made here will be this register's. Cashiers sign in with their employee code and PIN.</source>
+        <source>Sales made here will be this register&apos;s. Cashiers sign in with their employee code and PIN.</source>
         <translation>Les ventes faites ici seront celles de cette caisse. Les caissiers se connectent avec leur code employé et leur code PIN.</translation>
     </message>
     <message>
@@ -1209,7 +1217,7 @@
     </message>
     <message>
         <source>This store has no register yet. Add one on the web, under Register → Registers, then open this window again.</source>
-        <translation>Ce magasin n'a pas encore de caisse. Ajoutez-en une sur le web, dans Caisse → Caisses, puis rouvrez cette fenêtre.</translation>
+        <translation>Ce magasin n&apos;a pas encore de caisse. Ajoutez-en une sur le web, dans Caisse → Caisses, puis rouvrez cette fenêtre.</translation>
     </message>
     <message>
         <source>This computer is the register “%1”: pairing it again replaces that, and its old key stops working.</source>
@@ -1224,8 +1232,12 @@
         <translation>Associer et ouvrir la caisse</translation>
     </message>
     <message>
-        <source>Another store's register</source>
-        <translation>La caisse d'un autre magasin</translation>
+        <source>This computer is not a register yet. Ask an owner or a manager to make this computer a register.</source>
+        <translation>Cet ordinateur n’est pas encore une caisse. Demandez à un propriétaire ou à un gérant d’en faire une caisse.</translation>
+    </message>
+    <message>
+        <source>Another store&apos;s register</source>
+        <translation>La caisse d&apos;un autre magasin</translation>
     </message>
     <message>
         <source>This computer is the register “%1” of %2, not of %3.</source>
@@ -1233,17 +1245,21 @@
     </message>
     <message>
         <source>This computer is the register “%1” of another business.</source>
-        <translation>Cet ordinateur est la caisse « %1 » d'une autre entreprise.</translation>
+        <translation>Cet ordinateur est la caisse « %1 » d&apos;une autre entreprise.</translation>
     </message>
     <message>
-        <source>Pair it with one of this store's registers instead?</source>
-        <translation>L'associer plutôt à l'une des caisses de ce magasin ?</translation>
+        <source>Pair it with one of this store&apos;s registers instead?</source>
+        <translation>L&apos;associer plutôt à l&apos;une des caisses de ce magasin ?</translation>
+    </message>
+    <message>
+        <source>Ask an owner or a manager to make this computer one of this store&apos;s registers.</source>
+        <translation>Demandez à un propriétaire ou à un gérant d’en faire l’une des caisses de ce magasin.</translation>
     </message>
     <message numerus="yes">
         <source>%n sale(s) made at that register wait to be sent. Open the register as its store first, so that they reach the server.</source>
         <translation>
-            <numerusform>%n vente faite à cette caisse attend d'être envoyée. Ouvrez d'abord la caisse en tant que son magasin, pour qu'elle parvienne au serveur.</numerusform>
-            <numerusform>%n ventes faites à cette caisse attendent d'être envoyées. Ouvrez d'abord la caisse en tant que son magasin, pour qu'elles parviennent au serveur.</numerusform>
+            <numerusform>%n vente faite à cette caisse attend d&apos;être envoyée. Ouvrez d&apos;abord la caisse en tant que son magasin, pour qu&apos;elle parvienne au serveur.</numerusform>
+            <numerusform>%n ventes faites à cette caisse attendent d&apos;être envoyées. Ouvrez d&apos;abord la caisse en tant que son magasin, pour qu&apos;elles parviennent au serveur.</numerusform>
         </translation>
     </message>
     <message>
@@ -1319,7 +1335,7 @@
     </message>
     <message>
         <source>Email me a sign-in code instead</source>
-        <translation>M'envoyer plutôt un code de connexion par e-mail</translation>
+        <translation>M&apos;envoyer plutôt un code de connexion par e-mail</translation>
     </message>
     <message>
         <source>Register a new store</source>
@@ -1331,7 +1347,7 @@
     </message>
     <message>
         <source>Open your authenticator app and type the 6-digit code for Hanout.</source>
-        <translation>Ouvrez votre application d'authentification et saisissez le code à 6 chiffres pour Hanout.</translation>
+        <translation>Ouvrez votre application d&apos;authentification et saisissez le code à 6 chiffres pour Hanout.</translation>
     </message>
     <message>
         <source>Continue</source>
@@ -1385,7 +1401,7 @@
         <translation>Fuseau horaire</translation>
     </message>
     <message>
-        <source>First shop's name</source>
+        <source>First shop&apos;s name</source>
         <translation>Nom de la première boutique</translation>
     </message>
     <message>
@@ -1393,7 +1409,7 @@
         <translation>Laissez vide pour reprendre le nom du commerce.</translation>
     </message>
     <message>
-        <source>First shop's address</source>
+        <source>First shop&apos;s address</source>
         <translation>Adresse de la première boutique</translation>
     </message>
     <message>
@@ -1454,7 +1470,7 @@
     </message>
     <message>
         <source>I already have an account</source>
-        <translation>J'ai déjà un compte</translation>
+        <translation>J&apos;ai déjà un compte</translation>
     </message>
 </context>
 <context>
@@ -1656,7 +1672,7 @@
     </message>
     <message>
         <source>No employees yet.</source>
-        <translation>Aucun employé pour l'instant.</translation>
+        <translation>Aucun employé pour l&apos;instant.</translation>
     </message>
     <message>
         <source>Choose an employee to see their access.</source>
@@ -1684,7 +1700,7 @@
     </message>
     <message>
         <source>“Role default” follows the role; any other choice applies to this employee only.</source>
-        <translation>« Selon le rôle » suit le rôle ; tout autre choix s'applique à cet employé uniquement.</translation>
+        <translation>« Selon le rôle » suit le rôle ; tout autre choix s&apos;applique à cet employé uniquement.</translation>
     </message>
     <message>
         <source>What this employee may see and change in each module.</source>
@@ -1720,7 +1736,7 @@
     </message>
     <message>
         <source>They can no longer sign in, their API tokens are revoked, and their history is kept. You can reactivate them later.</source>
-        <translation>Cette personne ne pourra plus se connecter, ses jetons d'API sont révoqués et son historique est conservé. Vous pourrez la réactiver plus tard.</translation>
+        <translation>Cette personne ne pourra plus se connecter, ses jetons d&apos;API sont révoqués et son historique est conservé. Vous pourrez la réactiver plus tard.</translation>
     </message>
     <message>
         <source>Note (optional)</source>
@@ -1767,7 +1783,7 @@
     </message>
     <message>
         <source>No product is low on stock.</source>
-        <translation>Aucun produit n'est en stock bas.</translation>
+        <translation>Aucun produit n&apos;est en stock bas.</translation>
     </message>
     <message>
         <source>No stock levels match.</source>
@@ -1801,7 +1817,7 @@
     </message>
     <message>
         <source>No suppliers yet.</source>
-        <translation>Aucun fournisseur pour l'instant.</translation>
+        <translation>Aucun fournisseur pour l&apos;instant.</translation>
     </message>
     <message>
         <source>Spend per supplier</source>
@@ -1829,7 +1845,7 @@
     </message>
     <message>
         <source>The spend per supplier comes from Purchasing; you have no access to it.</source>
-        <translation>Les dépenses par fournisseur proviennent des Achats ; vous n'y avez pas accès.</translation>
+        <translation>Les dépenses par fournisseur proviennent des Achats ; vous n&apos;y avez pas accès.</translation>
     </message>
     <message>
         <source>No supplier invoice in this period.</source>
@@ -1840,7 +1856,7 @@
     <name>Voice</name>
     <message>
         <source>No microphone found. Plug one in, or allow the app to use it.</source>
-        <translation>Aucun microphone trouvé. Branchez-en un, ou autorisez l'application à l'utiliser.</translation>
+        <translation>Aucun microphone trouvé. Branchez-en un, ou autorisez l&apos;application à l&apos;utiliser.</translation>
     </message>
     <message>
         <source>Too short to send: hold on a little longer while you speak.</source>
@@ -1848,7 +1864,7 @@
     </message>
     <message>
         <source>The recording stopped: %1</source>
-        <translation>L'enregistrement s'est arrêté : %1</translation>
+        <translation>L&apos;enregistrement s&apos;est arrêté : %1</translation>
     </message>
     <message>
         <source>Cannot play this voice message: %1</source>

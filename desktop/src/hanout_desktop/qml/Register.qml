@@ -37,12 +37,12 @@ Page {
             Label {
                 objectName: "registerPending"
                 visible: register.pending > 0
-                text: qsTr("%n sale(s) to send", "", register.pending)
+                text: desktop.plural(qsTr("%n sale(s) to send", "", register.pending), register.pending)
             }
             Label {
                 objectName: "registerRejected"
                 visible: register.rejected.length > 0
-                text: qsTr("%n sale(s) refused by the server", "", register.rejected.length)
+                text: desktop.plural(qsTr("%n sale(s) refused by the server", "", register.rejected.length), register.rejected.length)
                 color: Material.color(Material.Red)
             }
             Label {
@@ -141,6 +141,9 @@ Page {
         anchors.centerIn: parent
         width: Math.min(parent.width - 40, 360)
         spacing: 10
+        // The keypad comes back (signed out, switching cashier, locked after a while): the
+        // next cashier starts from empty fields, not from the previous one's code.
+        onVisibleChanged: if (visible) { codeField.text = ""; pinField.text = "" }
 
         Label {
             text: qsTr("Your employee code and PIN")
@@ -157,6 +160,7 @@ Page {
             onAccepted: pinField.forceActiveFocus()
         }
         Label {
+            objectName: "registerCodeError"
             visible: !!register.fieldErrors.code
             text: register.fieldErrors.code || ""
             color: Material.color(Material.Red)
@@ -171,6 +175,7 @@ Page {
             onAccepted: signInButton.clicked()
         }
         Label {
+            objectName: "registerPinError"
             visible: !!register.fieldErrors.pin
             text: register.fieldErrors.pin || ""
             color: Material.color(Material.Red)
@@ -221,9 +226,10 @@ Page {
             }
         }
         Label {
+            // What no field says already (a wrong PIN is said under the PIN only).
             objectName: "registerError"
-            visible: register.error !== ""
-            text: register.error
+            visible: register.formError !== ""
+            text: register.formError
             color: Material.color(Material.Red)
             wrapMode: Text.Wrap
             Layout.fillWidth: true
@@ -239,13 +245,37 @@ Page {
     }
 
     // --- not paired -------------------------------------------------------------------------
-    Label {
+    // (Started with --register on a computer not paired yet, or unpaired since.) A way on:
+    // the back office's sign-in, where a manager pairs it, or quitting.
+    ColumnLayout {
+        objectName: "registerUnpaired"
         visible: register.state === "unpaired"
         anchors.centerIn: parent
         width: Math.min(parent.width - 40, 480)
-        wrapMode: Text.Wrap
-        horizontalAlignment: Text.AlignHCenter
-        text: qsTr("This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.")
+        spacing: 12
+        Label {
+            objectName: "registerUnpairedText"
+            wrapMode: Text.Wrap
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("This computer is not a register yet. A manager signs in, opens Register mode and pairs it with one of the shop's registers.")
+            Layout.fillWidth: true
+        }
+        Button {
+            objectName: "registerUnpairedSignIn"
+            text: qsTr("Sign in to the back office")
+            highlighted: true
+            Layout.fillWidth: true
+            Layout.preferredHeight: 56
+            onClicked: register.leave()
+        }
+        Button {
+            objectName: "registerUnpairedQuit"
+            text: qsTr("Quit")
+            flat: true
+            Layout.fillWidth: true
+            Layout.preferredHeight: 48
+            onClicked: Qt.quit()
+        }
     }
 
     // --- the opening float ------------------------------------------------------------------
@@ -517,6 +547,8 @@ Page {
                         linesAtSale = register.lines.length
                     } else if (register.lines.length !== linesAtSale) {
                         amount = ""
+                    } else if (amount !== "" && sale.client_uuid === saleUuid) {
+                        amount = sale.change  // written again (the language changed)
                     }
                 }
                 Connections {
@@ -577,7 +609,7 @@ Page {
                 readonly property string text: kind === "kept"
                     ? qsTr("Sale saved on this computer: it will be sent when the server is back.")
                     : kind === "sent"
-                    ? qsTr("%n sale(s) saved on this computer reached the server.", "", count)
+                    ? desktop.plural(qsTr("%n sale(s) saved on this computer reached the server.", "", count), count)
                     : ""
                 function show(what, n) {
                     count = n

@@ -44,14 +44,17 @@ Page {
                 objectName: "registerModeButton"
                 visible: session.canWrite("register")
                 text: qsTr("Register mode")
-                onClicked: register.paired ? register.checkPairing() : pairDialog.open()
+                // A paired computer opens for anyone who sells (a cashier too); pairing one
+                // is for an owner or a manager, and anyone else is told so before any form.
+                onClicked: register.paired ? register.checkPairing()
+                           : session.canPairRegisters ? pairDialog.open() : notPairedDialog.open()
             }
             // Already a register: a manager may make it another register of the store
             // (the old pairing is revoked on the server as the new one is made). Not while
             // sales made here still wait to be sent: they are the old register's.
             ToolButton {
                 objectName: "pairOtherButton"
-                visible: session.canWrite("register") && register.paired
+                visible: session.canPairRegisters && register.paired
                 enabled: register.pending === 0
                 // A sign, not words: the top bar is full already on a small screen.
                 text: "⇄"
@@ -186,6 +189,24 @@ Page {
         }
     }
 
+    // Not a register yet, and this person may not pair it (a cashier): said at once,
+    // instead of a form that is refused at its end.
+    Dialog {
+        id: notPairedDialog
+        objectName: "notPairedDialog"
+        title: qsTr("Make this computer a register")
+        anchors.centerIn: parent
+        modal: true
+        width: Math.min(shell.width - 40, 420)
+        standardButtons: Dialog.Close
+        Label {
+            objectName: "notPairedText"
+            anchors.fill: parent
+            text: qsTr("This computer is not a register yet. Ask an owner or a manager to make this computer a register.")
+            wrapMode: Text.Wrap
+        }
+    }
+
     // The pairing is per computer: a register of another business (a second store's
     // owner on the same computer) is not opened; the manager may pair this computer again.
     Connections {
@@ -221,19 +242,22 @@ Page {
                              .arg(session.me.business ? session.me.business.name : "")
                        : qsTr("This computer is the register “%1” of another business.")
                              .arg(register.registerName))
-                      + " " + qsTr("Pair it with one of this store's registers instead?")
+                      + " " + (session.canPairRegisters
+                               ? qsTr("Pair it with one of this store's registers instead?")
+                               : qsTr("Ask an owner or a manager to make this computer one of this store's registers."))
                 wrapMode: Text.Wrap
                 Layout.fillWidth: true
             }
             Label {
                 visible: register.pending > 0
-                text: qsTr("%n sale(s) made at that register wait to be sent. Open the register as its store first, so that they reach the server.", "", register.pending)
+                text: desktop.plural(qsTr("%n sale(s) made at that register wait to be sent. Open the register as its store first, so that they reach the server.", "", register.pending), register.pending)
                 color: Material.color(Material.Red)
                 wrapMode: Text.Wrap
                 Layout.fillWidth: true
             }
             Button {
                 objectName: "pairAgainButton"
+                visible: session.canPairRegisters
                 text: qsTr("Pair with this store")
                 highlighted: true
                 enabled: register.pending === 0

@@ -218,7 +218,7 @@ Page {
                     objectName: "catalogCount"
                     text: products.hasMore
                           ? qsTr("%1+ products").arg(products.count)
-                          : qsTr("%n product(s)", "", products.count)
+                          : desktop.plural(qsTr("%n product(s)", "", products.count), products.count)
                     opacity: 0.7
                 }
             }

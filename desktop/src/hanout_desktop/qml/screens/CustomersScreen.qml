@@ -204,7 +204,7 @@ Page {
                     Label { text: phone || email; opacity: 0.7; Layout.preferredWidth: 200; elide: Text.ElideRight }
                     Label { text: root.segmentLabel(segment); Layout.preferredWidth: 110 }
                     Label {
-                        text: qsTr("%n purchase(s)", "", purchase_count)
+                        text: desktop.plural(qsTr("%n purchase(s)", "", purchase_count), purchase_count)
                         Layout.preferredWidth: 110
                     }
                     Label {

@@ -187,7 +187,7 @@ Page {
                             required property var modelData
                             Layout.fillWidth: true
                             Label { text: modelData.seller; Layout.fillWidth: true; elide: Text.ElideRight }
-                            Label { text: qsTr("%n sale(s)", "", modelData.sales); opacity: 0.7 }
+                            Label { text: desktop.plural(qsTr("%n sale(s)", "", modelData.sales), modelData.sales); opacity: 0.7 }
                             Label { text: root.money(modelData.revenue) }
                         }
                     }

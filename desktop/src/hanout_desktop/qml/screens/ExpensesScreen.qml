@@ -166,7 +166,7 @@ Page {
                             visible: text !== ""
                             text: [rowItem.supplier_name || "",
                                    rowItem.attachment_count > 0
-                                   ? qsTr("%n attachment(s)", "", rowItem.attachment_count) : ""]
+                                   ? desktop.plural(qsTr("%n attachment(s)", "", rowItem.attachment_count), rowItem.attachment_count) : ""]
                                   .filter(function (s) { return s !== "" }).join(" · ")
                             opacity: 0.7
                             font.pixelSize: 12

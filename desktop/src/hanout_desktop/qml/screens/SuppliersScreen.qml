@@ -185,7 +185,7 @@ Page {
                         ColumnLayout {
                             spacing: 2
                             Label {
-                                text: qsTr("%n product(s)", "", rowItem.row.item_count || 0)
+                                text: desktop.plural(qsTr("%n product(s)", "", rowItem.row.item_count || 0), rowItem.row.item_count || 0)
                                 Layout.alignment: Qt.AlignRight
                             }
                             Label {
