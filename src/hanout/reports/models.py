@@ -93,6 +93,24 @@ class RefreshMark(models.Model):
         return f"{self.business_id} until {self.until}"
 
 
+class StaleDay(models.Model):
+    """A shop's day to compute again, whatever its rows' `created_at` says: rows that
+    arrive with their own past creation time (a store's sales synced to its hub) are
+    invisible to the `RefreshMark` sweep, so whoever writes them marks their days here.
+    Not unique on purpose: a mark added while a refresh runs is never lost (the refresh
+    deletes only the marks it read)."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey("core.Shop", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["business"], name="staleday_business")]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id} {self.day}"
+
+
 class Frequency(models.TextChoices):
     DAILY = "daily", _("Every day (yesterday)")
     WEEKLY = "weekly", _("Every Monday (last week)")

@@ -28,7 +28,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 
 from hanout.core.models import Business, Shop
-from hanout.reports.models import Channel, DailyProductSales, DailySales, RefreshMark
+from hanout.reports.models import Channel, DailyProductSales, DailySales, RefreshMark, StaleDay
 
 ZERO = Decimal(0)
 MILL = Decimal("0.001")
@@ -278,6 +278,13 @@ def _touched_days(business: Business, since: datetime | None, until: datetime) -
     return {(shops[s], d) for s, d in touched}
 
 
+def days_mark_stale(*, business: Business, days) -> None:
+    """Have these (shop id, day) pairs computed again by the next refresh (see StaleDay)."""
+    StaleDay.objects.bulk_create(
+        [StaleDay(business=business, shop_id=shop_id, day=day) for shop_id, day in set(days)]
+    )
+
+
 def daily_refresh_pending(*, business: Business) -> int:
     """Refresh the days touched since the last run; returns how many were refreshed."""
     # Compared with `created_at`, which the database rows take from the real clock.
@@ -285,9 +292,15 @@ def daily_refresh_pending(*, business: Business) -> int:
     mark = RefreshMark.objects.filter(business=business).first()
     since = mark.until - SETTLE if mark else None
     days = _touched_days(business, since, until + SETTLE)
+    stale = list(StaleDay.objects.filter(business=business).values_list("pk", "shop_id", "day"))
+    if stale:
+        shops = Shop.objects.in_bulk({shop_id for _pk, shop_id, _day in stale})
+        days |= {(shops[shop_id], day) for _pk, shop_id, day in stale if shop_id in shops}
     for shop, day in sorted(days, key=lambda d: (d[1], str(d[0].pk))):
         daily_refresh(business=business, shop=shop, day=day)
     RefreshMark.objects.update_or_create(business=business, defaults={"until": until})
+    if stale:
+        StaleDay.objects.filter(pk__in=[pk for pk, _shop, _day in stale]).delete()
     return len(days)
 
 

@@ -135,6 +135,35 @@ def test_an_offline_ticket_arriving_late_is_counted_on_the_day_it_was_sold(till,
     assert not DailySales.objects.filter(business=till.business, day=tuesday).exists()
 
 
+def test_a_day_marked_stale_is_refreshed_whatever_its_rows_creation_time(till, monkeypatch):
+    """Rows that keep an old `created_at` (a store's sales arriving on its hub) are not
+    seen by the sweep; the days marked stale are refreshed anyway, once."""
+    monday = date(2026, 3, 9)
+    on(monkeypatch, at(monday, 12))
+    sell(till, ("croissant", 1))
+    monkeypatch.undo()
+    services.daily_refresh_pending(business=till.business)
+    on(monkeypatch, at(monday, 13))
+    sell(till, ("cafe", 1))  # sold on Monday, created before the refresh mark set below
+    monkeypatch.undo()
+    services.RefreshMark.objects.filter(business=till.business).update(
+        until=services.timezone.now() + timedelta(minutes=5)
+    )
+    assert services.daily_refresh_pending(business=till.business) == 0
+    assert row(till.business, day=monday).revenue == D("1.00")
+
+    services.days_mark_stale(
+        business=till.business, days={(till.shop.pk, monday)} | {(till.shop.pk, monday)}
+    )
+    assert services.daily_refresh_pending(business=till.business) == 1
+    assert row(till.business, day=monday).revenue == D("3.50")
+    assert not services.StaleDay.objects.exists()
+    services.RefreshMark.objects.filter(business=till.business).update(
+        until=services.timezone.now() + timedelta(minutes=5)
+    )
+    assert services.daily_refresh_pending(business=till.business) == 0  # the mark is used up
+
+
 def test_nothing_new_means_nothing_is_refreshed(till, monkeypatch):
     sell(till, ("croissant", 1))
     assert services.daily_refresh_pending(business=till.business) == 1
