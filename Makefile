@@ -105,6 +105,14 @@ bench-wallet: $(VENV)/.installed-run
 bench-desktop: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_desktop.py $(DESKTOP_ARGS)
 
+## bench-sync: a hub (hanout serve, PostgreSQL when it answers) and a store (SQLite); the store
+##   sells SALES tickets while linked, then `hanout sync push` is timed (target 10,000 in < 30 s);
+##   SYNC_ARGS="--sales 73000 --first-sync" times the first sync of a year of a busy shop
+SALES ?= 10000
+.PHONY: bench-sync
+bench-sync: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_sync.py --sales $(SALES) $(SYNC_ARGS)
+
 ## bench-chat: 1,000 WebSockets on one server process, a message to all of them: delivery
 ##   p50/p99, messages/s, the loss check; in memory and through channels-redis (127.0.0.1:6379/8)
 ##   (CHAT_ARGS, e.g. "--clients 200 --layers memory")

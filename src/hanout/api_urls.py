@@ -26,6 +26,7 @@ from hanout.sales import api_invoices as sales_invoices_api
 from hanout.sales import api_orders as sales_orders_api
 from hanout.sales import api_returns as sales_returns_api
 from hanout.suppliers import api as suppliers_api
+from hanout.sync import api as sync_api
 from hanout.webhooks import api as webhooks_api
 
 router = DefaultRouter(trailing_slash=True)
@@ -52,9 +53,11 @@ sales_returns_api.register(router)
 webhooks_api.register(router)
 marketplace_api.register(router)
 chat_api.register(router)
+sync_api.register(router)
 
 urlpatterns = [
     *catalog_api.extra_urls(),  # products/lookup without the trailing slash (no redirect)
+    *sync_api.extra_urls(),
     *router.urls,
     # Last: an unknown path answers in the API's error shape, not with an HTML page.
     # (Only paths ending in "/": without it, Django first redirects to the slashed path.)

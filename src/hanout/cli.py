@@ -283,6 +283,48 @@ def cmd_backup(opts) -> int:
     return 0
 
 
+def cmd_sync(opts) -> int:
+    """Send what waits to the hub now (`push`), or say how each linked business stands."""
+    _django()
+    from django.utils import translation
+
+    from hanout.sync import selectors, services
+
+    businesses = list(services.linked_businesses().order_by("name"))
+    if opts.business:
+        businesses = [b for b in businesses if b.name == opts.business]
+    if not businesses:
+        print(
+            "No business here is linked to a hub"
+            + (f" under the name {opts.business}" if opts.business else "")
+            + " (Settings › Hub sync).",
+            file=sys.stderr,
+        )
+        return 2
+    failed = False
+    for business in businesses:
+        link = selectors.hub_link_for(business=business)
+        if opts.action == "push":
+            try:
+                with translation.override(business.default_language):
+                    sent = services.push(business=business)["sent"]
+                print(f"{business.name}: sent {sent} changes to {link.hub_url}.")
+            except services.HubUnreachable as exc:
+                print(f"{business.name}: {exc}", file=sys.stderr)
+                failed = True
+            continue
+        link.refresh_from_db()
+        waiting = selectors.waiting_count(business=business, link=link)
+        last = (
+            link.last_success_at.isoformat(timespec="seconds") if link.last_success_at else "never"
+        )
+        print(f"{business.name} → {link.hub_url}")
+        print(f"  last success: {last}; waiting: {waiting} changes; sent: {link.sent_count}")
+        if link.last_error:
+            print(f"  last problem: {link.last_error}")
+    return 1 if failed else 0
+
+
 def cmd_restore(opts) -> int:
     _django()
     from hanout.sync import backups
@@ -395,6 +437,10 @@ def main(argv: list[str] | None = None) -> int:
     restore.add_argument("--key-file", default=None)
     restore.add_argument("--allow-ledger-mismatch", action="store_true")
     restore.set_defaults(func=cmd_restore)
+    sync = sub.add_parser("sync", help="store → hub sync: send what waits now, or its status")
+    sync.add_argument("action", choices=["push", "status"])
+    sync.add_argument("--business", default="", help="only this business (by name)")
+    sync.set_defaults(func=cmd_sync)
     opts = parser.parse_args(argv)
     return opts.func(opts)
 

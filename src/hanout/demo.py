@@ -326,6 +326,9 @@ def load_demo(stdout=None) -> list[Business]:
             from hanout.marketplace import demo as demo_marketplace
 
             demo_marketplace.load(business, spec)
+            from hanout.sync import demo as demo_sync
+
+            demo_sync.load(business, spec)
             from hanout.reports.services import daily_rebuild
 
             daily_rebuild(business=business)  # the dashboard opens on a year of figures

@@ -14,6 +14,8 @@ environment; the code never branches on "which setup" beyond this file.
     HANOUT_BACKUP_TIME    daily backup time "HH:MM" (server's local time) or "off"
                           (default 03:00 with SQLite, off with PostgreSQL)
     HANOUT_BACKUP_KEY, HANOUT_BACKUP_KEY_FILE   encrypt the backups with this key
+    HANOUT_SYNC_ALLOW_HTTP  "1" lets a store reach its hub over plain http:// (same network)
+    HANOUT_SYNC_BATCH     changes a store sends to its hub per request (default 2000)
     EMAIL_URL-like parts  HANOUT_EMAIL_HOST, _PORT, _USER, _PASSWORD, _USE_TLS,
                           _USE_SSL, HANOUT_DEFAULT_FROM_EMAIL
 """
@@ -514,6 +516,10 @@ HANOUT_BACKUP_TIME = env(
 HANOUT_BACKUP_MEDIA = env_bool("HANOUT_BACKUP_MEDIA", True)
 HANOUT_BACKUP_KEY = env("HANOUT_BACKUP_KEY")
 HANOUT_BACKUP_KEY_FILE = env("HANOUT_BACKUP_KEY_FILE")
+# Store → hub sync (docs/adr/0015-store-hub-sync.md): changes per request, and plain
+# http:// to the hub only when allowed (a hub on the same network; https otherwise).
+HANOUT_SYNC_BATCH = int(env("HANOUT_SYNC_BATCH", "2000"))
+HANOUT_SYNC_ALLOW_HTTP = env_bool("HANOUT_SYNC_ALLOW_HTTP")
 ACCOUNT_FORMS = {"signup": "hanout.accounts.forms.ManagerSignupForm"}
 # The manager's name and phone: in the web's form above and in the headless signup
 # the desktop app uses (allauth builds both on this class).

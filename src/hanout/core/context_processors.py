@@ -26,6 +26,7 @@ NAV = [
     (Module.SETTINGS, "audit_list", "clock-history"),
     (Module.SETTINGS, "settings_business", "gear"),
     (Module.SETTINGS, "webhook_list", "broadcast"),
+    (Module.SETTINGS, "sync_status", "arrow-repeat"),
 ]
 
 
@@ -111,4 +112,5 @@ def label_for(url_name: str) -> str:
         "audit_list": _("History"),
         "settings_business": _("Settings"),
         "webhook_list": _("Webhooks"),
+        "sync_status": _("Hub sync"),
     }[url_name]

@@ -138,3 +138,37 @@ class DecryptingReader:
         else:
             out, self._buf = self._buf[:size], self._buf[size:]
         return out
+
+
+# --- small secrets kept in the database (a store's key to its hub) ------------------------
+
+
+def _server_aes() -> AESGCM:
+    import hashlib
+
+    from django.conf import settings
+
+    return AESGCM(hashlib.sha256(b"hanout-sync-key\0" + settings.SECRET_KEY.encode()).digest())
+
+
+def seal(text: str) -> str:
+    """Encrypt a short secret with a key derived from the server's SECRET_KEY."""
+    import base64
+
+    nonce = os.urandom(12)
+    return base64.urlsafe_b64encode(
+        nonce + _server_aes().encrypt(nonce, text.encode(), None)
+    ).decode()
+
+
+def unseal(sealed: str) -> str:
+    """The secret `seal` sealed; BackupKeyError when SECRET_KEY is not the one it was sealed with."""
+    import base64
+
+    raw = base64.urlsafe_b64decode(sealed.encode())
+    try:
+        return _server_aes().decrypt(raw[:12], raw[12:], None).decode()
+    except InvalidTag:
+        raise BackupKeyError(
+            "The server's SECRET_KEY changed since this hub link was made: link the store again."
+        ) from None

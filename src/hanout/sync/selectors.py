@@ -22,3 +22,27 @@ def may_manage_backups(user) -> bool:
             user=user, business_id=only[0], role=Role.OWNER, is_active=True
         ).exists()
     )
+
+
+def store_link_list(*, business):
+    """On a hub: the business's store links, newest state first by name."""
+    from hanout.sync.models import StoreLink
+
+    return StoreLink.objects.for_business(business).order_by("name", "created_at")
+
+
+def hub_link_for(*, business):
+    """On a store: the business's hub link, or None."""
+    from hanout.sync.models import HubLink
+
+    return HubLink.objects.filter(business=business).first()
+
+
+def waiting_count(*, business, link=None) -> int:
+    """Changes noted on the store that the hub has not confirmed yet."""
+    from hanout.sync.models import OutboxEntry
+
+    link = link or hub_link_for(business=business)
+    if link is None:
+        return 0
+    return OutboxEntry.objects.filter(business_id=business.pk, seq__gt=link.sent_seq).count()

@@ -86,3 +86,43 @@ def check_backup(name: str, language: str = "") -> dict:
         "manifest": checked.manifest,
         "warnings": [str(w) for w in checked.warnings],
     }
+
+
+# --- store ↔ hub sync (docs/adr/0015-store-hub-sync.md) -------------------------------------
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def scheduled_sync() -> int:
+    """Every linked business of this store server sends what waits; then the day-long
+    silences are told (a store to its owner, a hub about its stores)."""
+    from django.utils import translation
+
+    from hanout.sync import services
+
+    sent = 0
+    for business in services.linked_businesses():
+        try:
+            with translation.override(business.default_language):  # its page's last problem
+                sent += services.push(business=business)["sent"]
+        except services.HubUnreachable as exc:
+            log.warning("sync of %s: %s", business.pk, exc)
+    services.silence_alerts()
+    return sent
+
+
+@db_task()
+def sync_now(business_id: str, language: str = "") -> dict:
+    """The "Sync now" button: {"sent": n} or {"problem"} in the reader's language."""
+    from django.utils import translation
+
+    from hanout.core.models import Business
+    from hanout.sync import services
+
+    with translation.override(language or None):
+        try:
+            return services.push(business=Business.objects.get(pk=business_id))
+        except services.HubUnreachable as exc:
+            return {"problem": str(exc)}
+        except Exception as exc:
+            log.exception("sync now failed")
+            return {"problem": str(exc)}

@@ -1,0 +1,124 @@
+"""Store ↔ hub links and the store's outbox (docs/adr/0015-store-hub-sync.md).
+
+On the **hub** a `StoreLink` is one store server allowed to send its records: made by
+the owner, it carries a one-time pairing code until a store uses it, then the SHA-256
+of the store's key. On the **store** a `HubLink` says where the hub is, with the key
+(sealed with the server's secret) and how far the hub has confirmed.
+
+`OutboxEntry` rows are written by database triggers on every synced table (insert,
+update, delete) while the business has a `HubLink`, in the same transaction as the
+change: nothing written by any code path — a service, a bulk import, a queryset
+`update()` — can be missed, and a change rolled back leaves no entry.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hanout.core.models import BusinessOwned
+
+
+class StoreLink(BusinessOwned):
+    """On the hub: one store server of this business."""
+
+    name = models.CharField(_("store name"), max_length=120)
+    code_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    key_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    store_business_id = models.UUIDField(null=True, blank=True)
+    store_business_name = models.CharField(max_length=120, blank=True)
+    store_version = models.CharField(max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    # The store's outbox position up to which every change is in (its resume point).
+    received_seq = models.BigIntegerField(default=0)
+    received_count = models.BigIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)  # "silent for a day" sent
+
+    class Meta:
+        verbose_name = _("store link")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return "revoked"
+        if self.linked_at:
+            return "linked"
+        return "waiting"
+
+
+class HubLink(BusinessOwned):
+    """On the store: the hub this business sends its records to (at most one)."""
+
+    hub_url = models.URLField(_("hub address"), max_length=300)
+    link_id = models.UUIDField()
+    hub_business_id = models.UUIDField()
+    hub_business_name = models.CharField(max_length=120, blank=True)
+    sealed_key = models.TextField()
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField()
+    # Everything in the outbox up to here is confirmed by the hub.
+    sent_seq = models.BigIntegerField(default=0)
+    sent_count = models.BigIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)  # "not synced for a day" sent
+
+    class Meta:
+        verbose_name = _("hub link")
+        constraints = [
+            models.UniqueConstraint(fields=["business"], name="hublink_one_per_business")
+        ]
+
+    def __str__(self) -> str:
+        return self.hub_url
+
+
+class OutboxEntry(models.Model):
+    """A change to send: which row of which table, in the order they were written.
+    Written by triggers (sync/outbox.py), read and pruned by the push."""
+
+    seq = models.BigAutoField(primary_key=True)
+    business_id = models.UUIDField()
+    table_name = models.CharField(max_length=63)
+    row_id = models.UUIDField()
+    op = models.CharField(max_length=1)  # "u" written (insert or update), "d" deleted
+
+    class Meta:
+        indexes = [models.Index(fields=["business_id", "seq"], name="outbox_business_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.op} {self.table_name} {self.row_id}"
+
+
+class IdMap(models.Model):
+    """On the hub: a store's row that is the same thing as a hub row with another id
+    (the owner's membership, a person known by email, a default expense category)."""
+
+    link = models.ForeignKey(StoreLink, on_delete=models.CASCADE, related_name="+")
+    model = models.CharField(max_length=63)
+    store_id = models.UUIDField()
+    hub_id = models.UUIDField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "model", "store_id"], name="idmap_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.store_id} → {self.hub_id}"

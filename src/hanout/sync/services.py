@@ -1,0 +1,534 @@
+"""Linking a store to its hub and sending the store's records up (every write here).
+
+Hub side: `store_link_create` (a one-time pairing code, shown once), `store_link_revoke`,
+`store_pair` (the code becomes the store's key), `store_receive` (apply a batch).
+Store side: `hub_link` (enter the hub's address and the code), `hub_unlink`, `push`.
+The store talks to the hub over HTTP(S) with the standard library: a push runs in the
+job queue or `hanout sync`, never in a page's request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import secrets
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.serializers.base import DeserializationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from hanout.core import audit, clock
+from hanout.core.errors import Conflict, NotFound, ValidationFailed
+from hanout.sync import outbox, wire
+from hanout.sync.backups import app_version
+from hanout.sync.crypto import seal, unseal
+from hanout.sync.models import HubLink, OutboxEntry, StoreLink
+
+CODE_LIFETIME = timedelta(hours=24)
+TIMEOUT = 60  # seconds the store waits for the hub to answer one batch
+KEEP_CONFIRMED = 200_000  # confirmed outbox entries kept, to resend after a hub restore
+PUSH_LOCK = 15 * 60  # seconds: one push at a time per business
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _code() -> str:
+    # 12 characters a person can read out and type: no 0/O, 1/I/L.
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _normal_code(code: str) -> str:
+    return "".join(c for c in (code or "").upper() if c.isalnum())
+
+
+# --- hub ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def store_link_create(*, business, name: str, actor) -> tuple[StoreLink, str]:
+    """A new store link with its pairing code (returned once; only its hash is kept)."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("Give the store a name."), fields={"name": _("Required.")})
+    if len(name) > 120:
+        raise ValidationFailed(
+            _("The name is too long (120 characters at most)."), fields={"name": _("Too long.")}
+        )
+    code = _code()
+    link = StoreLink.objects.create(
+        business=business,
+        name=name,
+        code_hash=_hash(_normal_code(code)),
+        code_expires_at=clock.now() + CODE_LIFETIME,
+        created_by=actor,
+    )
+    audit.record(business=business, actor=actor, action="sync.store_link_create", obj=link)
+    return link, code
+
+
+@transaction.atomic
+def store_link_revoke(*, link: StoreLink, actor) -> StoreLink:
+    """The store's key stops working at once (its next push is refused)."""
+    updated = StoreLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
+        revoked_at=clock.now(), code_hash="", key_hash=None
+    )
+    if updated:
+        audit.record(business=link.business, actor=actor, action="sync.store_link_revoke", obj=link)
+    link.refresh_from_db()
+    return link
+
+
+@transaction.atomic
+def store_pair(
+    *, code: str, store_business: dict, store_version: str = ""
+) -> tuple[StoreLink, str]:
+    """A store presents its pairing code: the code is used up and the store gets its key."""
+    normal = _normal_code(code)
+    link = (
+        StoreLink.objects.select_for_update()
+        .select_related("business")
+        .filter(code_hash=_hash(normal), revoked_at__isnull=True, linked_at__isnull=True)
+        .first()
+        if normal
+        else None
+    )
+    if link is None or link.code_expires_at is None or link.code_expires_at < clock.now():
+        raise NotFound(
+            _(
+                "This pairing code is not valid: it was mistyped, already used or more than "
+                "a day old. Make a new one on the hub."
+            )
+        )
+    currency = str(store_business.get("currency", ""))
+    if currency != link.business.currency:
+        raise Conflict(
+            _(
+                "The store counts in %(store)s and the hub's business in %(hub)s: they cannot "
+                "share their books."
+            )
+            % {"store": currency or "?", "hub": link.business.currency}
+        )
+    raw = secrets.token_urlsafe(32)
+    link.key_hash = _hash(raw)
+    link.code_hash = ""
+    link.linked_at = clock.now()
+    link.store_business_id = store_business.get("id")
+    link.store_business_name = str(store_business.get("name", ""))[:120]
+    link.store_version = str(store_version)[:40]
+    link.save()
+    audit.record(
+        business=link.business,
+        actor=None,
+        action="sync.store_pair",
+        obj=link,
+        actor_label=link.name,
+    )
+    return link, raw
+
+
+def store_for_key(raw: str) -> StoreLink | None:
+    if not raw:
+        return None
+    return (
+        StoreLink.objects.select_related("business")
+        .filter(key_hash=_hash(raw), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def store_seen(*, link: StoreLink) -> int:
+    """A store asked where the hub is: it is alive. Returns the hub's position."""
+    StoreLink.objects.filter(pk=link.pk).update(last_sync_at=clock.now(), alerted_at=None)
+    return StoreLink.objects.values_list("received_seq", flat=True).get(pk=link.pk)
+
+
+def store_receive(*, link: StoreLink, payload: dict) -> dict:
+    """Apply one batch from the store; answers how far the hub now has the store's outbox.
+
+    A batch that starts past what the hub has (it lost some: restored from a backup) is
+    refused with the hub's position, and the store resends from there. A batch the hub
+    already has (the answer was lost on the way) is applied again: nothing changes."""
+    if payload.get("protocol") != wire.PROTOCOL:
+        raise Conflict(_("The store and the hub run versions of Hanout that cannot sync."))
+    try:
+        after, upto = int(payload["after"]), int(payload["upto"])
+    except (KeyError, TypeError, ValueError):
+        raise ValidationFailed(_("The batch has no position.")) from None
+    try:
+        with transaction.atomic():
+            # One batch of a store at a time (two pushes of one store at once queue here).
+            link = StoreLink.objects.select_for_update().get(pk=link.pk)
+            if after > link.received_seq and not payload.get("resync"):
+                raise ResendFrom(link.received_seq)
+            written = wire.apply_batch(link=link, payload=payload)
+            received = max(link.received_seq, upto)
+            StoreLink.objects.filter(pk=link.pk).update(
+                received_seq=received,
+                received_count=link.received_count + int(payload.get("entries", 0)),
+                last_sync_at=clock.now(),
+                last_error="",
+                alerted_at=None,
+            )
+    except wire.BatchRefused as exc:
+        StoreLink.objects.filter(pk=link.pk).update(last_error=str(exc))
+        raise Conflict(str(exc), code="batch_refused") from None
+    except IntegrityError as exc:
+        message = _("The batch does not fit the hub's records (%(why)s).") % {
+            "why": str(exc).splitlines()[0][:300]
+        }
+        StoreLink.objects.filter(pk=link.pk).update(last_error=message)
+        raise Conflict(message, code="batch_refused") from None
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        LookupError,
+        AttributeError,
+        DjangoValidationError,
+        DeserializationError,
+    ) as exc:
+        raise ValidationFailed(
+            _("The batch cannot be read (%(why)s).") % {"why": str(exc)[:300]}
+        ) from None
+    return {"received_seq": received, "written": written}
+
+
+# --- store -------------------------------------------------------------------------------
+
+
+class ResendFrom(Conflict):
+    """The batch starts past what the hub has: the store resends from `received_seq`."""
+
+    code = "resend_from"
+
+    def __init__(self, received_seq: int):
+        super().__init__(
+            _("The hub has this store's records up to change %(n)s only.") % {"n": received_seq}
+        )
+        self.received_seq = received_seq
+
+
+class HubUnreachable(Exception):
+    """The hub did not answer, or answered with an error (the message says which)."""
+
+
+def _call(url: str, *, body: dict, key: str = "", language: str = "") -> dict:
+    """POST `body` to the hub; the hub's messages come back in `language`."""
+    data = wire.dumps(body)
+    request = urllib.request.Request(  # noqa: S310 - _clean_url allows http(s) only
+        url,
+        data=data,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "User-Agent": f"hanout-store/{app_version()}",
+            "Accept-Language": language or translation.get_language() or "en",
+            **({"Authorization": f"Store {key}"} if key else {}),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+            return json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        try:
+            answer = json.loads(exc.read() or b"{}")
+        except ValueError:
+            answer = {}
+        answer["status"] = exc.code
+        raise _HubSaid(answer) from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise HubUnreachable(
+            _("The hub at %(url)s did not answer (%(why)s).") % {"url": url, "why": reason}
+        ) from None
+
+
+class _HubSaid(Exception):
+    """The hub answered with an error: {"error": {"code", "message"}} (+ "received_seq")."""
+
+    def __init__(self, answer: dict):
+        error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
+        self.code = str(error.get("code", ""))
+        self.answer = answer
+        self.message = str(error.get("message") or "") or _(
+            "The hub refused (HTTP %(status)s)."
+        ) % {"status": answer.get("status")}
+        super().__init__(self.message)
+
+
+def _endpoint(hub_url: str, path: str) -> str:
+    return hub_url.rstrip("/") + "/api/v1/sync/" + path
+
+
+def _clean_url(hub_url: str) -> str:
+    url = (hub_url or "").strip()
+    if not url.startswith(("https://", "http://")):
+        raise ValidationFailed(
+            _("Type the hub's address, starting with https://"),
+            fields={"hub_url": _("Not an address.")},
+        )
+    if url.startswith("http://") and not (settings.DEBUG or settings.HANOUT_SYNC_ALLOW_HTTP):
+        raise ValidationFailed(
+            _("The hub's address must start with https:// (the store's records travel on it)."),
+            fields={"hub_url": _("Use https://")},
+        )
+    return url.rstrip("/")
+
+
+def hub_link(*, business, hub_url: str, code: str, actor) -> HubLink:
+    """Pair this store with a hub: present the code, keep the key, note every record."""
+    url = _clean_url(hub_url)
+    if HubLink.objects.filter(business=business).exists():
+        raise Conflict(_("This store is already linked to a hub. Unlink it first."))
+    if not _normal_code(code):
+        raise ValidationFailed(
+            _("Type the pairing code the hub gave you."), fields={"code": _("Required.")}
+        )
+    try:
+        answer = _call(
+            _endpoint(url, "pair/"),
+            body={
+                "code": code,
+                "store_version": app_version(),
+                "business": {
+                    "id": str(business.pk),
+                    "name": business.name,
+                    "currency": business.currency,
+                },
+            },
+        )
+    except _HubSaid as exc:
+        raise ValidationFailed(exc.message, fields={"code": exc.message}) from None
+    except HubUnreachable as exc:
+        raise ValidationFailed(str(exc), fields={"hub_url": str(exc)}) from None
+    with transaction.atomic():
+        link = HubLink.objects.create(
+            business=business,
+            hub_url=url,
+            link_id=answer["link"],
+            hub_business_id=answer["business"]["id"],
+            hub_business_name=answer["business"].get("name", "")[:120],
+            sealed_key=seal(answer["key"]),
+            linked_by=actor,
+            linked_at=clock.now(),
+        )
+        outbox.ensure_triggers()
+        outbox.enqueue_all(business_id=business.pk)
+        audit.record(business=business, actor=actor, action="sync.hub_link", obj=link)
+    return link
+
+
+@transaction.atomic
+def hub_unlink(*, business, actor) -> None:
+    """Stop sending to the hub (the hub keeps what it has); what waits is dropped."""
+    link = HubLink.objects.filter(business=business).first()
+    if link is None:
+        return
+    audit.record(business=business, actor=actor, action="sync.hub_unlink", obj=link)
+    link.delete()
+    OutboxEntry.objects.filter(business_id=business.pk).delete()
+
+
+def push(*, business, batch: int | None = None) -> dict:
+    """Send everything waiting, batch after batch; returns {"sent": entries}. Raises
+    HubUnreachable with the reason in words (also kept on the link for its page)."""
+    link = HubLink.objects.filter(business=business).first()
+    if link is None:
+        raise NotFound(_("This store is not linked to a hub."))
+    lock = f"hanout-sync-push:{business.pk}"
+    if not cache.add(lock, 1, timeout=PUSH_LOCK):
+        raise HubUnreachable(_("A sync with the hub is already running."))
+    try:
+        return _push(link, business, batch or settings.HANOUT_SYNC_BATCH)
+    finally:
+        cache.delete(lock)
+
+
+def _push(link: HubLink, business, batch: int) -> dict:
+    key = unseal(link.sealed_key)
+    # The hub's words (a refused batch) in the language this push reports in: the
+    # reader's for "Sync now", else the business's (the scheduled job, `hanout sync`).
+    language = translation.get_language() or business.default_language or "en"
+    HubLink.objects.filter(pk=link.pk).update(last_attempt_at=clock.now())
+    try:
+        # Where the hub is: it may have less than we think (restored from a backup).
+        hub_seq = int(
+            _call(_endpoint(link.hub_url, "status/"), body={}, key=key, language=language)[
+                "received_seq"
+            ]
+        )
+        resync = hub_seq < link.sent_seq and _rewind(link, hub_seq)
+        sent = 0
+        while True:
+            payload = wire.build_batch(business=business, after=link.sent_seq, limit=batch)
+            if payload is None:
+                break
+            if resync:
+                # The outbox no longer holds what the hub lacks: everything was noted
+                # again after it, and this batch starts the full resend.
+                payload["after"], payload["resync"] = hub_seq, True
+                resync = False
+            answer = _call(
+                _endpoint(link.hub_url, "push/"), body=payload, key=key, language=language
+            )
+            link.sent_seq = int(answer["received_seq"])
+            link.sent_count += payload["entries"]
+            sent += payload["entries"]
+            HubLink.objects.filter(pk=link.pk).update(
+                sent_seq=link.sent_seq, sent_count=link.sent_count
+            )
+    except _HubSaid as exc:
+        _failed(link, exc.message)
+        raise HubUnreachable(exc.message) from None
+    except HubUnreachable as exc:
+        _failed(link, str(exc))
+        raise
+    HubLink.objects.filter(pk=link.pk).update(
+        last_success_at=clock.now(), last_error="", failing_since=None, alerted_at=None
+    )
+    OutboxEntry.objects.filter(
+        business_id=business.pk, seq__lte=link.sent_seq - KEEP_CONFIRMED
+    ).delete()
+    return {"sent": sent}
+
+
+def _rewind(link: HubLink, hub_seq: int) -> bool:
+    """The hub has the store's changes up to `hub_seq` only: send again from there. When
+    the outbox no longer reaches back that far, note every row again (the hub skips what
+    it has) and return True: the next batch is a full resend."""
+    oldest = (
+        OutboxEntry.objects.filter(business_id=link.business_id)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    lossy = oldest is None or oldest > hub_seq + 1
+    if lossy:
+        newest = (
+            OutboxEntry.objects.filter(business_id=link.business_id)
+            .order_by("-seq")
+            .values_list("seq", flat=True)
+            .first()
+            or 0
+        )
+        with transaction.atomic():
+            outbox.enqueue_all(business_id=link.business_id)
+        hub_seq_for_store = newest  # only the fresh, complete notes are sent
+    else:
+        hub_seq_for_store = hub_seq
+    link.sent_seq = hub_seq_for_store
+    HubLink.objects.filter(pk=link.pk).update(sent_seq=hub_seq_for_store)
+    return lossy
+
+
+def _failed(link: HubLink, message: str) -> None:
+    now = clock.now()
+    HubLink.objects.filter(pk=link.pk).update(last_error=message[:2000], last_attempt_at=now)
+    HubLink.objects.filter(pk=link.pk, failing_since__isnull=True).update(failing_since=now)
+
+
+# --- both sides: silences -----------------------------------------------------------------
+
+SILENCE = timedelta(days=1)
+
+
+def linked_businesses():
+    """The businesses of this server that send to a hub."""
+    from hanout.core.models import Business
+
+    return Business.objects.filter(pk__in=HubLink.objects.values("business_id"))
+
+
+def _tell_owners(business, kind: str, title, body, link: str) -> None:
+    from hanout.accounts.models import Membership
+    from hanout.core.permissions import Module
+    from hanout.notifications.services import in_language, notify
+
+    members = (
+        Membership.objects.filter(business=business, is_active=True, user__is_active=True)
+        .select_related("user")
+        .prefetch_related("module_access")
+    )
+    for member in members:
+        if not member.can_edit(Module.SETTINGS):
+            continue
+        with in_language(member.user.language or business.default_language):
+            notify(
+                business=business,
+                recipient=member.user,
+                kind=kind,
+                title=str(title()),
+                body=str(body()),
+                link=link,
+            )
+
+
+def silence_alerts() -> int:
+    """Tell the owners, once per silence, of a store that has not synced for a day: on the
+    store (the hub did not answer) and on the hub (the store did not call)."""
+    from django.urls import reverse
+
+    now = clock.now()
+    told = 0
+    for link in HubLink.objects.select_related("business").filter(alerted_at__isnull=True):
+        since = link.failing_since or (None if link.last_success_at else link.linked_at)
+        if since is None or now - since < SILENCE:
+            continue
+        with transaction.atomic():
+            if not HubLink.objects.filter(pk=link.pk, alerted_at__isnull=True).update(
+                alerted_at=now
+            ):
+                continue
+            error = link.last_error
+            _tell_owners(
+                link.business,
+                "sync.store_silent",
+                lambda: _("This store has not synced with its hub for a day"),
+                lambda error=error: (
+                    _(
+                        "Sales are kept here and will be sent when the hub answers. Last problem: "
+                        "%(error)s"
+                    )
+                    % {"error": error or "—"}
+                ),
+                reverse("sync_status"),
+            )
+            told += 1
+    quiet = StoreLink.objects.select_related("business").filter(
+        linked_at__isnull=False, revoked_at__isnull=True, alerted_at__isnull=True
+    )
+    for link in quiet:
+        last = link.last_sync_at or link.linked_at
+        if now - last < SILENCE:
+            continue
+        with transaction.atomic():
+            if not StoreLink.objects.filter(pk=link.pk, alerted_at__isnull=True).update(
+                alerted_at=now
+            ):
+                continue
+            name = link.name
+            _tell_owners(
+                link.business,
+                "sync.hub_store_silent",
+                lambda name=name: _("%(store)s has not synced for a day") % {"store": name},
+                lambda: _(
+                    "The store server has not called the hub: it may be switched off or "
+                    "without internet. Its sales are kept there and arrive when it calls again."
+                ),
+                reverse("sync_status") + "#stores",
+            )
+            told += 1
+    return told

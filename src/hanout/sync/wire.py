@@ -1,0 +1,571 @@
+"""What a batch holds, and how the hub applies it.
+
+A batch is JSON: the records (Django's "python" serialization: model, pk, fields with
+foreign keys as ids) in outbox order, the tombstones, and the people the records name
+(who sold, who opened the drawer). The store reads each row's state when it builds the
+batch, so a row changed ten times since the last push travels once.
+
+The hub applies a batch in one transaction:
+
+1. translate ids: the store's business becomes the hub's; a person is the hub's person
+   with that id, else with that email, else a new account without a password; a master
+   row that is the same thing as a hub row (same unique fields: the owner's membership,
+   a product with the same SKU, a barcode) takes the hub row's id, remembered in IdMap;
+2. refuse the whole batch if a row, or a row it points to, belongs to another business;
+3. insert the rows the hub lacks, update the master rows it has (facts are never
+   rewritten: their id makes them idempotent), delete the tombstoned ones;
+4. bring the hub's derived data up to date: search rows of the products, category
+   counts, and the daily report tables of the days the sales fell on.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import uuid
+import zoneinfo
+from collections import defaultdict
+
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
+from django.core import serializers
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from hanout.sync.models import IdMap, OutboxEntry
+from hanout.sync.outbox import FACTS, MASTER, SYNCED, model_for_table
+
+PROTOCOL = 1
+
+
+class BatchRefused(Exception):
+    """The hub will not apply this batch (the message says why, for the store's page)."""
+
+
+class _Encoder(json.JSONEncoder):
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.date | datetime.time):
+            return o.isoformat()  # full precision (DjangoJSONEncoder cuts microseconds)
+        if isinstance(o, decimal.Decimal | uuid.UUID):
+            return str(o)
+        return super().default(o)
+
+
+def dumps(payload) -> bytes:
+    return json.dumps(payload, cls=_Encoder, separators=(",", ":")).encode()
+
+
+# --- the store: build a batch -----------------------------------------------------------
+
+
+def build_batch(*, business, after: int, limit: int) -> dict | None:
+    """The next batch of the business's outbox after `after`; None when nothing waits."""
+    entries = list(
+        OutboxEntry.objects.filter(business_id=business.pk, seq__gt=after)
+        .order_by("seq")
+        .values_list("seq", "table_name", "row_id", "op")[:limit]
+    )
+    if not entries:
+        return None
+    last_op: dict[tuple[str, uuid.UUID], str] = {}
+    order: list[tuple[str, uuid.UUID]] = []
+    for _seq, table, row_id, op in entries:
+        key = (table, row_id)
+        if key not in last_op:
+            order.append(key)
+        last_op[key] = op
+    by_table: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for table, row_id in order:
+        by_table[table].append(row_id)
+    rows: dict[tuple[str, str], dict] = {}
+    for table, ids in by_table.items():
+        model = model_for_table(table)
+        if model is None:
+            continue
+        queryset = model._base_manager.filter(pk__in=ids)
+        if model._meta.many_to_many:
+            queryset = queryset.prefetch_related(*(f.name for f in model._meta.many_to_many))
+        for record in serializers.serialize("python", queryset):
+            rows[(table, str(record["pk"]))] = record
+    records, deleted, people = [], [], set()
+    for table, row_id in order:
+        model = model_for_table(table)
+        if model is None:
+            continue
+        record = rows.get((table, str(row_id)))
+        if last_op[(table, row_id)] == "d" or record is None:
+            # Deleted (or deleted since it was noted): the hub deletes it too.
+            deleted.append({"model": model._meta.label_lower, "pk": str(row_id)})
+            continue
+        records.append(record)
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is _user_model():
+                value = record["fields"].get(field.name)
+                if value:
+                    people.add(str(value))
+    user_model = _user_model()
+    return {
+        "levels": _levels_of(records),
+        "protocol": PROTOCOL,
+        "after": after,
+        "upto": entries[-1][0],
+        "entries": len(entries),
+        "business": {
+            "id": str(business.pk),
+            "name": business.name,
+            "currency": business.currency,
+        },
+        "people": [
+            {"id": str(u.pk), "email": u.email, "full_name": u.full_name, "phone": u.phone}
+            for u in user_model.objects.filter(pk__in=people)
+        ],
+        "records": records,
+        "deleted": deleted,
+    }
+
+
+def _levels_of(records: list[dict]) -> list[list[str]]:
+    """[product, location, level id] for the stock movements of the batch: a movement may
+    travel a batch ahead of the new level row written in its transaction; the hub then
+    makes that row under this id, so its level is the sum of the movements at once."""
+    from hanout.inventory.models import StockLevel
+
+    pairs = {
+        (r["fields"]["product"], r["fields"]["location"])
+        for r in records
+        if r["model"] == "inventory.stockmovement"
+    }
+    if not pairs:
+        return []
+    products = {p for p, _ in pairs}
+    rows = StockLevel.objects.filter(product_id__in=products).values_list(
+        "product_id", "location_id", "pk"
+    )
+    return [[str(p), str(loc), str(pk)] for p, loc, pk in rows if (str(p), str(loc)) in pairs]
+
+
+def _user_model():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()
+
+
+# --- the hub: apply a batch -------------------------------------------------------------
+
+
+_MASTER = {label.lower() for label in MASTER}
+_FACTS = {label.lower() for label in FACTS}
+_KNOWN = _MASTER | _FACTS
+
+
+# When a store's master row *is* a hub row under another id: the same person's membership,
+# the same SKU, barcode, tag, category (same name under the same parent), supplier,
+# customer card, built-in expense category. `where`: both rows must match it too.
+# Other unique fields (a shop's or register's name, an employee code) that collide are
+# two different things with one name: the batch is refused and the message says which.
+IDENTITY: dict[str, list[tuple[tuple[str, ...], dict]]] = {
+    "accounts.membership": [(("business", "user"), {})],
+    "accounts.moduleaccess": [(("membership", "module"), {})],
+    "catalog.category": [(("business", "parent", "name"), {})],
+    "catalog.tag": [(("business", "name"), {})],
+    "catalog.product": [(("business", "sku"), {})],
+    "catalog.barcode": [(("business", "code", "product"), {})],
+    "suppliers.supplier": [(("business", "name"), {})],
+    "suppliers.supplierproduct": [(("supplier", "product"), {})],
+    "customers.customer": [(("business", "card_code"), {})],
+    "expenses.expensecategory": [
+        (("business", "builtin"), {}),
+        (("business", "name"), {"builtin": ""}),
+    ],
+}
+
+
+class _Applier:
+    def __init__(self, link, payload: dict):
+        self.link = link
+        self.business_id = link.business_id
+        self.payload = payload
+        self.store_business = uuid.UUID(payload["business"]["id"])
+        self.maps: dict[str, dict[str, str]] = defaultdict(dict)
+        for model, store_id, hub_id in IdMap.objects.filter(link=link).values_list(
+            "model", "store_id", "hub_id"
+        ):
+            self.maps[model][str(store_id)] = str(hub_id)
+        self.touched: dict[str, set[str]] = defaultdict(set)
+
+    # ids ------------------------------------------------------------------------------
+
+    def _remember(self, label: str, store_id: str, hub_id: str) -> None:
+        if store_id == hub_id or self.maps[label].get(store_id) == hub_id:
+            return
+        self.maps[label][store_id] = hub_id
+        IdMap.objects.update_or_create(
+            link=self.link,
+            model=label,
+            store_id=store_id,
+            defaults={"hub_id": hub_id},
+        )
+
+    def _people(self) -> None:
+        user_model = _user_model()
+        label = user_model._meta.label_lower
+        for person in self.payload.get("people", []):
+            store_id = person["id"]
+            if store_id in self.maps[label]:
+                continue
+            if user_model.objects.filter(pk=store_id).exists():
+                continue
+            email = (person.get("email") or "").strip()
+            same = user_model.objects.filter(email__iexact=email).first() if email else None
+            if same is not None:
+                self._remember(label, store_id, str(same.pk))
+                continue
+            user_model.objects.create(
+                id=store_id,
+                email=email or f"{store_id}@store.invalid",
+                full_name=person.get("full_name", "")[:150],
+                phone=person.get("phone", "")[:32],
+                password=make_password(None),
+            )
+
+    def _translate(self, record: dict, model) -> dict:
+        fields = dict(record["fields"])
+        for field in model._meta.concrete_fields:
+            if not field.is_relation or field.name not in fields:
+                continue
+            value = fields[field.name]
+            if value is None:
+                continue
+            if field.name == "business" or field.related_model._meta.label == "core.Business":
+                if str(value) == str(self.store_business):
+                    fields[field.name] = str(self.business_id)
+                continue
+            target = field.related_model._meta.label_lower
+            fields[field.name] = self.maps[target].get(str(value), value)
+        for field in model._meta.many_to_many:
+            if field.name in fields:
+                target = field.related_model._meta.label_lower
+                fields[field.name] = [self.maps[target].get(str(v), v) for v in fields[field.name]]
+        label = model._meta.label_lower
+        pk = self.maps[label].get(str(record["pk"]), str(record["pk"]))
+        return {"model": label, "pk": pk, "fields": fields}
+
+    def _match(self, model, record: dict) -> str | None:
+        """The hub row that is this master row under another id (see IDENTITY)."""
+        fields = record["fields"]
+        for key, where in IDENTITY.get(model._meta.label_lower, []):
+            if any(fields.get(name) != value for name, value in where.items()):
+                continue
+            values = dict(where)
+            for name in key:
+                field = model._meta.get_field(name)
+                value = fields.get(name)
+                if value == "" or (value is None and name != "parent"):
+                    break
+                values[field.attname] = value
+            else:
+                found = (
+                    model._base_manager.filter(**values)
+                    .exclude(pk=record["pk"])
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+                if found is not None:
+                    return str(found)
+        return None
+
+    def _make_room(self, label: str, objs: list) -> None:
+        """Names that are the hub's own: a store's employee whose code another person has
+        on the hub arrives without a code there (the hub's owner gives one); a store's
+        shop named like a hub shop takes the store's name after it."""
+        if label == "accounts.membership":
+            from hanout.accounts.models import Membership
+
+            for obj in objs:
+                if obj.employee_code and (
+                    Membership.objects.filter(
+                        business_id=self.business_id, employee_code=obj.employee_code
+                    )
+                    .exclude(pk=obj.pk)
+                    .exists()
+                ):
+                    obj.employee_code = ""
+        elif label == "core.shop":
+            from hanout.core.models import Shop
+
+            for obj in objs:
+                if (
+                    Shop.objects.filter(business_id=self.business_id, name=obj.name)
+                    .exclude(pk=obj.pk)
+                    .exists()
+                ):
+                    obj.name = f"{obj.name} ({self.link.name})"[
+                        : Shop._meta.get_field("name").max_length
+                    ]
+
+    def _collision(self, model, items) -> str:
+        """Words for the unique field a row of `items` shares with another hub row."""
+        for item in items:
+            obj = item.object
+            for constraint in model._meta.constraints:
+                names = getattr(constraint, "fields", ())
+                if not isinstance(constraint, models.UniqueConstraint) or not names:
+                    continue
+                values = {
+                    model._meta.get_field(n).attname: getattr(obj, model._meta.get_field(n).attname)
+                    for n in names
+                }
+                if any(v in ("", None) for v in values.values()):
+                    continue
+                other = model._base_manager.filter(**values).exclude(pk=obj.pk).first()
+                if other is not None:
+                    shown = [
+                        f"{model._meta.get_field(n).verbose_name} “{getattr(obj, n)}”"
+                        for n in names
+                        if n != "business"
+                    ]
+                    return _(
+                        "%(kind)s “%(row)s” of the store has the same %(fields)s as "
+                        "“%(other)s” on the hub: they are two different things with one "
+                        "name. Change it on one side, then sync again."
+                    ) % {
+                        "kind": str(model._meta.verbose_name).capitalize(),
+                        "row": obj,
+                        "fields": ", ".join(shown),
+                        "other": other,
+                    }
+        return _("A %(kind)s of the store clashes with one on the hub.") % {
+            "kind": model._meta.verbose_name
+        }
+
+    # checks -----------------------------------------------------------------------------
+
+    def _check_owners(self, model, ids: list[str]) -> None:
+        if not ids or not any(f.name == "business" for f in model._meta.concrete_fields):
+            return
+        foreign = (
+            model._base_manager.filter(pk__in=ids).exclude(business_id=self.business_id).exists()
+        )
+        if foreign:
+            raise BatchRefused(
+                f"The batch names {model._meta.verbose_name} rows that are not this "
+                "business's on the hub."
+            )
+
+    def _check_references(self, records: list[dict]) -> None:
+        wanted: dict = defaultdict(set)
+        for record in records:
+            model = apps.get_model(record["model"])
+            for field in model._meta.concrete_fields:
+                if field.is_relation and field.name != "business":
+                    value = record["fields"].get(field.name)
+                    if value and any(
+                        f.name == "business" for f in field.related_model._meta.concrete_fields
+                    ):
+                        wanted[field.related_model].add(str(value))
+        for related, ids in wanted.items():
+            self._check_owners(related, list(ids))
+
+    # apply ------------------------------------------------------------------------------
+
+    def apply(self) -> int:
+        records_in = self.payload.get("records", [])
+        for record in records_in + self.payload.get("deleted", []):
+            if record["model"] not in _KNOWN:
+                raise BatchRefused(f"This hub does not take “{record['model']}” records.")
+        self._people()
+        records = []
+        for record in records_in:
+            model = apps.get_model(record["model"])
+            translated = self._translate(record, model)
+            if record["model"] in _MASTER:
+                hub_id = self._match(model, translated)
+                if hub_id is not None:
+                    self._remember(translated["model"], str(record["pk"]), hub_id)
+                    translated["pk"] = hub_id
+            records.append(translated)
+        by_model: dict[str, list[dict]] = defaultdict(list)
+        for record in records:
+            by_model[record["model"]].append(record)
+        for label, group in by_model.items():
+            self._check_owners(apps.get_model(label), [r["pk"] for r in group])
+        self._check_references(records)
+        written = 0
+        for label in (m.lower() for m in SYNCED):
+            group = by_model.get(label)
+            if not group:
+                continue
+            model = apps.get_model(label)
+            have = {
+                str(pk)
+                for pk in model._base_manager.filter(pk__in=[r["pk"] for r in group]).values_list(
+                    "pk", flat=True
+                )
+            }
+            fresh, changed = [], []
+            items = list(serializers.deserialize("python", group, ignorenonexistent=True))
+            self._make_room(label, [item.object for item in items])
+            for item in items:
+                key = str(item.object.pk)
+                if key not in have:
+                    fresh.append(item)
+                elif label != "core.auditentry":  # audit rows are never rewritten
+                    changed.append(item)
+            try:
+                with transaction.atomic():
+                    if fresh:
+                        fields = list(model._meta.local_concrete_fields)
+                        objs = [item.object for item in fresh]
+                        for start in range(0, len(objs), 500):
+                            model._base_manager.all()._insert(
+                                objs[start : start + 500], fields, raw=True
+                            )
+                    for item in changed:
+                        item.object.save_base(raw=True, force_update=True)
+            except IntegrityError:
+                raise BatchRefused(self._collision(model, fresh + changed)) from None
+            for item in fresh + changed:
+                for name, values in (item.m2m_data or {}).items():
+                    getattr(item.object, name).set(values)
+                self.touched[label].add(str(item.object.pk))
+            written += len(fresh) + len(changed)
+        for tomb in self.payload.get("deleted", []):
+            model = apps.get_model(tomb["model"])
+            pk = self.maps[tomb["model"]].get(tomb["pk"], tomb["pk"])
+            deleted = model._base_manager.filter(pk=pk, business_id=self.business_id)
+            if deleted.exists():
+                if tomb["model"] == "core.auditentry":
+                    continue  # never deleted, not even from a store
+                deleted._raw_delete(deleted.db)
+                written += 1
+        self._derive()
+        return written
+
+    def _derive(self) -> None:
+        from hanout.core.models import Business
+
+        business = Business.objects.get(pk=self.business_id)
+        touched = self.touched
+        self._ledgers_follow()
+        if touched["catalog.product"] or touched["catalog.barcode"] or touched["catalog.tag"]:
+            from hanout.catalog import search
+            from hanout.catalog.models import Product
+            from hanout.catalog.services import category_counts_rebuild
+
+            product_ids = set(touched["catalog.product"])
+            from hanout.catalog.models import Barcode
+
+            product_ids |= {
+                str(p)
+                for p in Barcode.objects.filter(pk__in=touched["catalog.barcode"]).values_list(
+                    "product_id", flat=True
+                )
+            }
+            for product in Product.objects.filter(pk__in=product_ids).prefetch_related(
+                "barcodes", "tags"
+            ):
+                search.document_save(
+                    product,
+                    barcodes=[b.code for b in product.barcodes.all()],
+                    tags=[t.name for t in product.tags.all()],
+                )
+            category_counts_rebuild(business=business)
+        if touched["pos.sale"]:
+            from hanout.pos.models import Sale
+            from hanout.reports.services import days_mark_stale
+
+            # The sales keep the store's creation times, which the reports' sweep would
+            # not look at: their days are marked for the next refresh (every few
+            # minutes, and before any report page reads them).
+            days = set()
+            for shop_id, sold_at, tz in Sale.objects.filter(pk__in=touched["pos.sale"]).values_list(
+                "shop_id", "sold_at", "shop__time_zone"
+            ):
+                days.add((shop_id, sold_at.astimezone(zoneinfo.ZoneInfo(tz)).date()))
+            days_mark_stale(business=business, days=days)
+
+    def _ledgers_follow(self) -> None:
+        """Keep the hub's ledger invariants at every commit, whatever the batch cut: each
+        stock level touched is the sum of its movements here, and each customer's points
+        the sum of their entries (the backup's checks, sync/engines.py INVARIANTS)."""
+        from django.db.models import OuterRef, Subquery, Sum
+        from django.db.models.functions import Coalesce
+
+        from hanout.customers.models import Customer, LoyaltyEntry
+        from hanout.inventory.models import StockLevel, StockMovement
+
+        touched = self.touched
+        pairs = set(
+            StockMovement.objects.filter(pk__in=touched["inventory.stockmovement"]).values_list(
+                "product_id", "location_id"
+            )
+        ) | set(
+            StockLevel.objects.filter(pk__in=touched["inventory.stocklevel"]).values_list(
+                "product_id", "location_id"
+            )
+        )
+        if pairs:
+            have = set(
+                StockLevel.objects.filter(
+                    business_id=self.business_id, product_id__in={p for p, _ in pairs}
+                ).values_list("product_id", "location_id")
+            )
+            ids = {
+                (uuid.UUID(p), uuid.UUID(loc)): pk for p, loc, pk in self.payload.get("levels", [])
+            }
+            StockLevel.objects.bulk_create(
+                [
+                    StockLevel(
+                        business_id=self.business_id,
+                        product_id=p,
+                        location_id=loc,
+                        **({"id": ids[(p, loc)]} if (p, loc) in ids else {}),
+                    )
+                    for p, loc in pairs - have
+                ]
+            )
+            sums = (
+                StockMovement.objects.filter(
+                    business_id=self.business_id,
+                    product_id=OuterRef("product_id"),
+                    location_id=OuterRef("location_id"),
+                )
+                .order_by()
+                .values("product_id")
+                .annotate(s=Sum("quantity"))
+                .values("s")
+            )
+            for product_ids in _chunks(sorted({p for p, _ in pairs}), 500):
+                StockLevel.objects.filter(
+                    business_id=self.business_id, product_id__in=product_ids
+                ).update(quantity=Coalesce(Subquery(sums), 0))
+        customers = set(touched["customers.customer"]) | {
+            str(c)
+            for c in LoyaltyEntry.objects.filter(
+                pk__in=touched["customers.loyaltyentry"]
+            ).values_list("customer_id", flat=True)
+        }
+        if customers:
+            points = (
+                LoyaltyEntry.objects.filter(customer_id=OuterRef("pk"))
+                .order_by()
+                .values("customer_id")
+                .annotate(s=Sum("points"))
+                .values("s")
+            )
+            for chunk in _chunks(sorted(customers), 500):
+                Customer.objects.filter(pk__in=chunk, business_id=self.business_id).update(
+                    loyalty_points=Coalesce(Subquery(points), 0)
+                )
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def apply_batch(*, link, payload: dict) -> int:
+    """Apply a store's batch on the hub (all of it or nothing). Returns rows written."""
+    with transaction.atomic():
+        return _Applier(link, payload).apply()
