@@ -29,7 +29,7 @@ from hanout.core import audit, clock
 from hanout.core.errors import Conflict, NotFound, ValidationFailed
 from hanout.sync import outbox, wire
 from hanout.sync.backups import app_version
-from hanout.sync.crypto import seal, unseal
+from hanout.sync.crypto import BackupKeyError, seal, unseal
 from hanout.sync.models import HubLink, OutboxEntry, StoreLink
 
 CODE_LIFETIME = timedelta(hours=24)
@@ -358,7 +358,11 @@ def push(*, business, batch: int | None = None) -> dict:
 
 
 def _push(link: HubLink, business, batch: int) -> dict:
-    key = unseal(link.sealed_key)
+    try:
+        key = unseal(link.sealed_key)
+    except BackupKeyError as exc:
+        _failed(link, str(exc))
+        raise HubUnreachable(str(exc)) from None
     # The hub's words (a refused batch) in the language this push reports in: the
     # reader's for "Sync now", else the business's (the scheduled job, `hanout sync`).
     language = translation.get_language() or business.default_language or "en"
@@ -381,10 +385,10 @@ def _push(link: HubLink, business, batch: int) -> dict:
                 # again after it, and this batch starts the full resend.
                 payload["after"], payload["resync"] = hub_seq, True
                 resync = False
-            answer = _call(
-                _endpoint(link.hub_url, "push/"), body=payload, key=key, language=language
-            )
-            link.sent_seq = int(answer["received_seq"])
+            _call(_endpoint(link.hub_url, "push/"), body=payload, key=key, language=language)
+            # What this store sent, not the hub's position: after the store was restored
+            # from a backup its new changes reuse numbers the hub already saw.
+            link.sent_seq = int(payload["upto"])
             link.sent_count += payload["entries"]
             sent += payload["entries"]
             HubLink.objects.filter(pk=link.pk).update(

@@ -106,6 +106,8 @@ def scheduled_sync() -> int:
                 sent += services.push(business=business)["sent"]
         except services.HubUnreachable as exc:
             log.warning("sync of %s: %s", business.pk, exc)
+        except Exception:  # one business's trouble never stops the others' sync
+            log.exception("sync of %s failed", business.pk)
     services.silence_alerts()
     return sent
 

@@ -238,8 +238,10 @@ class _Applier:
             if value is None:
                 continue
             if field.name == "business" or field.related_model._meta.label == "core.Business":
-                if str(value) == str(self.store_business):
-                    fields[field.name] = str(self.business_id)
+                if str(value) != str(self.store_business):
+                    # A store writes its own business's rows, never another's.
+                    raise BatchRefused(_("The batch names a business other than the store's."))
+                fields[field.name] = str(self.business_id)
                 continue
             target = field.related_model._meta.label_lower
             fields[field.name] = self.maps[target].get(str(value), value)
@@ -349,8 +351,8 @@ class _Applier:
         )
         if foreign:
             raise BatchRefused(
-                f"The batch names {model._meta.verbose_name} rows that are not this "
-                "business's on the hub."
+                _("The batch names %(kind)s rows that are not this business's on the hub.")
+                % {"kind": model._meta.verbose_name}
             )
 
     def _check_references(self, records: list[dict]) -> None:
@@ -364,6 +366,9 @@ class _Applier:
                         f.name == "business" for f in field.related_model._meta.concrete_fields
                     ):
                         wanted[field.related_model].add(str(value))
+            for field in model._meta.many_to_many:
+                for value in record["fields"].get(field.name) or []:
+                    wanted[field.related_model].add(str(value))
         for related, ids in wanted.items():
             self._check_owners(related, list(ids))
 
@@ -373,7 +378,10 @@ class _Applier:
         records_in = self.payload.get("records", [])
         for record in records_in + self.payload.get("deleted", []):
             if record["model"] not in _KNOWN:
-                raise BatchRefused(f"This hub does not take “{record['model']}” records.")
+                raise BatchRefused(
+                    _("This hub does not take “%(model)s” records: update Hanout on the hub.")
+                    % {"model": record["model"]}
+                )
         self._people()
         records = []
         for record in records_in:

@@ -265,8 +265,11 @@ def _pair(hub: Hub, code: str, business_id: str, currency: str = "EUR") -> str:
 
 def test_a_store_cannot_touch_another_business_on_the_hub(hub):
     """A store's batch naming rows of another business on the hub is refused whole."""
+    from hanout.catalog.models import Tag
+
     first = hub.make_business("Chain D")
     till = make_till()
+    till["croissant"].tags.add(Tag.objects.create(business=till.business, name="bio"))
     services.hub_link(
         business=till.business,
         hub_url=hub.url,
@@ -297,6 +300,35 @@ def test_a_store_cannot_touch_another_business_on_the_hub(hub):
     status, answer = hub.call("sync/push/", batch, key=key)
     assert status == 409
     assert "not this business" in answer["error"]["message"]
+    # A new row written straight into the other business (an owner's membership there).
+    intruder = "01234567-89ab-7def-8123-456789abcdef"
+    assert first != intruder
+    batch["records"] = [
+        {
+            "model": "accounts.membership",
+            "pk": "01234567-89ab-7def-8123-0000000000aa",
+            "fields": {"business": first, "user": str(till.user.pk), "role": "owner"},
+        }
+    ]
+    status, answer = hub.call("sync/push/", batch, key=key)
+    assert status == 409 and "other than the store's" in answer["error"]["message"]
+    # A new product of its own, tagged with the other business's tag.
+    tag = str(till["croissant"].tags.get().pk)  # on the hub since the first push, in Chain D
+    batch["records"] = [
+        {
+            "model": "catalog.product",
+            "pk": "01234567-89ab-7def-8123-0000000000ab",
+            "fields": {"business": intruder, "name": "Spy", "tags": [tag]},
+        }
+    ]
+    status, answer = hub.call("sync/push/", batch, key=key)
+    assert status == 409 and "not this business" in answer["error"]["message"]
+    assert hub.run(
+        "from hanout.accounts.models import Membership\n"
+        "from hanout.catalog.models import Product\n"
+        f"out = [Membership.objects.filter(business_id='{first}', role='owner').count(),"
+        " Product.objects.filter(name='Spy').count()]"
+    ) == [2, 0]  # the hub's owner and the store's, nobody else; no spy product
     # A tombstone of the other business's row deletes nothing either.
     batch["records"], batch["deleted"] = [], [{"model": "catalog.product", "pk": str(product.pk)}]
     hub.call("sync/push/", batch, key=key)
