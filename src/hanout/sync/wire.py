@@ -104,6 +104,7 @@ def build_batch(*, business, after: int, limit: int) -> dict | None:
                 value = record["fields"].get(field.name)
                 if value:
                     people.add(str(value))
+    records = _parents_first(business, records, upto=entries[-1][0]) + records
     user_model = _user_model()
     return {
         "levels": _levels_of(records),
@@ -123,6 +124,55 @@ def build_batch(*, business, after: int, limit: int) -> dict | None:
         "records": records,
         "deleted": deleted,
     }
+
+
+def _parents_first(business, records: list[dict], *, upto: int) -> list[dict]:
+    """The rows the batch's rows point to that the hub would only get in a later batch.
+
+    A row travels at its first place in the outbox in its current state: a product noted
+    early and moved since into a category made later points to a row not sent yet. Those
+    rows come along now (again later: the hub's apply is idempotent), their parents too."""
+    from django.db.models import Min
+
+    synced = {apps.get_model(label) for label in SYNCED}
+    have = {(r["model"], str(r["pk"])) for r in records}
+    pending, out = records, []
+    for _depth in range(5):
+        wanted: dict = defaultdict(set)
+        for record in pending:
+            model = apps.get_model(record["model"])
+            for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
+                target = field.related_model
+                if not field.is_relation or target not in synced or field.name == "business":
+                    continue
+                value = record["fields"].get(field.name)
+                for one in value if isinstance(value, list) else [value]:
+                    if one and (target._meta.label_lower, str(one)) not in have:
+                        wanted[target].add(str(one))
+        found = []
+        for model, ids in wanted.items():
+            later = [
+                row_id
+                for row_id, first in OutboxEntry.objects.filter(
+                    business_id=business.pk, table_name=model._meta.db_table, row_id__in=ids
+                )
+                .values_list("row_id")
+                .annotate(first=Min("seq"))
+                if first > upto
+            ]
+            if later:
+                queryset = model._base_manager.filter(pk__in=later)
+                if model._meta.many_to_many:
+                    queryset = queryset.prefetch_related(
+                        *(f.name for f in model._meta.many_to_many)
+                    )
+                found += serializers.serialize("python", queryset)
+        if not found:
+            break
+        have |= {(r["model"], str(r["pk"])) for r in found}
+        out = found + out
+        pending = found
+    return out
 
 
 def _levels_of(records: list[dict]) -> list[list[str]]:
@@ -479,7 +529,19 @@ class _Applier:
                     tags=[t.name for t in product.tags.all()],
                 )
             category_counts_rebuild(business=business)
-        if touched["pos.sale"]:
+        sales = set(touched["pos.sale"])
+        if touched["pos.saleline"] or touched["pos.payment"]:
+            from hanout.pos.models import Payment, SaleLine
+
+            for model, label in ((SaleLine, "pos.saleline"), (Payment, "pos.payment")):
+                sales |= {
+                    str(s)
+                    for s in model.objects.filter(pk__in=touched[label]).values_list(
+                        "sale_id", flat=True
+                    )
+                    if s
+                }
+        if sales:
             from hanout.pos.models import Sale
             from hanout.reports.services import days_mark_stale
 
@@ -487,7 +549,7 @@ class _Applier:
             # not look at: their days are marked for the next refresh (every few
             # minutes, and before any report page reads them).
             days = set()
-            for shop_id, sold_at, tz in Sale.objects.filter(pk__in=touched["pos.sale"]).values_list(
+            for shop_id, sold_at, tz in Sale.objects.filter(pk__in=sales).values_list(
                 "shop_id", "sold_at", "shop__time_zone"
             ):
                 days.add((shop_id, sold_at.astimezone(zoneinfo.ZoneInfo(tz)).date()))
@@ -519,8 +581,10 @@ class _Applier:
                     business_id=self.business_id, product_id__in={p for p, _ in pairs}
                 ).values_list("product_id", "location_id")
             )
+            products, locations = self.maps["catalog.product"], self.maps["inventory.location"]
             ids = {
-                (uuid.UUID(p), uuid.UUID(loc)): pk for p, loc, pk in self.payload.get("levels", [])
+                (uuid.UUID(products.get(p, p)), uuid.UUID(locations.get(loc, loc))): pk
+                for p, loc, pk in self.payload.get("levels", [])
             }
             StockLevel.objects.bulk_create(
                 [
@@ -528,6 +592,8 @@ class _Applier:
                         business_id=self.business_id,
                         product_id=p,
                         location_id=loc,
+                        # The store's row, when it comes, says; until then the sum so far.
+                        allow_negative=True,
                         **({"id": ids[(p, loc)]} if (p, loc) in ids else {}),
                     )
                     for p, loc in pairs - have

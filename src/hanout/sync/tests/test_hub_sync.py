@@ -487,3 +487,37 @@ def test_the_same_owner_is_one_person_and_clashing_names_are_sorted_out(hub):
     ]
     assert on_hub[1] == ["Hub shop", "Hub shop (Store)"]
     assert len(hub_state(hub, hub_business)["sales"]) == 3
+
+
+def test_a_row_noted_early_and_moved_under_a_later_parent_does_not_stall_the_sync(hub):
+    """A product changed (noted), then many sales, then moved into a category made after
+    them: the first small batch carries the product in its current state, pointing to a
+    category the hub would only get batches later; it comes along in that batch."""
+    from hanout.catalog.models import Category, Product
+
+    hub_business = hub.make_business("Chain J")
+    till = make_till()
+    open_session(till)
+    services.hub_link(
+        business=till.business,
+        hub_url=hub.url,
+        code=hub.pairing_code(hub_business)["code"],
+        actor=till.user,
+    )
+    services.push(business=till.business)
+    croissant = till["croissant"]
+    Product.objects.filter(pk=croissant.pk).update(sale_price="1.10")  # noted early
+    for _ in range(6):
+        sell(till, ("cafe", 1))
+    viennoiseries = Category.objects.create(business=till.business, name="Viennoiseries")
+    Product.objects.filter(pk=croissant.pk).update(category=viennoiseries)
+
+    services.push(business=till.business, batch=8)
+
+    assert selectors.waiting_count(business=till.business) == 0
+    assert hub.run(
+        "from hanout.catalog.models import Product\n"
+        f"p = Product.objects.select_related('category').get(pk='{croissant.pk}')\n"
+        "out = [p.category.name, str(p.sale_price)]"
+    ) == ["Viennoiseries", str(Product.objects.get(pk=croissant.pk).sale_price)]
+    assert len(hub_state(hub, hub_business)["sales"]) == 6
