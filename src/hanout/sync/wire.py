@@ -449,7 +449,7 @@ class _Applier:
         for label, group in by_model.items():
             self._check_owners(apps.get_model(label), [r["pk"] for r in group])
         self._check_references(records)
-        written = 0
+        written = self._delete()
         for label in (m.lower() for m in SYNCED):
             group = by_model.get(label)
             if not group:
@@ -488,15 +488,6 @@ class _Applier:
                     getattr(item.object, name).set(values)
                 self.touched[label].add(str(item.object.pk))
             written += len(fresh) + len(changed)
-        for tomb in self.payload.get("deleted", []):
-            model = apps.get_model(tomb["model"])
-            pk = self.maps[tomb["model"]].get(tomb["pk"], tomb["pk"])
-            deleted = model._base_manager.filter(pk=pk, business_id=self.business_id)
-            if deleted.exists():
-                if tomb["model"] == "core.auditentry":
-                    continue  # never deleted, not even from a store
-                deleted._raw_delete(deleted.db)
-                written += 1
         self._derive()
         return written
 
@@ -554,6 +545,35 @@ class _Applier:
             ):
                 days.add((shop_id, sold_at.astimezone(zoneinfo.ZoneInfo(tz)).date()))
             days_mark_stale(business=business, days=days)
+
+    def _delete(self) -> int:
+        """The store's deletions, first (a barcode moved to another product in the same
+        batch is deleted before it is made again). A hub row a store row was matched to
+        is the hub's own: the match is forgotten, the row kept. A row the hub cannot
+        delete (something of the hub's still points to it) is kept rather than stalling
+        the sync. Audit rows are never deleted."""
+        from django.db.models import ProtectedError, RestrictedError
+
+        deleted = 0
+        for tomb in self.payload.get("deleted", []):
+            label = tomb["model"]
+            if label == "core.auditentry":
+                continue
+            model = apps.get_model(label)
+            mapped = self.maps[label].pop(str(tomb["pk"]), None)
+            if mapped is not None:
+                IdMap.objects.filter(link=self.link, model=label, store_id=tomb["pk"]).delete()
+                continue
+            rows = model._base_manager.filter(pk=tomb["pk"], business_id=self.business_id)
+            try:
+                with transaction.atomic():
+                    count, _by_model = rows.delete()
+            except (IntegrityError, ProtectedError, RestrictedError):
+                continue
+            if count:
+                deleted += 1
+                self.touched[label].add(str(tomb["pk"]))
+        return deleted
 
     def _ledgers_follow(self) -> None:
         """Keep the hub's ledger invariants at every commit, whatever the batch cut: each

@@ -521,3 +521,34 @@ def test_a_row_noted_early_and_moved_under_a_later_parent_does_not_stall_the_syn
         "out = [p.category.name, str(p.sale_price)]"
     ) == ["Viennoiseries", str(Product.objects.get(pk=croissant.pk).sale_price)]
     assert len(hub_state(hub, hub_business)["sales"]) == 6
+
+
+def test_deletions_travel_first_and_a_barcode_moved_to_another_product_follows(hub):
+    from hanout.catalog.models import Barcode, BarcodeKind
+    from hanout.pos.tests.factories import make_product
+
+    hub_business = hub.make_business("Chain K")
+    till = make_till()
+    gone = make_product(till.business, "Seasonal cake", barcode="5400000000011")
+    services.hub_link(
+        business=till.business,
+        hub_url=hub.url,
+        code=hub.pairing_code(hub_business)["code"],
+        actor=till.user,
+    )
+    services.push(business=till.business)
+    code = "1946753214860"  # the pain au chocolat's
+    Barcode.objects.filter(business=till.business, code=code).delete()
+    moved = Barcode.objects.create(
+        business=till.business, product=till["chocolat"], code=code, kind=BarcodeKind.EAN13
+    )
+    gone_id = gone.pk
+    gone.delete()  # with its barcode
+
+    services.push(business=till.business)
+
+    assert hub.run(
+        "from hanout.catalog.models import Barcode, Product\n"
+        f"b = Barcode.objects.get(business_id='{hub_business}', code='{code}')\n"
+        f"out = [str(b.pk), str(b.product_id), Product.objects.filter(pk='{gone_id}').count()]"
+    ) == [str(moved.pk), str(till["chocolat"].pk), 0]
