@@ -51,6 +51,21 @@ FACTS = [
 SYNCED = MASTER + FACTS
 
 TRIGGER = "hanout_sync_note"
+M2M_TRIGGER = "hanout_sync_note_m2m"
+
+
+def m2m_links() -> list[tuple[str, str, str]]:
+    """(link table, column, owner table) of the synced many-to-many fields: a change of
+    links only (a product's tags) writes no row of the owner, so its trigger notes it."""
+    out = []
+    for model in synced_models():
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            column = through._meta.get_field(field.m2m_field_name()).column
+            out.append((through._meta.db_table, column, model._meta.db_table))
+    return out
+
+
 OUTBOX = OutboxEntry._meta.db_table
 
 
@@ -101,6 +116,38 @@ END $$ LANGUAGE plpgsql
 """  # noqa: S608 - names from the models
 
 
+def _sqlite_m2m_sql(link: str, column: str, owner: str) -> list[str]:
+    out = []
+    for event, row in (("INSERT", "NEW"), ("DELETE", "OLD")):
+        out.append(
+            f"CREATE TRIGGER IF NOT EXISTS {M2M_TRIGGER}_{event.lower()}_{link} "  # noqa: S608
+            f"AFTER {event} ON {link} FOR EACH ROW BEGIN "
+            f"INSERT INTO {OUTBOX} (business_id, table_name, row_id, op) "
+            f"SELECT o.business_id, '{owner}', o.id, 'u' FROM {owner} o "
+            f"WHERE o.id = {row}.{column} AND EXISTS "
+            "(SELECT 1 FROM sync_hublink h WHERE h.business_id = o.business_id); END"
+        )
+    return out
+
+
+def _postgres_m2m_sql(link: str, column: str, owner: str) -> list[str]:
+    function = f"{M2M_TRIGGER}_{link}"
+    return [
+        f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO {OUTBOX} (business_id, table_name, row_id, op)
+  SELECT o.business_id, '{owner}', o.id, 'u' FROM {owner} o
+   WHERE o.id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.{column} ELSE NEW.{column} END)
+     AND EXISTS (SELECT 1 FROM sync_hublink h WHERE h.business_id = o.business_id);
+  RETURN NULL;
+END $$ LANGUAGE plpgsql
+""",  # noqa: S608 - names from the models
+        f"CREATE OR REPLACE TRIGGER {M2M_TRIGGER} AFTER INSERT OR DELETE ON {link} "
+        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+    ]
+
+
 def _postgres_sql(table: str) -> list[str]:
     return [
         f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {table} "
@@ -125,6 +172,12 @@ def ensure_triggers(using: str = "default") -> None:
                 continue
             for sql in _sqlite_sql(table) if conn.vendor == "sqlite" else _postgres_sql(table):
                 cursor.execute(sql)
+        for link, column, owner in m2m_links():
+            if link not in tables:
+                continue
+            make = _sqlite_m2m_sql if conn.vendor == "sqlite" else _postgres_m2m_sql
+            for sql in make(link, column, owner):
+                cursor.execute(sql)
 
 
 def drop_triggers(using: str = "default") -> None:
@@ -144,6 +197,14 @@ def drop_triggers(using: str = "default") -> None:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}_{event}_{table}")
             else:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {table}")
+        for link, _column, _owner in m2m_links():
+            if link not in tables:
+                continue
+            if conn.vendor == "sqlite":
+                for event in ("insert", "delete"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {M2M_TRIGGER}_{event}_{link}")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {M2M_TRIGGER} ON {link}")
 
 
 def missing_triggers() -> list[str]:
@@ -159,14 +220,22 @@ def missing_triggers() -> list[str]:
                     (m._meta.db_table, f"{TRIGGER}_{e}_{m._meta.db_table}") not in have
                     for e in ("insert", "update", "delete")
                 )
+            ] + [
+                link
+                for link, _column, _owner in m2m_links()
+                if any(
+                    (link, f"{M2M_TRIGGER}_{e}_{link}") not in have for e in ("insert", "delete")
+                )
             ]
         cursor.execute(
-            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE t.tgname = %s",
-            [TRIGGER],
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname IN (%s, %s)",
+            [TRIGGER, M2M_TRIGGER],
         )
-        have = {r[0] for r in cursor.fetchall()}
-        return [m._meta.db_table for m in synced_models() if m._meta.db_table not in have]
+        have = {tuple(r) for r in cursor.fetchall()}
+        return [
+            m._meta.db_table for m in synced_models() if (m._meta.db_table, TRIGGER) not in have
+        ] + [link for link, _c, _o in m2m_links() if (link, M2M_TRIGGER) not in have]
 
 
 def enqueue_all(*, business_id) -> int:

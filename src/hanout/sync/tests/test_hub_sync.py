@@ -552,3 +552,30 @@ def test_deletions_travel_first_and_a_barcode_moved_to_another_product_follows(h
         f"b = Barcode.objects.get(business_id='{hub_business}', code='{code}')\n"
         f"out = [str(b.pk), str(b.product_id), Product.objects.filter(pk='{gone_id}').count()]"
     ) == [str(moved.pk), str(till["chocolat"].pk), 0]
+
+
+def test_a_change_of_tags_only_reaches_the_hub(hub):
+    """Tagging writes the link table only, never the product's row: its own trigger
+    notes the product."""
+    from hanout.catalog.models import Tag
+
+    hub_business = hub.make_business("Chain L")
+    till = make_till()
+    services.hub_link(
+        business=till.business,
+        hub_url=hub.url,
+        code=hub.pairing_code(hub_business)["code"],
+        actor=till.user,
+    )
+    services.push(business=till.business)
+    vegan = Tag.objects.create(business=till.business, name="vegan")
+    till["pain"].tags.add(vegan)
+    assert selectors.waiting_count(business=till.business) >= 2  # the tag, the product
+
+    services.push(business=till.business)
+    tagged = f"Product.objects.get(pk='{till['pain'].pk}').tags.values_list('name', flat=True)"
+    assert hub.run(f"from hanout.catalog.models import Product\nout = list({tagged})") == ["vegan"]
+
+    till["pain"].tags.remove(vegan)
+    services.push(business=till.business)
+    assert hub.run(f"from hanout.catalog.models import Product\nout = list({tagged})") == []
