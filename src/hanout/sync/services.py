@@ -15,6 +15,7 @@ import json
 import secrets
 import urllib.error
 import urllib.request
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -96,6 +97,12 @@ def store_pair(
 ) -> tuple[StoreLink, str]:
     """A store presents its pairing code: the code is used up and the store gets its key."""
     normal = _normal_code(code)
+    try:
+        store_id = uuid.UUID(str(store_business.get("id", "")))
+    except ValueError:
+        raise ValidationFailed(
+            _("The store did not say which business it is."), fields={"business": _("Required.")}
+        ) from None
     link = (
         StoreLink.objects.select_for_update()
         .select_related("business")
@@ -124,7 +131,7 @@ def store_pair(
     link.key_hash = _hash(raw)
     link.code_hash = ""
     link.linked_at = clock.now()
-    link.store_business_id = store_business.get("id")
+    link.store_business_id = store_id
     link.store_business_name = str(store_business.get("name", ""))[:120]
     link.store_version = str(store_version)[:40]
     link.save()
@@ -314,14 +321,21 @@ def hub_link(*, business, hub_url: str, code: str, actor) -> HubLink:
         raise ValidationFailed(exc.message, fields={"code": exc.message}) from None
     except HubUnreachable as exc:
         raise ValidationFailed(str(exc), fields={"hub_url": str(exc)}) from None
+    try:
+        link_id, hub_business = uuid.UUID(str(answer["link"])), answer["business"]
+        hub_business_id, key = uuid.UUID(str(hub_business["id"])), str(answer["key"])
+    except (KeyError, TypeError, ValueError):
+        # Its code is used up: a new one is needed once the address is right.
+        message = _("The address answered, but not as a Hanout hub does: check the address.")
+        raise ValidationFailed(message, fields={"hub_url": message}) from None
     with transaction.atomic():
         link = HubLink.objects.create(
             business=business,
             hub_url=url,
-            link_id=answer["link"],
-            hub_business_id=answer["business"]["id"],
-            hub_business_name=answer["business"].get("name", "")[:120],
-            sealed_key=seal(answer["key"]),
+            link_id=link_id,
+            hub_business_id=hub_business_id,
+            hub_business_name=str(hub_business.get("name", ""))[:120],
+            sealed_key=seal(key),
             linked_by=actor,
             linked_at=clock.now(),
         )
@@ -369,11 +383,14 @@ def _push(link: HubLink, business, batch: int) -> dict:
     HubLink.objects.filter(pk=link.pk).update(last_attempt_at=clock.now())
     try:
         # Where the hub is: it may have less than we think (restored from a backup).
-        hub_seq = int(
-            _call(_endpoint(link.hub_url, "status/"), body={}, key=key, language=language)[
-                "received_seq"
-            ]
-        )
+        answer = _call(_endpoint(link.hub_url, "status/"), body={}, key=key, language=language)
+        try:
+            hub_seq = int(answer["received_seq"])
+        except (KeyError, TypeError, ValueError):
+            raise HubUnreachable(
+                _("The hub at %(url)s answered, but not as a Hanout hub does.")
+                % {"url": link.hub_url}
+            ) from None
         resync = hub_seq < link.sent_seq and _rewind(link, hub_seq)
         sent = 0
         while True:

@@ -348,6 +348,8 @@ def test_a_pairing_code_works_once_and_a_revoked_store_is_refused(hub):
     key = _pair(hub, paired["code"].lower().replace("-", " "), store_id)  # as a person types it
     status, answer = hub.call("sync/pair/", {"code": paired["code"], "business": {"id": store_id}})
     assert status == 404 and "already used" in answer["error"]["message"]
+    status, answer = hub.call("sync/pair/", {"code": paired["code"], "business": {"id": "x"}})
+    assert status == 400 and answer["error"]["fields"] == {"business": ["Required."]}
     assert hub.call("sync/status/", {}, key=key)[0] == 200
     assert hub.call("sync/status/", {}, key="not-a-key")[0] == 401
     hub.run(
