@@ -17,28 +17,17 @@ LINK = "/market/"
 
 
 def _tell(business_id, *, kind: str, title, body, link: str = LINK) -> None:
-    from hanout.accounts.models import Membership
     from hanout.core.models import Business
-    from hanout.notifications.services import in_language, notify
+    from hanout.notifications.services import notify_members
 
-    business = Business.objects.get(pk=business_id)
-    members = (
-        Membership.objects.filter(business=business, is_active=True, user__is_active=True)
-        .select_related("user")
-        .prefetch_related("module_access")
+    notify_members(
+        business=Business.objects.get(pk=business_id),
+        allowed=lambda member: member.can_read(Module.MARKETPLACE),
+        kind=kind,
+        title=title,
+        body=body,
+        link=link,
     )
-    for member in members:
-        if not member.can_read(Module.MARKETPLACE):
-            continue
-        with in_language(member.user.language or business.default_language):
-            notify(
-                business=business,
-                recipient=member.user,
-                kind=kind,
-                title=str(title()),
-                body=str(body()),
-                link=link,
-            )
 
 
 def _country(business_id) -> str:

@@ -48,3 +48,27 @@ def notifications_mark_read(*, recipient, business, ids=None) -> int:
 def in_language(language: str | None):
     """Context manager: render a message in the recipient's language."""
     return translation.override(language or settings.LANGUAGE_CODE)
+
+
+def notify_members(*, business, allowed, kind: str, title, body, link: str = "") -> None:
+    """Notify every active member of `business` for whom `allowed(membership)` holds, each
+    in their own language: `title` and `body` are callables, called in that language."""
+    from hanout.accounts.models import Membership
+
+    members = (
+        Membership.objects.filter(business=business, is_active=True, user__is_active=True)
+        .select_related("user")
+        .prefetch_related("module_access")
+    )
+    for member in members:
+        if not allowed(member):
+            continue
+        with in_language(member.user.language or business.default_language):
+            notify(
+                business=business,
+                recipient=member.user,
+                kind=kind,
+                title=str(title()),
+                body=str(body()),
+                link=link,
+            )

@@ -474,27 +474,17 @@ def linked_businesses():
 
 
 def _tell_owners(business, kind: str, title, body, link: str) -> None:
-    from hanout.accounts.models import Membership
     from hanout.core.permissions import Module
-    from hanout.notifications.services import in_language, notify
+    from hanout.notifications.services import notify_members
 
-    members = (
-        Membership.objects.filter(business=business, is_active=True, user__is_active=True)
-        .select_related("user")
-        .prefetch_related("module_access")
+    notify_members(
+        business=business,
+        allowed=lambda member: member.can_edit(Module.SETTINGS),
+        kind=kind,
+        title=title,
+        body=body,
+        link=link,
     )
-    for member in members:
-        if not member.can_edit(Module.SETTINGS):
-            continue
-        with in_language(member.user.language or business.default_language):
-            notify(
-                business=business,
-                recipient=member.user,
-                kind=kind,
-                title=str(title()),
-                body=str(body()),
-                link=link,
-            )
 
 
 def silence_alerts() -> int:
