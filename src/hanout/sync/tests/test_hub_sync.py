@@ -53,6 +53,17 @@ def hub_state(hub: Hub, business_id: str) -> dict:
     )
 
 
+def link_and_push(hub: Hub, till, hub_business: str) -> None:
+    """Link the till's business to `hub_business` with a fresh pairing code; first sync."""
+    services.hub_link(
+        business=till.business,
+        hub_url=hub.url,
+        code=hub.pairing_code(hub_business)["code"],
+        actor=till.user,
+    )
+    services.push(business=till.business)
+
+
 def store_stock(business) -> dict:
     return {
         f"{level.product_id}@{level.location_id}": str(level.quantity.normalize())
@@ -270,13 +281,7 @@ def test_a_store_cannot_touch_another_business_on_the_hub(hub):
     first = hub.make_business("Chain D")
     till = make_till()
     till["croissant"].tags.add(Tag.objects.create(business=till.business, name="bio"))
-    services.hub_link(
-        business=till.business,
-        hub_url=hub.url,
-        code=hub.pairing_code(first)["code"],
-        actor=till.user,
-    )
-    services.push(business=till.business)
+    link_and_push(hub, till, first)
     product = till["croissant"]
 
     second = hub.make_business("Chain E")
@@ -500,13 +505,7 @@ def test_a_row_noted_early_and_moved_under_a_later_parent_does_not_stall_the_syn
     hub_business = hub.make_business("Chain J")
     till = make_till()
     open_session(till)
-    services.hub_link(
-        business=till.business,
-        hub_url=hub.url,
-        code=hub.pairing_code(hub_business)["code"],
-        actor=till.user,
-    )
-    services.push(business=till.business)
+    link_and_push(hub, till, hub_business)
     croissant = till["croissant"]
     Product.objects.filter(pk=croissant.pk).update(sale_price="1.10")  # noted early
     for _ in range(6):
@@ -532,13 +531,7 @@ def test_deletions_travel_first_and_a_barcode_moved_to_another_product_follows(h
     hub_business = hub.make_business("Chain K")
     till = make_till()
     gone = make_product(till.business, "Seasonal cake", barcode="5400000000011")
-    services.hub_link(
-        business=till.business,
-        hub_url=hub.url,
-        code=hub.pairing_code(hub_business)["code"],
-        actor=till.user,
-    )
-    services.push(business=till.business)
+    link_and_push(hub, till, hub_business)
     code = "1946753214860"  # the pain au chocolat's
     Barcode.objects.filter(business=till.business, code=code).delete()
     moved = Barcode.objects.create(
@@ -563,13 +556,7 @@ def test_a_change_of_tags_only_reaches_the_hub(hub):
 
     hub_business = hub.make_business("Chain L")
     till = make_till()
-    services.hub_link(
-        business=till.business,
-        hub_url=hub.url,
-        code=hub.pairing_code(hub_business)["code"],
-        actor=till.user,
-    )
-    services.push(business=till.business)
+    link_and_push(hub, till, hub_business)
     vegan = Tag.objects.create(business=till.business, name="vegan")
     till["pain"].tags.add(vegan)
     assert selectors.waiting_count(business=till.business) >= 2  # the tag, the product
