@@ -11,6 +11,8 @@ when a store is linked; `missing_triggers()` lists any that are not there.
 
 from __future__ import annotations
 
+import functools
+
 from django.apps import apps
 from django.db import connection
 
@@ -73,11 +75,15 @@ def synced_models():
     return [apps.get_model(label) for label in SYNCED]
 
 
+@functools.cache
+def _by_table() -> dict:
+    return {model._meta.db_table: model for model in synced_models()}
+
+
 def model_for_table(table: str):
-    for model in synced_models():
-        if model._meta.db_table == table:
-            return model
-    return None
+    """The synced model of a table (None for another table); looked up for every outbox
+    entry of a batch, so from a dict made once."""
+    return _by_table().get(table)
 
 
 def _sqlite_sql(table: str) -> list[str]:
