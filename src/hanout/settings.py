@@ -149,6 +149,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "hanout.core.context_processors.shell",
             ],
+            "builtins": ["hanout.core.templatetags.punctuation"],
         },
     }
 ]
