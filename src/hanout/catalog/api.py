@@ -606,7 +606,7 @@ def _bulk_response(results, *, atomic: bool) -> Response:
         ) % {
             "n": counts["errors"],
             "total": len(results),
-            "row": first.index,
+            "row": first.index + 1,  # as people count; `index` counts from 0
             "field": field,
             "message": (first.errors.get(field) or [""])[0],
         }

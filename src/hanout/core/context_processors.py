@@ -78,8 +78,18 @@ def shell(request):
         ],
         "membership": membership,
         "business": getattr(request, "business", None),
+        "hanout_money": _money_format(getattr(request, "business", None)),
         "nav": nav,
     }
+
+
+def _money_format(business) -> dict | None:
+    """How the page writes the business's money (the `money` filter), for the charts."""
+    if business is None:
+        return None
+    from hanout.catalog.templatetags.catalog_tags import money_format
+
+    return money_format(business)
 
 
 def _badge(url_name: str, request) -> str | None:

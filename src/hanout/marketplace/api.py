@@ -27,8 +27,11 @@ Offers and purchases (the two parties only):
 - `GET|POST /api/v1/market/offers/`, `POST {id}/accept|decline|counter|withdraw/`.
 - `GET /api/v1/market/purchases/`, `POST {id}/deliver|confirm|cancel/`.
 
-Profile and analytics: `GET /api/v1/market/profile/`, `PATCH /api/v1/market/profile/update/`,
-`GET /api/v1/market/profile/picture/`, `GET /api/v1/market/analytics/`.
+Profile and analytics: `GET /api/v1/market/profile/` (with a `summary` of counts and the
+wallet; the lists behind the counts are `purchases/?side=buyer|seller&status=completed`,
+`my-listings/?status=published`, `offers/?side=…&status=live` and `wallet/entries/`),
+`PATCH /api/v1/market/profile/update/`, `GET /api/v1/market/profile/picture/`,
+`GET /api/v1/market/analytics/?since=&until=`.
 
 Platform administrators (`is_staff`): `/api/v1/market/admin/requests/` and
 `/api/v1/market/admin/purchases/` with `POST {id}/approve|reject/`.
@@ -157,7 +160,9 @@ class AmountInput(serializers.CharField):
         if business is None:
             return text
         try:
-            return wallets.parse_amount(text, currency=business.currency, field=self.field_name)
+            return wallets.parse_amount(
+                text, currency=business.currency, field=self.field_name, business=business
+            )
         except ValidationFailed as exc:
             raise serializers.ValidationError(exc.fields.get(self.field_name, exc.message)) from exc
 
@@ -562,15 +567,41 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
+class ProfileSummarySerializer(serializers.Serializer):
+    """The counts the profile page shows; the lists behind them are `purchases/?side=`,
+    `my-listings/?status=published`, `offers/?side=&status=live` and `wallet/entries/`."""
+
+    purchased = serializers.IntegerField(help_text=gettext_lazy("Completed purchases."))
+    sold = serializers.IntegerField(help_text=gettext_lazy("Completed sales."))
+    unsold = serializers.IntegerField(
+        help_text=gettext_lazy("Published listings with some quantity left.")
+    )
+    offers_in = serializers.IntegerField(
+        help_text=gettext_lazy("Offers on this business's listings waiting for an answer.")
+    )
+    offers_out = serializers.IntegerField(
+        help_text=gettext_lazy("This business's offers waiting for an answer.")
+    )
+    wallet = WalletSerializer()
+
+
 class ProfileSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="business.name", read_only=True)
     country = serializers.CharField(source="business.country", read_only=True)
     picture = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
 
     class Meta:
         model = MarketProfile
-        fields = ["name", "country", "bio", "address", "picture"]
+        fields = ["name", "country", "bio", "address", "picture", "summary"]
         read_only_fields = fields
+
+    @extend_schema_field(ProfileSummarySerializer)
+    def get_summary(self, obj) -> dict:
+        """Counts of the business's trade and its wallet, as the profile page shows them."""
+        return ProfileSummarySerializer(
+            selectors.profile_summary(obj.business), context=self.context
+        ).data
 
     def get_picture(self, obj) -> str | None:
         """The picture's file through the API, as an absolute URL; null without a picture."""
@@ -822,6 +853,13 @@ class ListingViewSet(MarketViewSet):
     )
     @action(detail=True, methods=["post"])
     def buy(self, request, pk=None):
+        """Buy `quantity` units at the listed price: the money is held on your wallet.
+
+        Refusals are a 409 with `error.code`: `sold_out` (nothing is left),
+        `not_enough_left` (fewer units are left than asked: the message says how many),
+        `insufficient_funds`, `currency_mismatch` (the listing is in another currency
+        than your wallet), `own_listing`, `listing_unpublished`, `too_large`.
+        """
         listing = self.get_object()
         data = self.validated(BuySerializer)
         key = _key(request, data)
@@ -902,7 +940,8 @@ def _bulk_rolled_back(rows, results) -> Response:
     ) % {
         "n": len(bad),
         "total": len(results),
-        "row": first["index"],
+        # People count rows from 1 ("row 4"); `index` is the position in `rows`, from 0.
+        "row": first["index"] + 1,
         "message": first["error"]["message"],
     }
     body = error_body("invalid", message)
@@ -1067,6 +1106,8 @@ class MyListingViewSet(MarketViewSet):
 
         With `atomic`, any failing row leaves everything unchanged: a 400 in the API's
         error shape with `applied: false` and every row's result, as `products/bulk/`.
+        A result's `index` is the row's position in `rows`, counting from 0; the message
+        names the row as people count, from 1 ("row 4" is `index` 3).
         """
         payload = self.validated(ListingBulkSerializer)
         results, failed = [], False

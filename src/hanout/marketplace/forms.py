@@ -257,6 +257,29 @@ class LedgerFilterForm(forms.Form):
         return {"kind": kind or None, "since": None, "until": None}
 
 
+class PeriodFilterForm(forms.Form):
+    """The analytics page's span of days; either end may stay empty (from the first entry,
+    up to today)."""
+
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        check_period(self)
+        return data
+
+    def filters(self) -> dict:
+        """The span to read, or every day when the form says what is wrong with it."""
+        if self.is_valid():
+            return {"since": self.cleaned_data["since"], "until": self.cleaned_data["until"]}
+        return {"since": None, "until": None}
+
+
 class ProfileForm(forms.Form):
     bio = forms.CharField(
         label=_("About us"),

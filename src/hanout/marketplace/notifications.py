@@ -8,6 +8,7 @@ same events through `hanout.webhooks` (see its EVENT_CHOICES).
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hanout.core import events
 from hanout.core.permissions import Module
@@ -145,7 +146,11 @@ def purchase_opened(event):
             kind="market.purchase",
             title=lambda: _("Sold: %(item)s") % {"item": name},
             body=lambda: (
-                _("%(quantity)s bought for %(amount)s. The money is held until delivery.")
+                ngettext(
+                    "%(quantity)s bought for %(amount)s. The money is held until delivery.",
+                    "%(quantity)s bought for %(amount)s. The money is held until delivery.",
+                    int(p["quantity"]),
+                )
                 % {"quantity": p["quantity"], "amount": _money(p, p["seller"])}
             ),
             link=f"{LINK}purchases/{p['id']}/",

@@ -296,6 +296,32 @@ def profile_summary(business: Business) -> dict:
     }
 
 
+def profile_items(business: Business, *, limit: int = 5) -> dict:
+    """The latest of each list the profile shows: items bought and sold (completed
+    purchases), listings still for sale, and the offers waiting in and out. The page links
+    to the full lists."""
+    own = Listing.objects.for_business(business)
+    return {
+        "purchased": list(
+            purchase_list(business=business, side="buyer", status=PurchaseStatus.COMPLETED)[:limit]
+        ),
+        "sold": list(
+            purchase_list(business=business, side="seller", status=PurchaseStatus.COMPLETED)[:limit]
+        ),
+        "unsold": list(own.filter(status=ListingStatus.PUBLISHED, quantity__gt=0)[:limit]),
+        "offers_in": list(
+            offer_list(business=business, side="seller", status="live").order_by("expires_at")[
+                :limit
+            ]
+        ),
+        "offers_out": list(
+            offer_list(business=business, side="buyer", status="live").order_by("expires_at")[
+                :limit
+            ]
+        ),
+    }
+
+
 TOTAL_KINDS = {
     "deposited": EntryKind.DEPOSIT,
     "withdrawn": EntryKind.WITHDRAWAL,
@@ -405,8 +431,34 @@ def admin_decisions(*, limit: int = 50) -> list:
         | Q(action="purchase.approve")
         | Q(action="purchase.cancel", actor__is_staff=True)  # rejected by an administrator
     )
-    return list(
+    entries = list(
         AuditEntry.objects.filter(decided)
         .select_related("business", "actor")
         .order_by("-at")[:limit]
     )
+    # The stored `object_repr` is in each business's language (it is the business's own
+    # history): the administrators' list names the request or purchase again, from the
+    # row itself, so it reads in the administrator's language (`str()` of `subject` when
+    # the page is drawn). A row gone since keeps its stored name.
+    wanted: dict[str, set] = {}
+    for entry in entries:
+        if entry.object_type in ("marketplace.walletrequest", "marketplace.purchase"):
+            wanted.setdefault(entry.object_type, set()).add(entry.object_id)
+    found = {}
+    if wanted.get("marketplace.walletrequest"):
+        for r in WalletRequest.objects.filter(
+            pk__in=_valid_ids(wanted["marketplace.walletrequest"])
+        ).select_related("business"):
+            found["marketplace.walletrequest", str(r.pk)] = r
+    if wanted.get("marketplace.purchase"):
+        for p in Purchase.objects.filter(
+            pk__in=_valid_ids(wanted["marketplace.purchase"])
+        ).select_related("business", "listing"):
+            found["marketplace.purchase", str(p.pk)] = p
+    for entry in entries:
+        entry.subject = found.get((entry.object_type, entry.object_id))
+    return entries
+
+
+def _valid_ids(ids) -> list:
+    return [i for i in ids if valid_id(i)]

@@ -96,7 +96,7 @@ def _clean(*, business: Business, data: dict[str, Any], creating: bool) -> dict[
     if "price" in data or creating:
         try:
             out["price"] = parse_amount(
-                data.get("price"), currency=business.currency, field="price"
+                data.get("price"), currency=business.currency, field="price", business=business
             )
         except ValidationFailed as exc:
             for message in exc.fields.get("price", [exc.message]):

@@ -55,7 +55,14 @@ from hanout.marketplace.models import (
     PurchaseStatus,
 )
 from hanout.marketplace.services_listings import release_units, whole
-from hanout.marketplace.services_wallet import hold, parse_amount, release, terms_for, transfer_held
+from hanout.marketplace.services_wallet import (
+    hold,
+    money_text,
+    parse_amount,
+    release,
+    terms_for,
+    transfer_held,
+)
 
 ACTION_LABELS = {
     "offer.make": gettext_lazy("Made an offer on the marketplace"),
@@ -141,8 +148,13 @@ def _check_buyable(listing: Listing, buyer: Business, quantity: int) -> None:
             code="currency_mismatch",
         )
     if quantity > listing.quantity:
+        # Nothing left is "sold_out"; asking for more than the units left is another answer
+        # (the buyer can ask for fewer).
+        if listing.quantity == 0:
+            message = _("Sold out: nothing is left to buy or to make an offer on.")
+            raise Conflict(message, code="sold_out", fields={"quantity": [message]})
         message = _("Only %(left)d left.") % {"left": listing.quantity}
-        raise Conflict(message, code="sold_out", fields={"quantity": [message]})
+        raise Conflict(message, code="not_enough_left", fields={"quantity": [message]})
 
 
 def _quantity(raw) -> int:
@@ -189,8 +201,8 @@ def _open_purchase(
     terms = terms_for(listing.currency)
     if amount > terms.max_amount:
         raise Conflict(
-            _("The largest purchase is %(limit)s %(currency)s.")
-            % {"limit": terms.max_amount, "currency": listing.currency},
+            _("The largest purchase is %(limit)s.")
+            % {"limit": money_text(terms.max_amount, listing.currency, buyer)},
             code="too_large",
         )
     purchase = Purchase.objects.create(
@@ -270,7 +282,9 @@ def offer_make(
     choice: a resent form keeps its first answer because the payload holds the days,
     not the moment), or OFFER_DAYS_DEFAULT days from now."""
     now = clock.now()
-    unit_price = parse_amount(unit_price, currency=business.currency, field="unit_price")
+    unit_price = parse_amount(
+        unit_price, currency=business.currency, field="unit_price", business=business
+    )
     quantity = _quantity(quantity)
     expires = _expiry(expires_at, now, valid_for_days)
     message = (message or "").strip()
@@ -456,7 +470,9 @@ def offer_counter(*, offer: Offer, business: Business, actor, unit_price, quanti
             )
         if offer.counters >= MAX_COUNTERS:
             raise Conflict(_("Too many counter-offers on this offer."), code="too_many_counters")
-        new_price = parse_amount(unit_price, currency=offer.currency, field="unit_price")
+        new_price = parse_amount(
+            unit_price, currency=offer.currency, field="unit_price", business=business
+        )
         new_quantity = offer.quantity if quantity in (None, "") else _quantity(quantity)
         listing = Listing.objects.get(pk=offer.listing_id)
         if new_quantity > listing.quantity:

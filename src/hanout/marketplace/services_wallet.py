@@ -32,14 +32,14 @@ from functools import lru_cache
 
 from django.db import IntegrityError, transaction
 from django.db.transaction import TransactionManagementError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hanout.core import audit, clock, events, idempotency
 from hanout.core.errors import Conflict, PermissionDenied, ValidationFailed
 from hanout.core.models import Business
-from hanout.core.money import minor_unit, quantize
+from hanout.core.money import minor_unit
+from hanout.marketplace import display
 from hanout.marketplace.models import (
     EntryKind,
     MarketTerms,
@@ -75,8 +75,16 @@ def _bad(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(f"{field}: {message}", fields={field: [message]})
 
 
-def parse_amount(value, *, currency: str, field: str = "amount") -> Decimal:
+def money_text(amount, currency: str, business=None) -> str:
+    """An amount in a domain error's message as the pages write it ("1.744,00 €"): the
+    language in force (the reader's) and the conventions of `business`'s country."""
+    return display.money_in(amount, currency, getattr(business, "country", "") or "")
+
+
+def parse_amount(value, *, currency: str, field: str = "amount", business=None) -> Decimal:
     """A positive amount with no more decimals than the currency has, within the terms' maximum.
+
+    `business` (the one asking) writes the maximum in a refusal the way its pages do.
 
     Text must be a plain decimal ("12.50", "-3"): an exponent ("1e3"), "NaN" or "Infinity"
     are what Python reads, not what a person writes, and are refused."""
@@ -98,8 +106,8 @@ def parse_amount(value, *, currency: str, field: str = "amount") -> Decimal:
     if amount > limit:
         raise _bad(
             field,
-            _("The largest amount is %(limit)s %(currency)s.")
-            % {"limit": limit.quantize(minor_unit(currency)), "currency": currency},
+            _("The largest amount is %(limit)s.")
+            % {"limit": money_text(limit, currency, business)},
         )
     unit = minor_unit(currency)
     if amount != amount.quantize(unit):  # 10.500 is 10.50; 10.505 is refused
@@ -164,7 +172,7 @@ def post_many(moves: list[tuple[Wallet, Change, dict]]) -> list[WalletEntry]:
     twice: its entries then follow each other. `refs` are the entry's references
     (request, purchase, counterparty).
     """
-    now = timezone.now()  # what auto_now and auto_now_add would have put
+    now = clock.now()  # what auto_now and auto_now_add would have put (tests may set it)
     after: dict = {}  # wallet pk -> (posted, held, seq) once the changes so far are applied
     wallets: dict = {}
     entries = []
@@ -172,11 +180,8 @@ def post_many(moves: list[tuple[Wallet, Change, dict]]) -> list[WalletEntry]:
         posted, held, seq = after.get(wallet.pk, (wallet.posted, wallet.held, wallet.seq))
         if held + change.held < 0 or posted + change.posted < held + change.held:
             raise Conflict(
-                _("Not enough money in the wallet: %(available)s %(currency)s available.")
-                % {
-                    "available": quantize(posted - held, wallet.currency),
-                    "currency": wallet.currency,
-                },
+                _("Not enough money in the wallet: %(available)s available.")
+                % {"available": money_text(posted - held, wallet.currency, wallet.business)},
                 code="insufficient_funds",
             )
         posted, held, seq = posted + change.posted, held + change.held, seq + 1
@@ -350,7 +355,7 @@ def _request(*, business, actor, kind, amount, reference, key) -> WalletRequest:
     reference = (reference or "").strip()
     if len(reference) > 120:
         raise _bad("reference", _("Keep the reference under 120 characters."))
-    amount = parse_amount(amount, currency=business.currency)
+    amount = parse_amount(amount, currency=business.currency, business=business)
     with transaction.atomic():
         payload = {"kind": kind, "amount": str(amount), "reference": reference}
         first = idempotency.claim(
@@ -518,13 +523,10 @@ def hold(*, business: Business, amount: Decimal, kind: str = EntryKind.PURCHASE_
     wallet = lock_wallets(business)[business.pk]
     if wallet.available < amount:
         raise Conflict(
-            _(
-                "Not enough money in the wallet: %(available)s %(currency)s available, %(amount)s needed."
-            )
+            _("Not enough money in the wallet: %(available)s available, %(amount)s needed.")
             % {
-                "available": quantize(wallet.available, wallet.currency),
-                "currency": wallet.currency,
-                "amount": quantize(amount, wallet.currency),
+                "available": money_text(wallet.available, wallet.currency, business),
+                "amount": money_text(amount, wallet.currency, business),
             },
             code="insufficient_funds",
         )

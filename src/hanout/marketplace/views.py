@@ -48,6 +48,7 @@ from hanout.marketplace.forms import (
     LedgerFilterForm,
     ListingForm,
     OfferForm,
+    PeriodFilterForm,
     ProfileForm,
     ReasonForm,
     WalletRequestForm,
@@ -115,6 +116,8 @@ def _item_page(request, listing, *, buy_form=None, offer_form=None, status=200):
     context = {
         "listing": listing,
         "own": own,
+        # Buying across currencies is refused (services_trade): say so instead of offering it.
+        "other_currency": listing.currency != request.business.currency,
         "images": list(listing.images.all()),
         "owners": selectors.ownership_history(listing),
         "buy_form": buy_form or BuyForm(auto_id="buy_%s", initial={"client_uuid": uuid.uuid4()}),
@@ -488,20 +491,28 @@ def purchase_action(request, pk, action):
 # --- wallet ---------------------------------------------------------------------------------------
 
 
+def _ledger(request) -> dict:
+    """The wallet's ledger as the filters in the query ask, a page of it, for the wallet and
+    the profile pages (the CSV link carries the same filters)."""
+    ledger_form = LedgerFilterForm(request.GET or None)
+    entries = selectors.entry_list(business=request.business, **ledger_form.filters())
+    return {
+        "ledger_form": ledger_form,
+        "entries": Paginator(entries, LEDGER_PAGE).get_page(request.GET.get("page")),
+        "query": _query_without_page(request),
+    }
+
+
 def _wallet_page(request, *, deposit_form=None, withdraw_form=None, status=200):
     business = request.business
-    ledger_form = LedgerFilterForm(request.GET or None)
-    entries = selectors.entry_list(business=business, **ledger_form.filters())
     context = {
+        **_ledger(request),
         "wallet": selectors.wallet_get(business),
         "deposit_form": deposit_form
         or WalletRequestForm(auto_id="deposit_%s", initial={"client_uuid": uuid.uuid4()}),
         "withdraw_form": withdraw_form
         or WalletRequestForm(auto_id="withdraw_%s", initial={"client_uuid": uuid.uuid4()}),
-        "ledger_form": ledger_form,
-        "entries": Paginator(entries, LEDGER_PAGE).get_page(request.GET.get("page")),
         "requests": selectors.request_list(business=business)[:50],
-        "query": _query_without_page(request),
     }
     return render(request, "marketplace/wallet.html", context, status=status)
 
@@ -585,14 +596,22 @@ def market_profile(request):
                 return _done(request, _("Your profile was saved."), "market_profile")
         else:
             status = 400
-    context = {"form": form, "profile": profile, "summary": selectors.profile_summary(business)}
+    context = {
+        **_ledger(request),
+        "form": form,
+        "profile": profile,
+        "summary": selectors.profile_summary(business),
+        "items": selectors.profile_items(business),
+        "live": (OfferStatus.OPEN, OfferStatus.COUNTERED),
+    }
     return render(request, "marketplace/profile.html", context, status=status)
 
 
 @member_required(MARKET)
 def market_analytics(request):
     business = request.business
-    data = selectors.analytics(business=business)
+    period = PeriodFilterForm(request.GET or None)
+    data = selectors.analytics(business=business, **period.filters())
     months = data["by_month"]
     chart = {
         "type": "bar",
@@ -609,7 +628,7 @@ def market_analytics(request):
         "currency": data["currency"],
         "title": _("Marketplace money by month"),
     }
-    context = {"data": data, "chart": chart, "months": months}
+    context = {"data": data, "chart": chart, "months": months, "period": period}
     return render(request, "marketplace/analytics.html", context)
 
 

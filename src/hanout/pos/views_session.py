@@ -9,17 +9,16 @@ offline still wait to be sent.
 
 from __future__ import annotations
 
-from babel.numbers import get_currency_precision, get_decimal_symbol, get_group_symbol
+from babel.numbers import get_currency_precision
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from hanout.catalog.templatetags.catalog_tags import _locale, money
+from hanout.catalog.templatetags.catalog_tags import money_format
 from hanout.core.errors import DomainError, NotFound
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
@@ -162,17 +161,6 @@ def session_close_view(request):
         },
         status=status,
     )
-
-
-def money_format(business) -> dict:
-    """How this page writes money, for its JavaScript to write live totals the same way
-    as the server (the browser's own number formats may lack the business's country)."""
-    locale = _locale(get_language() or "en", business.country or "")
-    return {
-        "template": money(0, business),
-        "decimal": get_decimal_symbol(locale),
-        "group": get_group_symbol(locale),
-    }
 
 
 @never_cache

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
 from django import template
 from django.utils.translation import get_language, get_language_bidi
 
@@ -54,6 +54,26 @@ def money(amount, business) -> str:
         # isolate instead, so it reads "-180,00" inside the Arabic sentence.
         text = _SIGNED.sub(lambda m: f"\u2066{m.group(0)}\u2069", _BIDI_MARKS.sub("", text), 1)
     return text
+
+
+def money_format(business) -> dict:
+    """How the `money` filter writes this business's amounts, for a page's JavaScript (the
+    register's live totals, the charts) to write them the same way: the browser's own
+    number formats may lack the business's country or follow another CLDR ("€2,500.00"
+    for en-BE where the server writes "2.500,00 €").
+
+    `template` is zero in the currency ("0,00 €"), `decimal` and `group` the symbols,
+    `locale` the BCP 47 tag of the locale used ("en-BE"), for what the template cannot say.
+    """
+    currency = getattr(business, "currency", None) or "EUR"
+    locale = _locale(get_language() or "en", getattr(business, "country", "") or "")
+    return {
+        "currency": currency,
+        "locale": locale.replace("_", "-"),
+        "template": money(0, business),
+        "decimal": get_decimal_symbol(locale),
+        "group": get_group_symbol(locale),
+    }
 
 
 _BIDI_MARKS = re.compile("[\u200e\u200f\u061c]")

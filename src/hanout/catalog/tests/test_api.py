@@ -330,7 +330,8 @@ def test_bulk_atomic_is_all_or_nothing(owner_api):
     assert response.status_code == 400
     body = response.json()
     assert [r["status"] for r in body["results"]] == ["skipped", "error"]
-    assert "row 1" in body["error"]["message"]
+    assert "First: row 2," in body["error"]["message"]  # the second row (`index` 1)
+    assert body["results"][1]["index"] == 1
     assert not Product.objects.exists()
     ok = owner_api.post(
         BULK, {"atomic": True, "products": [{"name": "A", "sale_price": "1"}]}, format="json"

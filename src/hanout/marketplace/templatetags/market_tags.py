@@ -22,3 +22,13 @@ def day(value, business) -> str:
 def moment(value, business) -> str:
     """`{{ offer.expires_at|moment:business }}`: day and time (24-hour), in the active zone."""
     return display.moment(value, getattr(business, "country", "") or "")
+
+
+@register.filter
+def money_of(amount, row) -> str:
+    """`{{ r.amount|money_of:r }}`: an amount in the currency of `row` (a wallet request, a
+    purchase), written as `row`'s business's pages write it (the shared `money` filter: the
+    reader's language, that business's country). The administrators' queue lists many
+    businesses: each amount there reads the way the decisions list names it."""
+    business = getattr(row, "business", None)
+    return display.money_in(amount, row.currency, getattr(business, "country", "") or "")

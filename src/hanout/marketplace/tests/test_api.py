@@ -178,6 +178,9 @@ def test_bulk_creates_updates_deletes_and_atomic_rolls_back(seller):
     body = atomic.json()
     assert body["error"]["code"] == "invalid"
     assert body["error"]["message"].startswith("1 of 4 rows are not valid, so nothing was saved.")
+    # The fourth row (`index` 3): the message counts rows from 1, as people do.
+    assert "First: row 4: " in body["error"]["message"]
+    assert body["results"][3]["index"] == 3
     assert body["applied"] is False and [r["ok"] for r in body["results"]] == [
         True,
         True,
@@ -206,6 +209,19 @@ def test_bulk_creates_updates_deletes_and_atomic_rolls_back(seller):
         format="json",
     )
     assert too_many.status_code == 400
+
+
+def test_buying_more_than_is_left_is_not_enough_left_and_nothing_left_is_sold_out(seller, buyer):
+    listing = listed(seller, price="4.00", quantity=3)
+    api = api_client_for(buyer)
+    url = f"/api/v1/market/listings/{listing.pk}/buy/"
+    more = api.post(url, {"quantity": 5}, format="json")
+    assert more.status_code == 409
+    assert more.json()["error"]["code"] == "not_enough_left"
+    assert more.json()["error"]["fields"] == {"quantity": ["Only 3 left."]}
+    assert api.post(url, {"quantity": 3}, format="json").status_code == 201
+    gone = api.post(url, {"quantity": 1}, format="json")
+    assert gone.status_code == 409 and gone.json()["error"]["code"] == "sold_out"
 
 
 def test_another_business_reaching_for_private_rows_gets_404(seller, buyer):
@@ -668,3 +684,31 @@ def test_a_seller_accepting_an_offer_the_buyer_cannot_pay_is_not_told_its_balanc
     assert error["message"] == (
         "The buyer does not have enough money in their wallet for this offer right now."
     )
+
+
+def test_the_profile_counts_trade_both_ways_and_the_lists_behind_them_answer(seller, buyer):
+    from hanout.marketplace import services_trade as trade
+
+    lamp = listed(seller, name="Brass lamp", price="6.00", quantity=3)
+    done = trade.buy_now(business=buyer.business, actor=buyer.user, listing=lamp)
+    trade.purchase_deliver(purchase=done, business=seller.business, actor=seller.user)
+    trade.purchase_confirm(purchase=done, business=buyer.business, actor=buyer.user)
+    trade.buy_now(business=buyer.business, actor=buyer.user, listing=lamp)  # still open
+    trade.offer_make(business=buyer.business, actor=buyer.user, listing=lamp, unit_price="5")
+    api = api_client_for(buyer)
+    summary = api.get("/api/v1/market/profile/").json()["summary"]
+    assert summary["purchased"] == 1 and summary["sold"] == 0
+    assert (summary["offers_out"], summary["offers_in"], summary["unsold"]) == (1, 0, 0)
+    assert summary["wallet"] == {
+        "currency": "EUR",
+        "balance": "94.00",
+        "held": "6.00",
+        "available": "88.00",
+    }
+    bought = api.get("/api/v1/market/purchases/?side=buyer&status=completed").json()
+    assert [p["id"] for p in bought["results"]] == [str(done.pk)]
+    waiting = api.get("/api/v1/market/offers/?side=buyer&status=live").json()
+    assert len(waiting["results"]) == 1
+    theirs = api_client_for(seller).get("/api/v1/market/profile/").json()["summary"]
+    assert (theirs["sold"], theirs["offers_in"], theirs["unsold"]) == (1, 1, 1)
+    assert theirs["wallet"]["balance"] == "6.00"

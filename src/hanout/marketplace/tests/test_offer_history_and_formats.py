@@ -1,11 +1,12 @@
 """An offer keeps its negotiation; money, dates and files are written for the reader."""
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from hanout.marketplace import display
 from hanout.marketplace import services_trade as trade
@@ -160,3 +161,224 @@ def test_the_xlsx_ledger_has_real_dates_and_the_csv_follows_the_app():
     csv = api.get("/api/v1/market/wallet/entries/export/?format=csv", HTTP_ACCEPT_LANGUAGE="fr")
     text = b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode("utf-8-sig")
     assert ",1020.00," in text
+
+
+def test_the_admin_queue_writes_every_amount_one_way(client):
+    r"""A deposit, a purchase waiting for approval and the decisions list: one formatter
+    (the `money` filter, the reader's language, the business's country) for every amount,
+    not "€150.00" beside "165,00 €"."""
+    import re
+
+    from hanout.marketplace.models import MarketTerms
+
+    MarketTerms.objects.create(currency="EUR", approval_threshold=Decimal("100"))
+    seller, buyer = funded("0", name="Seller"), funded("500", name="Buyer")
+    wallet.deposit_request(business=buyer.business, actor=buyer.user, amount="150")
+    listing = listed(seller, name="Comptoir", price="165", quantity=1)
+    purchase = trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing)
+    trade.purchase_deliver(purchase=purchase, business=seller.business, actor=seller.user)
+    trade.purchase_confirm(purchase=purchase, business=buyer.business, actor=buyer.user)
+    client.force_login(admin_user())
+    page = client.get("/market/admin/?status=").content.decode()
+    requests = page.split('id="admin-requests"')[1].split("</table>")[0]
+    purchases = page.split('id="admin-purchases"')[1].split("</table>")[0]
+    trail = page.split('id="admin-trail"')[1].split("</table>")[0]
+    assert "150,00\xa0€" in requests and "€150.00" not in requests
+    assert "165,00\xa0€" in purchases
+    assert "500,00\xa0€" in trail  # the approved deposit of the helper
+    assert not re.search("€\\s?\\d", page)  # no "€150.00" written the other way
+
+
+def test_the_decisions_list_reads_in_the_administrators_language():
+    """Each business's history stores its own language ("Dépôt …" for a French shop);
+    the administrators' list names the same request in the administrator's language."""
+    from django.test import Client
+
+    french = make_business("Boulangerie", language="fr", country="BE")
+    arabic = make_business("Hanout", language="ar", country="MA", currency="MAD")
+    admin = admin_user()
+    for owner in (french, arabic):
+        with translation.override(owner.business.default_language):
+            request = wallet.deposit_request(business=owner.business, actor=owner.user, amount="20")
+        wallet.request_approve(request=request, admin=admin)
+    client = Client()
+    client.force_login(admin)
+    trail = client.get("/market/admin/?status=", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    trail = trail.split('id="admin-trail"')[1].split("</table>")[0]
+    assert "Dépôt" not in trail and "إيداع" not in trail
+    assert trail.count("Deposit ") >= 2
+    assert "Deposit 20,00\xa0€" in trail
+    french_view = Client()
+    admin.language = "fr"
+    admin.save(update_fields=["language"])
+    french_view.force_login(admin)
+    page = french_view.get("/market/admin/?status=", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    trail = page.split('id="admin-trail"')[1].split("</table>")[0]
+    assert 'lang="fr"' in page  # the administrator works in French
+    assert "Deposit " not in trail and "Dépôt 20,00\xa0€" in trail
+
+
+def test_the_notifications_page_writes_dates_as_the_marketplace_does(
+    client, django_capture_on_commit_callbacks
+):
+    """An English page of a Belgian shop: the notification's time reads "10/12/2026 07:23"
+    like the offer's end in its text, not Django's "12/10/2026 7:23 a.m."."""
+    seller, buyer = funded("0", name="Seller"), funded("5000", name="Buyer")
+    listing = listed(seller, name="Four", price="1200")
+    at = datetime(2026, 12, 10, 6, 23, tzinfo=UTC)
+    with django_capture_on_commit_callbacks(execute=True):
+        trade.offer_make(business=buyer.business, actor=buyer.user, listing=listing, unit_price="9")
+    Notification.objects.filter(recipient=seller.user).update(created_at=at)
+    client.force_login(seller.user)
+    page = client.get("/notifications/").content.decode()
+    assert "10/12/2026 07:23" in page  # Brussels time, day first, 24-hour clock
+    assert "a.m." not in page and "p.m." not in page
+    home = client.get("/").content.decode()
+    assert "a.m." not in home and "p.m." not in home
+
+
+def test_a_listing_in_another_currency_says_buying_across_currencies_is_not_possible(client):
+    seller = funded("0", name="Souk", currency="MAD", country="MA")
+    buyer = funded("100", name="Buyer")
+    listing = listed(seller, name="Tapis", price="900")
+    client.force_login(buyer.user)
+    page = client.get(f"/market/listings/{listing.pk}/").content.decode()
+    assert 'id="currency-note"' in page
+    assert "buying across currencies is not possible yet" in page
+    assert 'id="buy-form"' not in page and 'id="offer-form"' not in page
+    cards = client.get("/market/?every_currency=1").content.decode()
+    assert "In MAD: buying across currencies is not possible yet." in cards
+    # The server still refuses it.
+    refused = client.post(f"/market/listings/{listing.pk}/buy/", {"quantity": 1})
+    assert refused.status_code == 409
+    assert "buying across currencies is not possible yet" in refused.content.decode()
+    # A listing in the shop's own currency offers both, without the note.
+    same = listed(funded("0", name="Voisin"), name="Vitrine", price="10")
+    page = client.get(f"/market/listings/{same.pk}/").content.decode()
+    assert 'id="buy-form"' in page and 'id="currency-note"' not in page
+    assert "listing-currency-note" not in client.get("/market/").content.decode()
+
+
+def test_the_item_page_writes_the_seller_label_with_the_languages_colon():
+    """French puts a no-break space before the colon ("Vendeur : "), English none."""
+    from django.test import Client
+
+    seller, buyer = funded("0", name="Seller"), funded("100", name="Buyer")
+    listing = listed(seller, name="Four", price="12")
+    client = Client()
+    client.force_login(buyer.user)
+    page = client.get(f"/market/listings/{listing.pk}/").content.decode()
+    assert "Seller: <bdi" in page
+    client.cookies["django_language"] = "fr"
+    page = client.get(f"/market/listings/{listing.pk}/").content.decode()
+    assert "Vendeur\u00a0: <bdi" in page
+
+
+def test_the_sale_notification_counts_units_with_a_real_plural(django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    seller, buyer = funded("0", name="Seller"), funded("5000", name="Buyer")
+    listing = listed(seller, name="Four", price="12", quantity=5)
+    with (
+        mock.patch("hanout.marketplace.notifications.ngettext", wraps=ngettext) as plural,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing, quantity=3)
+    assert plural.call_args.args[2] == 3
+    note = Notification.objects.get(recipient=seller.user, kind="market.purchase")
+    assert note.body.startswith("3 bought for 36,00\xa0€.")
+
+
+def _template(name: str) -> str:
+    from pathlib import Path
+
+    import hanout.marketplace
+
+    path = Path(hanout.marketplace.__file__).parent / "templates" / "marketplace" / name
+    return path.read_text()
+
+
+def test_pages_with_charts_carry_the_money_format_of_the_cards(client):
+    """The charts' axes write money with the `money` filter's format (passed by the page),
+    so "2.500,00 €" on an English page of a Belgian shop, as the cards, not "€2,500.00"."""
+    import json
+    import re
+
+    from hanout.catalog.templatetags.catalog_tags import money
+
+    owner = funded("2500")
+    client.force_login(owner.user)
+    page = client.get("/market/analytics/").content.decode()
+    assert "core/charts.js" in page
+    found = re.search(r'<script id="hanout-money" type="application/json">(.*?)</script>', page)
+    spec = json.loads(found.group(1))
+    with translation.override("en"):
+        assert spec["template"] == money(0, owner.business) == "0,00\xa0€"
+    assert (spec["currency"], spec["locale"], spec["decimal"], spec["group"]) == (
+        "EUR",
+        "en-BE",
+        ",",
+        ".",
+    )
+    formatted = _chart_formatter(spec, "en", {"currency": "EUR"}, [2500, -180])
+    if formatted is not None:
+        assert formatted == ["2.500,00\xa0€", "-180,00\xa0€"]
+        with translation.override("en"):
+            assert formatted[0] == money(Decimal("2500"), owner.business)
+
+
+def test_the_chart_formatter_follows_the_server_in_french_and_arabic():
+    from hanout.catalog.templatetags.catalog_tags import money, money_format
+
+    for language, business in [
+        ("fr", make_business(country="BE").business),
+        ("ar", make_business(currency="MAD", country="MA").business),
+        ("en", make_business(currency="TND", country="TN").business),
+    ]:
+        with translation.override(language):
+            spec = money_format(business)
+            expected = [money(Decimal(v), business) for v in ("2500", "1234567.5")]
+        got = _chart_formatter(spec, language, {"currency": business.currency}, [2500, 1234567.5])
+        if got is None:
+            pytest.skip("node is not installed")
+        assert got == expected
+
+
+def _chart_formatter(money_spec, language, chart_spec, values):
+    """charts.js's formatter run by node with a page that carries `money_spec`; None
+    without node."""
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    import hanout.core
+
+    node = shutil.which("node")
+    if node is None:
+        return None
+    script = Path(hanout.core.__file__).parent / "static" / "core" / "charts.js"
+    program = """
+const fs = require("fs");
+const [money, lang, spec, values] = JSON.parse(process.argv[2]);
+global.document = {
+  documentElement: { lang: lang, dir: lang === "ar" ? "rtl" : "ltr" },
+  readyState: "complete",
+  getElementById: (id) => (id === "hanout-money" ? { textContent: JSON.stringify(money) } : null),
+  querySelectorAll: () => [],
+  addEventListener: () => {},
+};
+global.window = {};
+global.navigator = { language: "en" };
+eval(fs.readFileSync(process.argv[1], "utf8"));
+const f = window.HanoutCharts.formatter(spec);
+console.log(JSON.stringify(values.map((v) => f.format(v))));
+"""
+    out = subprocess.run(
+        [node, "-e", program, str(script), json.dumps([money_spec, language, chart_spec, values])],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return json.loads(out.stdout)

@@ -2,6 +2,7 @@
 
 import io
 import uuid
+from datetime import UTC
 from decimal import Decimal
 
 import pytest
@@ -554,3 +555,87 @@ def test_a_seller_accepting_an_unpaid_offer_is_not_told_the_buyers_balance(clien
     assert "The buyer does not have enough money in their wallet for this offer" in page
     assert "17.44" not in page and "17,44" not in page
     assert Offer.objects.get(pk=offer.pk).status == "open"
+
+
+def _section(page: str, table_id: str) -> str:
+    return page.split(f'id="{table_id}"')[1].split("</table>")[0]
+
+
+def test_the_profile_lists_items_bought_sold_for_sale_offers_and_the_filtered_history(
+    client, seller, buyer, django_assert_max_num_queries
+):
+    """Issue item 4: the profile shows what was bought, sold and is still for sale, the offers
+    waiting both ways, and the transaction history with its filters and CSV, for this
+    business only."""
+    lamp = listed(seller, name="Brass lamp", price="6.00", quantity=2)
+    bought = services_trade.buy_now(
+        business=buyer.business, actor=buyer.user, listing=lamp, quantity=1
+    )
+    services_trade.purchase_deliver(purchase=bought, business=seller.business, actor=seller.user)
+    services_trade.purchase_confirm(purchase=bought, business=buyer.business, actor=buyer.user)
+    services_trade.buy_now(business=buyer.business, actor=buyer.user, listing=lamp, quantity=1)
+    shelves = listed(buyer, name="Oak shelves", price="30.00", quantity=1)
+    listed(buyer, name="Draft counter", publish=False)
+    third = funded("50", name="Third")
+    services_trade.offer_make(
+        business=third.business, actor=third.user, listing=shelves, unit_price="25"
+    )
+    scale = listed(third, name="Kitchen scale", price="9.00")
+    services_trade.offer_make(
+        business=buyer.business, actor=buyer.user, listing=scale, unit_price="8"
+    )
+    login(client, buyer)
+    with django_assert_max_num_queries(21):
+        page = client.get("/market/profile/").content.decode()
+    summary = page.split('id="profile-summary"')[1].split('<div class="row g-4">')[0]
+    assert summary.count('class="col-6') == 6
+    bought_rows = _section(page, "profile-bought")
+    assert "Brass lamp" in bought_rows and "Seller" in bought_rows
+    assert bought_rows.count("<tr>") == 2  # the header and the one completed purchase
+    assert "Nothing yet." in _section(page, "profile-sold")
+    for_sale = _section(page, "profile-unsold")
+    assert "Oak shelves" in for_sale and "Draft counter" not in for_sale
+    offers = _section(page, "profile-offers")
+    assert offers.count('class="offer-in"') == 1 and offers.count('class="offer-out"') == 1
+    assert "Third" in offers and "Kitchen scale" in offers
+    history = _section(page, "ledger-table")
+    assert "Deposit" in history and "Purchase" in history
+    assert 'action="/market/profile/"' in page
+    filtered = client.get("/market/profile/?kind=deposit").content.decode()
+    assert "Purchase" not in _section(filtered, "ledger-table").split("</thead>")[1]
+    assert 'href="/market/wallet/export/?kind=deposit"' in filtered
+    export = client.get("/market/wallet/export/?kind=deposit")
+    csv = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert csv.strip().count("\n") == 1  # the header and the one deposit
+    bad = client.get("/market/profile/?since=2026-05-01&until=2026-04-01")
+    assert bad.status_code == 200 and "ledger-table" in bad.content.decode()
+    login(client, seller)
+    page = client.get("/market/profile/").content.decode()
+    assert "Brass lamp" in _section(page, "profile-sold")
+    assert "Oak shelves" not in page and "Kitchen scale" not in page
+
+
+def test_the_analytics_page_reads_a_span_of_days_and_explains_a_backward_one(
+    client, buyer, monkeypatch
+):
+    from datetime import datetime
+
+    from hanout.core import clock
+
+    monkeypatch.setattr(clock, "now", lambda: datetime(2025, 3, 10, 12, tzinfo=UTC))
+    old = services_wallet.deposit_request(business=buyer.business, actor=buyer.user, amount="7")
+    services_wallet.request_approve(request=old, admin=admin_user())
+    monkeypatch.undo()
+    login(client, buyer)
+
+    def deposited(query=""):
+        page = client.get(f"/market/analytics/{query}").content.decode()
+        return page.split('id="analytics-totals"')[1].split("</div></div></div>")[2], page
+
+    everything, page = deposited()
+    assert "107,00" in everything and 'id="analytics-period"' in page
+    march, page = deposited("?since=2025-03-01&until=2025-03-31")
+    assert "7,00" in march and "107,00" not in march
+    assert 'value="2025-03-01"' in page
+    backward, page = deposited("?since=2025-03-31&until=2025-03-01")
+    assert "The end date is before the start date." in page and "107,00" in backward

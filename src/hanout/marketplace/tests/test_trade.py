@@ -166,12 +166,20 @@ def test_nobody_buys_their_own_listing_or_an_unpublished_one_or_more_than_is_lef
         )
     with pytest.raises(Conflict) as err:
         trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing, quantity=3)
-    assert err.value.code == "sold_out"
+    assert err.value.code == "not_enough_left"  # some are left: not "sold out"
+    assert err.value.message == "Only 2 left."
     draft = listed(seller, publish=False)
     with pytest.raises(Conflict) as err:
         trade.buy_now(business=buyer.business, actor=buyer.user, listing=draft)
     assert err.value.code == "listing_unpublished"
     assert not Purchase.objects.exists() and balance(buyer.business) == (Decimal(100), Decimal(0))
+    trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing, quantity=2)
+    with pytest.raises(Conflict) as err:
+        trade.buy_now(business=buyer.business, actor=buyer.user, listing=listing, quantity=1)
+    assert err.value.code == "sold_out"  # none left
+    with pytest.raises(Conflict) as err:
+        trade.offer_make(business=buyer.business, actor=buyer.user, listing=listing, unit_price="1")
+    assert err.value.code == "sold_out"
 
 
 def test_nobody_spends_money_they_do_not_have(seller):
@@ -569,7 +577,8 @@ def test_an_offer_the_buyer_cannot_pay_tells_each_party_its_own_words(seller):
     )
     with pytest.raises(Conflict) as buyer_told:
         trade.offer_accept(offer=low, business=poor.business, actor=poor.user)
-    assert "17.44 EUR available, 30.00 needed" in buyer_told.value.message
+    # Money as the pages write it (English, a Belgian shop), not "17.44 EUR".
+    assert "17,44\xa0€ available, 30,00\xa0€ needed" in buyer_told.value.message
     assert not Purchase.objects.exists()
 
 

@@ -159,11 +159,28 @@ def test_decimals_follow_the_currency():
 
 
 def test_the_operator_sets_the_largest_amount():
-    MarketTerms.objects.create(currency="EUR", max_amount=Decimal("100"))
-    owner = make_business()
-    with pytest.raises(ValidationFailed):
-        wallet.deposit_request(business=owner.business, actor=owner.user, amount="100.01")
-    wallet.deposit_request(business=owner.business, actor=owner.user, amount="100")
+    MarketTerms.objects.create(currency="EUR", max_amount=Decimal("1744"))
+    owner = make_business(country="BE")
+    with pytest.raises(ValidationFailed) as err:
+        wallet.deposit_request(business=owner.business, actor=owner.user, amount="1744.01")
+    # The maximum is written as the pages write money, not "1744.00 EUR".
+    assert "1.744,00\xa0€" in err.value.message and "EUR" not in err.value.message
+    wallet.deposit_request(business=owner.business, actor=owner.user, amount="1744")
+
+
+def test_error_messages_write_money_in_the_readers_language_like_the_pages():
+    from django.utils import translation
+
+    from hanout.catalog.templatetags.catalog_tags import money
+
+    owner = make_business(country="BE")
+    with translation.override("fr"), pytest.raises(Conflict) as err:
+        wallet.withdrawal_request(business=owner.business, actor=owner.user, amount="1744")
+    with translation.override("fr"):
+        page = money(Decimal("0"), owner.business)
+    assert err.value.code == "insufficient_funds"
+    assert page in err.value.message and "0,00\xa0€" in err.value.message
+    assert "EUR" not in err.value.message and "0.00" not in err.value.message
 
 
 def test_the_same_key_twice_returns_the_first_request_and_another_payload_is_a_conflict():

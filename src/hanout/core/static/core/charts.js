@@ -10,7 +10,12 @@
 //        "currency": "EUR" (values are money), "percent": true (values are %),
 //        "max": 100 (value axis), "title": "..."}
 // Numbers may be strings (Decimals from the server). Labels and numbers are
-// written in the page's language; in right-to-left pages the legend, tooltips
+// written in the page's language the way the server writes them: base.html puts
+// the `money` filter's format of the business in <script id="hanout-money">
+// ({"currency", "locale", "template": "0,00 €", "decimal", "group"}), so an axis
+// reads "2.500,00 €" where the cards do (the browser's Intl may write en-BE money
+// "€2,500.00"); without it (no business) or for another currency, Intl with the
+// page's language. In right-to-left pages the legend, tooltips
 // and a bar chart's category axis run right to left. Charts inside htmx swaps
 // are drawn after the swap; `HanoutCharts.drawAll(element)` redraws by hand.
 (function () {
@@ -29,8 +34,67 @@
     return document.documentElement.dir === "rtl";
   }
 
+  let pageMoneyCache;
+  function pageMoney() {
+    if (pageMoneyCache === undefined) {
+      pageMoneyCache = null;
+      const source = document.getElementById("hanout-money");
+      if (source) {
+        try {
+          pageMoneyCache = JSON.parse(source.textContent);
+        } catch (e) {
+          pageMoneyCache = null;
+        }
+      }
+    }
+    return pageMoneyCache;
+  }
+
+  const BIDI_MARKS = /[\u200e\u200f\u061c\u2066-\u2069]/g;
+  const TEMPLATE_NUMBER = /0(?:[^0-9\s\u00a0\u202f]0+)?/;
+
+  // Digits grouped by three with the server's symbols: Intl in a neutral locale
+  // gives "2,500.00", then "," and "." become the page's group and decimal symbols.
+  function digits(n, places, money) {
+    const plain = new Intl.NumberFormat("en-US", {
+      minimumFractionDigits: places,
+      maximumFractionDigits: places,
+    }).format(Math.abs(n));
+    return plain.replace(/[,.]/g, (c) => (c === "," ? money.group : money.decimal));
+  }
+
+  // An object with format(n), as Intl.NumberFormat has.
   function formatter(spec) {
-    const lang = pageLanguage();
+    const money = pageMoney();
+    if (money && money.template && (!spec.currency || spec.currency === money.currency)) {
+      if (spec.currency) {
+        const match = money.template.match(TEMPLATE_NUMBER);
+        if (match) {
+          const places = match[0].length > 1 ? match[0].length - 2 : 0;
+          const numberFirst = money.template.replace(BIDI_MARKS, "").indexOf("0") === 0;
+          return {
+            format(n) {
+              const body = digits(n, places, money);
+              if (n < 0 && isRtl()) {
+                // As the `money` filter: the signed number isolated left-to-right ("-180,00").
+                const bare = money.template.replace(BIDI_MARKS, "");
+                return bare.replace(TEMPLATE_NUMBER, "\u2066-" + body + "\u2069");
+              }
+              if (n < 0 && !numberFirst) return "-" + money.template.replace(TEMPLATE_NUMBER, body);
+              return money.template.replace(TEMPLATE_NUMBER, (n < 0 ? "-" : "") + body);
+            },
+          };
+        }
+      } else {
+        return {
+          format(n) {
+            const rounded = Math.round(n * 10) / 10;
+            return (rounded < 0 ? "-" : "") + digits(rounded, Number.isInteger(rounded) ? 0 : 1, money);
+          },
+        };
+      }
+    }
+    const lang = (money && money.locale) || pageLanguage();
     try {
       if (spec.currency) {
         return new Intl.NumberFormat(lang, { style: "currency", currency: spec.currency });
@@ -125,7 +189,7 @@
     (root || document).querySelectorAll("canvas[data-chart]").forEach(draw);
   }
 
-  window.HanoutCharts = { drawAll: drawAll, build: build };
+  window.HanoutCharts = { drawAll: drawAll, build: build, formatter: formatter };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", () => drawAll(document));
   } else {
