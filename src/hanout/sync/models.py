@@ -78,6 +78,15 @@ class HubLink(BusinessOwned):
     last_error = models.TextField(blank=True)
     failing_since = models.DateTimeField(null=True, blank=True)
     alerted_at = models.DateTimeField(null=True, blank=True)  # "not synced for a day" sent
+    # Confirmed entries up to here were pruned: a hub that has less needs a full resend.
+    pruned_seq = models.BigIntegerField(default=0)
+    # One push at a time per business, whatever the process: a lease held by `push_holder`
+    # ("host pid token") until `push_until`, renewed every batch (services.push).
+    push_holder = models.CharField(max_length=200, blank=True)
+    push_until = models.DateTimeField(null=True, blank=True)
+    # Unlinked: nothing is sent any more, but deletions are still noted (tombstones), so a
+    # link made again tells the hub of the rows deleted meanwhile.
+    unlinked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("hub link")
@@ -91,16 +100,30 @@ class HubLink(BusinessOwned):
 
 class OutboxEntry(models.Model):
     """A change to send: which row of which table, in the order they were written.
-    Written by triggers (sync/outbox.py), read and pruned by the push."""
+    Written by triggers (sync/outbox.py), read and pruned by the push.
+
+    `seq` is the order of writing, not of commit (on PostgreSQL a transaction may commit
+    after a later one). The position the store and the hub agree on is `pos`, given by
+    the push (`outbox.publish`) to entries already committed, in `seq` order: an entry
+    committed later always gets a higher `pos`. Null: not published yet (waiting)."""
 
     seq = models.BigAutoField(primary_key=True)
     business_id = models.UUIDField()
     table_name = models.CharField(max_length=63)
     row_id = models.UUIDField()
     op = models.CharField(max_length=1)  # "u" written (insert or update), "d" deleted
+    pos = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["business_id", "seq"], name="outbox_business_seq")]
+        indexes = [
+            models.Index(fields=["business_id", "seq"], name="outbox_business_seq"),
+            models.Index(fields=["business_id", "pos"], name="outbox_business_pos"),
+            models.Index(
+                fields=["business_id", "seq"],
+                name="outbox_unpublished",
+                condition=models.Q(pos__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.seq} {self.op} {self.table_name} {self.row_id}"

@@ -86,8 +86,16 @@ def model_for_table(table: str):
     return _by_table().get(table)
 
 
+# A business with a hub link notes every change; one unlinked (the link row is kept, with
+# `unlinked_at`) still notes its deletions, for a link made again (ADR 0015).
+LINKED = (
+    "EXISTS (SELECT 1 FROM sync_hublink h WHERE h.business_id = {row}.business_id"
+    " AND h.unlinked_at IS NULL)"
+)
+EVER_LINKED = "EXISTS (SELECT 1 FROM sync_hublink h WHERE h.business_id = {row}.business_id)"
+
+
 def _sqlite_sql(table: str) -> list[str]:
-    linked = "EXISTS (SELECT 1 FROM sync_hublink h WHERE h.business_id = {row}.business_id)"
     # Table names come from the models, never from input.
     note = (
         f"INSERT INTO {OUTBOX} (business_id, table_name, row_id, op) "  # noqa: S608
@@ -97,7 +105,8 @@ def _sqlite_sql(table: str) -> list[str]:
     for event, row, op in (("INSERT", "NEW", "u"), ("UPDATE", "NEW", "u"), ("DELETE", "OLD", "d")):
         out.append(
             f"CREATE TRIGGER IF NOT EXISTS {TRIGGER}_{event.lower()}_{table} "
-            f"AFTER {event} ON {table} FOR EACH ROW WHEN {linked.format(row=row)} "
+            f"AFTER {event} ON {table} FOR EACH ROW "
+            f"WHEN {(EVER_LINKED if op == 'd' else LINKED).format(row=row)} "
             f"BEGIN {note.format(row=row, op=op)}; END"
         )
     return out
@@ -107,13 +116,13 @@ _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
-    IF EXISTS (SELECT 1 FROM sync_hublink h WHERE h.business_id = OLD.business_id) THEN
+    IF {EVER_LINKED.format(row="OLD")} THEN
       INSERT INTO {OUTBOX} (business_id, table_name, row_id, op)
       VALUES (OLD.business_id, TG_TABLE_NAME, OLD.id, 'd');
     END IF;
     RETURN OLD;
   END IF;
-  IF EXISTS (SELECT 1 FROM sync_hublink h WHERE h.business_id = NEW.business_id) THEN
+  IF {LINKED.format(row="NEW")} THEN
     INSERT INTO {OUTBOX} (business_id, table_name, row_id, op)
     VALUES (NEW.business_id, TG_TABLE_NAME, NEW.id, 'u');
   END IF;
@@ -130,8 +139,7 @@ def _sqlite_m2m_sql(link: str, column: str, owner: str) -> list[str]:
             f"AFTER {event} ON {link} FOR EACH ROW BEGIN "
             f"INSERT INTO {OUTBOX} (business_id, table_name, row_id, op) "
             f"SELECT o.business_id, '{owner}', o.id, 'u' FROM {owner} o "
-            f"WHERE o.id = {row}.{column} AND EXISTS "
-            "(SELECT 1 FROM sync_hublink h WHERE h.business_id = o.business_id); END"
+            f"WHERE o.id = {row}.{column} AND {LINKED.format(row='o')}; END"
         )
     return out
 
@@ -145,7 +153,7 @@ BEGIN
   INSERT INTO {OUTBOX} (business_id, table_name, row_id, op)
   SELECT o.business_id, '{owner}', o.id, 'u' FROM {owner} o
    WHERE o.id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.{column} ELSE NEW.{column} END)
-     AND EXISTS (SELECT 1 FROM sync_hublink h WHERE h.business_id = o.business_id);
+     AND {LINKED.format(row="o")};
   RETURN NULL;
 END $$ LANGUAGE plpgsql
 """,  # noqa: S608 - names from the models
@@ -170,6 +178,9 @@ def ensure_triggers(using: str = "default") -> None:
     if OUTBOX not in tables or "sync_hublink" not in tables:
         return
     with conn.cursor() as cursor:
+        columns = {c.name for c in conn.introspection.get_table_description(cursor, "sync_hublink")}
+        if "unlinked_at" not in columns:
+            return  # the sync app is not migrated this far yet (its next migrate makes them)
         if conn.vendor == "postgresql":
             cursor.execute(_PG_FUNCTION)
         for model in synced_models():
@@ -246,16 +257,87 @@ def missing_triggers() -> list[str]:
 
 def enqueue_all(*, business_id) -> int:
     """Note every synced row of the business, parents first (the first sync, or a full
-    resend when the hub lost what it had). Returns how many rows were noted."""
+    resend when the hub lost what it had), after a tombstone of every row deleted that the
+    outbox remembers (tombstones are kept, ADR 0015): a hub restored from an older backup,
+    or linked again, may still hold them. Returns how many entries were noted."""
     total = 0
+    business = business_id.hex if connection.vendor == "sqlite" else business_id
     with connection.cursor() as cursor:
+        for model in synced_models():
+            table = model._meta.db_table
+            # Table names come from the models, never from input.
+            cursor.execute(
+                f"INSERT INTO {OUTBOX} (business_id, table_name, row_id, op) "  # noqa: S608
+                "SELECT DISTINCT o.business_id, o.table_name, o.row_id, 'd' "
+                f"FROM {OUTBOX} o WHERE o.business_id = %s AND o.table_name = %s "
+                f"AND o.op = 'd' AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = o.row_id)",
+                [business, table],
+            )
+            total += cursor.rowcount
         for model in synced_models():
             table = model._meta.db_table
             cursor.execute(
                 f"INSERT INTO {OUTBOX} (business_id, table_name, row_id, op) "  # noqa: S608
                 f"SELECT business_id, %s, id, 'u' FROM {table} WHERE business_id = %s "
                 "ORDER BY id",
-                [table, business_id.hex if connection.vendor == "sqlite" else business_id],
+                [table, business],
             )
             total += cursor.rowcount
     return total
+
+
+def publish(*, business_id, floor: int, limit: int) -> int:
+    """Give positions (`pos`) to up to `limit` waiting entries, in the order they were
+    written, above every position given so far and above `floor` (what the hub is known
+    to have). Returns how many were published.
+
+    Only committed entries are seen here, and the positions are given one push at a time
+    (the hub link's row is locked): an entry whose transaction commits later — on
+    PostgreSQL, after a transaction that started writing after it — is published later,
+    above the others, so it can never fall below a position the hub confirmed. On
+    SQLite, where writers are serialized, positions simply follow the writing order."""
+    from django.db import transaction
+    from django.db.models import F, Max
+
+    from hanout.sync.models import HubLink
+
+    with transaction.atomic():
+        # One publisher at a time per business (writers are never blocked by it).
+        list(
+            HubLink.objects.select_for_update()
+            .filter(business_id=business_id)
+            .values_list("pk", flat=True)
+        )
+        waiting = list(
+            OutboxEntry.objects.filter(business_id=business_id, pos__isnull=True)
+            .order_by("seq")
+            .values_list("seq", flat=True)[:limit]
+        )
+        if not waiting:
+            return 0
+        top = OutboxEntry.objects.filter(business_id=business_id).aggregate(m=Max("pos"))["m"]
+        base = max(top or 0, floor)
+        first, last = waiting[0], waiting[-1]
+        # Entries committed since the read above, inside [first, last], are published too
+        # (in order); one below `first` waits for the next call, above everything.
+        return OutboxEntry.objects.filter(
+            business_id=business_id, pos__isnull=True, seq__gte=first, seq__lte=last
+        ).update(pos=F("seq") + (base - first + 1))
+
+
+def prune(*, business_id, upto: int) -> int:
+    """Forget the confirmed entries up to position `upto`, except the newest tombstone of
+    each deleted row: a full resend carries those (the hub may still hold the row)."""
+    from django.db.models import Exists, OuterRef
+
+    newer_tombstone = OutboxEntry.objects.filter(
+        business_id=business_id,
+        table_name=OuterRef("table_name"),
+        row_id=OuterRef("row_id"),
+        op="d",
+        seq__gt=OuterRef("seq"),
+    )
+    old = OutboxEntry.objects.filter(business_id=business_id, pos__lte=upto)
+    count, _ = old.filter(op="u").delete()
+    gone, _ = old.filter(op="d").filter(Exists(newer_tombstone)).delete()
+    return count + gone

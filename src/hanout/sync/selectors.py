@@ -35,14 +35,20 @@ def hub_link_for(*, business):
     """On a store: the business's hub link, or None."""
     from hanout.sync.models import HubLink
 
-    return HubLink.objects.filter(business=business).first()
+    return HubLink.objects.filter(business=business, unlinked_at__isnull=True).first()
 
 
 def waiting_count(*, business, link=None) -> int:
     """Changes noted on the store that the hub has not confirmed yet."""
+    from django.db.models import Q
+
     from hanout.sync.models import OutboxEntry
 
     link = link or hub_link_for(business=business)
     if link is None:
         return 0
-    return OutboxEntry.objects.filter(business_id=business.pk, seq__gt=link.sent_seq).count()
+    return (
+        OutboxEntry.objects.filter(business_id=business.pk)
+        .filter(Q(pos__gt=link.sent_seq) | Q(pos__isnull=True))
+        .count()
+    )

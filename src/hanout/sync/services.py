@@ -12,14 +12,15 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import os
 import secrets
+import socket
 import urllib.error
 import urllib.request
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError, transaction
@@ -36,7 +37,7 @@ from hanout.sync.models import HubLink, OutboxEntry, StoreLink
 CODE_LIFETIME = timedelta(hours=24)
 TIMEOUT = 60  # seconds the store waits for the hub to answer one batch
 KEEP_CONFIRMED = 200_000  # confirmed outbox entries kept, to resend after a hub restore
-PUSH_LOCK = 15 * 60  # seconds: one push at a time per business
+PUSH_LEASE = timedelta(minutes=5)  # one push at a time per business; renewed every batch
 
 
 def _hash(raw: str) -> str:
@@ -165,8 +166,9 @@ def store_receive(*, link: StoreLink, payload: dict) -> dict:
     """Apply one batch from the store; answers how far the hub now has the store's outbox.
 
     A batch that starts past what the hub has (it lost some: restored from a backup) is
-    refused with the hub's position, and the store resends from there. A batch the hub
-    already has (the answer was lost on the way) is applied again: nothing changes."""
+    refused with the hub's position, and the store resends from there. A batch that ends
+    where the hub already is or before (a late copy of an older batch) is acknowledged
+    without being applied, unless it is a full resend."""
     if payload.get("protocol") != wire.PROTOCOL:
         raise Conflict(_("The store and the hub run versions of Hanout that cannot sync."))
     try:
@@ -177,8 +179,17 @@ def store_receive(*, link: StoreLink, payload: dict) -> dict:
         with transaction.atomic():
             # One batch of a store at a time (two pushes of one store at once queue here).
             link = StoreLink.objects.select_for_update().get(pk=link.pk)
-            if after > link.received_seq and not payload.get("resync"):
+            resync = bool(payload.get("resync"))
+            if after > link.received_seq and not resync:
                 raise ResendFrom(link.received_seq)
+            if upto <= link.received_seq and not resync:
+                # An older batch arriving late (held on the way, or sent by a store
+                # process since killed): the hub already has a batch that ends as far,
+                # built later. Applying it would put older states back: acknowledged only.
+                StoreLink.objects.filter(pk=link.pk).update(
+                    last_sync_at=clock.now(), alerted_at=None
+                )
+                return {"received_seq": link.received_seq, "written": 0}
             written = wire.apply_batch(link=link, payload=payload)
             received = max(link.received_seq, upto)
             StoreLink.objects.filter(pk=link.pk).update(
@@ -298,7 +309,7 @@ def _clean_url(hub_url: str) -> str:
 def hub_link(*, business, hub_url: str, code: str, actor) -> HubLink:
     """Pair this store with a hub: present the code, keep the key, note every record."""
     url = _clean_url(hub_url)
-    if HubLink.objects.filter(business=business).exists():
+    if HubLink.objects.filter(business=business, unlinked_at__isnull=True).exists():
         raise Conflict(_("This store is already linked to a hub. Unlink it first."))
     if not _normal_code(code):
         raise ValidationFailed(
@@ -329,6 +340,9 @@ def hub_link(*, business, hub_url: str, code: str, actor) -> HubLink:
         message = _("The address answered, but not as a Hanout hub does: check the address.")
         raise ValidationFailed(message, fields={"hub_url": message}) from None
     with transaction.atomic():
+        # A former link's row goes; the tombstones it kept noting stay in the outbox and
+        # travel first (enqueue_all notes them again before the rows).
+        HubLink.objects.filter(business=business).delete()
         link = HubLink.objects.create(
             business=business,
             hub_url=url,
@@ -347,31 +361,95 @@ def hub_link(*, business, hub_url: str, code: str, actor) -> HubLink:
 
 @transaction.atomic
 def hub_unlink(*, business, actor) -> None:
-    """Stop sending to the hub (the hub keeps what it has); what waits is dropped."""
-    link = HubLink.objects.filter(business=business).first()
+    """Stop sending to the hub (the hub keeps what it has). What waits is dropped, but
+    the tombstones are kept, and deletions made from now on are still noted: linked
+    again (to this hub or another), the store tells the hub which rows are gone."""
+    link = HubLink.objects.filter(business=business, unlinked_at__isnull=True).first()
     if link is None:
         return
     audit.record(business=business, actor=actor, action="sync.hub_unlink", obj=link)
-    link.delete()
-    OutboxEntry.objects.filter(business_id=business.pk).delete()
+    HubLink.objects.filter(pk=link.pk).update(
+        unlinked_at=clock.now(),
+        sealed_key="",
+        sent_seq=0,
+        pruned_seq=0,
+        push_holder="",
+        push_until=None,
+        last_error="",
+        failing_since=None,
+    )
+    entries = OutboxEntry.objects.filter(business_id=business.pk)
+    entries.exclude(op="d").delete()
+    entries.update(pos=None)  # published again, for the next link
+
+
+def _holder() -> str:
+    return f"{socket.gethostname()} {os.getpid()} {secrets.token_hex(6)}"
+
+
+def _alive(holder: str) -> bool:
+    """Whether the process named by a push lease may still run: one of this machine is
+    asked (a push killed mid-batch must not block the next for minutes); one of another
+    machine is trusted until its lease ends."""
+    host, _sep, rest = holder.partition(" ")
+    if host != socket.gethostname() or os.name != "posix":
+        return True
+    try:
+        os.kill(int(rest.split(" ", 1)[0]), 0)
+    except ProcessLookupError:
+        return False
+    except (ValueError, OSError):
+        return True
+    return True
+
+
+def _lease_take(link: HubLink, holder: str) -> bool:
+    """Take the business's push lease: a conditional UPDATE of the link's row, atomic on
+    both databases, so two processes (the job queue, `hanout sync push`) never push the
+    same business at once."""
+    from django.db.models import Q
+
+    now = clock.now()
+    free = Q(push_holder="") | Q(push_until__isnull=True) | Q(push_until__lt=now)
+    rows = HubLink.objects.filter(pk=link.pk, unlinked_at__isnull=True)
+    if rows.filter(free).update(push_holder=holder, push_until=now + PUSH_LEASE):
+        return True
+    current = rows.values_list("push_holder", flat=True).first()
+    if current and not _alive(current):
+        # Its holder was killed: taken over, unless another process did it first.
+        return bool(
+            rows.filter(push_holder=current).update(push_holder=holder, push_until=now + PUSH_LEASE)
+        )
+    return False
+
+
+def _lease_renew(link: HubLink, holder: str) -> None:
+    if not HubLink.objects.filter(pk=link.pk, push_holder=holder).update(
+        push_until=clock.now() + PUSH_LEASE
+    ):
+        raise HubUnreachable(_("A sync with the hub is already running."))
+
+
+def _lease_release(link: HubLink, holder: str) -> None:
+    HubLink.objects.filter(pk=link.pk, push_holder=holder).update(push_holder="", push_until=None)
 
 
 def push(*, business, batch: int | None = None) -> dict:
     """Send everything waiting, batch after batch; returns {"sent": entries}. Raises
     HubUnreachable with the reason in words (also kept on the link for its page)."""
-    link = HubLink.objects.filter(business=business).first()
+    link = HubLink.objects.filter(business=business, unlinked_at__isnull=True).first()
     if link is None:
         raise NotFound(_("This store is not linked to a hub."))
-    lock = f"hanout-sync-push:{business.pk}"
-    if not cache.add(lock, 1, timeout=PUSH_LOCK):
+    holder = _holder()
+    if not _lease_take(link, holder):
         raise HubUnreachable(_("A sync with the hub is already running."))
     try:
-        return _push(link, business, batch or settings.HANOUT_SYNC_BATCH)
+        return _push(link, business, batch or settings.HANOUT_SYNC_BATCH, holder)
     finally:
-        cache.delete(lock)
+        _lease_release(link, holder)
 
 
-def _push(link: HubLink, business, batch: int) -> dict:
+def _push(link: HubLink, business, batch: int, holder: str) -> dict:
     try:
         key = unseal(link.sealed_key)
     except BackupKeyError as exc:
@@ -382,7 +460,8 @@ def _push(link: HubLink, business, batch: int) -> dict:
     language = translation.get_language() or business.default_language or "en"
     HubLink.objects.filter(pk=link.pk).update(last_attempt_at=clock.now())
     try:
-        # Where the hub is: it may have less than we think (restored from a backup).
+        # Where the hub is: it may have less than we think (restored from a backup), or
+        # more (a batch applied whose answer was lost; this store restored).
         answer = _call(_endpoint(link.hub_url, "status/"), body={}, key=key, language=language)
         try:
             hub_seq = int(answer["received_seq"])
@@ -392,8 +471,12 @@ def _push(link: HubLink, business, batch: int) -> dict:
                 % {"url": link.hub_url}
             ) from None
         resync = hub_seq < link.sent_seq and _rewind(link, hub_seq)
+        if hub_seq > link.sent_seq:
+            _republish(link, hub_seq)
         sent = 0
         while True:
+            _lease_renew(link, holder)
+            outbox.publish(business_id=business.pk, floor=link.sent_seq, limit=batch)
             payload = wire.build_batch(business=business, after=link.sent_seq, limit=batch)
             if payload is None:
                 break
@@ -403,14 +486,13 @@ def _push(link: HubLink, business, batch: int) -> dict:
                 payload["after"], payload["resync"] = hub_seq, True
                 resync = False
             _call(_endpoint(link.hub_url, "push/"), body=payload, key=key, language=language)
-            # What this store sent, not the hub's position: after the store was restored
-            # from a backup its new changes reuse numbers the hub already saw.
             link.sent_seq = int(payload["upto"])
             link.sent_count += payload["entries"]
             sent += payload["entries"]
-            HubLink.objects.filter(pk=link.pk).update(
+            if not HubLink.objects.filter(pk=link.pk, push_holder=holder).update(
                 sent_seq=link.sent_seq, sent_count=link.sent_count
-            )
+            ):
+                raise HubUnreachable(_("A sync with the hub is already running."))
     except _HubSaid as exc:
         _failed(link, exc.message)
         raise HubUnreachable(exc.message) from None
@@ -420,39 +502,44 @@ def _push(link: HubLink, business, batch: int) -> dict:
     HubLink.objects.filter(pk=link.pk).update(
         last_success_at=clock.now(), last_error="", failing_since=None, alerted_at=None
     )
-    OutboxEntry.objects.filter(
-        business_id=business.pk, seq__lte=link.sent_seq - KEEP_CONFIRMED
-    ).delete()
+    cutoff = link.sent_seq - KEEP_CONFIRMED
+    if cutoff > link.pruned_seq:
+        outbox.prune(business_id=business.pk, upto=cutoff)
+        HubLink.objects.filter(pk=link.pk).update(pruned_seq=cutoff)
     return {"sent": sent}
 
 
 def _rewind(link: HubLink, hub_seq: int) -> bool:
     """The hub has the store's changes up to `hub_seq` only: send again from there. When
-    the outbox no longer reaches back that far, note every row again (the hub skips what
-    it has) and return True: the next batch is a full resend."""
-    oldest = (
-        OutboxEntry.objects.filter(business_id=link.business_id)
-        .order_by("seq")
-        .values_list("seq", flat=True)
-        .first()
-    )
-    lossy = oldest is None or oldest > hub_seq + 1
+    the outbox no longer reaches back that far (pruned past it), note every row again
+    and every deletion it remembers (the hub skips what it has) and return True: the
+    next batch is a full resend."""
+    from django.db.models import Max
+
+    lossy = hub_seq < link.pruned_seq
     if lossy:
-        newest = (
-            OutboxEntry.objects.filter(business_id=link.business_id)
-            .order_by("-seq")
-            .values_list("seq", flat=True)
-            .first()
-            or 0
-        )
         with transaction.atomic():
             outbox.enqueue_all(business_id=link.business_id)
-        hub_seq_for_store = newest  # only the fresh, complete notes are sent
+        top = OutboxEntry.objects.filter(business_id=link.business_id).aggregate(m=Max("pos"))
+        position = max(top["m"] or 0, link.sent_seq)  # only the fresh, complete notes go
     else:
-        hub_seq_for_store = hub_seq
-    link.sent_seq = hub_seq_for_store
-    HubLink.objects.filter(pk=link.pk).update(sent_seq=hub_seq_for_store)
+        position = hub_seq
+    link.sent_seq = position
+    HubLink.objects.filter(pk=link.pk).update(sent_seq=position)
     return lossy
+
+
+def _republish(link: HubLink, hub_seq: int) -> None:
+    """The hub has more than this store knows: a batch it applied whose answer was lost,
+    or this store restored from a backup (its new changes would reuse positions the hub
+    already has, and the hub skips a batch ending where it already is). What was
+    published past the store's confirmed position is published again, above the hub's."""
+    with transaction.atomic():
+        HubLink.objects.select_for_update().filter(pk=link.pk).update(sent_seq=hub_seq)
+        OutboxEntry.objects.filter(business_id=link.business_id, pos__gt=link.sent_seq).update(
+            pos=None
+        )
+    link.sent_seq = hub_seq
 
 
 def _failed(link: HubLink, message: str) -> None:
@@ -470,7 +557,9 @@ def linked_businesses():
     """The businesses of this server that send to a hub."""
     from hanout.core.models import Business
 
-    return Business.objects.filter(pk__in=HubLink.objects.values("business_id"))
+    return Business.objects.filter(
+        pk__in=HubLink.objects.filter(unlinked_at__isnull=True).values("business_id")
+    )
 
 
 def _tell_owners(business, kind: str, title, body, link: str) -> None:
@@ -494,7 +583,9 @@ def silence_alerts() -> int:
 
     now = clock.now()
     told = 0
-    for link in HubLink.objects.select_related("business").filter(alerted_at__isnull=True):
+    for link in HubLink.objects.select_related("business").filter(
+        alerted_at__isnull=True, unlinked_at__isnull=True
+    ):
         since = link.failing_since or (None if link.last_success_at else link.linked_at)
         if since is None or now - since < SILENCE:
             continue

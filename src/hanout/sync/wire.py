@@ -60,11 +60,12 @@ def dumps(payload) -> bytes:
 
 
 def build_batch(*, business, after: int, limit: int) -> dict | None:
-    """The next batch of the business's outbox after `after`; None when nothing waits."""
+    """The next batch of the business's outbox after position `after` (the published
+    entries, `outbox.publish`); None when nothing published waits."""
     entries = list(
-        OutboxEntry.objects.filter(business_id=business.pk, seq__gt=after)
-        .order_by("seq")
-        .values_list("seq", "table_name", "row_id", "op")[:limit]
+        OutboxEntry.objects.filter(business_id=business.pk, pos__gt=after)
+        .order_by("pos")
+        .values_list("pos", "table_name", "row_id", "op")[:limit]
     )
     if not entries:
         return None
@@ -132,8 +133,6 @@ def _parents_first(business, records: list[dict], *, upto: int) -> list[dict]:
     A row travels at its first place in the outbox in its current state: a product noted
     early and moved since into a category made later points to a row not sent yet. Those
     rows come along now (again later: the hub's apply is idempotent), their parents too."""
-    from django.db.models import Min
-
     synced = {apps.get_model(label) for label in SYNCED}
     have = {(r["model"], str(r["pk"])) for r in records}
     pending, out = records, []
@@ -151,15 +150,13 @@ def _parents_first(business, records: list[dict], *, upto: int) -> list[dict]:
                         wanted[target].add(str(one))
         found = []
         for model, ids in wanted.items():
-            later = [
-                row_id
-                for row_id, first in OutboxEntry.objects.filter(
-                    business_id=business.pk, table_name=model._meta.db_table, row_id__in=ids
-                )
-                .values_list("row_id")
-                .annotate(first=Min("seq"))
-                if first > upto
-            ]
+            # Noted, but never at a position up to this batch's end (published later, or
+            # waiting to be): the hub would get it in a later batch only.
+            noted = OutboxEntry.objects.filter(
+                business_id=business.pk, table_name=model._meta.db_table, row_id__in=ids
+            )
+            sent = set(noted.filter(pos__lte=upto).values_list("row_id", flat=True))
+            later = list(set(noted.values_list("row_id", flat=True)) - sent)
             if later:
                 queryset = model._base_manager.filter(pk__in=later)
                 if model._meta.many_to_many:

@@ -1,5 +1,6 @@
 """A real shop on a real SQLite file, for the backup drills: `hanout demo` once per test
-run (shared by the xdist workers through a file lock), copied into each test's folder."""
+run (shared by the xdist workers through a file lock), copied into each test's folder.
+And the hub of the store ↔ hub tests (tests/hub.py): one `hanout serve` per module."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from hanout.sync.tests.hub import Hub, NoPostgres, Proxy
 
 # What a drill's `hanout` subprocess must not inherit from the test run (the PostgreSQL CI
 # run sets DATABASE_URL and REDIS_URL; the drill on SQLite must stay on SQLite).
@@ -75,3 +78,29 @@ def shop(demo_template, tmp_path) -> Path:
     data = tmp_path / "shop"
     shutil.copytree(demo_template, data, ignore=shutil.ignore_patterns("ready", "backups"))
     return data
+
+
+# --- the store ↔ hub tests (test_hub_sync*.py): one hub per test module ---------------
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    try:
+        server = Hub(tmp_path_factory.mktemp("hub"))
+    except NoPostgres as exc:  # the only reason to skip (HANOUT_TEST_HUB_DATABASE=sqlite runs)
+        pytest.skip(
+            f"the hub runs on PostgreSQL: {exc}; HANOUT_TEST_HUB_DATABASE=sqlite for SQLite"
+        )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def proxy(hub):
+    relay = Proxy(hub.port)
+    yield relay
+    relay.release()
+    relay.close()

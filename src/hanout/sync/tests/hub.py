@@ -2,7 +2,10 @@
 
 The store is the test process (its database is the test run's: SQLite or PostgreSQL);
 the hub is `hanout serve` in its own data folder, on a PostgreSQL database of its own
-when PostgreSQL answers on 127.0.0.1:5432 (as in CI), else on SQLite.
+(as in CI). Where no PostgreSQL server answers, the hub tests are skipped and say so
+(`hub_database`), unless HANOUT_TEST_HUB_DATABASE=sqlite asks for a hub on SQLite; a
+server that answers but refuses (a wrong password, no right to create a database)
+fails the tests loudly.
 """
 
 from __future__ import annotations
@@ -19,6 +22,14 @@ import uuid
 from pathlib import Path
 
 PG_SERVER = os.environ.get("HANOUT_TEST_HUB_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+# Databases made for hubs are named PREFIX + 12 hex digits (and dropped after).
+PG_PREFIX = os.environ.get("HANOUT_TEST_HUB_DB_PREFIX", "hanout_hub_")
+# "postgresql" (the default: skipped without a server), or "sqlite" (asked for).
+HUB_DATABASE = os.environ.get("HANOUT_TEST_HUB_DATABASE", "postgresql")
+
+
+class NoPostgres(Exception):
+    """No PostgreSQL server answers at PG_SERVER (the message says what was tried)."""
 
 
 def free_port() -> int:
@@ -27,17 +38,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _postgres_database() -> str | None:
-    """A new, empty PostgreSQL database for the hub; None when PostgreSQL is not there."""
-    try:
-        import psycopg
+def _postgres_database() -> str:
+    """A new, empty PostgreSQL database for the hub. Raises NoPostgres when no server
+    answers; any other trouble (the server refuses) is raised as it is."""
+    import psycopg
 
-        name = f"hanout_hub_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3) as c:
-            c.execute(f'CREATE DATABASE "{name}"')
-        return name
-    except Exception:  # noqa: BLE001 - no PostgreSQL here: the hub runs on SQLite
-        return None
+    name = f"{PG_PREFIX}{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        if "connection refused" in str(exc).lower() or "timeout" in str(exc).lower():
+            raise NoPostgres(f"no PostgreSQL server answers at {PG_SERVER} ({exc})") from None
+        raise
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return name
 
 
 def _drop_postgres_database(name: str) -> None:
@@ -52,13 +67,17 @@ class Hub:
 
     OWNER = "chain.owner@example.test"
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, database: str = HUB_DATABASE):
+        """`database`: "postgresql" (a database of its own; NoPostgres when no server
+        answers) or "sqlite" (in its data folder)."""
+        if database not in ("postgresql", "sqlite"):
+            raise ValueError(f"a hub runs on postgresql or sqlite, not {database!r}")
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
         self.log = data_dir / "hub.log"
-        self.pg_name = _postgres_database()
+        self.pg_name = _postgres_database() if database == "postgresql" else None
 
     @property
     def database(self) -> str:
