@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from hanout.core import audit
+from hanout.core.money import reader_country
 from hanout.core.selectors import business_time_zone
 
 SESSION_BUSINESS_KEY = "hanout_business_id"
@@ -64,11 +65,15 @@ class CurrentBusinessMiddleware:
         else:
             timezone.deactivate()
         token = audit.set_request_ip(client_ip(request))
+        # Money and dates of the page in the reader's business's conventions, whoever's
+        # amounts they are (marketplace listings, the platform's queue).
+        country = getattr(request.business, "country", "") or ""
         try:
             language = self.pick_language(request)
             translation.activate(language)
             request.LANGUAGE_CODE = language
-            response = self.get_response(request)
+            with reader_country(country):
+                response = self.get_response(request)
             response.headers.setdefault("Content-Language", language)
             return response
         finally:

@@ -91,9 +91,11 @@ from hanout.marketplace.models import (
     Offer,
     OfferCloseReason,
     OfferSide,
+    OfferStatus,
     OfferTerms,
     Ownership,
     Purchase,
+    PurchaseStatus,
     RequestKind,
     RequestStatus,
     Wallet,
@@ -367,6 +369,13 @@ class ListingWriteSerializer(serializers.Serializer):
 class ListingCreateSerializer(ListingWriteSerializer):
     name = serializers.CharField(max_length=160)
     price = AmountInput()
+    # Checked here too (the service says the same), so a 400 names every wrong field.
+    quantity = serializers.IntegerField(
+        min_value=1,
+        max_value=listings.MAX_QUANTITY,
+        required=False,
+        error_messages={"min_value": gettext_lazy("Enter at least 1 unit.")},
+    )
     product = serializers.UUIDField(required=False)
     location = serializers.UUIDField(required=False)
     publish = serializers.BooleanField(default=False)
@@ -525,7 +534,22 @@ class SideQuerySerializer(serializers.Serializer):
     side = serializers.ChoiceField(
         choices=[("buyer", "buyer"), ("seller", "seller")], required=False
     )
-    status = serializers.CharField(max_length=20, required=False)
+
+
+class OfferQuerySerializer(SideQuerySerializer):
+    status = serializers.ChoiceField(
+        choices=[("live", "live"), *OfferStatus.choices],
+        required=False,
+        help_text=gettext_lazy("`live`: open or countered."),
+    )
+
+
+class PurchaseQuerySerializer(SideQuerySerializer):
+    status = serializers.ChoiceField(
+        choices=[("open", "open"), *PurchaseStatus.choices],
+        required=False,
+        help_text=gettext_lazy("`open`: paid, delivered or waiting for an administrator."),
+    )
 
 
 class PurchaseSerializer(serializers.ModelSerializer):
@@ -659,11 +683,22 @@ class PeriodSerializer(_Period):
     pass
 
 
-def _key(request, data):
-    """The request's idempotency key: `client_uuid`, or else the `Idempotency-Key` header."""
-    return idempotency.key_from(
+def _key(request, data, *, required: bool = False):
+    """The request's idempotency key: `client_uuid`, or else the `Idempotency-Key` header.
+    `required` for the requests that move money (deposits, withdrawals, buy now): a retry
+    without a key would move it twice."""
+    key = idempotency.key_from(
         header=request.headers.get(idempotency.HEADER), body=data.get("client_uuid")
     )
+    if key is None and required:
+        message = _(
+            "Money moves only with an idempotency key: send a client_uuid (a UUID made once "
+            "for this request) or an Idempotency-Key header, and the same one if you retry."
+        )
+        raise ValidationFailed(
+            message, fields={"client_uuid": [message], idempotency.HEADER: [message]}
+        )
+    return key
 
 
 def _seen(request, key) -> bool:
@@ -758,7 +793,7 @@ class WalletRequestViewSet(MarketViewSet):
 
     def create(self, request):
         data = self.validated(RequestCreateSerializer)
-        key = _key(request, data)
+        key = _key(request, data, required=True)
         seen = _seen(request, key)
         make = (
             wallets.deposit_request
@@ -862,7 +897,7 @@ class ListingViewSet(MarketViewSet):
         """
         listing = self.get_object()
         data = self.validated(BuySerializer)
-        key = _key(request, data)
+        key = _key(request, data, required=True)
         seen = _seen(request, key)
         purchase = trade.buy_now(
             business=request.business,
@@ -1152,8 +1187,9 @@ class MyListingViewSet(MarketViewSet):
             raise ValidationFailed(_("id: say which listing."), fields={"id": [_("Required.")]})
         listing = selectors.listing_get_own(business=self.request.business, pk=row["id"])
         if row["op"] == "delete":
+            gone = listing.pk  # the row's answer names the listing it deleted
             listings.listing_delete(listing=listing, actor=self.request.user)
-            return None
+            return gone
         checked = ListingWriteSerializer(
             data=data, partial=True, context=self.get_serializer_context()
         )
@@ -1174,7 +1210,7 @@ class MyListingViewSet(MarketViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[SideQuerySerializer], responses=OfferSerializer(many=True)),
+    list=extend_schema(parameters=[OfferQuerySerializer], responses=OfferSerializer(many=True)),
     retrieve=extend_schema(responses=OfferSerializer),
     create=extend_schema(
         request=OfferCreateSerializer,
@@ -1196,7 +1232,7 @@ class OfferViewSet(MarketViewSet):
 
     def list(self, request):
         return self.paginated(
-            OfferSerializer, self.scoped_queryset(**self.query(SideQuerySerializer))
+            OfferSerializer, self.scoped_queryset(**self.query(OfferQuerySerializer))
         )
 
     def retrieve(self, request, pk=None):
@@ -1260,7 +1296,9 @@ class OfferViewSet(MarketViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[SideQuerySerializer], responses=PurchaseSerializer(many=True)),
+    list=extend_schema(
+        parameters=[PurchaseQuerySerializer], responses=PurchaseSerializer(many=True)
+    ),
     retrieve=extend_schema(responses=PurchaseSerializer),
 )
 class PurchaseViewSet(MarketViewSet):
@@ -1277,7 +1315,7 @@ class PurchaseViewSet(MarketViewSet):
 
     def list(self, request):
         return self.paginated(
-            PurchaseSerializer, self.scoped_queryset(**self.query(SideQuerySerializer))
+            PurchaseSerializer, self.scoped_queryset(**self.query(PurchaseQuerySerializer))
         )
 
     def retrieve(self, request, pk=None):

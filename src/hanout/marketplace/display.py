@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from hanout.catalog.templatetags.catalog_tags import _babel_locale, _locale
+from hanout.catalog.templatetags.catalog_tags import _babel_locale, _locale, money_written
 from hanout.catalog.templatetags.catalog_tags import money as shared_money
 
 
@@ -33,8 +32,9 @@ def money(amount, holder) -> str:
 
 
 def money_in(amount, currency: str, country: str = "") -> str:
-    """`amount` in `currency` for a reader in `country` (notifications, emails)."""
-    return money(Decimal(str(amount)), SimpleNamespace(currency=currency, country=country))
+    """`amount` in `currency` for a reader in `country` (notifications, emails: whoever
+    reads them, whichever page was being drawn when they were made)."""
+    return money_written(Decimal(str(amount)), currency, country)
 
 
 def day(value, country: str = "") -> str:

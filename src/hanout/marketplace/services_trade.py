@@ -192,19 +192,26 @@ def _expiry(value, now: datetime, days=None) -> datetime:
 # --- opening a purchase (the money is held) -----------------------------------------------------
 
 
+def _check_total(amount, currency: str, reader: Business):
+    """Refuse a purchase (or an offer or counter-offer that would make one) above the
+    platform's largest; returns the currency's terms."""
+    terms = terms_for(currency)
+    if amount > terms.max_amount:
+        raise Conflict(
+            _("The largest purchase is %(limit)s.")
+            % {"limit": money_text(terms.max_amount, currency, reader)},
+            code="too_large",
+        )
+    return terms
+
+
 def _open_purchase(
     *, listing: Listing, buyer: Business, actor, quantity: int, unit_price, offer=None
 ):
     """Take `quantity` units off the LOCKED listing and hold the buyer's money."""
     _check_buyable(listing, buyer, quantity)
     amount = unit_price * quantity
-    terms = terms_for(listing.currency)
-    if amount > terms.max_amount:
-        raise Conflict(
-            _("The largest purchase is %(limit)s.")
-            % {"limit": money_text(terms.max_amount, listing.currency, buyer)},
-            code="too_large",
-        )
+    terms = _check_total(amount, listing.currency, buyer)
     purchase = Purchase.objects.create(
         business=buyer,
         listing=listing,
@@ -304,6 +311,7 @@ def offer_make(
             return Offer.objects.get(pk=first, business=business)
         listing = Listing.objects.select_for_update(no_key=True, of=("self",)).get(pk=listing.pk)
         _check_buyable(listing, business, quantity)
+        _check_total(unit_price * quantity, listing.currency, business)
         offer = Offer.objects.create(
             business=business,
             listing=listing,
@@ -477,6 +485,7 @@ def offer_counter(*, offer: Offer, business: Business, actor, unit_price, quanti
         listing = Listing.objects.get(pk=offer.listing_id)
         if new_quantity > listing.quantity:
             raise _bad("quantity", _("Only %(left)d left.") % {"left": listing.quantity})
+        _check_total(new_price * new_quantity, offer.currency, business)
         extra = {
             "unit_price": [offer.unit_price, new_price],
             "quantity": [offer.quantity, new_quantity],

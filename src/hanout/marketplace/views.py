@@ -697,11 +697,14 @@ def admin_decide(request, what, pk, action):
         raise Http404
     try:
         if action == "approve":
+            # A second click (or a second administrator) changes nothing: said so.
+            done = RequestStatus.POSTED if what == "request" else PurchaseStatus.COMPLETED
+            already = found.status == done
             if what == "request":
                 services_wallet.request_approve(request=found, admin=admin)
             else:
                 services_trade.purchase_approve(purchase=found, admin=admin)
-            message = _("Approved.")
+            message = _("It was already approved: nothing changed.") if already else _("Approved.")
         else:
             form = ReasonForm(request.POST)
             if not form.is_valid():

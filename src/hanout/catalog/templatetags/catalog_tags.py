@@ -12,7 +12,7 @@ from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
 from django import template
 from django.utils.translation import get_language, get_language_bidi
 
-from hanout.core.money import quantize
+from hanout.core.money import page_country, quantize
 
 register = template.Library()
 
@@ -36,18 +36,30 @@ def _locale(language: str, country: str) -> str:
 def money(amount, business) -> str:
     """`{{ product.sale_price|money:business }}` → "1,20 €" (fr), "€1.20" (en), "‏1,20 €" (ar).
 
-    Rounded to the currency's minor unit (core.money), written the way the
-    reader's language writes it in the business's country.
+    Rounded to the currency's minor unit (core.money) of `business`'s currency (anything
+    with `currency`: a business, a listing), written the way the reader's language writes
+    it in the reader's country (`reader_country`), else in `business`'s country.
     """
+    return money_written(
+        amount, getattr(business, "currency", None) or "EUR", page_country(business)
+    )
+
+
+def money_written(amount, currency: str, country: str) -> str:
+    """`amount` in `currency`, for a reader of the active language in `country` (the
+    notifications and emails, which know their reader)."""
     if amount in (None, ""):
         return ""
     try:
         value = Decimal(amount)
     except (InvalidOperation, TypeError, ValueError):
         return str(amount)
-    currency = getattr(business, "currency", None) or "EUR"
-    locale = _babel_locale(_locale(get_language() or "en", getattr(business, "country", "") or ""))
+    locale = _babel_locale(_locale(get_language() or "en", country or ""))
     text = format_currency(quantize(value, currency), currency, locale=locale)
+    # A currency code before the number, and any currency after it, is kept apart from the
+    # number by a no-break space ("MAD 4,000.00", "20 180,00 MAD", "2 500,00 €"): Babel
+    # glues them in some locales (en with a code, zgh with anything).
+    text = _CODE_TOUCHING.sub("\u00a0", text)
     if value < 0 and get_language_bidi():
         # Babel starts a right-to-left amount with a right-to-left mark, which puts the
         # minus after the number ("180,00-"): the signed number goes in a left-to-right
@@ -76,6 +88,9 @@ def money_format(business) -> dict:
     }
 
 
+_CODE_TOUCHING = re.compile(
+    r"(?<=[A-Z])(?=[\d\u2212-])|(?<=\d)(?=[^\d\s.,'\u066b\u066c\u2069\u200e\u200f])"
+)
 _BIDI_MARKS = re.compile("[\u200e\u200f\u061c]")
 _SIGNED = re.compile("[-\u2212]\\d(?:[.,\u066b\u066c\u202f\u00a0]?\\d)*")
 

@@ -64,7 +64,9 @@ def test_bad_amounts_are_a_400_naming_the_field(buyer, amount):
 def test_a_withdrawal_above_the_available_money_is_a_409(buyer):
     api = api_client_for(buyer)
     response = api.post(
-        "/api/v1/market/wallet/requests/", {"kind": "withdrawal", "amount": "100.01"}, format="json"
+        "/api/v1/market/wallet/requests/",
+        {"kind": "withdrawal", "amount": "100.01", "client_uuid": str(uuid.uuid4())},
+        format="json",
     )
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "insufficient_funds"
@@ -102,7 +104,9 @@ def test_listing_lifecycle_through_the_api(seller, buyer):
     assert ListingImage.objects.count() == 1
     # The buyer buys one; the other business cannot edit the listing.
     bought = other.post(
-        f"/api/v1/market/listings/{listing['id']}/buy/", {"quantity": 1}, format="json"
+        f"/api/v1/market/listings/{listing['id']}/buy/",
+        {"quantity": 1, "client_uuid": str(uuid.uuid4())},
+        format="json",
     )
     assert bought.status_code == 201, bought.content
     assert (
@@ -188,7 +192,7 @@ def test_bulk_creates_updates_deletes_and_atomic_rolls_back(seller):
         False,
     ]
     # Nothing was written: the row that would have created a listing names none.
-    assert [r["id"] for r in body["results"]] == [None, str(keep.pk), None, None]
+    assert [r["id"] for r in body["results"]] == [None, str(keep.pk), str(drop.pk), None]
     assert Listing.objects.filter(business=seller.business).count() == 2
     keep.refresh_from_db()
     assert keep.price == Decimal("4.000") and keep.status == "draft"
@@ -197,6 +201,8 @@ def test_bulk_creates_updates_deletes_and_atomic_rolls_back(seller):
         "/api/v1/market/my-listings/bulk/", {"atomic": False, "rows": rows}, format="json"
     ).json()
     assert partial["applied"] is True
+    deleted = partial["results"][2]
+    assert deleted["ok"] and deleted["id"] == str(drop.pk)  # the row names what it deleted
     assert set(Listing.objects.filter(business=seller.business).values_list("name", flat=True)) == {
         "Keep",
         "New lot",
@@ -215,12 +221,13 @@ def test_buying_more_than_is_left_is_not_enough_left_and_nothing_left_is_sold_ou
     listing = listed(seller, price="4.00", quantity=3)
     api = api_client_for(buyer)
     url = f"/api/v1/market/listings/{listing.pk}/buy/"
-    more = api.post(url, {"quantity": 5}, format="json")
+    more = api.post(url, {"quantity": 5}, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
     assert more.status_code == 409
     assert more.json()["error"]["code"] == "not_enough_left"
     assert more.json()["error"]["fields"] == {"quantity": ["Only 3 left."]}
-    assert api.post(url, {"quantity": 3}, format="json").status_code == 201
-    gone = api.post(url, {"quantity": 1}, format="json")
+    key = {"HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4())}
+    assert api.post(url, {"quantity": 3}, format="json", **key).status_code == 201
+    gone = api.post(url, {"quantity": 1}, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
     assert gone.status_code == 409 and gone.json()["error"]["code"] == "sold_out"
 
 
@@ -229,7 +236,11 @@ def test_another_business_reaching_for_private_rows_gets_404(seller, buyer):
     listing = listed(seller)
     purchase = Purchase.objects.get(
         pk=api_client_for(buyer)
-        .post(f"/api/v1/market/listings/{listing.pk}/buy/", {}, format="json")
+        .post(
+            f"/api/v1/market/listings/{listing.pk}/buy/",
+            {"client_uuid": str(uuid.uuid4())},
+            format="json",
+        )
         .json()["id"]
     )
     request = WalletRequest.objects.filter(business=buyer.business).first()
@@ -712,3 +723,69 @@ def test_the_profile_counts_trade_both_ways_and_the_lists_behind_them_answer(sel
     theirs = api_client_for(seller).get("/api/v1/market/profile/").json()["summary"]
     assert (theirs["sold"], theirs["offers_in"], theirs["unsold"]) == (1, 1, 1)
     assert theirs["wallet"]["balance"] == "6.00"
+
+
+def test_money_moves_through_the_api_only_with_an_idempotency_key(seller, buyer):
+    """A retry without a key would move the money twice: deposits, withdrawals and buy now
+    need one (client_uuid or the Idempotency-Key header), and nothing is written without."""
+    listing = listed(seller, price="4.00", quantity=3)
+    api = api_client_for(buyer)
+    for url, body in [
+        ("/api/v1/market/wallet/requests/", {"kind": "deposit", "amount": "5.00"}),
+        ("/api/v1/market/wallet/requests/", {"kind": "withdrawal", "amount": "5.00"}),
+        (f"/api/v1/market/listings/{listing.pk}/buy/", {"quantity": 1}),
+    ]:
+        response = api.post(url, body, format="json")
+        assert response.status_code == 400, url
+        fields = response.json()["error"]["fields"]
+        assert "client_uuid" in fields and "Idempotency-Key" in fields
+    assert WalletRequest.objects.filter(business=buyer.business).count() == 1  # the funding
+    assert not Purchase.objects.exists()
+    listing.refresh_from_db()
+    assert listing.quantity == 3
+
+
+def test_an_offer_or_counter_above_the_largest_purchase_is_refused_at_once(seller, buyer):
+    from hanout.marketplace import services_trade as trade
+
+    listing = listed(seller, price="10.00", quantity=3)
+    api = api_client_for(buyer)
+    response = api.post(
+        "/api/v1/market/offers/",
+        {"listing": str(listing.pk), "unit_price": "999999", "quantity": 2},
+        format="json",
+    )
+    assert response.status_code == 409 and response.json()["error"]["code"] == "too_large"
+    assert response.json()["error"]["message"] == "The largest purchase is 1.000.000,00\xa0€."
+    offer = trade.offer_make(
+        business=buyer.business, actor=buyer.user, listing=listing, unit_price="9"
+    )
+    countered = api_client_for(seller).post(
+        f"/api/v1/market/offers/{offer.pk}/counter/",
+        {"unit_price": "999999", "quantity": 2},
+        format="json",
+    )
+    assert countered.status_code == 409 and countered.json()["error"]["code"] == "too_large"
+    offer.refresh_from_db()
+    assert (offer.status, offer.unit_price) == ("open", Decimal("9.000"))
+
+
+def test_a_new_listing_with_several_wrong_fields_names_them_all(seller):
+    response = api_client_for(seller).post(
+        "/api/v1/market/my-listings/",
+        {"name": "", "category": "equipment", "price": "10", "quantity": 0},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"name", "quantity"}
+    assert response.json()["error"]["fields"]["quantity"] == ["Enter at least 1 unit."]
+    assert not Listing.objects.exists()
+
+
+def test_an_unknown_status_filter_is_a_400_naming_it(buyer):
+    api = api_client_for(buyer)
+    for url in ("/api/v1/market/purchases/", "/api/v1/market/offers/"):
+        response = api.get(f"{url}?status=bogus")
+        assert response.status_code == 400 and "status" in response.json()["error"]["fields"]
+    assert api.get("/api/v1/market/purchases/?status=open").status_code == 200
+    assert api.get("/api/v1/market/offers/?status=live").status_code == 200

@@ -639,3 +639,63 @@ def test_the_analytics_page_reads_a_span_of_days_and_explains_a_backward_one(
     assert 'value="2025-03-01"' in page
     backward, page = deposited("?since=2025-03-31&until=2025-03-01")
     assert "The end date is before the start date." in page and "107,00" in backward
+
+
+def test_a_page_writes_every_amount_the_readers_way_whoever_listed_it(
+    client, django_capture_on_commit_callbacks
+):
+    """Trial 4: a Moroccan shop reading in English saw "350,00 €" (the Belgian seller's
+    way) beside "MAD4,000.00". Every amount of a page follows the reader's business's
+    country; what is sent to another business (a notification) follows theirs."""
+    from hanout.notifications.models import Notification
+
+    belgian = funded("2000", name="Petrin", country="BE")
+    moroccan = funded("20000", name="Alma", currency="MAD", country="MA")
+    oven = listed(belgian, name="Four", price="1200.00")
+    tagine = listed(funded("0", name="Souk", currency="MAD", country="MA"), price="4000")
+    login(client, moroccan)
+    page = client.get("/market/?every_currency=1").content.decode()
+    assert "€1,200.00" in page and "MAD\xa04,000.00" in page
+    assert "1.200,00" not in page
+    item = client.get(f"/market/listings/{oven.pk}/").content.decode()
+    assert "€1,200.00" in item and "1.200,00" not in item
+    login(client, belgian)
+    item = client.get(f"/market/listings/{tagine.pk}/").content.decode()
+    assert "4.000,00\xa0MAD" in item
+    # Bought by a Belgian reader's request: the French seller is told the French way
+    # ("1 200,00 €", in English too), not the way the page being drawn was.
+    french = funded("0", name="Boulangerie", country="FR")
+    bread = listed(french, name="Pétrin", price="1200.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/market/listings/{bread.pk}/buy/", {"quantity": "1", "client_uuid": uuid.uuid4()}
+        )
+    assert response.status_code == 302
+    told = Notification.objects.get(business=french.business, kind__startswith="market")
+    assert "1\u202f200,00\xa0€" in told.body and "1.200,00" not in told.body
+
+
+def test_the_platform_queue_writes_every_businesss_amount_one_way(client):
+    operator = admin_user()
+    for name, currency, country in (("Petrin", "EUR", "BE"), ("Alma", "MAD", "MA")):
+        owner = funded("0", name=name, currency=currency, country=country)
+        services_wallet.deposit_request(business=owner.business, actor=owner.user, amount="2000")
+    client.force_login(operator)
+    page = client.get("/market/admin/").content.decode()
+    assert "€2,000.00" in page and "MAD\xa02,000.00" in page
+    assert "2.000,00" not in page
+    client.cookies["django_language"] = "fr"
+    page = client.get("/market/admin/").content.decode()
+    assert "2\u202f000,00\xa0€" in page and "2\u202f000,00\xa0MAD" in page
+
+
+def test_approving_an_approved_deposit_again_says_nothing_changed(client, buyer):
+    operator = admin_user()
+    pending = services_wallet.deposit_request(business=buyer.business, actor=buyer.user, amount="5")
+    client.force_login(operator)
+    url = f"/market/admin/request/{pending.pk}/approve/"
+    first = client.post(url, follow=True).content.decode()
+    assert "Approved." in first
+    again = client.post(url, follow=True).content.decode()
+    assert "It was already approved: nothing changed." in again
+    assert balance(buyer.business)[0] == Decimal("105")
