@@ -116,7 +116,8 @@ class OutboxEntry(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["business_id", "seq"], name="outbox_business_seq"),
+            # A row's notes (the parents a batch must bring, the newest tombstone).
+            models.Index(fields=["business_id", "table_name", "row_id"], name="outbox_row"),
             models.Index(fields=["business_id", "pos"], name="outbox_business_pos"),
             models.Index(
                 fields=["business_id", "seq"],

@@ -152,11 +152,14 @@ def _parents_first(business, records: list[dict], *, upto: int) -> list[dict]:
         for model, ids in wanted.items():
             # Noted, but never at a position up to this batch's end (published later, or
             # waiting to be): the hub would get it in a later batch only.
-            noted = OutboxEntry.objects.filter(
+            noted, sent = set(), set()
+            for row_id, pos in OutboxEntry.objects.filter(
                 business_id=business.pk, table_name=model._meta.db_table, row_id__in=ids
-            )
-            sent = set(noted.filter(pos__lte=upto).values_list("row_id", flat=True))
-            later = list(set(noted.values_list("row_id", flat=True)) - sent)
+            ).values_list("row_id", "pos"):
+                noted.add(row_id)
+                if pos is not None and pos <= upto:
+                    sent.add(row_id)
+            later = list(noted - sent)
             if later:
                 queryset = model._base_manager.filter(pk__in=later)
                 if model._meta.many_to_many:

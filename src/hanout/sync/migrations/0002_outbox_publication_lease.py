@@ -59,5 +59,10 @@ class Migration(migrations.Migration):
             model_name='outboxentry',
             index=models.Index(condition=models.Q(('pos__isnull', True)), fields=['business_id', 'seq'], name='outbox_unpublished'),
         ),
+        migrations.RemoveIndex(model_name='outboxentry', name='outbox_business_seq'),
+        migrations.AddIndex(
+            model_name='outboxentry',
+            index=models.Index(fields=['business_id', 'table_name', 'row_id'], name='outbox_row'),
+        ),
         migrations.RunPython(published_as_written, migrations.RunPython.noop),
     ]
