@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hanout.core import clock
 from hanout.core.models import AuditEntry
+from hanout.core.money import reader_country
 
 # What each action code means to a person reading the history. A code missing
 # here is shown as it is; add new services' actions as they come.
@@ -131,10 +132,14 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         if not object_repr:
-            # In the business's language, whoever wrote it: the trail is read by the whole
-            # business (a platform operator's approval in English, read by a French shop).
+            # In the business's language and its country's way with money, whoever wrote
+            # it: the trail is read by the whole business (a platform operator's approval
+            # in English, read by a French shop).
             language = getattr(business, "default_language", "") or ""
-            with translation.override(language) if language else contextlib.nullcontext():
+            with (
+                translation.override(language) if language else contextlib.nullcontext(),
+                reader_country(getattr(business, "country", "") or ""),
+            ):
                 object_repr = str(obj)[:200]
     if not actor_label and actor:
         actor_label = getattr(actor, "email", "") or ""

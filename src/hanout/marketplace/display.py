@@ -10,6 +10,7 @@ shop does not write "1.020,00 €" beside a US "3/1/2026".
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -63,3 +64,12 @@ def moment(value, country: str = "", zone=None) -> str:
         value = timezone.localtime(value, zone)
     locale = _reader_locale(country)
     return f"{format_skeleton('yMMdd', value, locale=locale)} {format_skeleton('Hm', value, locale=locale)}"
+
+
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.([\u200e\u200f]?)\.(?=\s|$)")
+
+
+def one_stop(text: str) -> str:
+    """A sentence ending on an amount whose currency ends with a full stop (Arabic "د.م.")
+    gets one full stop, not two ("… 144,00 د.م.. …"); an ellipsis is left alone."""
+    return _DOUBLE_STOP.sub(r".\1", text)

@@ -46,12 +46,14 @@ MONEY = {"max_digits": MONEY_DIGITS, "decimal_places": MONEY_PLACES}
 
 
 def _priced(amount, currency: str, business) -> str:
-    """An amount as people read it (the language in force, the business's country): what the
-    audit trail stores as the object's name, so the home page's recent activity reads
-    "Deposit 1 020,00 €", not "Deposit 1020.00 EUR"."""
+    """An amount as people read it (the language in force; the country of the page's reader,
+    else the business's): what the audit trail stores as the object's name (written in the
+    business's own way, core.audit), so recent activity reads "Deposit 1 020,00 €", not
+    "Deposit 1020.00 EUR"; and on the platform's queue, the administrator's way."""
+    from hanout.core.money import page_country
     from hanout.marketplace import display
 
-    return display.money_in(amount, currency, business.country or "")
+    return display.money_in(amount, currency, page_country(business))
 
 
 # --- the platform's terms -------------------------------------------------------------------

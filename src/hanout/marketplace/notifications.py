@@ -25,8 +25,8 @@ def _tell(business_id, *, kind: str, title, body, link: str = LINK) -> None:
         business=Business.objects.get(pk=business_id),
         allowed=lambda member: member.can_read(Module.MARKETPLACE),
         kind=kind,
-        title=title,
-        body=body,
+        title=lambda: display.one_stop(str(title())),
+        body=lambda: display.one_stop(str(body())),
         link=link,
     )
 

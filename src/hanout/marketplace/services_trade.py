@@ -41,6 +41,7 @@ from hanout.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from hanout.core.models import Business
 from hanout.inventory.ledger import MoveLine
 from hanout.inventory.models import MovementReason
+from hanout.marketplace import display
 from hanout.marketplace.models import (
     OFFER_LIVE,
     Listing,
@@ -198,8 +199,10 @@ def _check_total(amount, currency: str, reader: Business):
     terms = terms_for(currency)
     if amount > terms.max_amount:
         raise Conflict(
-            _("The largest purchase is %(limit)s.")
-            % {"limit": money_text(terms.max_amount, currency, reader)},
+            display.one_stop(
+                _("The largest purchase is %(limit)s.")
+                % {"limit": money_text(terms.max_amount, currency, reader)}
+            ),
             code="too_large",
         )
     return terms

@@ -106,8 +106,10 @@ def parse_amount(value, *, currency: str, field: str = "amount", business=None) 
     if amount > limit:
         raise _bad(
             field,
-            _("The largest amount is %(limit)s.")
-            % {"limit": money_text(limit, currency, business)},
+            display.one_stop(
+                _("The largest amount is %(limit)s.")
+                % {"limit": money_text(limit, currency, business)}
+            ),
         )
     unit = minor_unit(currency)
     if amount != amount.quantize(unit):  # 10.500 is 10.50; 10.505 is refused
@@ -180,8 +182,10 @@ def post_many(moves: list[tuple[Wallet, Change, dict]]) -> list[WalletEntry]:
         posted, held, seq = after.get(wallet.pk, (wallet.posted, wallet.held, wallet.seq))
         if held + change.held < 0 or posted + change.posted < held + change.held:
             raise Conflict(
-                _("Not enough money in the wallet: %(available)s available.")
-                % {"available": money_text(posted - held, wallet.currency, wallet.business)},
+                display.one_stop(
+                    _("Not enough money in the wallet: %(available)s available.")
+                    % {"available": money_text(posted - held, wallet.currency, wallet.business)}
+                ),
                 code="insufficient_funds",
             )
         posted, held, seq = posted + change.posted, held + change.held, seq + 1

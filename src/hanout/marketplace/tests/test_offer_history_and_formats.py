@@ -165,8 +165,8 @@ def test_the_xlsx_ledger_has_real_dates_and_the_csv_follows_the_app():
 
 def test_the_admin_queue_writes_every_amount_one_way(client):
     r"""A deposit, a purchase waiting for approval and the decisions list: one formatter
-    (the `money` filter, the reader's language, the business's country) for every amount,
-    not "€150.00" beside "165,00 €"."""
+    (the `money` filter, the reader's language and country) for every amount, not
+    "€150.00" beside "165,00 €". The administrator has no business: English's own way."""
     import re
 
     from hanout.marketplace.models import MarketTerms
@@ -183,10 +183,10 @@ def test_the_admin_queue_writes_every_amount_one_way(client):
     requests = page.split('id="admin-requests"')[1].split("</table>")[0]
     purchases = page.split('id="admin-purchases"')[1].split("</table>")[0]
     trail = page.split('id="admin-trail"')[1].split("</table>")[0]
-    assert "150,00\xa0€" in requests and "€150.00" not in requests
-    assert "165,00\xa0€" in purchases
-    assert "500,00\xa0€" in trail  # the approved deposit of the helper
-    assert not re.search("€\\s?\\d", page)  # no "€150.00" written the other way
+    assert "€150.00" in requests and "150,00" not in requests
+    assert "€165.00" in purchases
+    assert "€500.00" in trail  # the approved deposit of the helper
+    assert not re.search("\\d,\\d\\d", page)  # no "150,00 €" written the other way
 
 
 def test_the_decisions_list_reads_in_the_administrators_language():
@@ -207,7 +207,13 @@ def test_the_decisions_list_reads_in_the_administrators_language():
     trail = trail.split('id="admin-trail"')[1].split("</table>")[0]
     assert "Dépôt" not in trail and "إيداع" not in trail
     assert trail.count("Deposit ") >= 2
-    assert "Deposit 20,00\xa0€" in trail
+    assert "Deposit €20.00" in trail  # the administrator's way (no business: English's)
+    from hanout.core.models import AuditEntry
+
+    stored = AuditEntry.objects.filter(
+        business=french.business, action="wallet.request_approve"
+    ).values_list("object_repr", flat=True)
+    assert list(stored) == ["Dépôt 20,00\xa0€"]  # the business's own history, its own way
     french_view = Client()
     admin.language = "fr"
     admin.save(update_fields=["language"])
@@ -382,3 +388,15 @@ console.log(JSON.stringify(values.map((v) => f.format(v))));
         check=True,
     )
     return json.loads(out.stdout)
+
+
+def test_a_sentence_ending_on_a_dirham_amount_gets_one_full_stop():
+    from hanout.marketplace.display import money_in, one_stop
+
+    assert one_stop("144,00 د.م.. المبلغ محجوز") == "144,00 د.م. المبلغ محجوز"
+    assert one_stop("المتاح 19.646,00 د.م.\u200f.") == "المتاح 19.646,00 د.م.\u200f"
+    assert one_stop("Lot of three... Sold.") == "Lot of three... Sold."
+    assert one_stop("Paid: 4,00 €.") == "Paid: 4,00 €."
+    with translation.override("ar"):
+        text = one_stop(f"Paid {money_in('144', 'MAD', 'MA')}.")
+    assert text == "Paid \u200f144,00\xa0د.م.\u200f"  # one full stop, the currency's

@@ -185,7 +185,7 @@ def test_the_admin_queue_is_refused_to_an_owner_and_approves_for_staff(client, b
     assert "Approved a deposit or withdrawal" in trail
     assert "Rejected a deposit or withdrawal" in trail
     # Amounts in the currency's decimals, as everywhere else.
-    assert "Deposit 25,00\xa0€" in trail and "25.000" not in trail
+    assert "Deposit €25.00" in trail and "25.000" not in trail
 
 
 def test_the_decisions_list_names_the_item_of_a_purchase(client, seller, buyer):
@@ -199,7 +199,7 @@ def test_the_decisions_list_names_the_item_of_a_purchase(client, seller, buyer):
     client.force_login(admin_user())
     assert client.post(f"/market/admin/purchase/{purchase.pk}/approve/").status_code == 302
     trail = client.get("/market/admin/?status=").content.decode()
-    assert "Vitrine réfrigérée × 1 (8,00\xa0€)" in trail
+    assert "Vitrine réfrigérée × 1 (€8.00)" in trail
     assert str(listing.pk) not in trail.split('id="admin-trail"')[1]
 
 
@@ -699,3 +699,11 @@ def test_approving_an_approved_deposit_again_says_nothing_changed(client, buyer)
     again = client.post(url, follow=True).content.decode()
     assert "It was already approved: nothing changed." in again
     assert balance(buyer.business)[0] == Decimal("105")
+    # Approved from the administrator's page (no business: English's "€5.00"), the
+    # buyer's own history names it the buyer's way.
+    from hanout.core.models import AuditEntry
+
+    approved = AuditEntry.objects.get(
+        business=buyer.business, action="wallet.request_approve", object_id=str(pending.pk)
+    )
+    assert approved.object_repr == "Deposit 5,00\xa0€"
