@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import zoneinfo
 
@@ -65,14 +66,19 @@ class CurrentBusinessMiddleware:
         else:
             timezone.deactivate()
         token = audit.set_request_ip(client_ip(request))
-        # Money and dates of the page in the reader's business's conventions, whoever's
-        # amounts they are (marketplace listings, the platform's queue).
-        country = getattr(request.business, "country", "") or ""
+        # Money and dates of a member's page in their business's conventions, whoever's
+        # amounts they are (marketplace listings). A page without a business (a shop's
+        # payment page on a customer's phone) writes each amount its holder's way.
+        reader = (
+            reader_country(request.business.country or "")
+            if request.business is not None
+            else contextlib.nullcontext()
+        )
         try:
             language = self.pick_language(request)
             translation.activate(language)
             request.LANGUAGE_CODE = language
-            with reader_country(country):
+            with reader:
                 response = self.get_response(request)
             response.headers.setdefault("Content-Language", language)
             return response

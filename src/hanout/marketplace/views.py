@@ -28,7 +28,7 @@ from hanout.catalog import selectors as catalog_selectors
 from hanout.core import audit, exports
 from hanout.core.errors import DomainError, NotFound, ValidationFailed
 from hanout.core.files import picture_response
-from hanout.core.money import quantize
+from hanout.core.money import quantize, reader_country
 from hanout.core.pages import apply_domain_error, member_required
 from hanout.core.permissions import Level, Module
 from hanout.core.selectors import business_zone
@@ -673,7 +673,11 @@ def _admin_page(request, *, reject_form=None, reject_for=None, status=200):
         "reject_form": reject_form or ReasonForm(),
         "reject_for": reject_for,
     }
-    return render(request, "marketplace/admin.html", context, status=status)
+    # Many businesses' amounts on one page, for an administrator who may have no business
+    # of their own: all written the administrator's way (their business's country, else
+    # their language's own), not each row its business's.
+    with reader_country(getattr(request.business, "country", "") or ""):
+        return render(request, "marketplace/admin.html", context, status=status)
 
 
 @staff_required
