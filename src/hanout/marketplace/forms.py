@@ -229,34 +229,6 @@ class WalletRequestForm(_Keyed):
     )
 
 
-class LedgerFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *EntryKind.choices]
-    )
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean(self):
-        data = super().clean()
-        check_period(self)
-        return data
-
-    def filters(self) -> dict:
-        """The filters to apply: dates only when they make a period (the form says what is
-        wrong with them, and the ledger is shown unfiltered by date meanwhile)."""
-        if self.is_valid():
-            data = self.cleaned_data
-            return {"kind": data["kind"] or None, "since": data["since"], "until": data["until"]}
-        kind = None
-        if self.is_bound and "kind" not in self.errors:
-            kind = self.cleaned_data.get("kind")
-        return {"kind": kind or None, "since": None, "until": None}
-
-
 class PeriodFilterForm(forms.Form):
     """The analytics page's span of days; either end may stay empty (from the first entry,
     up to today)."""
@@ -278,6 +250,20 @@ class PeriodFilterForm(forms.Form):
         if self.is_valid():
             return {"since": self.cleaned_data["since"], "until": self.cleaned_data["until"]}
         return {"since": None, "until": None}
+
+
+class LedgerFilterForm(PeriodFilterForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *EntryKind.choices]
+    )
+
+    def filters(self) -> dict:
+        """The filters to apply: dates only when they make a period (the form says what is
+        wrong with them, and the ledger is shown unfiltered by date meanwhile)."""
+        kind = None
+        if self.is_bound and "kind" not in self.errors:
+            kind = self.cleaned_data.get("kind")
+        return {"kind": kind or None, **super().filters()}
 
 
 class ProfileForm(forms.Form):

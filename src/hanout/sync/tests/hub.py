@@ -226,6 +226,29 @@ class Store(Hub):
             timeout=300,
         )
 
+    def open_linked(
+        self, *, name: str, shop: str, language: str, sales: int, hub_url: str, code: str
+    ) -> str:
+        """Migrate this store, register its business (Belgium, EUR), sell a day of `sales`
+        tickets, and link it to the hub at `hub_url` with the pairing `code`; returns the
+        store business's id."""
+        self.data_dir.mkdir()
+        self.migrate()
+        return self.run(
+            "from hanout.accounts import services as accounts\n"
+            "from hanout.accounts.models import User\n"
+            "from hanout.sync import services\n"
+            "from hanout.sync.tests import scenario\n"
+            f"owner = User.objects.create_user(email='{Store.OWNER}', password='x-pass-1234')\n"
+            f"m = accounts.business_register(store=accounts.StoreDetails(name='{name}',"
+            f" currency='EUR', country='BE', time_zone='Europe/Brussels', shop_name='{shop}',"
+            f" language='{language}'), owner=owner)\n"
+            f"scenario.a_day(m, sales={sales})\n"
+            f"services.hub_link(business=m.business, hub_url='{hub_url}',"
+            f" code='{code}', actor=owner)\n"
+            "out = str(m.business_id)"
+        )
+
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         """`hanout ARGS` on this store, finished."""
         hanout = Path(sys.executable).with_name("hanout")

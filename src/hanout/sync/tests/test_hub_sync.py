@@ -207,21 +207,13 @@ def test_a_store_killed_mid_batch_sends_it_again_once(hub, proxy, tmp_path):
     hub_business = hub.make_business("Chain C")
     paired = hub.pairing_code(hub_business, "Corner shop")
     store = Store(tmp_path / "store")
-    store.data_dir.mkdir()
-    store.migrate()
-    store_business = store.run(
-        "from hanout.accounts import services as accounts\n"
-        "from hanout.accounts.models import User\n"
-        "from hanout.sync import services\n"
-        "from hanout.sync.tests import scenario\n"
-        f"owner = User.objects.create_user(email='{Store.OWNER}', password='x-pass-1234')\n"
-        "m = accounts.business_register(store=accounts.StoreDetails(name='Corner shop',"
-        " currency='EUR', country='BE', time_zone='Europe/Brussels', shop_name='Corner',"
-        " language='fr'), owner=owner)\n"
-        "scenario.a_day(m, sales=40)\n"
-        f"services.hub_link(business=m.business, hub_url='{proxy.url}',"
-        f" code='{paired['code']}', actor=owner)\n"
-        "out = str(m.business_id)"
+    store_business = store.open_linked(
+        name="Corner shop",
+        shop="Corner",
+        language="fr",
+        sales=40,
+        hub_url=proxy.url,
+        code=paired["code"],
     )
     store.env_extra = {"HANOUT_SYNC_BATCH": "80"}
 

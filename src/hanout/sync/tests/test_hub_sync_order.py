@@ -211,21 +211,13 @@ def test_two_store_processes_never_push_one_business_at_once(hub, proxy, tmp_pat
     hub_business = hub.make_business("Chain Q")
     paired = hub.pairing_code(hub_business, "Two pushers")
     store = Store(tmp_path / "store")
-    store.data_dir.mkdir()
-    store.migrate()
-    store_business = store.run(
-        "from hanout.accounts import services as accounts\n"
-        "from hanout.accounts.models import User\n"
-        "from hanout.sync import services\n"
-        "from hanout.sync.tests import scenario\n"
-        f"owner = User.objects.create_user(email='{Store.OWNER}', password='x-pass-1234')\n"
-        "m = accounts.business_register(store=accounts.StoreDetails(name='Two pushers',"
-        " currency='EUR', country='BE', time_zone='Europe/Brussels', shop_name='Kiosk',"
-        " language='en'), owner=owner)\n"
-        "scenario.a_day(m, sales=5)\n"
-        f"services.hub_link(business=m.business, hub_url='{proxy.url}',"
-        f" code='{paired['code']}', actor=owner)\n"
-        "out = str(m.business_id)"
+    store_business = store.open_linked(
+        name="Two pushers",
+        shop="Kiosk",
+        language="en",
+        sales=5,
+        hub_url=proxy.url,
+        code=paired["code"],
     )
     proxy.mode = "hold"
     first = store.push_process()
