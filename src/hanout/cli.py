@@ -307,8 +307,11 @@ def cmd_sync(opts) -> int:
         if opts.action == "push":
             try:
                 with translation.override(business.default_language):
-                    sent = services.push(business=business)["sent"]
-                print(f"{business.name}: sent {sent} changes to {link.hub_url}.")
+                    done = services.push(business=business)
+                print(
+                    f"{business.name}: sent {done['sent']} changes to {link.hub_url}, "
+                    f"received {done['received']}."
+                )
             except services.HubUnreachable as exc:
                 print(f"{business.name}: {exc}", file=sys.stderr)
                 failed = True

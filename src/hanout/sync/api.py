@@ -8,6 +8,7 @@ For a store server: `pair/` with the one-time code (no other credentials), then
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import (
@@ -29,8 +30,8 @@ from hanout.core.api import error_body
 from hanout.core.api_base import ApiViewSet
 from hanout.core.permissions import Module
 from hanout.core.schema import ErrorSerializer
-from hanout.sync import selectors, services
-from hanout.sync.models import StoreLink
+from hanout.sync import selectors, services, wire
+from hanout.sync.models import StoreLink, SyncConflict
 
 
 class StoreLinkSerializer(serializers.ModelSerializer):
@@ -107,6 +108,77 @@ class StoreLinkViewSet(ApiViewSet):
     def revoke(self, request, pk=None):
         link = services.store_link_revoke(link=self.get_object(), actor=request.user)
         return self.respond(StoreLinkSerializer, link)
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    store = serializers.CharField(source="link.name", read_only=True)
+    settled_by = serializers.CharField(source="settled_by.email", default=None, read_only=True)
+
+    class Meta:
+        model = SyncConflict
+        fields = [
+            "id",
+            "store",
+            "model",
+            "row_id",
+            "row_label",
+            "field",
+            "store_value",
+            "hub_value",
+            "base_value",
+            "applied",
+            "store_by",
+            "store_at",
+            "hub_by",
+            "hub_at",
+            "created_at",
+            "settled_at",
+            "settled_by",
+            "kept",
+        ]
+        read_only_fields = fields
+
+
+class ConflictSettleSerializer(serializers.Serializer):
+    keep = serializers.ChoiceField(choices=["store", "hub"])
+
+
+class ConflictQuerySerializer(serializers.Serializer):
+    settled = serializers.BooleanField(required=False, default=False)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ConflictQuerySerializer]),
+    settle=extend_schema(request=ConflictSettleSerializer, responses=ConflictSerializer),
+)
+class ConflictViewSet(ApiViewSet):
+    """On a hub: fields changed on a store and here since they last agreed. `applied`
+    is the default rule's choice; settle with the value to keep (`store` or `hub`)."""
+
+    module = Module.SETTINGS
+    model = SyncConflict
+    serializer_class = ConflictSerializer
+
+    def scoped_queryset(self, **filters):
+        return SyncConflict.objects.for_business(self.request.business).select_related(
+            "link", "settled_by"
+        )
+
+    def list(self, request):
+        query = self.query(ConflictQuerySerializer)
+        rows = selectors.conflict_list(business=request.business, settled=query["settled"])
+        return self.paginated(ConflictSerializer, rows)
+
+    def retrieve(self, request, pk=None):
+        return self.respond(ConflictSerializer, self.get_object())
+
+    @action(detail=True, methods=["post"])
+    def settle(self, request, pk=None):
+        data = self.validated(ConflictSettleSerializer)
+        conflict = services.conflict_settle(
+            conflict=self.get_object(), keep=data["keep"], actor=request.user
+        )
+        return self.respond(ConflictSerializer, conflict)
 
 
 # --- what a store server calls ------------------------------------------------------------
@@ -246,8 +318,47 @@ class PushView(_StoreView):
         return Response(answer)
 
 
+class DownView(_StoreView):
+    """The hub's changes to the chain's master data for this store, after the position
+    it says it applied (which also acknowledges the batch before)."""
+
+    @extend_schema(
+        request=inline_serializer(
+            "StoreDownAsk",
+            {
+                "applied": serializers.IntegerField(),
+                "skipped": serializers.ListField(
+                    child=serializers.ListField(child=serializers.CharField()), required=False
+                ),
+            },
+        ),
+        responses={
+            200: inline_serializer(
+                "StoreDownBatch",
+                {
+                    "after": serializers.IntegerField(),
+                    "upto": serializers.IntegerField(),
+                    "records": serializers.ListField(child=serializers.DictField()),
+                    "deleted": serializers.ListField(child=serializers.DictField()),
+                    "conflicts": serializers.IntegerField(),
+                },
+            )
+        },
+    )
+    def post(self, request):
+        if not isinstance(request.data, dict):
+            return Response(
+                error_body("invalid", str(_("The request is a JSON object."))),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        answer = services.store_down(link=request.store_link, payload=request.data)
+        # The rows as the wire writes them: decimals as text, never as floats.
+        return HttpResponse(wire.dumps(answer), content_type="application/json")
+
+
 def register(router):
     router.register("sync/stores", StoreLinkViewSet, basename="sync-store")
+    router.register("sync/conflicts", ConflictViewSet, basename="sync-conflict")
 
 
 def extra_urls():
@@ -257,6 +368,7 @@ def extra_urls():
         path("sync/pair/", PairView.as_view(), name="sync-pair"),
         path("sync/status/", StatusView.as_view(), name="sync-status"),
         path("sync/push/", PushView.as_view(), name="sync-push"),
+        path("sync/down/", DownView.as_view(), name="sync-down"),
     ]
 
 

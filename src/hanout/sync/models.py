@@ -41,6 +41,10 @@ class StoreLink(BusinessOwned):
     received_count = models.BigIntegerField(default=0)
     last_error = models.TextField(blank=True)
     alerted_at = models.DateTimeField(null=True, blank=True)  # "silent for a day" sent
+    # The hub's own outbox position up to which the store applied the master rows sent
+    # down (ADR 0016): the next down batch starts after it.
+    down_acked_seq = models.BigIntegerField(default=0)
+    down_sent_seq = models.BigIntegerField(default=0)  # where the last down batch ended
 
     class Meta:
         verbose_name = _("store link")
@@ -87,6 +91,10 @@ class HubLink(BusinessOwned):
     # Unlinked: nothing is sent any more, but deletions are still noted (tombstones), so a
     # link made again tells the hub of the rows deleted meanwhile.
     unlinked_at = models.DateTimeField(null=True, blank=True)
+    # The hub's position up to which this store applied the hub's master rows (sent back
+    # with the next call, so the hub moves on), and the hub's open conflicts of this store.
+    down_seq = models.BigIntegerField(default=0)
+    hub_conflicts = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("hub link")
@@ -113,6 +121,9 @@ class OutboxEntry(models.Model):
     row_id = models.UUIDField()
     op = models.CharField(max_length=1)  # "u" written (insert or update), "d" deleted
     pos = models.BigIntegerField(null=True, blank=True)
+    # The link whose batch wrote the change (`SyncOrigin`), or null for a change made
+    # here: a change never travels back to where it came from (ADR 0016).
+    origin = models.UUIDField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -146,3 +157,84 @@ class IdMap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.store_id} → {self.hub_id}"
+
+
+class SyncOrigin(models.Model):
+    """One row, inside the transaction that applies a batch only: the triggers copy its
+    `link_id` into the entries they write (`OutboxEntry.origin`). Inserted at the start
+    of that transaction and deleted before it commits, it is never seen by another."""
+
+    link_id = models.UUIDField(primary_key=True)
+
+    class Meta:
+        db_table = "sync_origin"
+
+    def __str__(self) -> str:
+        return str(self.link_id)
+
+
+class SyncBase(models.Model):
+    """On the hub: a master row's field values that the hub and one store last agreed on
+    (the store's row as it arrived, or the hub's row once the store applied it), for the
+    three-way comparison that finds conflicts (sync/conflicts.py)."""
+
+    link = models.ForeignKey(StoreLink, on_delete=models.CASCADE, related_name="+")
+    model = models.CharField(max_length=63)
+    row_id = models.UUIDField()  # the hub's id
+    fields = models.JSONField(default=dict)
+    # What the last down batch carried, agreed once the store says it applied it.
+    sent = models.JSONField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "model", "row_id"], name="syncbase_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.row_id} v{self.version}"
+
+
+class SyncConflict(BusinessOwned):
+    """On the hub: one field of a master row changed on both sides to different values
+    since they last agreed. The default rule chose `applied`; the owner may keep the
+    other value, or agree."""
+
+    link = models.ForeignKey(StoreLink, on_delete=models.CASCADE, related_name="conflicts")
+    model = models.CharField(max_length=63)
+    row_id = models.UUIDField()
+    row_label = models.CharField(max_length=200)
+    # The field's name; empty when the whole row was deleted on one side, changed on the other.
+    field = models.CharField(max_length=63, blank=True)
+    store_value = models.JSONField(null=True)
+    hub_value = models.JSONField(null=True)
+    base_value = models.JSONField(null=True)
+    applied = models.CharField(max_length=5)  # "store" or "hub": the rule's choice
+    store_by = models.CharField(max_length=150, blank=True)
+    store_at = models.DateTimeField(null=True, blank=True)
+    hub_by = models.CharField(max_length=150, blank=True)
+    hub_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kept = models.CharField(max_length=5, blank=True)  # what the owner kept in the end
+
+    class Meta:
+        verbose_name = _("sync conflict")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["business", "created_at"],
+                name="syncconflict_open",
+                condition=models.Q(settled_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row_label} · {self.field or '*'}"

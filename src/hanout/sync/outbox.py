@@ -51,6 +51,25 @@ FACTS = [
     "core.AuditEntry",
 ]
 SYNCED = MASTER + FACTS
+# The master rows a hub sends down to its stores (ADR 0016): the chain's catalog, its
+# suppliers, customers and expense categories. A shop's own rows and every fact stay
+# where they were written.
+DOWN = [
+    "catalog.Category",
+    "catalog.Tag",
+    "catalog.Product",
+    "catalog.Barcode",
+    "suppliers.Supplier",
+    "suppliers.SupplierProduct",
+    "customers.Customer",
+    "expenses.ExpenseCategory",
+]
+# Fields each side counts from its own rows: never sent down, never a conflict (a
+# category's products, a customer's points: the sum of that side's loyalty entries).
+LOCAL_FIELDS = {
+    "catalog.category": {"product_count"},
+    "customers.customer": {"loyalty_points"},
+}
 
 TRIGGER = "hanout_sync_note"
 M2M_TRIGGER = "hanout_sync_note_m2m"
@@ -93,42 +112,64 @@ LINKED = (
     " AND h.unlinked_at IS NULL)"
 )
 EVER_LINKED = "EXISTS (SELECT 1 FROM sync_hublink h WHERE h.business_id = {row}.business_id)"
+# On a hub, a business with a linked store notes the changes of its `DOWN` rows.
+HUB = (
+    "EXISTS (SELECT 1 FROM sync_storelink s WHERE s.business_id = {row}.business_id"
+    " AND s.linked_at IS NOT NULL AND s.revoked_at IS NULL)"
+)
+# The link whose batch is being applied, in the applying transaction only (SyncOrigin).
+ORIGIN = "(SELECT link_id FROM sync_origin LIMIT 1)"
+
+
+def _down_tables() -> set[str]:
+    return {apps.get_model(label)._meta.db_table for label in DOWN}
 
 
 def _sqlite_sql(table: str) -> list[str]:
     # Table names come from the models, never from input.
     note = (
-        f"INSERT INTO {OUTBOX} (business_id, table_name, row_id, op) "  # noqa: S608
-        "VALUES ({row}.business_id, '" + table + "', {row}.id, '{op}')"
+        f"INSERT INTO {OUTBOX} (business_id, table_name, row_id, op, origin) "  # noqa: S608
+        "VALUES ({row}.business_id, '" + table + "', {row}.id, '{op}', " + ORIGIN + ")"
     )
+    down = table in _down_tables()
     out = []
     for event, row, op in (("INSERT", "NEW", "u"), ("UPDATE", "NEW", "u"), ("DELETE", "OLD", "d")):
+        when = (EVER_LINKED if op == "d" else LINKED).format(row=row)
+        if down:
+            when = f"({when} OR {HUB.format(row=row)})"
         out.append(
             f"CREATE TRIGGER IF NOT EXISTS {TRIGGER}_{event.lower()}_{table} "
             f"AFTER {event} ON {table} FOR EACH ROW "
-            f"WHEN {(EVER_LINKED if op == 'd' else LINKED).format(row=row)} "
+            f"WHEN {when} "
             f"BEGIN {note.format(row=row, op=op)}; END"
         )
     return out
 
 
+# TG_ARGV[0] is 'down' on the tables a hub sends down (noted on a hub too).
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
-    IF {EVER_LINKED.format(row="OLD")} THEN
-      INSERT INTO {OUTBOX} (business_id, table_name, row_id, op)
-      VALUES (OLD.business_id, TG_TABLE_NAME, OLD.id, 'd');
+    IF {EVER_LINKED.format(row="OLD")}
+       OR (TG_ARGV[0] = 'down' AND {HUB.format(row="OLD")}) THEN
+      INSERT INTO {OUTBOX} (business_id, table_name, row_id, op, origin)
+      VALUES (OLD.business_id, TG_TABLE_NAME, OLD.id, 'd', {ORIGIN});
     END IF;
     RETURN OLD;
   END IF;
-  IF {LINKED.format(row="NEW")} THEN
-    INSERT INTO {OUTBOX} (business_id, table_name, row_id, op)
-    VALUES (NEW.business_id, TG_TABLE_NAME, NEW.id, 'u');
+  IF {LINKED.format(row="NEW")} OR (TG_ARGV[0] = 'down' AND {HUB.format(row="NEW")}) THEN
+    INSERT INTO {OUTBOX} (business_id, table_name, row_id, op, origin)
+    VALUES (NEW.business_id, TG_TABLE_NAME, NEW.id, 'u', {ORIGIN});
   END IF;
   RETURN NEW;
 END $$ LANGUAGE plpgsql
 """  # noqa: S608 - names from the models
+
+
+def _m2m_when(owner: str) -> str:
+    linked = LINKED.format(row="o")
+    return f"({linked} OR {HUB.format(row='o')})" if owner in _down_tables() else linked
 
 
 def _sqlite_m2m_sql(link: str, column: str, owner: str) -> list[str]:
@@ -137,9 +178,9 @@ def _sqlite_m2m_sql(link: str, column: str, owner: str) -> list[str]:
         out.append(
             f"CREATE TRIGGER IF NOT EXISTS {M2M_TRIGGER}_{event.lower()}_{link} "  # noqa: S608
             f"AFTER {event} ON {link} FOR EACH ROW BEGIN "
-            f"INSERT INTO {OUTBOX} (business_id, table_name, row_id, op) "
-            f"SELECT o.business_id, '{owner}', o.id, 'u' FROM {owner} o "
-            f"WHERE o.id = {row}.{column} AND {LINKED.format(row='o')}; END"
+            f"INSERT INTO {OUTBOX} (business_id, table_name, row_id, op, origin) "
+            f"SELECT o.business_id, '{owner}', o.id, 'u', {ORIGIN} FROM {owner} o "
+            f"WHERE o.id = {row}.{column} AND {_m2m_when(owner)}; END"
         )
     return out
 
@@ -150,10 +191,10 @@ def _postgres_m2m_sql(link: str, column: str, owner: str) -> list[str]:
         f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
 BEGIN
-  INSERT INTO {OUTBOX} (business_id, table_name, row_id, op)
-  SELECT o.business_id, '{owner}', o.id, 'u' FROM {owner} o
+  INSERT INTO {OUTBOX} (business_id, table_name, row_id, op, origin)
+  SELECT o.business_id, '{owner}', o.id, 'u', {ORIGIN} FROM {owner} o
    WHERE o.id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.{column} ELSE NEW.{column} END)
-     AND {LINKED.format(row="o")};
+     AND {_m2m_when(owner)};
   RETURN NULL;
 END $$ LANGUAGE plpgsql
 """,  # noqa: S608 - names from the models
@@ -163,9 +204,10 @@ END $$ LANGUAGE plpgsql
 
 
 def _postgres_sql(table: str) -> list[str]:
+    kind = "down" if table in _down_tables() else "up"
     return [
         f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()"
+        f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}('{kind}')"
     ]
 
 
@@ -175,12 +217,9 @@ def ensure_triggers(using: str = "default") -> None:
 
     conn = connections[using]
     tables = set(conn.introspection.table_names())
-    if OUTBOX not in tables or "sync_hublink" not in tables:
-        return
+    if not {OUTBOX, "sync_hublink", "sync_storelink", "sync_origin"} <= tables:
+        return  # the sync app is not migrated this far yet (its next migrate makes them)
     with conn.cursor() as cursor:
-        columns = {c.name for c in conn.introspection.get_table_description(cursor, "sync_hublink")}
-        if "unlinked_at" not in columns:
-            return  # the sync app is not migrated this far yet (its next migrate makes them)
         if conn.vendor == "postgresql":
             cursor.execute(_PG_FUNCTION)
         for model in synced_models():
@@ -286,7 +325,7 @@ def enqueue_all(*, business_id) -> int:
     return total
 
 
-def publish(*, business_id, floor: int, limit: int) -> int:
+def publish(*, business_id, floor: int, limit: int, hub: bool = False) -> int:
     """Give positions (`pos`) to up to `limit` waiting entries, in the order they were
     written, above every position given so far and above `floor` (what the hub is known
     to have). Returns how many were published.
@@ -299,13 +338,17 @@ def publish(*, business_id, floor: int, limit: int) -> int:
     from django.db import transaction
     from django.db.models import F, Max
 
-    from hanout.sync.models import HubLink
+    from hanout.sync.models import HubLink, StoreLink
 
     with transaction.atomic():
-        # One publisher at a time per business (writers are never blocked by it).
+        # One publisher at a time per business (writers are never blocked by it): the
+        # store's push holds its hub link; on a hub, a store's `down/` call holds the
+        # business's store links (all of them, in one order).
+        lock = StoreLink if hub else HubLink
         list(
-            HubLink.objects.select_for_update()
+            lock.objects.select_for_update()
             .filter(business_id=business_id)
+            .order_by("pk")
             .values_list("pk", flat=True)
         )
         waiting = list(

@@ -52,3 +52,51 @@ def waiting_count(*, business, link=None) -> int:
         .filter(Q(pos__gt=link.sent_seq) | Q(pos__isnull=True))
         .count()
     )
+
+
+def conflict_list(*, business, settled: bool = False):
+    """On a hub: the business's sync conflicts, open ones (or settled ones), newest first."""
+    from hanout.sync.models import SyncConflict
+
+    return (
+        SyncConflict.objects.for_business(business)
+        .select_related("link", "settled_by")
+        .filter(settled_at__isnull=not settled)
+        .order_by("-created_at")
+    )
+
+
+def conflict_shown(conflict) -> dict:
+    """A conflict in words for its page: the kind of row, the field's label, both values
+    as a person reads them (a category's name, not its id)."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.translation import gettext as _
+
+    model = apps.get_model(conflict.model)
+    out = {"kind": str(model._meta.verbose_name).capitalize(), "field": ""}
+    try:
+        field = model._meta.get_field(conflict.field) if conflict.field else None
+    except FieldDoesNotExist:
+        field = None
+
+    def shown(value):
+        if field is None:
+            return ""
+        if value in (None, "", []):
+            return "—"
+        if field.is_relation:
+            ids = value if isinstance(value, list) else [value]
+            names = [str(o) for o in field.related_model._base_manager.filter(pk__in=ids)]
+            return ", ".join(sorted(names)) or str(value)
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        return str(value)
+
+    if field is not None:
+        out["field"] = str(field.verbose_name).capitalize()
+    out["store"] = shown(conflict.store_value)
+    out["hub"] = shown(conflict.hub_value)
+    return out

@@ -136,6 +136,10 @@ def store_pair(
     link.store_business_name = str(store_business.get("name", ""))[:120]
     link.store_version = str(store_version)[:40]
     link.save()
+    # The chain's master data goes down to the new store on its first sync.
+    from hanout.sync.down import enqueue_down
+
+    enqueue_down(business_id=link.business_id)
     audit.record(
         business=link.business,
         actor=None,
@@ -221,6 +225,123 @@ def store_receive(*, link: StoreLink, payload: dict) -> dict:
             _("The batch cannot be read (%(why)s).") % {"why": str(exc)[:300]}
         ) from None
     return {"received_seq": received, "written": written}
+
+
+def store_down(*, link: StoreLink, payload: dict) -> dict:
+    """A store asks for the hub's changes to the chain's master data (ADR 0016), saying
+    how far it applied the last batch and which rows it skipped. Answers the next batch
+    (empty when the store has everything) and the store's open conflicts."""
+    from hanout.sync import down
+    from hanout.sync.models import SyncConflict
+
+    try:
+        applied = int(payload.get("applied", 0))
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("The store did not say how far it applied.")) from None
+    skipped = payload.get("skipped") or []
+    if not isinstance(skipped, list):
+        raise ValidationFailed(_("The skipped rows are a list."))
+    from django.db.models import Max
+
+    # Above every position any store was sent (pruned entries no longer say it).
+    floor = StoreLink.objects.filter(business_id=link.business_id).aggregate(
+        m=Max("down_sent_seq")
+    )["m"]
+    outbox.publish(business_id=link.business_id, floor=floor or 0, limit=10_000, hub=True)
+    with transaction.atomic():
+        link = StoreLink.objects.select_for_update().get(pk=link.pk)
+        down.acknowledge(link=link, applied=applied, skipped=skipped)
+        answer = down.build_down(link=link, limit=settings.HANOUT_SYNC_BATCH)
+        StoreLink.objects.filter(pk=link.pk).update(
+            down_sent_seq=answer["upto"], last_sync_at=clock.now(), alerted_at=None
+        )
+    if answer["upto"] == answer["after"]:
+        down.prune_down(business_id=link.business_id)
+    answer["protocol"] = wire.PROTOCOL
+    answer["conflicts"] = SyncConflict.objects.filter(link=link, settled_at__isnull=True).count()
+    return answer
+
+
+def conflict_settle(*, conflict, keep: str, actor):
+    """The owner settles a conflict: "keep" is "store" or "hub". Keeping the value the
+    rule did not choose writes it on the hub (audited as the owner's), and it goes down
+    to the stores like any change made here; keeping the rule's choice only agrees. For
+    a row deleted on one side and changed on the other, keeping the deletion deletes the
+    row here too."""
+    from django.apps import apps
+    from django.db.models import ProtectedError, RestrictedError
+
+    from hanout.sync import down
+    from hanout.sync.models import SyncConflict
+
+    if keep not in ("store", "hub"):
+        raise ValidationFailed(
+            _("Say which value to keep: the store's or the hub's."),
+            fields={"keep": _("Choose store or hub.")},
+        )
+    with transaction.atomic():
+        conflict = SyncConflict.objects.select_for_update().get(pk=conflict.pk)
+        if conflict.settled_at is not None:
+            raise Conflict(_("This conflict is already settled: nothing changed."))
+        model = apps.get_model(conflict.model)
+        row = model._base_manager.filter(pk=conflict.row_id, business=conflict.business).first()
+        if keep != conflict.applied:
+            if conflict.field and row is None:
+                raise Conflict(_("This row was deleted since: there is nothing to change."))
+            if conflict.field:
+                value = conflict.store_value if keep == "store" else conflict.hub_value
+                _set_field(row, conflict.field, value)
+                down.follow(
+                    business_id=conflict.business_id,
+                    touched={conflict.model: {str(row.pk)}},
+                )
+                audit.record(
+                    business=conflict.business,
+                    actor=actor,
+                    action="sync.conflict_keep",
+                    obj=row,
+                    changes={
+                        conflict.field: (
+                            conflict.hub_value if keep == "store" else conflict.store_value,
+                            value,
+                        )
+                    },
+                )
+            elif row is not None:
+                try:
+                    with transaction.atomic():
+                        audit.record(
+                            business=conflict.business,
+                            actor=actor,
+                            action="sync.conflict_delete",
+                            obj=row,
+                        )
+                        row.delete()
+                except (IntegrityError, ProtectedError, RestrictedError):
+                    raise Conflict(
+                        _("This row is still used (a sale or a stock movement names it): it stays.")
+                    ) from None
+        conflict.settled_at = clock.now()
+        conflict.settled_by = actor
+        conflict.kept = keep
+        conflict.save(update_fields=["settled_at", "settled_by", "kept", "updated_at"])
+    return conflict
+
+
+def _set_field(row, name: str, value) -> None:
+    field = row._meta.get_field(name)
+    if field.many_to_many:
+        getattr(row, name).set(value or [])
+        row.save(update_fields=["updated_at"])  # noted, so it travels down
+        return
+    try:
+        setattr(row, field.attname, field.to_python(value))
+        row.full_clean(exclude=[f.name for f in row._meta.fields if f.name != name])
+    except DjangoValidationError as exc:
+        raise ValidationFailed(
+            _("The value cannot be kept: %(why)s") % {"why": " ".join(exc.messages)}
+        ) from None
+    row.save()
 
 
 # --- store -------------------------------------------------------------------------------
@@ -493,6 +614,8 @@ def _push(link: HubLink, business, batch: int, holder: str) -> dict:
                 sent_seq=link.sent_seq, sent_count=link.sent_count
             ):
                 raise HubUnreachable(_("A sync with the hub is already running."))
+        # Then the hub's changes come down (the store's own went up first: ADR 0016).
+        received = _pull(link, key, language, holder)
     except _HubSaid as exc:
         _failed(link, exc.message)
         raise HubUnreachable(exc.message) from None
@@ -506,7 +629,42 @@ def _push(link: HubLink, business, batch: int, holder: str) -> dict:
     if cutoff > link.pruned_seq:
         outbox.prune(business_id=business.pk, upto=cutoff)
         HubLink.objects.filter(pk=link.pk).update(pruned_seq=cutoff)
-    return {"sent": sent}
+    return {"sent": sent, "received": received}
+
+
+def _pull(link: HubLink, key: str, language: str, holder: str) -> int:
+    """Ask the hub for its changes until it has none left; each call acknowledges the
+    batch applied before it. Returns how many rows were applied here."""
+    from hanout.sync import down
+
+    applied, skipped, received = link.down_seq, [], 0
+    while True:
+        _lease_renew(link, holder)
+        try:
+            answer = _call(
+                _endpoint(link.hub_url, "down/"),
+                body={"protocol": wire.PROTOCOL, "applied": applied, "skipped": skipped},
+                key=key,
+                language=language,
+            )
+        except _HubSaid as exc:
+            if exc.answer.get("status") == 404:
+                return received  # a hub of an older Hanout: it sends nothing down
+            raise
+        try:
+            after, upto = int(answer["after"]), int(answer["upto"])
+            conflicts = int(answer.get("conflicts") or 0)
+        except (KeyError, TypeError, ValueError):
+            raise HubUnreachable(
+                _("The hub at %(url)s answered, but not as a Hanout hub does.")
+                % {"url": link.hub_url}
+            ) from None
+        HubLink.objects.filter(pk=link.pk).update(down_seq=after, hub_conflicts=conflicts)
+        if upto <= after:
+            return received
+        skipped = down.apply_down(link=link, payload=answer)
+        received += len(answer.get("records", [])) + len(answer.get("deleted", []))
+        applied = upto
 
 
 def _rewind(link: HubLink, hub_seq: int) -> bool:

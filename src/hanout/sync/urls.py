@@ -11,6 +11,12 @@ urlpatterns = [
     path("settings/sync/unlink/", views_hub.hub_unlink, name="sync_hub_unlink"),
     path("settings/sync/now/", views_hub.sync_now, name="sync_now"),
     path("settings/sync/stores/new/", views_hub.store_new, name="sync_store_new"),
+    path("settings/sync/conflicts/", views_hub.conflicts, name="sync_conflicts"),
+    path(
+        "settings/sync/conflicts/<uuid:pk>/settle/",
+        views_hub.conflict_settle,
+        name="sync_conflict_settle",
+    ),
     path(
         "settings/sync/stores/<uuid:pk>/revoke/", views_hub.store_revoke, name="sync_store_revoke"
     ),

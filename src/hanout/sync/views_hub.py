@@ -73,6 +73,7 @@ def _page(request, *, link_form=None, store_form=None, status=200):
         "link_form": link_form or HubLinkForm(),
         "store_form": store_form or StoreLinkForm(),
         "stores": selectors.store_link_list(business=business),
+        "conflicts": selectors.conflict_list(business=business).count(),
         "new_code": new_code,
         "hub_address": request.build_absolute_uri("/").rstrip("/"),
         "run": _run_state(request),
@@ -165,3 +166,36 @@ def _url(name: str) -> str:
     from django.urls import reverse
 
     return reverse(name)
+
+
+@member_required(Module.SETTINGS)
+def conflicts(request):
+    """Settings › Hub sync › Conflicts: the same field changed on a store and here."""
+    business = request.business
+    rows = [
+        (c, selectors.conflict_shown(c)) for c in selectors.conflict_list(business=business)[:200]
+    ]
+    settled = [
+        (c, selectors.conflict_shown(c))
+        for c in selectors.conflict_list(business=business, settled=True)[:20]
+    ]
+    return render(request, "sync/conflicts.html", {"rows": rows, "settled": settled})
+
+
+@require_POST
+@member_required(Module.SETTINGS)
+def conflict_settle(request, pk):
+    from hanout.sync.models import SyncConflict
+
+    conflict = SyncConflict.objects.for_business(request.business).filter(pk=pk).first()
+    if conflict is None:
+        raise Http404
+    try:
+        services.conflict_settle(
+            conflict=conflict, keep=request.POST.get("keep", ""), actor=request.user
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Settled. The stores get the kept value on their next sync."))
+    return redirect("sync_conflicts")

@@ -33,8 +33,9 @@ from django.core import serializers
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from hanout.sync import conflicts
 from hanout.sync.models import IdMap, OutboxEntry
-from hanout.sync.outbox import FACTS, MASTER, SYNCED, model_for_table
+from hanout.sync.outbox import DOWN, FACTS, MASTER, SYNCED, model_for_table
 
 PROTOCOL = 1
 
@@ -65,13 +66,15 @@ def build_batch(*, business, after: int, limit: int) -> dict | None:
     entries = list(
         OutboxEntry.objects.filter(business_id=business.pk, pos__gt=after)
         .order_by("pos")
-        .values_list("pos", "table_name", "row_id", "op")[:limit]
+        .values_list("pos", "table_name", "row_id", "op", "origin")[:limit]
     )
     if not entries:
         return None
     last_op: dict[tuple[str, uuid.UUID], str] = {}
     order: list[tuple[str, uuid.UUID]] = []
-    for _seq, table, row_id, op in entries:
+    for _seq, table, row_id, op, origin in entries:
+        if origin is not None:
+            continue  # written while applying the hub's changes: the hub has them
         key = (table, row_id)
         if key not in last_op:
             order.append(key)
@@ -154,7 +157,10 @@ def _parents_first(business, records: list[dict], *, upto: int) -> list[dict]:
             # waiting to be): the hub would get it in a later batch only.
             noted, sent = set(), set()
             for row_id, pos in OutboxEntry.objects.filter(
-                business_id=business.pk, table_name=model._meta.db_table, row_id__in=ids
+                business_id=business.pk,
+                table_name=model._meta.db_table,
+                row_id__in=ids,
+                origin__isnull=True,  # a row the hub sent has no need to go back
             ).values_list("row_id", "pos"):
                 noted.add(row_id)
                 if pos is not None and pos <= upto:
@@ -207,6 +213,7 @@ def _user_model():
 _MASTER = {label.lower() for label in MASTER}
 _FACTS = {label.lower() for label in FACTS}
 _KNOWN = _MASTER | _FACTS
+_DOWN = {label.lower() for label in DOWN}
 
 
 # When a store's master row *is* a hub row under another id: the same person's membership,
@@ -243,6 +250,11 @@ class _Applier:
         ):
             self.maps[model][str(store_id)] = str(hub_id)
         self.touched: dict[str, set[str]] = defaultdict(set)
+        # Master rows whose hub values differ from what the store sent (the hub's change
+        # won): noted again after the batch, so they go down to this store too.
+        self.down_again: set[tuple[str, str]] = set()
+        self.bases: dict[tuple[str, str], dict] = {}
+        self.clashes: list = []
 
     # ids ------------------------------------------------------------------------------
 
@@ -461,6 +473,8 @@ class _Applier:
                     "pk", flat=True
                 )
             }
+            if label in _DOWN:
+                group = self._reconcile(model, group, have)
             fresh, changed = [], []
             items = list(serializers.deserialize("python", group, ignorenonexistent=True))
             self._make_room(label, [item.object for item in items])
@@ -488,8 +502,142 @@ class _Applier:
                     getattr(item.object, name).set(values)
                 self.touched[label].add(str(item.object.pk))
             written += len(fresh) + len(changed)
+        self._agree()
         self._derive()
         return written
+
+    # both sides changed a row -------------------------------------------------------------
+
+    def _who(self) -> dict[str, tuple[str, str]]:
+        """The store's audit rows of this batch: object id → (who, when), the latest."""
+        people = {p["id"]: p.get("full_name") or p.get("email", "") for p in self.payload["people"]}
+        out: dict[str, tuple[str, str]] = {}
+        for record in self.payload.get("records", []):
+            if record["model"] != "core.auditentry":
+                continue
+            fields = record["fields"]
+            at = str(fields.get("at") or "")
+            key = str(fields.get("object_id") or "")
+            if key and at >= out.get(key, ("", ""))[1]:
+                who = people.get(str(fields.get("actor"))) or fields.get("actor_label") or ""
+                out[key] = (str(who), at)
+        return out
+
+    def _reconcile(self, model, group: list[dict], have: set[str]) -> list[dict]:
+        """Compare each master row the store sent with the hub's and the last agreed
+        values (sync/conflicts.py): the fields the store changed alone are applied, the
+        hub's own changes kept, and each field changed on both sides is a conflict."""
+        from hanout.sync.models import SyncBase
+
+        label = model._meta.label_lower
+        ids = [r["pk"] for r in group]
+        bases = {
+            str(row_id): fields
+            for row_id, fields in SyncBase.objects.filter(
+                link=self.link, model=label, row_id__in=ids
+            ).values_list("row_id", "fields")
+        }
+        hub_rows = {}
+        if have:
+            queryset = model._base_manager.filter(pk__in=have)
+            if model._meta.many_to_many:
+                queryset = queryset.prefetch_related(*(f.name for f in model._meta.many_to_many))
+            hub_rows = {str(r["pk"]): r for r in serializers.serialize("python", queryset)}
+        out = []
+        for record in group:
+            pk = str(record["pk"])
+            store = conflicts.compared(label, record["fields"])
+            base = bases.get(pk) or None
+            self.bases[(label, pk)] = store
+            if pk not in hub_rows:
+                if base is not None and store != base:
+                    # Deleted on the hub, changed on the store: the changed row is kept.
+                    self.clashes.append((label, pk, record, None, "store"))
+                out.append(record)
+                continue
+            hub = conflicts.compared(label, hub_rows[pk]["fields"])
+            merged, clashes = conflicts.merge(label, store=store, hub=hub, base=base)
+            for clash in clashes:
+                self.clashes.append((label, pk, record, clash, clash.applied))
+            if merged != store:
+                self.down_again.add((label, pk))
+                record = {**record, "fields": {**record["fields"], **merged}}
+            out.append(record)
+        return out
+
+    def _agree(self) -> None:
+        """After the batch: the store's rows are what this store and the hub last agreed
+        on; the conflicts are kept for the owner; the rows where the hub's values won go
+        down again."""
+        from hanout.sync.models import SyncBase
+
+        if self.bases:
+            SyncBase.objects.bulk_create(
+                [
+                    SyncBase(link=self.link, model=label, row_id=pk, fields=fields)
+                    for (label, pk), fields in self.bases.items()
+                ],
+                update_conflicts=True,
+                unique_fields=["link", "model", "row_id"],
+                update_fields=["fields"],
+                batch_size=500,
+            )
+        if self.clashes:
+            self._keep_clashes()
+        if self.down_again:
+            OutboxEntry.objects.bulk_create(
+                [
+                    OutboxEntry(
+                        business_id=self.business_id,
+                        table_name=apps.get_model(label)._meta.db_table,
+                        row_id=pk,
+                        op="u",
+                    )
+                    for label, pk in sorted(self.down_again)
+                ]
+            )
+
+    def _keep_clashes(self) -> None:
+        from hanout.core.models import AuditEntry
+        from hanout.sync.models import SyncConflict
+
+        store_who = self._who()
+        store_ids = {hub: store for label in self.maps for store, hub in self.maps[label].items()}
+        hub_ids = {pk for _label, pk, *_rest in self.clashes}
+        hub_who: dict[str, tuple[str, object]] = {}
+        for object_id, who, name, email, at in (
+            AuditEntry.objects.filter(business_id=self.business_id, object_id__in=hub_ids)
+            .exclude(action__startswith="sync.")
+            .order_by("at")
+            .values_list("object_id", "actor_label", "actor__full_name", "actor__email", "at")
+        ):
+            hub_who[object_id] = (name or who or email or "", at)
+        rows = []
+        for label, pk, record, clash, applied in self.clashes:
+            model = apps.get_model(label)
+            store_pk = store_ids.get(pk, pk)
+            by, at = store_who.get(store_pk, ("", record["fields"].get("updated_at") or ""))
+            hub_by, hub_at = hub_who.get(pk, ("", None))
+            current = model._base_manager.filter(pk=pk).first()
+            rows.append(
+                SyncConflict(
+                    business_id=self.business_id,
+                    link=self.link,
+                    model=label,
+                    row_id=pk,
+                    row_label=str(current or record["fields"].get("name") or pk)[:200],
+                    field=clash.field if clash else "",
+                    store_value=clash.store if clash else None,
+                    hub_value=clash.hub if clash else None,
+                    base_value=clash.base if clash else None,
+                    applied=applied,
+                    store_by=str(by)[:150],
+                    store_at=_when(at),
+                    hub_by=str(hub_by)[:150],
+                    hub_at=hub_at,
+                )
+            )
+        SyncConflict.objects.bulk_create(rows)
 
     def _derive(self) -> None:
         from hanout.core.models import Business
@@ -497,29 +645,9 @@ class _Applier:
         business = Business.objects.get(pk=self.business_id)
         touched = self.touched
         self._ledgers_follow()
-        if touched["catalog.product"] or touched["catalog.barcode"] or touched["catalog.tag"]:
-            from hanout.catalog import search
-            from hanout.catalog.models import Product
-            from hanout.catalog.services import category_counts_rebuild
+        from hanout.sync.down import follow
 
-            product_ids = set(touched["catalog.product"])
-            from hanout.catalog.models import Barcode
-
-            product_ids |= {
-                str(p)
-                for p in Barcode.objects.filter(pk__in=touched["catalog.barcode"]).values_list(
-                    "product_id", flat=True
-                )
-            }
-            for product in Product.objects.filter(pk__in=product_ids).prefetch_related(
-                "barcodes", "tags"
-            ):
-                search.document_save(
-                    product,
-                    barcodes=[b.code for b in product.barcodes.all()],
-                    tags=[t.name for t in product.tags.all()],
-                )
-            category_counts_rebuild(business=business)
+        follow(business_id=self.business_id, touched=touched)
         sales = set(touched["pos.sale"])
         if touched["pos.saleline"] or touched["pos.payment"]:
             from hanout.pos.models import Payment, SaleLine
@@ -565,6 +693,8 @@ class _Applier:
                 IdMap.objects.filter(link=self.link, model=label, store_id=tomb["pk"]).delete()
                 continue
             rows = model._base_manager.filter(pk=tomb["pk"], business_id=self.business_id)
+            if label in _DOWN and self._changed_on_hub(model, str(tomb["pk"])):
+                continue
             try:
                 with transaction.atomic():
                     count, _by_model = rows.delete()
@@ -574,6 +704,29 @@ class _Applier:
                 deleted += 1
                 self.touched[label].add(str(tomb["pk"]))
         return deleted
+
+    def _changed_on_hub(self, model, pk: str) -> bool:
+        """Deleted on the store, changed on the hub since they last agreed: the changed
+        row is kept (a conflict of the whole row), and goes down to the store again."""
+        from hanout.sync.models import SyncBase
+
+        label = model._meta.label_lower
+        base = (
+            SyncBase.objects.filter(link=self.link, model=label, row_id=pk)
+            .values_list("fields", flat=True)
+            .first()
+        )
+        row = _serialize_one(model, pk)
+        if base is None or row is None:
+            SyncBase.objects.filter(link=self.link, model=label, row_id=pk).delete()
+            return False
+        hub = conflicts.compared(label, row["fields"])
+        if hub == base:
+            SyncBase.objects.filter(link=self.link, model=label, row_id=pk).delete()
+            return False
+        self.clashes.append((label, pk, row, None, "hub"))
+        self.down_again.add((label, pk))
+        return True
 
     def _ledgers_follow(self) -> None:
         """Keep the hub's ledger invariants at every commit, whatever the batch cut: each
@@ -654,12 +807,35 @@ class _Applier:
                 )
 
 
+def _serialize_one(model, pk: str) -> dict | None:
+    queryset = model._base_manager.filter(pk=pk)
+    if model._meta.many_to_many:
+        queryset = queryset.prefetch_related(*(f.name for f in model._meta.many_to_many))
+    found = serializers.serialize("python", queryset)
+    return found[0] if found else None
+
+
+def _when(value):
+    """A datetime from the wire's ISO text (None when there is none)."""
+    if not value:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value
+    try:
+        return datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
 def apply_batch(*, link, payload: dict) -> int:
-    """Apply a store's batch on the hub (all of it or nothing). Returns rows written."""
-    with transaction.atomic():
+    """Apply a store's batch on the hub (all of it or nothing). Returns rows written.
+    Its writes are marked with the link: they do not go back down to that store."""
+    from hanout.sync.down import marked
+
+    with transaction.atomic(), marked(link.pk):
         return _Applier(link, payload).apply()

@@ -171,7 +171,7 @@ class Hub:
         return self.run(
             "from hanout.sync import services\n"
             "from hanout.accounts.models import Membership\n"
-            f"m = Membership.objects.get(business_id='{business_id}', role='owner')\n"
+            f"m = Membership.objects.get(business_id='{business_id}', user__email='{self.OWNER}')\n"
             f"link, code = services.store_link_create(business=m.business, name={name!r},"
             " actor=m.user)\n"
             "out = {'link': str(link.pk), 'code': code}"
