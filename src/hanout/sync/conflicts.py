@@ -31,10 +31,12 @@ DERIVED = {
 }
 
 # Who wins a conflict by default, per model; `STORE_FIELDS` are what the shop floor knows
-# best (a customer's phone and address as the cashier typed them). Everything else of
-# the chain's master data follows the hub: the catalog and its prices are set centrally.
+# best (a customer's phone and address as the cashier typed them, a cashier's PIN).
+# Everything else follows the hub: the catalog, its prices and the roles are set centrally.
 STORE_FIELDS: dict[str, set[str]] = {
     "customers.customer": {"phone", "address"},
+    # A cashier's register PIN and code, as set at the shop's till.
+    "accounts.membership": {"pin_hash", "employee_code"},
 }
 
 

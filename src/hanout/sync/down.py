@@ -18,6 +18,7 @@ import uuid
 from collections import defaultdict
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError, Q, RestrictedError
@@ -129,7 +130,27 @@ def build_down(*, link, limit: int) -> dict:
             store_pk = maps[label].get(pk, pk)
             deleted.append({"model": label, "pk": store_pk})
     _remember_sent(link, sent)
-    return {"after": after, "upto": upto, "records": records, "deleted": deleted}
+    return {
+        "after": after,
+        "upto": upto,
+        "records": records,
+        "deleted": deleted,
+        "people": _people_of(records),
+    }
+
+
+def _people_of(records: list[dict]) -> list[dict]:
+    """The people the rows name (a membership's person), by the ids the store knows."""
+    user_model = get_user_model()
+    ids = {
+        str(r["fields"]["user"])
+        for r in records
+        if r["model"] == "accounts.membership" and r["fields"].get("user")
+    }
+    return [
+        {"id": str(u.pk), "email": u.email, "full_name": u.full_name, "phone": u.phone}
+        for u in user_model.objects.filter(pk__in=ids)
+    ]
 
 
 def _parents(link, rows: dict, *, upto: int) -> dict:
@@ -289,10 +310,13 @@ def apply_down(*, link, payload: dict) -> list[list[str]]:
     skipped: list[list[str]] = []
     touched: dict[str, set[str]] = defaultdict(set)
     with transaction.atomic(), marked(link.link_id):
+        people = _people_here(payload.get("people", []))
         by_label: dict[str, list[dict]] = defaultdict(list)
         for record in records:
             fields = dict(record["fields"])
             fields["business"] = str(business_id)
+            if fields.get("user"):
+                fields["user"] = people.get(str(fields["user"]), fields["user"])
             by_label[record["model"]].append({**record, "fields": fields})
         for tomb in payload.get("deleted", []):
             label = tomb.get("model")
@@ -353,6 +377,33 @@ def apply_down(*, link, payload: dict) -> list[list[str]]:
         # What the triggers noted while applying is the hub's own: nothing to send back.
         OutboxEntry.objects.filter(business_id=business_id, origin=link.link_id).delete()
     return skipped
+
+
+def _people_here(people: list[dict]) -> dict[str, str]:
+    """The store's person for each person the hub's rows name: the same id, else the
+    same email; else a new account without a password (they sign in at the register
+    with their code and PIN, or ask for a password by email). Returns hub id → id here."""
+    from django.contrib.auth.hashers import make_password
+
+    user_model = get_user_model()
+    out: dict[str, str] = {}
+    for person in people:
+        hub_id = str(person.get("id", ""))
+        if not hub_id or user_model.objects.filter(pk=hub_id).exists():
+            continue
+        email = (person.get("email") or "").strip()
+        same = user_model.objects.filter(email__iexact=email).first() if email else None
+        if same is not None:
+            out[hub_id] = str(same.pk)
+            continue
+        user_model.objects.create(
+            id=hub_id,
+            email=email or f"{hub_id}@hub.invalid",
+            full_name=str(person.get("full_name", ""))[:150],
+            phone=str(person.get("phone", ""))[:32],
+            password=make_password(None),
+        )
+    return out
 
 
 def follow(*, business_id, touched: dict[str, set[str]]) -> None:

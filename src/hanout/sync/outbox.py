@@ -51,10 +51,12 @@ FACTS = [
     "core.AuditEntry",
 ]
 SYNCED = MASTER + FACTS
-# The master rows a hub sends down to its stores (ADR 0016): the chain's catalog, its
-# suppliers, customers and expense categories. A shop's own rows and every fact stay
-# where they were written.
+# The master rows a hub sends down to its stores (ADR 0016): the chain's staff, its
+# catalog, suppliers, customers and expense categories. A shop's own rows and every fact
+# stay where they were written.
 DOWN = [
+    "accounts.Membership",
+    "accounts.ModuleAccess",
     "catalog.Category",
     "catalog.Tag",
     "catalog.Product",

@@ -717,7 +717,7 @@ class _Applier:
             .first()
         )
         row = _serialize_one(model, pk)
-        if base is None or row is None:
+        if not base or row is None:  # never agreed (only sent), or gone already
             SyncBase.objects.filter(link=self.link, model=label, row_id=pk).delete()
             return False
         hub = conflicts.compared(label, row["fields"])

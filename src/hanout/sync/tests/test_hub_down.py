@@ -321,3 +321,45 @@ def test_store_b_gets_store_a_s_product_and_the_hub_s_but_not_a_s_shop_or_sales(
         "shops": ["Rue B"],
         "sales": 2,
     }
+
+
+def test_a_cashier_added_on_the_hub_signs_in_at_the_store_and_a_pin_set_there_stays(hub):
+    from hanout.accounts.models import Membership
+    from hanout.accounts.services import employee_check_pin, employee_set_pin
+    from hanout.pos.services_register import member_by_code
+
+    hub_business = hub.make_business("Chain D8")
+    till = make_till()
+    link_and_push(hub, till, hub_business)
+    token = hub_token(hub, hub_business)
+    hub.run(
+        hub_owner(hub_business) + "from hanout.accounts.services import employee_create\n"
+        "employee_create(actor_membership=m, email='karim@example.test', full_name='Karim',"
+        " role='cashier', employee_code='4321', pin='2468', send_invitation=False)\n"
+    )
+    services.push(business=till.business)
+
+    karim = member_by_code(business=till.business, code="4321")
+    assert karim is not None and karim.user.email == "karim@example.test"
+    assert karim.role == "cashier" and employee_check_pin(membership=karim, pin="2468")
+    assert not karim.user.has_usable_password()  # no password travels
+
+    # The shop sets his PIN at its till; the hub makes him a manager: both stay.
+    employee_set_pin(actor_membership=till.owner, membership=karim, pin="1357")
+    hub.run(
+        hub_owner(hub_business) + "from hanout.accounts.models import Membership\n"
+        "from hanout.accounts.services import employee_update\n"
+        "k = Membership.objects.get(business=m.business, user__email='karim@example.test')\n"
+        "employee_update(actor_membership=m, membership=k, data={'role': 'manager'})\n"
+    )
+    services.push(business=till.business)
+
+    karim = Membership.objects.get(pk=karim.pk)
+    assert karim.role == "manager" and employee_check_pin(membership=karim, pin="1357")
+    # (The same hash: the hub checks it with its own hasher settings.)
+    assert hub.run(
+        "from hanout.accounts.models import Membership\n"
+        "k = Membership.objects.get(user__email='karim@example.test')\n"
+        "out = [k.role, k.pin_hash]"
+    ) == ["manager", karim.pin_hash]
+    assert open_conflicts(hub, token) == []
