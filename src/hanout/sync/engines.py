@@ -367,6 +367,9 @@ def pg_restore_live(db: dict, dump: Path) -> dict:
         )
     conn = pg_connect(db)
     try:
+        # A restored database has no planner statistics until autovacuum gets to it: the
+        # first pages would be planned blind (a sequential scan of the stock ledger).
+        conn.execute("ANALYZE")
         return inspect(conn, POSTGRES)
     finally:
         conn.close()

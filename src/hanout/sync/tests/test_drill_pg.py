@@ -101,3 +101,10 @@ def test_pg_backup_wipe_restore(pg_shop, tmp_path):
     assert after["row_counts"] == before["row_counts"]
     assert after["invariants"] == before["invariants"]
     assert "stray_table" not in after["row_counts"]
+    # The restored tables have planner statistics at once (not after autovacuum's turn).
+    with connect(name) as conn:
+        analyzed = conn.execute(
+            "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'inventory_stockmovement'"
+        ).fetchone()[0]
+    assert analyzed
