@@ -48,11 +48,18 @@ def no_business(request):
 
 @never_cache
 def healthz(request):
-    """Database reachable, migrations applied, job queue reachable: 200, else 503."""
+    """Database reachable and writable, migrations applied, job queue reachable: 200,
+    else 503."""
     checks = {"database": "ok", "migrations": "ok", "jobs": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
+            if connection.vendor == "postgresql":
+                # A standby answers reads but refuses every write: not a server to send
+                # the shop to (after a failover, DATABASE_URL still names the old one).
+                cursor.execute("SELECT pg_is_in_recovery()")
+                if cursor.fetchone()[0]:
+                    checks["database"] = "read-only (a standby): point DATABASE_URL at the primary"
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         if pending:

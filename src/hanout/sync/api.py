@@ -14,6 +14,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
     inline_serializer,
 )
@@ -111,8 +112,28 @@ class StoreLinkViewSet(ApiViewSet):
 
 
 class ConflictSerializer(serializers.ModelSerializer):
+    """A PIN's values are never shown (`null`): only which side set one."""
+
     store = serializers.CharField(source="link.name", read_only=True)
     settled_by = serializers.CharField(source="settled_by.email", default=None, read_only=True)
+    store_value = serializers.SerializerMethodField()
+    hub_value = serializers.SerializerMethodField()
+    base_value = serializers.SerializerMethodField()
+
+    def _value(self, conflict, name):
+        return None if selectors.is_secret(conflict) else getattr(conflict, name)
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_store_value(self, conflict):
+        return self._value(conflict, "store_value")
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_hub_value(self, conflict):
+        return self._value(conflict, "hub_value")
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_base_value(self, conflict):
+        return self._value(conflict, "base_value")
 
     class Meta:
         model = SyncConflict

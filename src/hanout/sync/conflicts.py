@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from hanout.sync.outbox import LOCAL_FIELDS
 
 # Never compared: the row's clock, and what each side derives from the other fields.
-DERIVED = {
-    "created_at",
-    "updated_at",
-    "search_text",
-    "level",
-    "product_count",
-    "loyalty_points",
+CLOCK = {"created_at", "updated_at"}
+DERIVED: dict[str, set[str]] = {
+    "catalog.category": {"level", "product_count"},
+    "customers.customer": {"search_text", "loyalty_points"},
 }
+# Shown to nobody: a conflict on a PIN says that it changed, never the hashes.
+SECRET = {"accounts.membership": {"pin_hash"}}
 
 # Who wins a conflict by default, per model; `STORE_FIELDS` are what the shop floor knows
 # best (a customer's phone and address as the cashier typed them, a cashier's PIN).
@@ -45,12 +44,13 @@ def rule(label: str, field: str) -> str:
     return "store" if field in STORE_FIELDS.get(label, set()) else "hub"
 
 
-def normal(fields: dict) -> dict:
+def normal(fields: dict, label: str = "") -> dict:
     """The fields as JSON would carry them (decimals, dates and ids as text, lists of
     many-to-many ids sorted), without the fields never compared."""
     from hanout.sync.wire import dumps
 
-    out = json.loads(dumps({k: v for k, v in fields.items() if k not in DERIVED}))
+    skip = CLOCK | DERIVED.get(label, set())
+    out = json.loads(dumps({k: v for k, v in fields.items() if k not in skip}))
     for key, value in out.items():
         if isinstance(value, list):
             out[key] = sorted(str(v) for v in value)
@@ -59,7 +59,7 @@ def normal(fields: dict) -> dict:
 
 def compared(label: str, fields: dict) -> dict:
     local = LOCAL_FIELDS.get(label, set())
-    return {k: v for k, v in normal(fields).items() if k not in local}
+    return {k: v for k, v in normal(fields, label).items() if k not in local}
 
 
 @dataclass
@@ -71,15 +71,22 @@ class Clash:
     applied: str  # "store" or "hub"
 
 
+_UNKNOWN = object()
+
+
 def merge(label: str, *, store: dict, hub: dict, base: dict | None) -> tuple[dict, list[Clash]]:
-    """The fields to apply on the hub (normal form) and the conflicts found. Without a
-    base (the first time this store sends the row) the store's values are applied."""
+    """The fields to apply on the hub (normal form) and the conflicts found.
+
+    `base` None: the hub has never had this row from this store nor sent it (a row the
+    store made, sent again): the store's values are applied. `base` {}: the two sides
+    never agreed on it (the store's row was matched to a hub row by its SKU, code or
+    name): every field that differs is a conflict, settled by the rule."""
     if base is None:
         return dict(store), []
     merged, clashes = dict(hub), []
     for name, mine in store.items():
         theirs = hub.get(name)
-        before = base.get(name, mine)
+        before = base.get(name, _UNKNOWN)
         if mine in (theirs, before):
             continue  # the same on both sides, or changed on the hub only
         if theirs == before:
@@ -87,5 +94,5 @@ def merge(label: str, *, store: dict, hub: dict, base: dict | None) -> tuple[dic
             continue
         side = rule(label, name)
         merged[name] = mine if side == "store" else theirs
-        clashes.append(Clash(name, mine, theirs, before, side))
+        clashes.append(Clash(name, mine, theirs, None if before is _UNKNOWN else before, side))
     return merged, clashes

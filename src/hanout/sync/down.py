@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError, Q, RestrictedError
 
 from hanout.sync import conflicts
-from hanout.sync.models import IdMap, OutboxEntry, SyncBase, SyncOrigin
+from hanout.sync.models import HubLink, IdMap, OutboxEntry, SyncBase, SyncOrigin
 from hanout.sync.outbox import DOWN, LOCAL_FIELDS, SYNCED, model_for_table
 
 _DOWN = {label.lower() for label in DOWN}
@@ -43,8 +43,11 @@ class marked:  # noqa: N801 - used as `with marked(link_id):`
         SyncOrigin.objects.create(link_id=self.link_id)
         return self
 
-    def __exit__(self, *exc):
-        SyncOrigin.objects.filter(link_id=self.link_id).delete()
+    def __exit__(self, kind, value, trace):
+        if kind is None:
+            SyncOrigin.objects.filter(link_id=self.link_id).delete()
+        # On an error the transaction is rolled back, the mark with it (and on PostgreSQL
+        # a statement now would only hide the error behind "transaction aborted").
         return False
 
 
@@ -101,16 +104,15 @@ def build_down(*, link, limit: int) -> dict:
         .values_list("pos", "table_name", "row_id", "op", "origin")[:limit]
     )
     upto = entries[-1][0] if entries else after
-    last_op: dict[tuple[str, str], str] = {}
-    for _pos, table, row_id, op, origin in entries:
+    noted: dict[tuple[str, str], None] = {}  # in order; a row deleted is looked up too
+    for _pos, table, row_id, _op, origin in entries:
         model = model_for_table(table)
         if model is None or model._meta.label_lower not in _DOWN or origin == link.pk:
             continue
-        last_op[(model._meta.label_lower, str(row_id))] = op
+        noted[(model._meta.label_lower, str(row_id))] = None
     by_label: dict[str, list[str]] = defaultdict(list)
-    for (label, row_id), op in last_op.items():
-        if op == "u":
-            by_label[label].append(row_id)
+    for label, row_id in noted:
+        by_label[label].append(row_id)  # a row deleted, then made again, is sent as it is
     rows: dict[tuple[str, str], dict] = {}
     for label, ids in by_label.items():
         for pk, record in _serialize(apps.get_model(label), ids).items():
@@ -125,8 +127,8 @@ def build_down(*, link, limit: int) -> dict:
                 continue
             sent.append((label, pk, conflicts.compared(label, record["fields"])))
             records.append(_for_store(record, maps, store_business))
-    for (label, pk), op in last_op.items():
-        if op == "d" or (label, pk) not in rows:
+    for label, pk in noted:
+        if (label, pk) not in rows:  # deleted (and not made again since)
             store_pk = maps[label].get(pk, pk)
             deleted.append({"model": label, "pk": store_pk})
     _remember_sent(link, sent)
@@ -268,7 +270,7 @@ def prune_down(*, business_id) -> int:
     itself: a business with a hub link of its own keeps its outbox for its pushes)."""
     from django.db.models import Min
 
-    from hanout.sync.models import HubLink, StoreLink
+    from hanout.sync.models import StoreLink
 
     if HubLink.objects.filter(business_id=business_id).exists():
         return 0
@@ -339,6 +341,7 @@ def apply_down(*, link, payload: dict) -> list[list[str]]:
                 continue
             model = apps.get_model(label)
             mine = _changed_here(link, label, [r["pk"] for r in group])
+            orphans = _without_parents(model, group)
             local = LOCAL_FIELDS.get(label, set())
             have = {
                 str(pk)
@@ -347,7 +350,9 @@ def apply_down(*, link, payload: dict) -> list[list[str]]:
                 )
             }
             for record in group:
-                if str(record["pk"]) in mine:
+                if str(record["pk"]) in mine or str(record["pk"]) in orphans:
+                    # Changed here meanwhile (it goes up and meets the hub's change there),
+                    # or its parent was skipped (a module access of a skipped membership).
                     skipped.append([label, str(record["pk"])])
                     continue
                 item = next(
@@ -357,16 +362,26 @@ def apply_down(*, link, payload: dict) -> list[list[str]]:
                 try:
                     with transaction.atomic():
                         if str(obj.pk) in have:
+                            keep = set(local)
+                            if label == "accounts.membership" and not obj.employee_code:
+                                # The hub leaves out a code another of its people has
+                                # (ADR 15): that is no reason to take the till's away.
+                                keep.add("employee_code")
                             names = [
                                 f.attname
                                 for f in model._meta.local_concrete_fields
-                                if f.name not in local and not f.primary_key
+                                if f.name not in keep and not f.primary_key
                             ]
                             obj.save_base(raw=True, force_update=True, update_fields=names)
                         else:
                             obj.save_base(raw=True, force_insert=True)
                         for name, values in (item.m2m_data or {}).items():
-                            getattr(obj, name).set(values)
+                            target = model._meta.get_field(name).related_model
+                            getattr(obj, name).set(
+                                target._base_manager.filter(pk__in=values).values_list(
+                                    "pk", flat=True
+                                )
+                            )
                 except IntegrityError:
                     # A row of the store with the same unique name (a SKU, a barcode): the
                     # store's own goes up, and the hub matches the two.
@@ -376,7 +391,37 @@ def apply_down(*, link, payload: dict) -> list[list[str]]:
         follow(business_id=business_id, touched=touched)
         # What the triggers noted while applying is the hub's own: nothing to send back.
         OutboxEntry.objects.filter(business_id=business_id, origin=link.link_id).delete()
+        # How far this store applied, kept with what it applied: told to the hub on the
+        # next call, even if that call is only made by the next sync.
+        HubLink.objects.filter(pk=link.pk).update(
+            down_seq=int(payload["upto"]), down_skipped=skipped
+        )
     return skipped
+
+
+def _without_parents(model, group: list[dict]) -> set[str]:
+    """The rows of `group` naming a row this store does not have (after the rows applied
+    before them): applied, they would fail the foreign key check at commit."""
+    wanted: dict = defaultdict(set)
+    fields = [f for f in model._meta.concrete_fields if f.is_relation and f.name != "business"]
+    for record in group:
+        for field in fields:
+            value = record["fields"].get(field.name)
+            if value:
+                wanted[field.related_model].add(str(value))
+    missing: dict = {}
+    for target, ids in wanted.items():
+        have = {
+            str(pk) for pk in target._base_manager.filter(pk__in=ids).values_list("pk", flat=True)
+        }
+        missing[target] = ids - have
+    out = set()
+    for record in group:
+        for field in fields:
+            value = record["fields"].get(field.name)
+            if value and str(value) in missing.get(field.related_model, ()):
+                out.add(str(record["pk"]))
+    return out
 
 
 def _people_here(people: list[dict]) -> dict[str, str]:

@@ -94,6 +94,7 @@ class HubLink(BusinessOwned):
     # The hub's position up to which this store applied the hub's master rows (sent back
     # with the next call, so the hub moves on), and the hub's open conflicts of this store.
     down_seq = models.BigIntegerField(default=0)
+    down_skipped = models.JSONField(default=list, blank=True)  # [[model, id]] of that batch
     hub_conflicts = models.PositiveIntegerField(default=0)
 
     class Meta:

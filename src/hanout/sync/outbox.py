@@ -353,6 +353,12 @@ def publish(*, business_id, floor: int, limit: int, hub: bool = False) -> int:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        if hub:
+            # Above every position any store was sent (pruned entries no longer say it).
+            sent = StoreLink.objects.filter(business_id=business_id).aggregate(
+                m=Max("down_sent_seq")
+            )["m"]
+            floor = max(floor, sent or 0)
         waiting = list(
             OutboxEntry.objects.filter(business_id=business_id, pos__isnull=True)
             .order_by("seq")

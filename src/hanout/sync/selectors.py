@@ -97,6 +97,17 @@ def conflict_shown(conflict) -> dict:
 
     if field is not None:
         out["field"] = str(field.verbose_name).capitalize()
+    if is_secret(conflict):
+        # Both sides set a PIN: which one is kept matters, the hashes are nobody's business.
+        out["field"] = _("Register PIN")
+        out["store"] = out["hub"] = "••••"
+        return out
     out["store"] = shown(conflict.store_value)
     out["hub"] = shown(conflict.hub_value)
     return out
+
+
+def is_secret(conflict) -> bool:
+    from hanout.sync.conflicts import SECRET
+
+    return conflict.field in SECRET.get(conflict.model, set())

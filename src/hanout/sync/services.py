@@ -23,12 +23,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.base import DeserializationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hanout.core import audit, clock
-from hanout.core.errors import Conflict, NotFound, ValidationFailed
+from hanout.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from hanout.sync import outbox, wire
 from hanout.sync.backups import app_version
 from hanout.sync.crypto import BackupKeyError, seal, unseal
@@ -241,13 +241,7 @@ def store_down(*, link: StoreLink, payload: dict) -> dict:
     skipped = payload.get("skipped") or []
     if not isinstance(skipped, list):
         raise ValidationFailed(_("The skipped rows are a list."))
-    from django.db.models import Max
-
-    # Above every position any store was sent (pruned entries no longer say it).
-    floor = StoreLink.objects.filter(business_id=link.business_id).aggregate(
-        m=Max("down_sent_seq")
-    )["m"]
-    outbox.publish(business_id=link.business_id, floor=floor or 0, limit=10_000, hub=True)
+    outbox.publish(business_id=link.business_id, floor=0, limit=10_000, hub=True)
     with transaction.atomic():
         link = StoreLink.objects.select_for_update().get(pk=link.pk)
         down.acknowledge(link=link, applied=applied, skipped=skipped)
@@ -279,12 +273,20 @@ def conflict_settle(*, conflict, keep: str, actor):
             _("Say which value to keep: the store's or the hub's."),
             fields={"keep": _("Choose store or hub.")},
         )
+    if conflict.model.startswith("accounts.") and not _may_edit_staff(actor, conflict.business):
+        raise PermissionDenied(
+            _("Settling a conflict about the staff needs the right to change the staff.")
+        )
     with transaction.atomic():
         conflict = SyncConflict.objects.select_for_update().get(pk=conflict.pk)
         if conflict.settled_at is not None:
             raise Conflict(_("This conflict is already settled: nothing changed."))
         model = apps.get_model(conflict.model)
-        row = model._base_manager.filter(pk=conflict.row_id, business=conflict.business).first()
+        row = (
+            model._base_manager.select_for_update()
+            .filter(pk=conflict.row_id, business=conflict.business)
+            .first()
+        )
         if keep != conflict.applied:
             if conflict.field and row is None:
                 raise Conflict(_("This row was deleted since: there is nothing to change."))
@@ -328,11 +330,20 @@ def conflict_settle(*, conflict, keep: str, actor):
     return conflict
 
 
+def _may_edit_staff(actor, business) -> bool:
+    from hanout.accounts.models import Membership
+    from hanout.core.permissions import Module
+
+    membership = Membership.objects.filter(user=actor, business=business, is_active=True).first()
+    return membership is not None and membership.can_edit(Module.STAFF)
+
+
 def _set_field(row, name: str, value) -> None:
     field = row._meta.get_field(name)
     if field.many_to_many:
         getattr(row, name).set(value or [])
-        row.save(update_fields=["updated_at"])  # noted, so it travels down
+        if any(f.name == "updated_at" for f in row._meta.fields):
+            row.save(update_fields=["updated_at"])  # noted, so it travels down
         return
     try:
         setattr(row, field.attname, field.to_python(value))
@@ -341,7 +352,9 @@ def _set_field(row, name: str, value) -> None:
         raise ValidationFailed(
             _("The value cannot be kept: %(why)s") % {"why": " ".join(exc.messages)}
         ) from None
-    row.save()
+    # That field only: a store's batch may have changed another one of the row meanwhile.
+    clock_field = ["updated_at"] if any(f.name == "updated_at" for f in row._meta.fields) else []
+    row.save(update_fields=[field.attname, *clock_field])
 
 
 # --- store -------------------------------------------------------------------------------
@@ -598,7 +611,9 @@ def _push(link: HubLink, business, batch: int, holder: str) -> dict:
         while True:
             _lease_renew(link, holder)
             outbox.publish(business_id=business.pk, floor=link.sent_seq, limit=batch)
-            payload = wire.build_batch(business=business, after=link.sent_seq, limit=batch)
+            payload = wire.build_batch(
+                business=business, after=link.sent_seq, limit=batch, own=link.link_id
+            )
             if payload is None:
                 break
             if resync:
@@ -622,6 +637,14 @@ def _push(link: HubLink, business, batch: int, holder: str) -> dict:
     except HubUnreachable as exc:
         _failed(link, str(exc))
         raise
+    except DatabaseError as exc:
+        # Applying the hub's changes here failed (rolled back): said on the page, and the
+        # next sync tries again.
+        message = _("The hub's changes could not be applied here: %(why)s") % {
+            "why": str(exc).splitlines()[0][:300]
+        }
+        _failed(link, message)
+        raise HubUnreachable(message) from None
     HubLink.objects.filter(pk=link.pk).update(
         last_success_at=clock.now(), last_error="", failing_since=None, alerted_at=None
     )
@@ -637,7 +660,8 @@ def _pull(link: HubLink, key: str, language: str, holder: str) -> int:
     batch applied before it. Returns how many rows were applied here."""
     from hanout.sync import down
 
-    applied, skipped, received = link.down_seq, [], 0
+    link.refresh_from_db(fields=["down_seq", "down_skipped"])
+    applied, skipped, received = link.down_seq, list(link.down_skipped or []), 0
     while True:
         _lease_renew(link, holder)
         try:
@@ -659,8 +683,10 @@ def _pull(link: HubLink, key: str, language: str, holder: str) -> int:
                 _("The hub at %(url)s answered, but not as a Hanout hub does.")
                 % {"url": link.hub_url}
             ) from None
-        HubLink.objects.filter(pk=link.pk).update(down_seq=after, hub_conflicts=conflicts)
+        HubLink.objects.filter(pk=link.pk).update(hub_conflicts=conflicts)
         if upto <= after:
+            # Nothing new: the hub has our acknowledgement (or, restored, starts over).
+            HubLink.objects.filter(pk=link.pk).update(down_seq=after, down_skipped=[])
             return received
         skipped = down.apply_down(link=link, payload=answer)
         received += len(answer.get("records", [])) + len(answer.get("deleted", []))

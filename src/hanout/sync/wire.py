@@ -31,8 +31,10 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core import serializers
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from hanout.core import clock
 from hanout.sync import conflicts
 from hanout.sync.models import IdMap, OutboxEntry
 from hanout.sync.outbox import DOWN, FACTS, MASTER, SYNCED, model_for_table
@@ -60,9 +62,10 @@ def dumps(payload) -> bytes:
 # --- the store: build a batch -----------------------------------------------------------
 
 
-def build_batch(*, business, after: int, limit: int) -> dict | None:
+def build_batch(*, business, after: int, limit: int, own=None) -> dict | None:
     """The next batch of the business's outbox after position `after` (the published
-    entries, `outbox.publish`); None when nothing published waits."""
+    entries, `outbox.publish`); None when nothing published waits. `own`: the hub link's
+    id, the origin of the changes the hub itself sent (they do not go back)."""
     entries = list(
         OutboxEntry.objects.filter(business_id=business.pk, pos__gt=after)
         .order_by("pos")
@@ -73,7 +76,7 @@ def build_batch(*, business, after: int, limit: int) -> dict | None:
     last_op: dict[tuple[str, uuid.UUID], str] = {}
     order: list[tuple[str, uuid.UUID]] = []
     for _seq, table, row_id, op, origin in entries:
-        if origin is not None:
+        if origin is not None and origin == own:
             continue  # written while applying the hub's changes: the hub has them
         key = (table, row_id)
         if key not in last_op:
@@ -108,7 +111,7 @@ def build_batch(*, business, after: int, limit: int) -> dict | None:
                 value = record["fields"].get(field.name)
                 if value:
                     people.add(str(value))
-    records = _parents_first(business, records, upto=entries[-1][0]) + records
+    records = _parents_first(business, records, upto=entries[-1][0], own=own) + records
     user_model = _user_model()
     return {
         "levels": _levels_of(records),
@@ -130,7 +133,7 @@ def build_batch(*, business, after: int, limit: int) -> dict | None:
     }
 
 
-def _parents_first(business, records: list[dict], *, upto: int) -> list[dict]:
+def _parents_first(business, records: list[dict], *, upto: int, own=None) -> list[dict]:
     """The rows the batch's rows point to that the hub would only get in a later batch.
 
     A row travels at its first place in the outbox in its current state: a product noted
@@ -156,12 +159,13 @@ def _parents_first(business, records: list[dict], *, upto: int) -> list[dict]:
             # Noted, but never at a position up to this batch's end (published later, or
             # waiting to be): the hub would get it in a later batch only.
             noted, sent = set(), set()
-            for row_id, pos in OutboxEntry.objects.filter(
-                business_id=business.pk,
-                table_name=model._meta.db_table,
-                row_id__in=ids,
-                origin__isnull=True,  # a row the hub sent has no need to go back
-            ).values_list("row_id", "pos"):
+            noted_here = OutboxEntry.objects.filter(
+                business_id=business.pk, table_name=model._meta.db_table, row_id__in=ids
+            )
+            if own is not None:
+                # A row the hub sent has no need to go back (`exclude` keeps null origins).
+                noted_here = noted_here.filter(Q(origin__isnull=True) | ~Q(origin=own))
+            for row_id, pos in noted_here.values_list("row_id", "pos"):
                 noted.add(row_id)
                 if pos is not None and pos <= upto:
                     sent.add(row_id)
@@ -255,6 +259,9 @@ class _Applier:
         self.down_again: set[tuple[str, str]] = set()
         self.bases: dict[tuple[str, str], dict] = {}
         self.clashes: list = []
+        self.matched: set[tuple[str, str]] = set()  # store rows found to be hub rows
+        self.referenced: set[tuple[str, str]] = set()
+        self.revived: set[tuple[str, str]] = set()
 
     # ids ------------------------------------------------------------------------------
 
@@ -270,26 +277,52 @@ class _Applier:
         )
 
     def _people(self) -> None:
+        """The hub's person for each person the batch names. Only this business's people
+        are candidates (its members, by id or by email): a store never reaches, nor
+        joins to its business, an account of someone else on a shared hub — that person
+        becomes a new account here, without a password."""
+        from hanout.accounts.models import Membership
+        from hanout.core.ids import uuid7
+
         user_model = _user_model()
         label = user_model._meta.label_lower
+        members = {
+            str(pk)
+            for pk in Membership.objects.filter(business_id=self.business_id).values_list(
+                "user_id", flat=True
+            )
+        }
         for person in self.payload.get("people", []):
-            store_id = person["id"]
+            store_id = str(person["id"])
             if store_id in self.maps[label]:
                 continue
-            if user_model.objects.filter(pk=store_id).exists():
-                continue
             email = (person.get("email") or "").strip()
-            same = user_model.objects.filter(email__iexact=email).first() if email else None
+            taken = user_model.objects.filter(pk=store_id).exists()
+            if taken and store_id in members:
+                continue
+            same = (
+                user_model.objects.filter(email__iexact=email, pk__in=members).first()
+                if email
+                else None
+            )
             if same is not None:
                 self._remember(label, store_id, str(same.pk))
                 continue
+            # A free id keeps the store's; an id taken by someone else's account gets a
+            # new one here (the batch's rows are translated to it).
+            hub_id = str(uuid7()) if taken else store_id
+            if email and user_model.objects.filter(email__iexact=email).exists():
+                email = ""  # someone else's address on this hub: not given to this person
             user_model.objects.create(
-                id=store_id,
-                email=email or f"{store_id}@store.invalid",
+                id=hub_id,
+                email=email or f"{hub_id}@store.invalid",
                 full_name=person.get("full_name", "")[:150],
                 phone=person.get("phone", "")[:32],
                 password=make_password(None),
             )
+            # Remembered even under the same id: this account is this store's person.
+            self.maps[label][store_id] = hub_id
+            IdMap.objects.create(link=self.link, model=label, store_id=store_id, hub_id=hub_id)
 
     def _translate(self, record: dict, model) -> dict:
         fields = dict(record["fields"])
@@ -454,6 +487,7 @@ class _Applier:
                 if hub_id is not None:
                     self._remember(translated["model"], str(record["pk"]), hub_id)
                     translated["pk"] = hub_id
+                    self.matched.add((translated["model"], hub_id))
             records.append(translated)
         by_model: dict[str, list[dict]] = defaultdict(list)
         for record in records:
@@ -462,6 +496,9 @@ class _Applier:
             self._check_owners(apps.get_model(label), [r["pk"] for r in group])
         self._check_references(records)
         written = self._delete()
+        self.referenced = self._referenced(records)
+        for label, revived in self._revive(by_model).items():
+            by_model[label].extend(revived)
         for label in (m.lower() for m in SYNCED):
             group = by_model.get(label)
             if not group:
@@ -531,15 +568,19 @@ class _Applier:
 
         label = model._meta.label_lower
         ids = [r["pk"] for r in group]
+        # What both last agreed on; a row only sent down (the store's word lost on the
+        # way) has at least what was sent.
         bases = {
-            str(row_id): fields
-            for row_id, fields in SyncBase.objects.filter(
+            str(row_id): fields or sent
+            for row_id, fields, sent in SyncBase.objects.filter(
                 link=self.link, model=label, row_id__in=ids
-            ).values_list("row_id", "fields")
+            ).values_list("row_id", "fields", "sent")
         }
         hub_rows = {}
         if have:
-            queryset = model._base_manager.filter(pk__in=have)
+            # Locked until the batch commits: a hub user's edit made meanwhile waits, and
+            # is then made on top of the merged row instead of being overwritten by it.
+            queryset = model._base_manager.select_for_update().filter(pk__in=have).order_by("pk")
             if model._meta.many_to_many:
                 queryset = queryset.prefetch_related(*(f.name for f in model._meta.many_to_many))
             hub_rows = {str(r["pk"]): r for r in serializers.serialize("python", queryset)}
@@ -548,11 +589,23 @@ class _Applier:
             pk = str(record["pk"])
             store = conflicts.compared(label, record["fields"])
             base = bases.get(pk) or None
+            if base is None and (label, pk) in self.matched:
+                base = {}  # matched by its SKU or name: the two never agreed on anything
             self.bases[(label, pk)] = store
             if pk not in hub_rows:
-                if base is not None and store != base:
-                    # Deleted on the hub, changed on the store: the changed row is kept.
+                if (label, pk) in self.revived:
+                    out.append(record)  # made again from the agreed values (_revive)
+                    continue
+                if base is not None and store == base and (label, pk) not in self.referenced:
+                    # Deleted on the hub, unchanged on the store: the deletion stands (it
+                    # is on its way down).
+                    del self.bases[(label, pk)]
+                    continue
+                if base is not None:
+                    # Deleted on the hub, changed (or still used) on the store: the row is
+                    # kept, and goes down again to the store, which had it deleted.
                     self.clashes.append((label, pk, record, None, "store"))
+                    self.down_again.add((label, pk))
                 out.append(record)
                 continue
             hub = conflicts.compared(label, hub_rows[pk]["fields"])
@@ -563,6 +616,53 @@ class _Applier:
                 self.down_again.add((label, pk))
                 record = {**record, "fields": {**record["fields"], **merged}}
             out.append(record)
+        return out
+
+    def _referenced(self, records: list[dict]) -> set[tuple[str, str]]:
+        """(model, hub id) of the master rows the batch's rows point to."""
+        out = set()
+        for record in records:
+            model = apps.get_model(record["model"])
+            for field in model._meta.concrete_fields:
+                if not field.is_relation or field.name == "business":
+                    continue
+                value = record["fields"].get(field.name)
+                target = field.related_model._meta.label_lower
+                if value and target in _DOWN:
+                    out.add((target, str(value)))
+        return out
+
+    def _revive(self, by_model: dict[str, list[dict]]) -> dict[str, list[dict]]:
+        """The master rows the hub deleted that this store's new rows still use (a sale of
+        a product deleted on the hub meanwhile): made again from what the two last agreed
+        on, rather than refusing the batch forever. Each is a conflict, kept."""
+        from hanout.sync.models import SyncBase
+
+        in_batch = {(label, str(r["pk"])) for label, group in by_model.items() for r in group}
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for label, pk in self.referenced - in_batch:
+            wanted[label].add(pk)
+        out: dict[str, list[dict]] = defaultdict(list)
+        for label, ids in wanted.items():
+            model = apps.get_model(label)
+            present = {
+                str(p) for p in model._base_manager.filter(pk__in=ids).values_list("pk", flat=True)
+            }
+            for row_id, fields in SyncBase.objects.filter(
+                link=self.link, model=label, row_id__in=ids - present
+            ).values_list("row_id", "fields"):
+                if not fields:
+                    continue
+                fields = dict(fields)
+                for field in model._meta.concrete_fields:
+                    # The clock is not part of what is agreed on: it starts again now.
+                    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                        fields.setdefault(field.name, clock.now().isoformat())
+                record = {"model": label, "pk": str(row_id), "fields": fields}
+                out[label].append(record)
+                self.revived.add((label, str(row_id)))
+                self.clashes.append((label, str(row_id), record, None, "store"))
+                self.down_again.add((label, str(row_id)))
         return out
 
     def _agree(self) -> None:

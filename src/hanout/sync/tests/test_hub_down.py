@@ -363,3 +363,87 @@ def test_a_cashier_added_on_the_hub_signs_in_at_the_store_and_a_pin_set_there_st
         "out = [k.role, k.pin_hash]"
     ) == ["manager", karim.pin_hash]
     assert open_conflicts(hub, token) == []
+
+
+def test_a_store_cannot_take_over_the_account_of_someone_of_another_business(hub):
+    """A store names a person by the email of someone who works for another business on
+    the same hub: that account is not joined to the chain, and nothing of it comes down."""
+    from tests.factories import make_member
+
+    hub_business = hub.make_business("Chain D9")
+    hub.run(
+        "from hanout.accounts import services as accounts\n"
+        "from hanout.accounts.models import User\n"
+        "v = User.objects.create_user(email='victim@example.test', password='x-pass-1234',"
+        " full_name='Victim Name', phone='+32470999999')\n"
+        "accounts.business_register(store=accounts.StoreDetails(name='Elsewhere',"
+        " currency='EUR', country='BE', time_zone='Europe/Brussels', shop_name='Far',"
+        " language='en'), owner=v)\n"
+    )
+    till = make_till()
+    make_member(till.owner, role="cashier", email="victim@example.test", full_name="Fake")
+    link_and_push(hub, till, hub_business)
+
+    seen = hub.run(
+        "from hanout.accounts.models import Membership\n"
+        f"chain = Membership.objects.filter(business_id='{hub_business}')\n"
+        "out = {\n"
+        "  'victim_in_chain': chain.filter(user__email='victim@example.test').count(),\n"
+        "  'victim_memberships': Membership.objects.filter("
+        "user__email='victim@example.test').count(),\n"
+        "  'fake': list(chain.filter(user__full_name='Fake').values_list("
+        "'user__email', flat=True)),\n"
+        "}"
+    )
+    assert seen["victim_in_chain"] == 0 and seen["victim_memberships"] == 1
+    assert len(seen["fake"]) == 1 and seen["fake"][0].endswith("@store.invalid")
+    # The store's own cashier stays who she was on the store.
+    from hanout.accounts.models import Membership
+
+    assert Membership.objects.filter(
+        business=till.business, user__email="victim@example.test"
+    ).exists()
+
+
+def test_a_product_the_hub_deletes_while_the_store_sells_it_offline_comes_back(hub):
+    """The hub's owner deletes a product nobody sold on the hub, while a store, offline,
+    sells it: the store's sale still reaches the hub (the product is made again there
+    from what the two last agreed on), and the owner sees it on the conflicts page."""
+    from hanout.pos.models import Sale
+    from hanout.pos.tests.factories import open_session, sell
+
+    hub_business = hub.make_business("Chain D10")
+    till = make_till()
+    link_and_push(hub, till, hub_business)
+    token = hub_token(hub, hub_business)
+    hub.run(
+        hub_owner(hub_business) + "from hanout.catalog.services import product_create\n"
+        "product_create(business=m.business, actor=m.user, data={'name': 'Brioche',"
+        " 'sku': 'BRI-1', 'sale_price': '3.00', 'tax_rate': '6'})\n"
+    )
+    services.push(business=till.business)
+    brioche = Product.objects.get(business=till.business, sku="BRI-1")
+    till.business.allow_negative_stock = True
+    till.business.save(update_fields=["allow_negative_stock"])
+    open_session(till)
+    sell(till, (brioche, 1))
+    hub.run(
+        f"from hanout.catalog.models import Product\nProduct.objects.filter(pk='{brioche.pk}')"
+        ".delete()\n"
+    )
+
+    services.push(business=till.business)
+
+    assert hub.run(
+        "from hanout.catalog.models import Product\nfrom hanout.pos.models import SaleLine\n"
+        f"out = [Product.objects.filter(pk='{brioche.pk}').count(),"
+        f" SaleLine.objects.filter(product_id='{brioche.pk}').count()]"
+    ) == [1, 1]
+    (conflict,) = open_conflicts(hub, token)
+    assert (conflict["row_id"], conflict["field"], conflict["applied"]) == (
+        str(brioche.pk),
+        "",
+        "store",
+    )
+    assert Product.objects.filter(pk=brioche.pk).exists()
+    assert Sale.objects.filter(business=till.business).count() == 1
