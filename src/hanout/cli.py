@@ -118,6 +118,26 @@ def _pending_migrations() -> int:
     return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
+def _standby_problem() -> str:
+    """Words when DATABASE_URL names a PostgreSQL standby (read-only: after a failover,
+    the old address); empty otherwise."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_is_in_recovery()")
+        standby = cursor.fetchone()[0]
+    connection.close()  # the server and the workers open their own
+    if not standby:
+        return ""
+    return (
+        "The database in DATABASE_URL is a read-only standby: nothing could be sold or "
+        "saved. Point DATABASE_URL at the primary (after a failover, the promoted server; "
+        "see the operator guide, Streaming replication and failover)."
+    )
+
+
 def cmd_serve(opts) -> int:
     problem = _workers_problem(opts.workers, os.environ.get("REDIS_URL", ""))
     if problem:
@@ -126,6 +146,11 @@ def cmd_serve(opts) -> int:
     _django()
     from django.conf import settings
     from django.core.management import call_command
+
+    problem = _standby_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
 
     pending = _pending_migrations()
     if pending:
@@ -181,6 +206,11 @@ def cmd_serve(opts) -> int:
 
 
 def cmd_worker(opts) -> int:
+    _django()
+    problem = _standby_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     _manage(["run_huey", "--quiet"] if opts.quiet else ["run_huey"])
     return 0
 
