@@ -263,8 +263,9 @@ def category_delete(*, category: Category, actor) -> None:
     category.delete()
 
 
-def category_counts_rebuild(*, business) -> None:
-    """Recount every category's products (for bulk loaders that bypass the services)."""
+def category_counts_rebuild(*, business) -> int:
+    """Recount every category's products (for bulk loaders that bypass the services).
+    Returns how many counts were wrong (and are now right)."""
     counts = (
         Product.objects.filter(category=OuterRef("pk"))
         .order_by()
@@ -272,7 +273,15 @@ def category_counts_rebuild(*, business) -> None:
         .annotate(n=Count("id"))
         .values("n")
     )
-    Category.objects.for_business(business).update(product_count=Coalesce(Subquery(counts), 0))
+    fresh = Coalesce(Subquery(counts), 0)
+    # Only the categories whose count changed are written (a written row is noted for the
+    # stores of a hub, and costs a trigger each).
+    return (
+        Category.objects.for_business(business)
+        .annotate(fresh=fresh)
+        .exclude(product_count=F("fresh"))
+        .update(product_count=fresh)
+    )
 
 
 def _count_move(old_id, new_id) -> None:

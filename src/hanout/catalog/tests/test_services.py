@@ -177,6 +177,12 @@ def test_tree_counts_products_with_descendants(owner):
     before = list(Category.objects.order_by("id").values_list("product_count", flat=True))
     services.category_counts_rebuild(business=owner.business)
     assert list(Category.objects.order_by("id").values_list("product_count", flat=True)) == before
+    # A count gone wrong (a bulk write that bypassed the services) is put right, and only
+    # the wrong rows are written.
+    assert services.category_counts_rebuild(business=owner.business) == 0
+    Category.objects.filter(pk=cat.pk).update(product_count=99)
+    assert services.category_counts_rebuild(business=owner.business) == 1
+    assert list(Category.objects.order_by("id").values_list("product_count", flat=True)) == before
 
 
 def test_filtering_by_a_category_includes_its_descendants(owner):
