@@ -195,9 +195,10 @@ class ConflictViewSet(ApiViewSet):
 
     @action(detail=True, methods=["post"])
     def settle(self, request, pk=None):
+        conflict = self.get_object()  # another business's id is a 404, whatever the body
         data = self.validated(ConflictSettleSerializer)
         conflict = services.conflict_settle(
-            conflict=self.get_object(), keep=data["keep"], actor=request.user
+            conflict=conflict, keep=data["keep"], actor=request.user
         )
         return self.respond(ConflictSerializer, conflict)
 
