@@ -52,10 +52,9 @@ class marked:  # noqa: N801 - used as `with marked(link_id):`
 
 
 def _serialize(model, ids) -> dict[str, dict]:
-    queryset = model._base_manager.filter(pk__in=ids)
-    if model._meta.many_to_many:
-        queryset = queryset.prefetch_related(*(f.name for f in model._meta.many_to_many))
-    return {str(r["pk"]): r for r in serializers.serialize("python", queryset)}
+    from hanout.sync.wire import serialized
+
+    return serialized(model._base_manager.filter(pk__in=ids))
 
 
 # --- the hub: what goes down to one store ------------------------------------------------
@@ -64,24 +63,9 @@ def _serialize(model, ids) -> dict[str, dict]:
 def enqueue_down(*, business_id) -> int:
     """Note every `DOWN` row of the business (a store newly linked gets the chain's
     master data on its first sync). Rows it already has are written in the same state."""
-    from django.db import connection
+    from hanout.sync.outbox import note_rows
 
-    from hanout.sync.outbox import OUTBOX
-
-    total = 0
-    business = business_id.hex if connection.vendor == "sqlite" else business_id
-    with connection.cursor() as cursor:
-        for label in DOWN:
-            table = apps.get_model(label)._meta.db_table
-            # Table names come from the models, never from input.
-            cursor.execute(
-                f"INSERT INTO {OUTBOX} (business_id, table_name, row_id, op) "  # noqa: S608
-                f"SELECT business_id, %s, id, 'u' FROM {table} WHERE business_id = %s "
-                "ORDER BY id",
-                [table, business],
-            )
-            total += cursor.rowcount
-    return total
+    return note_rows(business_id=business_id, models=[apps.get_model(label) for label in DOWN])
 
 
 def _reverse_maps(link) -> dict[str, dict[str, str]]:

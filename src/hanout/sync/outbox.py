@@ -315,8 +315,18 @@ def enqueue_all(*, business_id) -> int:
                 [business, table],
             )
             total += cursor.rowcount
-        for model in synced_models():
+    return total + note_rows(business_id=business_id, models=synced_models())
+
+
+def note_rows(*, business_id, models) -> int:
+    """Note every row of the business in `models`, in that order (a first sync, a full
+    resend, a store newly paired with a hub). Returns how many entries were noted."""
+    total = 0
+    business = business_id.hex if connection.vendor == "sqlite" else business_id
+    with connection.cursor() as cursor:
+        for model in models:
             table = model._meta.db_table
+            # Table names come from the models, never from input.
             cursor.execute(
                 f"INSERT INTO {OUTBOX} (business_id, table_name, row_id, op) "  # noqa: S608
                 f"SELECT business_id, %s, id, 'u' FROM {table} WHERE business_id = %s "

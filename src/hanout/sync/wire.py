@@ -580,10 +580,9 @@ class _Applier:
         if have:
             # Locked until the batch commits: a hub user's edit made meanwhile waits, and
             # is then made on top of the merged row instead of being overwritten by it.
-            queryset = model._base_manager.select_for_update().filter(pk__in=have).order_by("pk")
-            if model._meta.many_to_many:
-                queryset = queryset.prefetch_related(*(f.name for f in model._meta.many_to_many))
-            hub_rows = {str(r["pk"]): r for r in serializers.serialize("python", queryset)}
+            hub_rows = serialized(
+                model._base_manager.select_for_update().filter(pk__in=have).order_by("pk")
+            )
         out = []
         for record in group:
             pk = str(record["pk"])
@@ -907,12 +906,17 @@ class _Applier:
                 )
 
 
-def _serialize_one(model, pk: str) -> dict | None:
-    queryset = model._base_manager.filter(pk=pk)
+def serialized(queryset) -> dict[str, dict]:
+    """The rows of `queryset` in the wire's form ("python" serialization, with their
+    many-to-many ids fetched in one query per field), by id."""
+    model = queryset.model
     if model._meta.many_to_many:
         queryset = queryset.prefetch_related(*(f.name for f in model._meta.many_to_many))
-    found = serializers.serialize("python", queryset)
-    return found[0] if found else None
+    return {str(r["pk"]): r for r in serializers.serialize("python", queryset)}
+
+
+def _serialize_one(model, pk: str) -> dict | None:
+    return serialized(model._base_manager.filter(pk=pk)).get(str(pk))
 
 
 def _when(value):
